@@ -1,0 +1,34 @@
+// Package hexkit is a typed toolkit for domain-focused, infrastructure-agnostic,
+// event-driven Go microservices.
+//
+// # Triple hexagonal architecture
+//
+// hexkit separates three roles:
+//
+//   - A protocol is a technology-neutral, typed interface plus the logic every
+//     implementation shares (validation, encoding, routing). The protocol
+//     packages are [github.com/hexkit-go/hexkit/events] (publish and subscribe),
+//     [github.com/hexkit-go/hexkit/dao] (typed data access objects) and
+//     [github.com/hexkit-go/hexkit/objstore] (object storage with presigned
+//     URLs and multipart uploads).
+//   - A provider implements a protocol for one technology:
+//     [github.com/hexkit-go/hexkit/kafka] (Apache Kafka through franz-go),
+//     [github.com/hexkit-go/hexkit/mongo] (MongoDB through mongo-driver v2) and
+//     [github.com/hexkit-go/hexkit/s3] (S3 through minio-go v7). Each protocol
+//     also ships an in-memory provider for unit tests and local runs.
+//   - A translator is written by the service: it adapts the service's own
+//     domain ports to a protocol. The programs under examples/ show how.
+//
+// Domain code depends on its ports only; translators depend on protocols;
+// only the wiring in main picks providers. The protocol packages and their
+// in-memory providers import no driver SDK, so a service's unit tests build
+// without Kafka, MongoDB or S3 clients.
+//
+// # This package
+//
+// Package hexkit itself holds what every layer shares: correlation ids that
+// follow a request through contexts, events and log records
+// ([WithCorrelationID], [CorrelationID], [NewCorrelationID],
+// [ValidateCorrelationID]), and a [log/slog] handler that stamps every record
+// with the correlation id and the service's identity ([NewLogHandler]).
+package hexkit

@@ -1,0 +1,66 @@
+// Command bench runs hexkit next to the raw client it wraps, in one run on
+// the same server, and prints one line per case:
+//
+//	<case>: hexkit=<ops/s> raw=<ops/s> ratio=<hexkit/raw>
+//
+// Usage:
+//
+//	go run ./internal/bench [-rounds n] <suite>
+//
+// Each suite reads its server from the same environment variables as the
+// tests (eval "$(scripts/servers env)"). Suites are added by the protocol
+// packages as their providers land; run without arguments to list them.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+)
+
+// suite runs every case of one provider and reports each through r.
+type suite func(ctx context.Context, r *reporter) error
+
+// suites lists the benchmark suites by name. Each provider adds its own.
+var suites = map[string]suite{}
+
+func main() {
+	rounds := flag.Int("rounds", 3, "alternating rounds per side; the median is reported")
+	flag.Usage = usage
+	flag.Parse()
+	if flag.NArg() != 1 {
+		usage()
+		os.Exit(2)
+	}
+	run, ok := suites[flag.Arg(0)]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "bench: unknown suite %q\n", flag.Arg(0))
+		usage()
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	r := &reporter{out: os.Stdout, rounds: *rounds}
+	if err := run(ctx, r); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	names := make([]string, 0, len(suites))
+	for name := range suites {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	list := strings.Join(names, ", ")
+	if list == "" {
+		list = "none yet"
+	}
+	fmt.Fprintf(os.Stderr, "usage: go run ./internal/bench [-rounds n] <suite>\nsuites: %s\n", list)
+	flag.PrintDefaults()
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+)
+
+// side runs one side of a case once: it performs its operations and returns
+// how many it did.
+type side func(ctx context.Context) (ops int, err error)
+
+// reporter measures cases and prints their lines.
+type reporter struct {
+	out    io.Writer
+	rounds int
+}
+
+// compare runs raw and hexkit alternately, rounds times each (raw first, so
+// any warm-up cost falls on the raw client), and prints the medians.
+func (r *reporter) compare(ctx context.Context, name string, hexkit, raw side) error {
+	var hk, rw []float64
+	for i := 0; i < max(r.rounds, 1); i++ {
+		v, err := measure(ctx, raw)
+		if err != nil {
+			return fmt.Errorf("%s: raw: %w", name, err)
+		}
+		rw = append(rw, v)
+		if v, err = measure(ctx, hexkit); err != nil {
+			return fmt.Errorf("%s: hexkit: %w", name, err)
+		}
+		hk = append(hk, v)
+	}
+	h, w := median(hk), median(rw)
+	_, err := fmt.Fprintln(r.out, line(name, h, w))
+	return err
+}
+
+func line(name string, hexkit, raw float64) string {
+	ratio := 0.0
+	if raw > 0 {
+		ratio = hexkit / raw
+	}
+	return fmt.Sprintf("%s: hexkit=%.0f raw=%.0f ratio=%.2f", name, hexkit, raw, ratio)
+}
+
+func measure(ctx context.Context, s side) (float64, error) {
+	start := time.Now()
+	ops, err := s(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return float64(ops) / time.Since(start).Seconds(), nil
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
