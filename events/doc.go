@@ -1,8 +1,11 @@
-// Package events will hold hexkit's typed publish/subscribe protocol: the
-// Event constraint, typed publishers and handlers, a router that dispatches
-// a topic's messages by event type, and the wire format shared with Python
-// hexkit.
+// Package events is hexkit's typed publish/subscribe protocol.
 //
-// This package is a placeholder: it has no code yet. The protocol lands with
-// its own issue, together with an in-memory broker and a conformance suite.
+// Typed events are encoded into [Message] values, the erased wire form that
+// providers carry: a topic, an ASCII key, the event type, an event id, a
+// correlation id, user headers and a payload. Providers implement [Sender]
+// for publishing and call a [MessageHandler] for every delivered message.
+//
+// The typed layer (publishers, handlers, the router and codecs), the
+// in-memory broker and the conformance suite are being built on top of
+// these types.
 package events
