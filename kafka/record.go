@@ -11,13 +11,13 @@ import (
 
 // encodeRecords translates valid messages into records: key = ASCII key,
 // value = payload, headers type, event_id, correlation_id and the user's
-// headers. Messages whose ok[i] is false are skipped. Every record of one
+// headers. Messages whose skip[i] is not nil are skipped. Every record of one
 // call shares three allocations (records, headers, bytes), so a batch costs
 // the same few allocations whatever its size. The payloads are not copied.
-func encodeRecords(msgs []*events.Message, ok []bool) []kgo.Record {
+func encodeRecords(msgs []*events.Message, skip []error) []kgo.Record {
 	nHeaders, nBytes := 0, 0
 	for i, m := range msgs {
-		if !ok[i] {
+		if skip[i] != nil {
 			continue
 		}
 		nHeaders += 3 + len(m.Headers)
@@ -30,7 +30,7 @@ func encodeRecords(msgs []*events.Message, ok []bool) []kgo.Record {
 	hdrs := make([]kgo.RecordHeader, 0, nHeaders)
 	buf := make([]byte, 0, nBytes)
 	for i, m := range msgs {
-		if !ok[i] {
+		if skip[i] != nil {
 			continue
 		}
 		r := &recs[i]
