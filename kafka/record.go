@@ -79,8 +79,10 @@ func (e *RecordError) Unwrap() error { return e.Err }
 // decodeRecord fills m from r without validating it. The reserved headers'
 // values and the key share one string allocation; user headers get a map
 // only when there are some; the payload is the record's value, not copied.
-// A reserved header given twice is an error; a missing one is left empty
-// for validation to report.
+// A header given twice is an error (the message cannot represent it); a
+// missing or invalid header is left as it is for the handler to judge: the
+// router generates a missing correlation id (or refuses it when strict)
+// and reports a missing type.
 func decodeRecord(r *kgo.Record, m *events.Message) error {
 	var typ, id, corr []byte
 	var seen [3]bool
@@ -134,12 +136,6 @@ func decodeRecord(r *kgo.Record, m *events.Message) error {
 			}
 			m.Headers[h.Key] = string(h.Value)
 		}
-	}
-	if !seen[0] {
-		return &events.ValidationError{Field: "type", Reason: "header " + events.HeaderType + " missing"}
-	}
-	if !seen[1] {
-		return &events.ValidationError{Field: "event_id", Reason: "header " + events.HeaderEventID + " missing"}
 	}
 	return nil
 }

@@ -102,7 +102,11 @@ func (b *Broker) InProcess() bool { return b.fake != nil }
 // Config returns a kafka.Config for service on this broker, with a short
 // linger so tests stay fast.
 func (b *Broker) Config(service string) kafka.Config {
-	return kafka.Config{Brokers: b.Addrs(), ServiceName: service, InstanceID: "test", Linger: time.Millisecond}
+	cfg := kafka.Config{Brokers: b.Addrs(), ServiceName: service, Linger: time.Millisecond}
+	if service != "" {
+		cfg.InstanceID = "test"
+	}
+	return cfg
 }
 
 // Publisher returns a publisher on this broker, closed when the test ends.
@@ -178,3 +182,8 @@ func (b *Broker) endOffsets(tb testing.TB, ctx context.Context, topic string) ka
 	}
 	return ends
 }
+
+// Client returns the helper's own franz-go client on the broker, for
+// direct checks (kadm.NewClient(b.Client()) for admin calls). It is closed
+// when the test ends.
+func (b *Broker) Client() *kgo.Client { return b.cl }
