@@ -1,0 +1,41 @@
+package eventio
+
+import (
+	"context"
+
+	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/examples/streamcalc/calc"
+)
+
+// ResultPublisher implements the calculator's Reporter port by publishing
+// CalcSuccess and CalcFailure events, keyed by problem id. The correlation
+// id of the incoming problem travels through ctx onto the result.
+type ResultPublisher struct {
+	success events.Publisher[CalcSuccess]
+	failure events.Publisher[CalcFailure]
+}
+
+var _ calc.Reporter = (*ResultPublisher)(nil)
+
+// NewResultPublisher returns a ResultPublisher that sends to topic through s.
+func NewResultPublisher(s events.Sender, topic string) (*ResultPublisher, error) {
+	success, err := events.NewPublisher[CalcSuccess](s, topic)
+	if err != nil {
+		return nil, err
+	}
+	failure, err := events.NewPublisher[CalcFailure](s, topic)
+	if err != nil {
+		return nil, err
+	}
+	return &ResultPublisher{success: success, failure: failure}, nil
+}
+
+// ReportSuccess publishes a CalcSuccess event.
+func (p *ResultPublisher) ReportSuccess(ctx context.Context, problemID string, result float64) error {
+	return p.success.Publish(ctx, problemID, CalcSuccess{ProblemID: problemID, Result: result})
+}
+
+// ReportFailure publishes a CalcFailure event.
+func (p *ResultPublisher) ReportFailure(ctx context.Context, problemID, reason string) error {
+	return p.failure.Publish(ctx, problemID, CalcFailure{ProblemID: problemID, Reason: reason})
+}
