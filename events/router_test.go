@@ -224,3 +224,22 @@ func TestHandlePanicsOnSetupErrors(t *testing.T) {
 		})
 	}
 }
+
+// A handler's log records carry the event's correlation id when the
+// service logs through hexkit's handler.
+func TestHandlerLogsCarryCorrelationID(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(hexkit.NewLogHandler(slog.NewTextHandler(&buf, nil), "svc", "1"))
+	r := events.NewRouter()
+	events.Handle(r, "orders", func(ctx context.Context, d events.Delivery[orderPlaced]) error {
+		logger.InfoContext(ctx, "handling order", "id", d.Event.ID)
+		return nil
+	})
+	m := message("orders", "order_placed", `{"id":"o1"}`)
+	if err := r.HandleMessage(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "correlation_id="+m.CorrelationID) {
+		t.Errorf("log record %q lacks correlation_id=%s", buf.String(), m.CorrelationID)
+	}
+}
