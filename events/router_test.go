@@ -243,3 +243,25 @@ func TestHandlerLogsCarryCorrelationID(t *testing.T) {
 		t.Errorf("log record %q lacks correlation_id=%s", buf.String(), m.CorrelationID)
 	}
 }
+
+// Under strict correlation ids the refusal happens inside the middleware,
+// so failure handling there sees it.
+func TestStrictRefusalSeenByMiddleware(t *testing.T) {
+	var seen error
+	mw := func(next events.MessageHandler) events.MessageHandler {
+		return events.MessageHandlerFunc(func(ctx context.Context, m *events.Message) error {
+			seen = next.HandleMessage(ctx, m)
+			return seen
+		})
+	}
+	r := events.NewRouter(events.WithStrictCorrelationID(), events.WithMiddleware(mw))
+	events.Handle(r, "orders", func(ctx context.Context, d events.Delivery[orderPlaced]) error { return nil })
+	m := message("orders", "order_placed", `{}`)
+	m.CorrelationID = "bad"
+	ctx := hexkit.WithCorrelationID(context.Background(), hexkit.NewCorrelationID())
+	err := r.HandleMessage(ctx, m)
+	var ve *events.ValidationError
+	if !errors.As(err, &ve) || ve.Field != events.HeaderCorrelationID || seen != err {
+		t.Errorf("HandleMessage = %v, middleware saw %v; want the same ValidationError on correlation_id", err, seen)
+	}
+}
