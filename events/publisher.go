@@ -185,7 +185,8 @@ func (p *publisher[E]) message(ctx context.Context, key string, e E, headers map
 		}
 		cid = hexkit.NewCorrelationID()
 	}
-	if eventID == "" {
+	newID := eventID == ""
+	if newID {
 		eventID = NewEventID()
 	}
 	m := &Message{
@@ -196,7 +197,7 @@ func (p *publisher[E]) message(ctx context.Context, key string, e E, headers map
 		CorrelationID: cid,
 		Headers:       headers,
 	}
-	if err := m.Validate(); err != nil {
+	if err := m.validate(newID, !ok); err != nil {
 		return nil, err
 	}
 	payload, err := p.codec.Encode(e)
