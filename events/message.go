@@ -73,6 +73,7 @@ type ValidationError struct {
 	Reason string
 }
 
+// Error names the field, its value and the reason.
 func (e *ValidationError) Error() string {
 	return fmt.Sprintf("events: invalid %s %q: %s", e.Field, e.Value, e.Reason)
 }
@@ -86,6 +87,7 @@ type BatchError struct {
 	Errs []error
 }
 
+// Error counts the failed messages and shows the first error.
 func (e *BatchError) Error() string {
 	failed := 0
 	var first error
