@@ -107,6 +107,7 @@ type Event struct {
 	EventID       string            `json:"event_id,omitempty"`
 	CorrelationID string            `json:"correlation_id,omitempty"`
 	Headers       map[string]string `json:"headers,omitempty"`
+	Timestamp     string            `json:"timestamp,omitempty"` // dead letters only, ISO 8601
 }
 
 func (p *Peer) command(ctx context.Context, args ...string) *exec.Cmd {
@@ -152,6 +153,10 @@ func (p *Peer) Collect(ctx context.Context, topic string, n int, types ...string
 	if err != nil {
 		return nil, err
 	}
+	return parseEvents(out)
+}
+
+func parseEvents(out []byte) ([]Event, error) {
 	var got []Event
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
@@ -162,6 +167,26 @@ func (p *Peer) Collect(ctx context.Context, topic string, n int, types ...string
 		got = append(got, e)
 	}
 	return got, sc.Err()
+}
+
+// Fail consumes n events of the given types from topic with Python
+// hexkit's DLQ enabled (dead letters to dlqTopic, no retries) and a
+// translator that raises ValueError("python refuses <key>") for each.
+func (p *Peer) Fail(ctx context.Context, topic, dlqTopic string, n int, types ...string) error {
+	cmd := p.command(ctx, append([]string{"fail", topic, strconv.Itoa(n)}, types...)...)
+	cmd.Env = append(cmd.Env, "PEER_DLQ_TOPIC="+dlqTopic)
+	_, err := run(cmd)
+	return err
+}
+
+// CollectDLQ consumes n dead letters from dlqTopic with Python hexkit's DLQ
+// subscriber protocol and returns them with their headers and timestamps.
+func (p *Peer) CollectDLQ(ctx context.Context, dlqTopic string, n int) ([]Event, error) {
+	out, err := run(p.command(ctx, "collect-dlq", dlqTopic, strconv.Itoa(n)))
+	if err != nil {
+		return nil, err
+	}
+	return parseEvents(out)
 }
 
 // Bench runs one of the peer's benchmark commands and returns the seconds
