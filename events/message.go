@@ -147,6 +147,10 @@ func (m *Message) Validate() error {
 	return nil
 }
 
+// ValidateTopic reports whether name is a valid topic name: printable
+// ASCII and not empty. The error is a *ValidationError.
+func ValidateTopic(name string) error { return checkASCII("topic", name, name, false) }
+
 // checkASCII reports whether v is printable ASCII (and not empty unless
 // emptyOK); name is what the error shows as the value.
 func checkASCII(field, name, v string, emptyOK bool) error {

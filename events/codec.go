@@ -1,0 +1,133 @@
+package events
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Event is implemented by every typed event. EventType returns the event
+// type that travels in the "type" header; it must use a value receiver and
+// must not depend on the value's fields: the zero value of an event type
+// names it, which is how [Handle] infers the type a handler accepts and how
+// [NewPublisher] stamps outgoing events.
+type Event interface {
+	EventType() string
+}
+
+// Codec encodes typed events into message payloads and decodes them back.
+// Implementations must be safe for concurrent use. The default is
+// [JSONCodec]; a custom codec owns its format, but events shared with other
+// hexkit services (Go or Python) must be JSON objects.
+type Codec[E any] interface {
+	Encode(e E) ([]byte, error)
+	Decode(payload []byte) (E, error)
+}
+
+// JSONCodec returns the default codec: encoding/json with the event's json
+// struct tags. Both directions insist on a JSON object, as the wire format
+// requires: an event that encodes to anything else (an array, a string,
+// null) is rejected before sending, and a payload that is not an object is
+// rejected on delivery.
+func JSONCodec[E any]() Codec[E] { return jsonCodec[E]{} }
+
+type jsonCodec[E any] struct{}
+
+// errNotObject is the codec's complaint about a payload that is valid
+// bytes but not a JSON object.
+var errNotObject = errors.New("payload is not a JSON object")
+
+func (jsonCodec[E]) Encode(e E) ([]byte, error) {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return nil, err
+	}
+	if !isJSONObject(b) {
+		return nil, errNotObject
+	}
+	return b, nil
+}
+
+func (jsonCodec[E]) Decode(payload []byte) (E, error) {
+	var e E
+	if !isJSONObject(payload) {
+		return e, errNotObject
+	}
+	if err := json.Unmarshal(payload, &e); err != nil {
+		return e, err
+	}
+	return e, nil
+}
+
+// isJSONObject reports whether b starts, after JSON white space, with '{'.
+// The rest of the document is checked by the decoder.
+func isJSONObject(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case '{':
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// ErrMalformedPayload is wrapped by every [PayloadError]: an event that its
+// codec could not encode (on publish) or a payload that could not be decoded
+// into the handler's event type (on delivery).
+var ErrMalformedPayload = errors.New("events: malformed payload")
+
+// PayloadError reports a payload that could not be encoded or decoded.
+// errors.Is(err, ErrMalformedPayload) holds for every PayloadError; on
+// publish (Op "encode") errors.Is(err, ErrInvalidMessage) holds too, since
+// nothing was sent. errors.As reaches the codec's own error through Err.
+//
+// On delivery the router returns a PayloadError to the subscriber instead of
+// acknowledging: the message is not committed, so it is never lost silently.
+type PayloadError struct {
+	Op      string // "encode" or "decode"
+	Topic   string
+	Type    string
+	EventID string // empty on encode
+	Err     error  // the codec's error
+}
+
+func (e *PayloadError) Error() string {
+	if e.Op == "decode" {
+		return fmt.Sprintf("events: cannot decode %q event %s from topic %q: %v", e.Type, e.EventID, e.Topic, e.Err)
+	}
+	return fmt.Sprintf("events: cannot encode %q event for topic %q: %v", e.Type, e.Topic, e.Err)
+}
+
+// Unwrap returns ErrMalformedPayload, the codec's error and, on encode,
+// ErrInvalidMessage.
+func (e *PayloadError) Unwrap() []error {
+	if e.Op == "encode" {
+		return []error{ErrMalformedPayload, ErrInvalidMessage, e.Err}
+	}
+	return []error{ErrMalformedPayload, e.Err}
+}
+
+// ErrClosed is returned by providers for calls on a closed publisher,
+// subscriber or broker.
+var ErrClosed = errors.New("events: closed")
+
+// eventTypeOf returns the event type named by E's zero value, or an error
+// when E's zero value cannot name it (a nil pointer with a value-receiver
+// method panics; an empty or non-ASCII type is invalid).
+func eventTypeOf[E Event]() (typ string, err error) {
+	var zero E
+	defer func() {
+		if recover() != nil {
+			err = fmt.Errorf("events: the zero value of %T cannot name its event type: implement EventType on a value receiver", zero)
+		}
+	}()
+	typ = zero.EventType()
+	if err := checkASCII("type", typ, typ, false); err != nil {
+		return "", fmt.Errorf("events: event type of %T: %w", zero, err)
+	}
+	return typ, nil
+}

@@ -1,0 +1,210 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"maps"
+
+	"github.com/hexkit-go/hexkit"
+)
+
+// Publisher publishes typed events of one type to one topic.
+//
+// Every event is encoded and validated before anything is sent: a bad key,
+// header, event id, correlation id or payload fails with an error wrapping
+// [ErrInvalidMessage] (a *[ValidationError] or *[PayloadError]) and is not
+// sent. The correlation id is taken from ctx
+// ([github.com/hexkit-go/hexkit.CorrelationID]); when ctx has none, a fresh
+// one is generated, unless the publisher was built with
+// [WithStrictCorrelationID]. Publishers are safe for concurrent use.
+type Publisher[E Event] interface {
+	// Publish sends one event under key and returns once the transport
+	// acknowledged it or failed. Context errors are returned unwrapped.
+	Publish(ctx context.Context, key string, e E, opts ...PublishOption) error
+	// PublishBatch sends several events in one call and returns once each
+	// is acknowledged or failed. It returns nil when all succeeded, the
+	// context's error when ctx ended before anything was sent, and otherwise
+	// a *BatchError whose Errs[i] is the error of batch[i] (nil when that
+	// event was sent). Invalid events are reported and not sent; the valid
+	// ones in the same batch are sent.
+	PublishBatch(ctx context.Context, batch ...Keyed[E]) error
+}
+
+// Keyed is one event of a batch for [Publisher.PublishBatch].
+type Keyed[E Event] struct {
+	Key     string
+	Event   E
+	Headers map[string]string // optional user headers
+	EventID string            // optional; a fresh UUID version 4 when empty
+}
+
+// PublishOption configures one [Publisher.Publish] call.
+type PublishOption func(*publishCall)
+
+type publishCall struct {
+	headers map[string]string
+	eventID string
+}
+
+// WithHeaders adds user headers to the published event. Several WithHeaders
+// options merge, later values winning. Header names and values must be
+// printable ASCII and names must not be reserved ([HeaderType],
+// [HeaderEventID], [HeaderCorrelationID]). The map is copied.
+func WithHeaders(h map[string]string) PublishOption {
+	return func(c *publishCall) {
+		if len(h) == 0 {
+			return
+		}
+		if c.headers == nil {
+			c.headers = make(map[string]string, len(h))
+		}
+		maps.Copy(c.headers, h)
+	}
+}
+
+// WithEventID sets the event id instead of generating one; it must be a
+// UUID version 4 string. Useful for idempotent re-publishing.
+func WithEventID(id string) PublishOption {
+	return func(c *publishCall) { c.eventID = id }
+}
+
+type publisher[E Event] struct {
+	sender Sender
+	topic  string
+	typ    string
+	codec  Codec[E]
+	strict bool
+}
+
+// NewPublisher returns a publisher of E events to topic over the
+// provider's sender s. It fails when s is nil, topic is not a valid topic
+// name, E's zero value does not name a valid event type, or an option is
+// invalid.
+func NewPublisher[E Event](s Sender, topic string, opts ...PublisherOption) (Publisher[E], error) {
+	if s == nil {
+		return nil, errors.New("events: NewPublisher: nil Sender")
+	}
+	if err := checkASCII("topic", topic, topic, false); err != nil {
+		return nil, err
+	}
+	typ, err := eventTypeOf[E]()
+	if err != nil {
+		return nil, err
+	}
+	var o publisherOptions
+	for _, opt := range opts {
+		if opt != nil {
+			opt.applyPublisher(&o)
+		}
+	}
+	codec, err := codecFor[E](o.codec)
+	if err != nil {
+		return nil, err
+	}
+	return &publisher[E]{sender: s, topic: topic, typ: typ, codec: codec, strict: o.strict}, nil
+}
+
+func (p *publisher[E]) Publish(ctx context.Context, key string, e E, opts ...PublishOption) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var c publishCall
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&c)
+		}
+	}
+	m, err := p.message(ctx, key, e, c.headers, c.eventID)
+	if err != nil {
+		return err
+	}
+	err = p.sender.Send(ctx, m)
+	if be, ok := errors.AsType[*BatchError](err); ok && len(be.Errs) == 1 && be.Errs[0] != nil {
+		return be.Errs[0]
+	}
+	return err
+}
+
+func (p *publisher[E]) PublishBatch(ctx context.Context, batch ...Keyed[E]) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if len(batch) == 0 {
+		return nil
+	}
+	errs := make([]error, len(batch))
+	msgs := make([]*Message, 0, len(batch))
+	idx := make([]int, 0, len(batch)) // idx[j] is the batch index of msgs[j]
+	invalid := false
+	for i, k := range batch {
+		m, err := p.message(ctx, k.Key, k.Event, k.Headers, k.EventID)
+		if err != nil {
+			errs[i], invalid = err, true
+			continue
+		}
+		msgs = append(msgs, m)
+		idx = append(idx, i)
+	}
+	if len(msgs) > 0 {
+		err := p.sender.Send(ctx, msgs...)
+		if err != nil && !invalid && !isBatchError(err) {
+			return err // context or transport error for the whole batch
+		}
+		if err != nil {
+			be, _ := errors.AsType[*BatchError](err)
+			for j, i := range idx {
+				switch {
+				case be == nil:
+					errs[i] = err
+				case j < len(be.Errs):
+					errs[i] = be.Errs[j]
+				}
+			}
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return &BatchError{Errs: errs}
+		}
+	}
+	return nil
+}
+
+func isBatchError(err error) bool {
+	_, ok := errors.AsType[*BatchError](err)
+	return ok
+}
+
+// message encodes e and builds and validates its message.
+func (p *publisher[E]) message(ctx context.Context, key string, e E, headers map[string]string, eventID string) (*Message, error) {
+	cid, ok := hexkit.CorrelationID(ctx)
+	if !ok {
+		if p.strict {
+			return nil, &ValidationError{Field: HeaderCorrelationID, Value: "", Reason: "the context carries no correlation id and the publisher is strict"}
+		}
+		cid = hexkit.NewCorrelationID()
+	}
+	if eventID == "" {
+		eventID = NewEventID()
+	}
+	if len(headers) > 0 {
+		headers = maps.Clone(headers)
+	}
+	m := &Message{
+		Topic:         p.topic,
+		Key:           key,
+		Type:          p.typ,
+		EventID:       eventID,
+		CorrelationID: cid,
+		Headers:       headers,
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	payload, err := p.codec.Encode(e)
+	if err != nil {
+		return nil, &PayloadError{Op: "encode", Topic: p.topic, Type: p.typ, Err: err}
+	}
+	m.Payload = payload
+	return m, nil
+}
