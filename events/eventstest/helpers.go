@@ -1,0 +1,300 @@
+package eventstest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hexkit-go/hexkit"
+	"github.com/hexkit-go/hexkit/events"
+)
+
+// waitTimeout bounds every wait of the suite. It is generous because real
+// brokers need seconds to form consumer groups on a loaded machine; a
+// conforming implementation never comes close to it.
+const waitTimeout = 2 * time.Minute
+
+// testEvent is the suite's main event type.
+type testEvent struct {
+	Key  string `json:"key"`
+	Seq  int    `json:"seq"`
+	Text string `json:"text,omitempty"`
+}
+
+func (testEvent) EventType() string { return "eventstest_event" }
+
+// otherEvent is a second type for routing cases.
+type otherEvent struct {
+	N int `json:"n"`
+}
+
+func (otherEvent) EventType() string { return "eventstest_other" }
+
+// strayEvent is a type no router of the suite handles.
+type strayEvent struct {
+	N int `json:"n"`
+}
+
+func (strayEvent) EventType() string { return "eventstest_stray" }
+
+// env is one subtest's view of the harness.
+type env struct {
+	t *testing.T
+	h Harness
+	f Features
+}
+
+func (e *env) partitions() int {
+	if e.f.Partitions > 0 {
+		return e.f.Partitions
+	}
+	return 4
+}
+
+// ctx returns a context bounded by waitTimeout that carries a fresh
+// correlation id.
+func (e *env) ctx() context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	e.t.Cleanup(cancel)
+	return hexkit.WithCorrelationID(ctx, hexkit.NewCorrelationID())
+}
+
+// name returns a name unique to this run: prefix, the case, random hex.
+func (e *env) name(prefix string) string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	c := e.t.Name()
+	if i := strings.LastIndexByte(c, '/'); i >= 0 {
+		c = c[i+1:]
+	}
+	c = strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, strings.ToLower(c))
+	return fmt.Sprintf("eventstest-%s-%s-%s", prefix, c, hex.EncodeToString(b[:]))
+}
+
+// topic creates a topic with the given partitions and returns its name.
+func (e *env) topic(partitions int) string {
+	e.t.Helper()
+	name := e.name("t")
+	if err := e.h.CreateTopic(e.ctx(), name, partitions); err != nil {
+		e.t.Fatalf("CreateTopic(%q, %d) = %v", name, partitions, err)
+	}
+	return name
+}
+
+// subscribe starts a subscriber and returns its stop function; stop is
+// also called at cleanup when the test did not call it.
+func (e *env) subscribe(group string, topics []string, h events.MessageHandler) func() error {
+	e.t.Helper()
+	stop, err := e.h.StartSubscriber(e.ctx(), group, topics, h)
+	if err != nil {
+		e.t.Fatalf("StartSubscriber(%q, %v) = %v", group, topics, err)
+	}
+	var once sync.Once
+	var stopErr error
+	s := func() error {
+		once.Do(func() { stopErr = stopWithin(stop) })
+		return stopErr
+	}
+	e.t.Cleanup(func() {
+		if err := s(); err != nil {
+			e.t.Errorf("stopping subscriber of group %q: %v", group, err)
+		}
+	})
+	return s
+}
+
+// stopWithin calls stop and fails after waitTimeout instead of hanging.
+func stopWithin(stop func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- stop() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(waitTimeout):
+		return fmt.Errorf("stop did not return within %v: a subscriber must cancel its handlers' context and return after draining", waitTimeout)
+	}
+}
+
+func (e *env) publisher(topic string, opts ...events.PublisherOption) events.Publisher[testEvent] {
+	e.t.Helper()
+	p, err := events.NewPublisher[testEvent](e.h.Sender(), topic, opts...)
+	if err != nil {
+		e.t.Fatalf("NewPublisher(%q) = %v", topic, err)
+	}
+	return p
+}
+
+func newRouter(opts ...events.RouterOption) *events.Router {
+	return events.NewRouter(append([]events.RouterOption{events.WithLogger(slog.New(slog.DiscardHandler))}, opts...)...)
+}
+
+// record is one handler call seen by a recorder.
+type record struct {
+	member string
+	d      events.Delivery[testEvent]
+	ctxCID string // correlation id found in the handler's context
+	err    error  // what the handler returned
+}
+
+// recorder collects handler calls and lets the test wait for a condition.
+type recorder struct {
+	mu      sync.Mutex
+	recs    []record
+	changed chan struct{}
+}
+
+func newRecorder() *recorder { return &recorder{changed: make(chan struct{})} }
+
+func (r *recorder) add(rec record) {
+	r.mu.Lock()
+	r.recs = append(r.recs, rec)
+	close(r.changed)
+	r.changed = make(chan struct{})
+	r.mu.Unlock()
+}
+
+// handler returns a typed handler that records under member and returns
+// fail's result (nil fail: success).
+func (r *recorder) handler(member string, fail func(ctx context.Context, d events.Delivery[testEvent]) error) events.Handler[testEvent] {
+	return func(ctx context.Context, d events.Delivery[testEvent]) error {
+		var err error
+		if fail != nil {
+			err = fail(ctx, d)
+		}
+		cid, _ := hexkit.CorrelationID(ctx)
+		r.add(record{member: member, d: d, ctxCID: cid, err: err})
+		return err
+	}
+}
+
+func (r *recorder) snapshot() []record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]record(nil), r.recs...)
+}
+
+// waitFor waits until cond holds for the records; on timeout it fails the
+// test with rule, the broken rule in a sentence, and the records' summary.
+func (r *recorder) waitFor(t *testing.T, rule string, cond func([]record) bool) []record {
+	t.Helper()
+	timer := time.NewTimer(waitTimeout)
+	defer timer.Stop()
+	for {
+		r.mu.Lock()
+		recs := append([]record(nil), r.recs...)
+		ch := r.changed
+		r.mu.Unlock()
+		if cond(recs) {
+			return recs
+		}
+		select {
+		case <-ch:
+		case <-timer.C:
+			t.Fatalf("%s (gave up after %v; %d handler calls seen: %s)", rule, waitTimeout, len(recs), summarize(recs))
+		}
+	}
+}
+
+// handledIDs returns the event ids of successful handler calls.
+func handledIDs(recs []record) map[string]int {
+	ids := map[string]int{}
+	for _, r := range recs {
+		if r.err == nil {
+			ids[r.d.EventID]++
+		}
+	}
+	return ids
+}
+
+// hasAll reports whether every id in want was handled successfully.
+func hasAll(want []string) func([]record) bool {
+	return func(recs []record) bool {
+		got := handledIDs(recs)
+		for _, id := range want {
+			if got[id] == 0 {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+func summarize(recs []record) string {
+	const max = 12
+	var b strings.Builder
+	for i, r := range recs {
+		if i == max {
+			fmt.Fprintf(&b, " ... %d more", len(recs)-max)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s key=%q seq=%d", r.member, r.d.Key, r.d.Event.Seq)
+		if r.err != nil {
+			b.WriteString(" (failed)")
+		}
+	}
+	return b.String()
+}
+
+// publish publishes n events on key with seq from..from+n-1, one call each,
+// and returns their event ids.
+func publish(t *testing.T, ctx context.Context, p events.Publisher[testEvent], key string, from, n int) []string {
+	t.Helper()
+	ids := make([]string, 0, n)
+	for i := from; i < from+n; i++ {
+		id := events.NewEventID()
+		if err := p.Publish(ctx, key, testEvent{Key: key, Seq: i}, events.WithEventID(id)); err != nil {
+			t.Fatalf("Publish(key %q, seq %d) = %v", key, i, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// gate wraps a router for the bad-input cases: it records every error the
+// router returns and, once a message failed twice (proving it was not
+// acknowledged but redelivered), acknowledges it, standing in for the
+// dead-letter hand-off of a real service.
+type gate struct {
+	next events.MessageHandler
+
+	mu       sync.Mutex
+	failures map[string][]error // by event id
+}
+
+func (g *gate) HandleMessage(ctx context.Context, m *events.Message) error {
+	err := g.next.HandleMessage(ctx, m)
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.failures[m.EventID] = append(g.failures[m.EventID], err)
+	if len(g.failures[m.EventID]) >= 2 {
+		return nil
+	}
+	return err
+}
+
+func (g *gate) errs(id string) []error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]error(nil), g.failures[id]...)
+}
