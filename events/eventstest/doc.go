@@ -1,0 +1,47 @@
+// Package eventstest is the conformance suite of the events protocol:
+// every provider (memevents, kafka on kfake and on a real broker) runs it,
+// so services can rely on one set of delivery rules whatever the transport.
+//
+// A provider's test implements [Harness] (a sender, topic creation,
+// subscribers that run until stopped) and calls [Run]:
+//
+//	func TestConformance(t *testing.T) {
+//		eventstest.Run(t, func(t *testing.T) eventstest.Harness {
+//			return newMyHarness(t)
+//		}, eventstest.Features{RawSend: true})
+//	}
+//
+// # Semantics
+//
+// Each case is a parallel subtest with a fresh harness and its own unique
+// topic and group names (prefix "eventstest-"), so harnesses may share a
+// server with other tests. The cases check, through events.Publisher and
+// events.Router on top of the harness: round trip; routing by type (an
+// unknown type neither reaches a handler nor blocks later events); key,
+// type, event id, correlation id, user headers and timestamp intact;
+// correlation id propagation from a handler's context to what it
+// publishes; per-key order across partitions; two groups both receiving
+// everything; two members of one group sharing the work and one taking over
+// when the other leaves; redelivery of a failed event before later events of
+// its partition; resuming from the commit after a graceful restart; context
+// cancellation of sends and of handlers at shutdown (the interrupted event
+// is redelivered); close; concurrent publishers; and bad input on publish
+// (typed errors, nothing sent, valid events of a batch sent) and on delivery
+// (undecodable payloads and, with [Features].RawSend, missing headers are
+// refused with typed errors and redelivered rather than lost).
+//
+// Waits are bounded by generous timeouts and never rely on sleeping; a
+// failure says which rule of the protocol was broken.
+//
+// # Errors
+//
+// The suite checks error identity with errors.Is and errors.As: context
+// errors, events.ErrInvalidMessage with *events.ValidationError,
+// events.ErrMalformedPayload with *events.PayloadError, *events.BatchError
+// and events.ErrClosed.
+//
+// # Testing
+//
+// The package imports only the standard library, hexkit and go-cmp, so a
+// provider's tests can use it without further dependencies.
+package eventstest

@@ -1,0 +1,105 @@
+package events_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hexkit-go/hexkit"
+	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/events/memevents"
+)
+
+// UserRegistered is a typed event: its zero value names its type.
+type UserRegistered struct {
+	UserID string `json:"user_id"`
+	Email  string `json:"email"`
+}
+
+func (UserRegistered) EventType() string { return "user_registered" }
+
+// Publish typed events and handle them with a router, here over the
+// in-memory broker; on Kafka only the sender and subscriber change.
+func Example() {
+	ctx := context.Background()
+	broker, _ := memevents.New()
+	defer broker.Close()
+
+	r := events.NewRouter()
+	events.Handle(r, "users", func(ctx context.Context, d events.Delivery[UserRegistered]) error {
+		cid, _ := hexkit.CorrelationID(ctx)
+		fmt.Printf("welcome %s (key %s, type %s, same correlation id: %v)\n",
+			d.Event.Email, d.Key, d.Type, cid == d.CorrelationID)
+		return nil
+	})
+	sub, _ := broker.NewSubscriber("mailer", r)
+	subCtx, stop := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() { done <- sub.Run(subCtx) }()
+
+	pub, err := events.NewPublisher[UserRegistered](broker, "users")
+	if err != nil {
+		panic(err)
+	}
+	ctx = hexkit.WithCorrelationID(ctx, hexkit.NewCorrelationID())
+	if err := pub.Publish(ctx, "u-1", UserRegistered{UserID: "u-1", Email: "ada@example.org"}); err != nil {
+		panic(err)
+	}
+	_ = broker.WaitIdle(ctx)
+	stop()
+	fmt.Println("subscriber stopped:", <-done)
+	// Output:
+	// welcome ada@example.org (key u-1, type user_registered, same correlation id: true)
+	// subscriber stopped: <nil>
+}
+
+// Invalid input is refused before anything is sent, with typed errors.
+func ExamplePublisher_Publish_invalid() {
+	broker, _ := memevents.New()
+	pub, _ := events.NewPublisher[UserRegistered](broker, "users")
+
+	err := pub.Publish(context.Background(), "schlüssel", UserRegistered{})
+	var ve *events.ValidationError
+	fmt.Println(errors.Is(err, events.ErrInvalidMessage), errors.As(err, &ve) && ve.Field == "key")
+	fmt.Println("stored:", len(broker.Messages("users")))
+	// Output:
+	// true true
+	// stored: 0
+}
+
+// PublishBatch sends many events in one call and reports per event.
+func ExamplePublisher_PublishBatch() {
+	broker, _ := memevents.New()
+	pub, _ := events.NewPublisher[UserRegistered](broker, "users")
+
+	err := pub.PublishBatch(context.Background(),
+		events.Keyed[UserRegistered]{Key: "u-1", Event: UserRegistered{UserID: "u-1"}},
+		events.Keyed[UserRegistered]{Key: "u-2", Event: UserRegistered{UserID: "u-2"}, Headers: map[string]string{"source": "import"}},
+		events.Keyed[UserRegistered]{Key: "u-3 ✗", Event: UserRegistered{UserID: "u-3"}},
+	)
+	var be *events.BatchError
+	if errors.As(err, &be) {
+		for i, err := range be.Errs {
+			fmt.Printf("event %d: ok=%v\n", i, err == nil)
+		}
+	}
+	fmt.Println("stored:", len(broker.Messages("users")))
+	// Output:
+	// event 0: ok=true
+	// event 1: ok=true
+	// event 2: ok=false
+	// stored: 2
+}
+
+// A payload that does not decode is refused with a typed error, so the
+// subscriber does not acknowledge it.
+func ExampleRouter_HandleMessage_malformed() {
+	r := events.NewRouter()
+	events.Handle(r, "users", func(ctx context.Context, d events.Delivery[UserRegistered]) error { return nil })
+	err := r.HandleMessage(context.Background(), &events.Message{
+		Topic: "users", Key: "u-1", Type: "user_registered", EventID: events.NewEventID(),
+		CorrelationID: hexkit.NewCorrelationID(), Payload: []byte(`["not", "an", "object"]`),
+	})
+	fmt.Println(errors.Is(err, events.ErrMalformedPayload))
+	// Output: true
+}

@@ -1,0 +1,278 @@
+package kafka
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sasl"
+	"github.com/twmb/franz-go/pkg/sasl/plain"
+	"github.com/twmb/franz-go/pkg/sasl/scram"
+)
+
+// Config describes how to reach Apache Kafka and who this service is. The
+// zero value is not usable: Brokers are required (unless Options name seed
+// brokers), and a Subscriber also needs ServiceName.
+//
+// Config never prints its secrets: the SASL password is a [Secret], and
+// Config's String and LogValue methods show only what is safe to log.
+type Config struct {
+	// Brokers are the seed brokers, host:port.
+	Brokers []string
+	// ServiceName names the service: it is the consumer group of its
+	// subscribers and the first part of the client id.
+	ServiceName string
+	// InstanceID tells instances of one service apart: the client id is
+	// "<ServiceName>.<InstanceID>" (or just ServiceName when empty).
+	InstanceID string
+
+	// TLS enables TLS with this configuration. TLSFiles is the alternative
+	// for configuration files; setting both is an error. Neither: plaintext.
+	TLS *tls.Config
+	// TLSFiles loads a TLS configuration from PEM files.
+	TLSFiles *TLSFiles
+	// SASL enables SASL authentication (PLAIN or SCRAM); nil disables it.
+	SASL *SASL
+
+	// Compression is the preferred batch compression: "snappy" (default),
+	// "lz4", "zstd", "gzip" or "none".
+	Compression string
+	// MaxMessageSize bounds an encoded record batch in bytes, like Kafka's
+	// max.message.bytes. Default 1 MiB.
+	MaxMessageSize int32
+	// Linger is how long a partition's batch waits for more records before
+	// it is sent. Default 10ms; a negative value disables lingering.
+	Linger time.Duration
+
+	// Options are extra franz-go options, applied after those derived from
+	// the fields above, so they win. Seed brokers given here may replace
+	// Brokers.
+	Options []kgo.Opt
+}
+
+// TLSFiles names PEM files for TLS: the CA bundle that verifies the
+// brokers and, for mutual TLS, the client's certificate and key.
+type TLSFiles struct {
+	CAFile   string // empty: the system roots
+	CertFile string // optional, with KeyFile
+	KeyFile  string // optional, with CertFile
+}
+
+// SASL mechanisms supported by [SASL].
+const (
+	SASLPlain       = "PLAIN"
+	SASLScramSHA256 = "SCRAM-SHA-256"
+	SASLScramSHA512 = "SCRAM-SHA-512"
+)
+
+// SASL holds SASL credentials.
+type SASL struct {
+	Mechanism string // SASLPlain, SASLScramSHA256 or SASLScramSHA512
+	Username  string
+	Password  Secret
+}
+
+// Secret is a string that does not print: String, GoString, LogValue and
+// MarshalText show "[redacted]". Use string(s) to read the value.
+type Secret string
+
+const redacted = "[redacted]"
+
+// String returns "[redacted]".
+func (Secret) String() string { return redacted }
+
+// GoString returns "[redacted]".
+func (Secret) GoString() string { return redacted }
+
+// LogValue returns "[redacted]".
+func (Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// MarshalText returns "[redacted]", so JSON and other encoders do not leak
+// the secret either.
+func (Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
+
+// ErrInvalidConfig is wrapped by every error about a Config or an option.
+var ErrInvalidConfig = errors.New("kafka: invalid configuration")
+
+func configErr(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidConfig, fmt.Sprintf(format, args...))
+}
+
+// ClientID returns the client id the config gives: "<service>.<instance>",
+// the service name alone, or "" when both are empty.
+func (c Config) ClientID() string {
+	if c.InstanceID == "" {
+		return c.ServiceName
+	}
+	return c.ServiceName + "." + c.InstanceID
+}
+
+// String describes the config without secrets.
+func (c Config) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "kafka.Config{Brokers:%v ServiceName:%q InstanceID:%q TLS:%t", c.Brokers, c.ServiceName,
+		c.InstanceID, c.TLS != nil || c.TLSFiles != nil)
+	if c.SASL != nil {
+		fmt.Fprintf(&b, " SASL:%s/%s", c.SASL.Mechanism, c.SASL.Username)
+	}
+	fmt.Fprintf(&b, " Compression:%q MaxMessageSize:%d Linger:%v Options:%d}", c.Compression, c.MaxMessageSize,
+		c.Linger, len(c.Options))
+	return b.String()
+}
+
+// GoString is String, so %#v does not leak secrets either.
+func (c Config) GoString() string { return c.String() }
+
+// LogValue groups the config's loggable fields; secrets are left out.
+func (c Config) LogValue() slog.Value {
+	attrs := []slog.Attr{
+		slog.Any("brokers", c.Brokers),
+		slog.String("service", c.ServiceName),
+		slog.String("instance", c.InstanceID),
+		slog.Bool("tls", c.TLS != nil || c.TLSFiles != nil),
+	}
+	if c.SASL != nil {
+		attrs = append(attrs, slog.String("sasl_mechanism", c.SASL.Mechanism), slog.String("sasl_user", c.SASL.Username))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// clientOptions validates the config and translates it into franz-go
+// options for a client that produces (acks=all, idempotent: franz-go's
+// defaults, stated here so that Options cannot weaken them by accident
+// before ours).
+func (c Config) clientOptions() ([]kgo.Opt, error) {
+	if len(c.Brokers) == 0 && len(c.Options) == 0 {
+		return nil, configErr("no brokers")
+	}
+	for _, b := range c.Brokers {
+		if strings.TrimSpace(b) == "" {
+			return nil, configErr("empty broker address")
+		}
+	}
+	if c.InstanceID != "" && c.ServiceName == "" {
+		return nil, configErr("instance id %q without a service name", c.InstanceID)
+	}
+	opts := []kgo.Opt{kgo.RequiredAcks(kgo.AllISRAcks())}
+	if len(c.Brokers) > 0 {
+		opts = append(opts, kgo.SeedBrokers(c.Brokers...))
+	}
+	if id := c.ClientID(); id != "" {
+		opts = append(opts, kgo.ClientID(id))
+	}
+	tlsCfg, err := c.tlsConfig()
+	if err != nil {
+		return nil, err
+	}
+	if tlsCfg != nil {
+		opts = append(opts, kgo.DialTLSConfig(tlsCfg))
+	}
+	if c.SASL != nil {
+		mech, err := c.SASL.mechanism()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, kgo.SASL(mech))
+	}
+	codec, err := compression(c.Compression)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, kgo.ProducerBatchCompression(codec))
+	switch {
+	case c.MaxMessageSize < 0 || (c.MaxMessageSize > 0 && c.MaxMessageSize < 512):
+		return nil, configErr("max message size %d: want 0 (default) or at least 512", c.MaxMessageSize)
+	case c.MaxMessageSize > 0:
+		opts = append(opts, kgo.ProducerBatchMaxBytes(c.MaxMessageSize))
+	default:
+		opts = append(opts, kgo.ProducerBatchMaxBytes(1<<20))
+	}
+	switch {
+	case c.Linger < 0:
+		opts = append(opts, kgo.ProducerLinger(0))
+	case c.Linger > 0:
+		opts = append(opts, kgo.ProducerLinger(c.Linger))
+	}
+	return append(opts, c.Options...), nil
+}
+
+func (c Config) tlsConfig() (*tls.Config, error) {
+	switch {
+	case c.TLS != nil && c.TLSFiles != nil:
+		return nil, configErr("both TLS and TLSFiles are set")
+	case c.TLS != nil:
+		return c.TLS.Clone(), nil
+	case c.TLSFiles == nil:
+		return nil, nil
+	}
+	f := c.TLSFiles
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if f.CAFile != "" {
+		pem, err := os.ReadFile(f.CAFile)
+		if err != nil {
+			return nil, configErr("TLS CA file: %v", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, configErr("TLS CA file %s holds no PEM certificate", f.CAFile)
+		}
+		cfg.RootCAs = pool
+	}
+	if (f.CertFile == "") != (f.KeyFile == "") {
+		return nil, configErr("TLS needs both CertFile and KeyFile, or neither")
+	}
+	if f.CertFile != "" {
+		cert, err := tls.LoadX509KeyPair(f.CertFile, f.KeyFile)
+		if err != nil {
+			return nil, configErr("TLS client certificate: %v", err)
+		}
+		cfg.Certificates = []tls.Certificate{cert}
+	}
+	return cfg, nil
+}
+
+func (s *SASL) mechanism() (sasl.Mechanism, error) {
+	if s.Username == "" {
+		return nil, configErr("SASL without a username")
+	}
+	switch strings.ToUpper(s.Mechanism) {
+	case SASLPlain:
+		return plain.Auth{User: s.Username, Pass: string(s.Password)}.AsMechanism(), nil
+	case SASLScramSHA256:
+		return scram.Auth{User: s.Username, Pass: string(s.Password)}.AsSha256Mechanism(), nil
+	case SASLScramSHA512:
+		return scram.Auth{User: s.Username, Pass: string(s.Password)}.AsSha512Mechanism(), nil
+	}
+	return nil, configErr("SASL mechanism %q: want %s, %s or %s", s.Mechanism, SASLPlain, SASLScramSHA256, SASLScramSHA512)
+}
+
+func compression(name string) (kgo.CompressionCodec, error) {
+	switch strings.ToLower(name) {
+	case "", "snappy":
+		return kgo.SnappyCompression(), nil
+	case "none":
+		return kgo.NoCompression(), nil
+	case "gzip":
+		return kgo.GzipCompression(), nil
+	case "lz4":
+		return kgo.Lz4Compression(), nil
+	case "zstd":
+		return kgo.ZstdCompression(), nil
+	}
+	return kgo.CompressionCodec{}, configErr("compression %q: want snappy, lz4, zstd, gzip or none", name)
+}
+
+// newClient validates opts with franz-go and builds a client.
+func newClient(opts []kgo.Opt) (*kgo.Client, error) {
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	return cl, nil
+}

@@ -1,0 +1,364 @@
+package kafka_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/kafka"
+	"github.com/hexkit-go/hexkit/kafka/kafkatest"
+)
+
+func TestRoundTrip(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
+		ctx := testContext(t)
+		topic := b.Topic(t, "roundtrip", 3)
+		pub := b.Publisher(t)
+
+		const n = 200
+		var msgs []*events.Message
+		for i := range n {
+			m := msg(topic, fmt.Sprintf("key-%d", i%7), "counted", fmt.Sprintf(`{"n":%d}`, i))
+			if i%2 == 0 {
+				m.Headers = map[string]string{"tenant": "t1", "seq": fmt.Sprint(i)}
+			}
+			msgs = append(msgs, m)
+		}
+		send(t, ctx, pub, msgs[:n/2]...)
+		c := newCollector()
+		startSubscriber(t, b.Config(topic+"-svc"), []string{topic}, c)
+		send(t, ctx, pub, msgs[n/2:]...)
+		got := c.waitN(t, ctx, n)
+
+		byID := map[string]*events.Message{}
+		lastByKey := map[string]int{}
+		for _, g := range got {
+			byID[g.EventID] = g
+		}
+		for i, m := range msgs {
+			g := byID[m.EventID]
+			if g == nil {
+				t.Fatalf("message %d (%s) not delivered", i, m.EventID)
+			}
+			if g.Timestamp.IsZero() {
+				t.Errorf("message %d delivered without a timestamp", i)
+			}
+			if diff := cmp.Diff(m, g, cmpopts.IgnoreFields(events.Message{}, "Timestamp"), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("message %d changed on the way (-sent +delivered):\n%s", i, diff)
+			}
+		}
+		// Per key, delivery order is publish order.
+		pos := map[string]int{}
+		for i, m := range msgs {
+			pos[m.EventID] = i
+		}
+		for _, g := range got {
+			if last, ok := lastByKey[g.Key]; ok && pos[g.EventID] < last {
+				t.Fatalf("key %s: message %d delivered after message %d", g.Key, pos[g.EventID], last)
+			}
+			lastByKey[g.Key] = pos[g.EventID]
+		}
+	})
+}
+
+func TestSendValidatesBeforeSending(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
+		ctx := testContext(t)
+		topic := b.Topic(t, "validate", 1)
+		pub := b.Publisher(t)
+		good := msg(topic, "k1", "ok", `{"a":1}`)
+		badKey := msg(topic, "ключ", "ok", `{}`)
+		badHeader := msg(topic, "k2", "ok", `{}`)
+		badHeader.Headers = map[string]string{"type": "reserved"}
+		var err error
+		b.ExpectEvents(t, topic, func() {
+			err = pub.Send(ctx, good, badKey, nil, badHeader)
+		}, kafkatest.Expected{Type: "ok", Key: "k1", Payload: `{"a": 1}`})
+		var be *events.BatchError
+		if !errors.As(err, &be) || len(be.Errs) != 4 {
+			t.Fatalf("Send = %v, want a BatchError for 4 messages", err)
+		}
+		if be.Errs[0] != nil {
+			t.Errorf("valid message failed: %v", be.Errs[0])
+		}
+		for _, i := range []int{1, 2, 3} {
+			if !errors.Is(be.Errs[i], events.ErrInvalidMessage) {
+				t.Errorf("message %d: error %v does not wrap ErrInvalidMessage", i, be.Errs[i])
+			}
+		}
+	})
+}
+
+func TestSendToMissingTopic(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
+		ctx := testContext(t)
+		pub := b.Publisher(t)
+		err := pub.Send(ctx, msg("no-such-topic-"+events.NewEventID(), "k", "t", `{}`))
+		if !errors.Is(err, kafka.ErrTopicNotFound) {
+			t.Fatalf("Send to a missing topic = %v, want ErrTopicNotFound", err)
+		}
+	})
+}
+
+func TestSendAfterClose(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
+		ctx := testContext(t)
+		topic := b.Topic(t, "closed", 1)
+		pub, err := kafka.NewPublisher(b.Config(""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		send(t, ctx, pub, msg(topic, "k", "t", `{}`))
+		if err := pub.Close(ctx); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+		if err := pub.Close(ctx); err != nil {
+			t.Fatalf("second Close: %v", err)
+		}
+		if err := pub.Send(ctx, msg(topic, "k", "t", `{}`)); !errors.Is(err, events.ErrClosed) {
+			t.Fatalf("Send after Close = %v, want ErrClosed", err)
+		}
+	})
+}
+
+func TestSendContextCanceled(t *testing.T) {
+	b := kafkatest.NewFake(t)
+	topic := b.Topic(t, "ctx", 1)
+	pub := b.Publisher(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := pub.Send(ctx, msg(topic, "k", "t", `{}`)); err != context.Canceled {
+		t.Fatalf("Send with a canceled context = %v, want context.Canceled unwrapped", err)
+	}
+}
+
+func TestRedeliveryAfterHandlerError(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
+		ctx := testContext(t)
+		topic := b.Topic(t, "redeliver", 1)
+		pub := b.Publisher(t)
+		msgs := []*events.Message{msg(topic, "k", "t", `{"n":0}`), msg(topic, "k", "t", `{"n":1}`), msg(topic, "k", "t", `{"n":2}`)}
+		send(t, ctx, pub, msgs...)
+		var failures atomic.Int32
+		var hookErrs atomic.Int32
+		c := newCollector()
+		c.until = func(m *events.Message) error {
+			if m.EventID == msgs[1].EventID && failures.Add(1) <= 2 {
+				return errors.New("transient")
+			}
+			return nil
+		}
+		startSubscriber(t, b.Config(topic+"-svc"), []string{topic}, c,
+			kafka.WithErrorHook(func(_ context.Context, err *kafka.HandlerError) {
+				if err.Offset == 1 && err.Message.EventID == msgs[1].EventID {
+					hookErrs.Add(1)
+				}
+			}))
+		got := c.waitN(t, ctx, 3)
+		var ids []string
+		for _, g := range got {
+			ids = append(ids, g.EventID)
+		}
+		want := []string{msgs[0].EventID, msgs[1].EventID, msgs[2].EventID}
+		if diff := cmp.Diff(want, ids); diff != "" {
+			t.Fatalf("handled order (-want +got):\n%s", diff)
+		}
+		if f := failures.Load(); f != 3 {
+			t.Errorf("failing message was tried %d times, want 3", f)
+		}
+		if h := hookErrs.Load(); h != 2 {
+			t.Errorf("error hook saw %d failures, want 2", h)
+		}
+	})
+}
+
+// TestResumeFromCommit stops a subscriber after some messages and starts
+// another member of the same group: nothing is lost, and what the first
+// one handled is not handled again.
+func TestResumeFromCommit(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
+		ctx := testContext(t)
+		topic := b.Topic(t, "resume", 2)
+		pub := b.Publisher(t)
+		cfg := b.Config(topic + "-svc")
+		var first []*events.Message
+		for i := range 50 {
+			first = append(first, msg(topic, fmt.Sprint("k", i%5), "t", `{}`))
+		}
+		send(t, ctx, pub, first...)
+		c1 := newCollector()
+		stop := startSubscriber(t, cfg, []string{topic}, c1)
+		c1.waitN(t, ctx, len(first))
+		stop()
+
+		var second []*events.Message
+		for i := range 50 {
+			second = append(second, msg(topic, fmt.Sprint("k", i%5), "t", `{}`))
+		}
+		send(t, ctx, pub, second...)
+		c2 := newCollector()
+		startSubscriber(t, cfg, []string{topic}, c2)
+		got := c2.waitN(t, ctx, len(second))
+		old := map[string]bool{}
+		for _, m := range first {
+			old[m.EventID] = true
+		}
+		seen := map[string]bool{}
+		for _, g := range got {
+			if old[g.EventID] {
+				t.Errorf("message %s was handled and committed before, yet delivered again", g.EventID)
+			}
+			seen[g.EventID] = true
+		}
+		for _, m := range second {
+			if !seen[m.EventID] {
+				t.Errorf("message %s lost", m.EventID)
+			}
+		}
+	})
+}
+
+// TestMalformedRecords writes records a foreign producer might: no
+// headers at all (delivered, for the router to judge) and a duplicated
+// reserved header (a typed error, retried, never committed or skipped).
+func TestMalformedRecords(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
+		ctx := testContext(t)
+		topic := b.Topic(t, "malformed", 1)
+		raw, err := kgo.NewClient(kgo.SeedBrokers(b.Addrs()...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		id := events.NewEventID()
+		recs := []*kgo.Record{
+			{Topic: topic, Key: []byte("bare"), Value: []byte(`{"bare":true}`)},
+			{Topic: topic, Key: []byte("dup"), Value: []byte(`{}`), Headers: []kgo.RecordHeader{
+				{Key: "type", Value: []byte("a")}, {Key: "type", Value: []byte("b")}, {Key: "event_id", Value: []byte(id)}}},
+			{Topic: topic, Key: []byte("after"), Value: []byte(`{}`)},
+		}
+		if err := raw.ProduceSync(ctx, recs...).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+		recordErrs := make(chan error, 100)
+		c := newCollector()
+		stop := startSubscriber(t, b.Config(topic+"-svc"), []string{topic}, c,
+			kafka.WithErrorHook(func(_ context.Context, err *kafka.HandlerError) {
+				select {
+				case recordErrs <- err:
+				default:
+				}
+			}))
+		got := c.waitN(t, ctx, 1)
+		if got[0].Key != "bare" || got[0].Type != "" || got[0].EventID != "" || string(got[0].Payload) != `{"bare":true}` {
+			t.Errorf("record without headers delivered as %+v", got[0])
+		}
+		for range 2 { // the duplicate is reported on every attempt
+			select {
+			case err := <-recordErrs:
+				var re *kafka.RecordError
+				if !errors.As(err, &re) || re.Offset != 1 || !errors.Is(err, events.ErrInvalidMessage) {
+					t.Fatalf("error hook got %v, want a RecordError at offset 1 wrapping ErrInvalidMessage", err)
+				}
+			case <-ctx.Done():
+				t.Fatal("no error reported for the record with a duplicated header")
+			}
+		}
+		stop()
+		c.mu.Lock()
+		n := len(c.got)
+		c.mu.Unlock()
+		if n != 1 {
+			t.Fatalf("handled %d messages, want 1: the record after the malformed one must wait", n)
+		}
+		// Committed: offset 1 (the malformed record is next).
+		adm := kafkatestAdmin(t, b)
+		offs, err := adm.FetchOffsets(ctx, topic+"-svc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o, ok := offs.Lookup(topic, 0); !ok || o.At != 1 {
+			t.Fatalf("committed offset = %+v (found %v), want 1", o, ok)
+		}
+	})
+}
+
+func TestKeyConcurrency(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
+		ctx := testContext(t)
+		topic := b.Topic(t, "lanes", 1)
+		pub := b.Publisher(t)
+		var msgs []*events.Message
+		for i := range 300 {
+			msgs = append(msgs, msg(topic, fmt.Sprint("k", i%10), "t", fmt.Sprintf(`{"n":%d}`, i)))
+		}
+		send(t, ctx, pub, msgs...)
+		var running, peak atomic.Int32
+		c := newCollector()
+		c.until = func(*events.Message) error {
+			n := running.Add(1)
+			for {
+				p := peak.Load()
+				if n <= p || peak.CompareAndSwap(p, n) {
+					break
+				}
+			}
+			time.Sleep(time.Millisecond)
+			running.Add(-1)
+			return nil
+		}
+		startSubscriber(t, b.Config(topic+"-svc"), []string{topic}, c, kafka.WithKeyConcurrency(4))
+		got := c.waitN(t, ctx, len(msgs))
+		pos := map[string]int{}
+		for i, m := range msgs {
+			pos[m.EventID] = i
+		}
+		last := map[string]int{}
+		for _, g := range got {
+			if l, ok := last[g.Key]; ok && pos[g.EventID] < l {
+				t.Fatalf("key %s out of order", g.Key)
+			}
+			last[g.Key] = pos[g.EventID]
+		}
+		if peak.Load() < 2 {
+			t.Logf("peak concurrency %d (scheduling on a busy machine may serialize lanes)", peak.Load())
+		}
+	})
+}
+
+func TestSubscriberOptionsValidated(t *testing.T) {
+	cfg := kafka.Config{Brokers: []string{"127.0.0.1:1"}, ServiceName: "svc"}
+	h := events.MessageHandlerFunc(func(context.Context, *events.Message) error { return nil })
+	tests := []struct {
+		name string
+		cfg  kafka.Config
+		opts []kafka.SubscriberOption
+	}{
+		{"no service", kafka.Config{Brokers: []string{"x:1"}}, nil},
+		{"bad backoff", cfg, []kafka.SubscriberOption{kafka.WithRetryBackoff(time.Second, time.Millisecond)}},
+		{"bad lanes", cfg, []kafka.SubscriberOption{kafka.WithKeyConcurrency(0)}},
+		{"nil logger", cfg, []kafka.SubscriberOption{kafka.WithLogger(nil)}},
+		{"bad compression", kafka.Config{Brokers: []string{"x:1"}, ServiceName: "s", Compression: "brotli"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := kafka.NewSubscriber(tt.cfg, []string{"topic"}, h, tt.opts...); !errors.Is(err, kafka.ErrInvalidConfig) {
+				t.Fatalf("NewSubscriber = %v, want ErrInvalidConfig", err)
+			}
+		})
+	}
+	if _, err := kafka.NewSubscriber(cfg, nil, h); !errors.Is(err, kafka.ErrInvalidConfig) {
+		t.Fatalf("NewSubscriber without topics = %v, want ErrInvalidConfig", err)
+	}
+	if _, err := kafka.NewSubscriber(cfg, []string{"bad topic ä"}, h); !errors.Is(err, kafka.ErrInvalidConfig) {
+		t.Fatalf("NewSubscriber with a non-ASCII topic = %v, want ErrInvalidConfig", err)
+	}
+}

@@ -1,0 +1,239 @@
+package kafka
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/hexkit-go/hexkit/events"
+)
+
+// worker handles the records of one assigned partition in offset order
+// (or, with key concurrency, in order per key) and marks the handled ones
+// for commit. The poll loop queues records without blocking; when the
+// queue grows past the limit the worker pauses fetching of its partition
+// until it has caught up, so a slow or failing partition never holds back
+// the others.
+type worker struct {
+	ss *session
+	tp topicPartition
+
+	mu      sync.Mutex
+	queue   [][]*kgo.Record
+	queued  int
+	paused  bool
+	spare   [][]*kgo.Record
+	wake    chan struct{}
+	halt    chan struct{} // closed by stop
+	stopped atomic.Bool
+	done    chan struct{}
+}
+
+func newWorker(ss *session, tp topicPartition) *worker {
+	return &worker{ss: ss, tp: tp, wake: make(chan struct{}, 1), halt: make(chan struct{}), done: make(chan struct{})}
+}
+
+// push queues a fetched batch of the worker's partition.
+func (w *worker) push(recs []*kgo.Record) {
+	w.mu.Lock()
+	w.queue = append(w.queue, recs)
+	w.queued += len(recs)
+	pause := !w.paused && w.queued >= w.ss.s.cfg.maxQueued
+	if pause {
+		w.paused = true
+	}
+	w.mu.Unlock()
+	if pause {
+		w.ss.cl.PauseFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
+	}
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// stop makes the worker return after the handler call in progress, if
+// any; queued records are dropped uncommitted.
+func (w *worker) stop() {
+	if !w.stopped.Swap(true) {
+		close(w.halt)
+	}
+}
+
+func (w *worker) wasPaused() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.paused
+}
+
+func (w *worker) run() {
+	defer close(w.done)
+	ctx := w.ss.ctx
+	for {
+		w.mu.Lock()
+		batches := w.queue
+		w.queue = w.spare[:0]
+		w.queued = 0
+		resume := w.paused
+		w.paused = false
+		w.mu.Unlock()
+		if resume {
+			w.ss.cl.ResumeFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
+		}
+		if len(batches) == 0 {
+			select {
+			case <-w.wake:
+				continue
+			case <-w.halt:
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+		for i, recs := range batches {
+			if !w.handleBatch(ctx, recs) {
+				return
+			}
+			batches[i] = nil
+		}
+		w.spare = batches
+	}
+}
+
+// handleBatch handles recs (one partition, offset order) and marks the
+// handled prefix for commit. It returns false when the worker must stop.
+func (w *worker) handleBatch(ctx context.Context, recs []*kgo.Record) bool {
+	if lanes := w.ss.s.cfg.keyLanes; lanes > 1 && len(recs) > 1 {
+		return w.handleLanes(ctx, recs, lanes)
+	}
+	var last *kgo.Record
+	for _, r := range recs {
+		if w.stopped.Load() || ctx.Err() != nil {
+			w.mark(last)
+			return false
+		}
+		if !w.handle(ctx, r, &last) {
+			w.mark(last)
+			return false
+		}
+		last = r
+	}
+	w.mark(last)
+	return true
+}
+
+// handleLanes handles recs with up to lanes concurrent handlers: records
+// with the same key go to the same lane, in offset order. The batch is
+// marked only when every lane has finished it, so marks stay contiguous.
+func (w *worker) handleLanes(ctx context.Context, recs []*kgo.Record, lanes int) bool {
+	split := make([][]*kgo.Record, lanes)
+	seed := w.ss.s.cfg.seed
+	for _, r := range recs {
+		var i int
+		if len(r.Key) == 0 {
+			i = int(r.Offset % int64(lanes))
+		} else {
+			i = int(maphash.Bytes(seed, r.Key) % uint64(lanes))
+		}
+		split[i] = append(split[i], r)
+	}
+	var wg sync.WaitGroup
+	var failed atomic.Bool
+	for _, lane := range split {
+		if len(lane) == 0 {
+			continue
+		}
+		wg.Go(func() {
+			for _, r := range lane {
+				if w.stopped.Load() || ctx.Err() != nil || !w.handle(ctx, r, nil) {
+					failed.Store(true)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if failed.Load() {
+		return false
+	}
+	w.mark(recs[len(recs)-1])
+	return true
+}
+
+func (w *worker) mark(r *kgo.Record) {
+	if r != nil {
+		w.ss.cl.MarkCommitRecords(r)
+	}
+}
+
+// handle delivers r until the handler accepts it. On the first failure it
+// marks *handled (what the batch handled so far) and clears it; it reports
+// every failure and
+// retries after an exponential backoff. It returns false when the worker
+// is stopped or ctx ends first; r is then neither handled nor marked.
+func (w *worker) handle(ctx context.Context, r *kgo.Record, handled **kgo.Record) bool {
+	cfg := &w.ss.s.cfg
+	m := new(events.Message)
+	decodeErr := decodeRecord(r, m)
+	if decodeErr != nil {
+		decodeErr = &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Err: decodeErr}
+	}
+	backoff := cfg.backoffMin
+	for attempt := 1; ; attempt++ {
+		err := decodeErr
+		if err == nil {
+			err = w.call(ctx, m)
+		}
+		if err == nil {
+			return true
+		}
+		if ctx.Err() != nil || w.stopped.Load() {
+			return false
+		}
+		if handled != nil && *handled != nil {
+			w.mark(*handled)
+			*handled = nil
+		}
+		cfg.onError(ctx, &HandlerError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
+			Attempt: attempt, Message: m, Err: err})
+		if !sleep(ctx, w.halt, backoff) {
+			return false
+		}
+		backoff = min(backoff*2, cfg.backoffMax)
+	}
+}
+
+// call runs the handler, turning a panic into an error so one bad record
+// cannot crash the service.
+func (w *worker) call(ctx context.Context, m *events.Message) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("kafka: handler panicked: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return w.ss.s.handler.HandleMessage(ctx, m)
+}
+
+// HandlerError reports one failed attempt to handle a record: the
+// handler's error, or a *RecordError when the record could not be decoded.
+// The record is retried after a backoff; it is never skipped or committed.
+type HandlerError struct {
+	Topic     string
+	Partition int32
+	Offset    int64
+	Attempt   int             // 1 for the first failure
+	Message   *events.Message // as decoded; partial when decoding failed
+	Err       error
+}
+
+func (e *HandlerError) Error() string {
+	return fmt.Sprintf("kafka: handling %s/%d@%d (attempt %d) failed: %v", e.Topic, e.Partition, e.Offset, e.Attempt, e.Err)
+}
+
+// Unwrap returns the handler's error.
+func (e *HandlerError) Unwrap() error { return e.Err }
