@@ -395,7 +395,7 @@ func testPoisonPayload(e *env) {
 			e.t.Fatalf("Send(%s) = %v", payload, err)
 		}
 	}
-	send(`{"seq": 1`)             // not JSON
+	send(`{"seq": 1`)               // not JSON
 	send(`{"seq": "not a number"}`) // does not fit the event type
 	send(`{"seq": 2}`)
 	dls := dl.waitN(e.t, "undecodable payloads go to the DLQ", 2)
