@@ -78,6 +78,7 @@ func (w *worker) run() {
 		w.mu.Lock()
 		batches := w.queue
 		w.queue = w.spare[:0]
+		w.spare = nil // never hand the same array to queue twice (an empty round keeps it)
 		w.queued = 0
 		resume := w.paused
 		w.paused = false
