@@ -9,13 +9,7 @@ import "fmt"
 // *PayloadError wrapping ErrMalformedPayload when the payload does not
 // decode. The only option is [WithCodec]; the default is [JSONCodec].
 func Decode[E Event](m *Message, opts ...HandleOption) (Delivery[E], error) {
-	var o handleOptions
-	for _, opt := range opts {
-		if opt != nil {
-			opt.applyHandle(&o)
-		}
-	}
-	codec, err := codecFor[E](o.codec)
+	codec, err := handleCodec[E](opts)
 	if err != nil {
 		return Delivery[E]{}, err
 	}

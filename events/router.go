@@ -121,13 +121,7 @@ func Handle[E Event](r *Router, topic string, h Handler[E], opts ...HandleOption
 	if err != nil {
 		panic(err.Error())
 	}
-	var o handleOptions
-	for _, opt := range opts {
-		if opt != nil {
-			opt.applyHandle(&o)
-		}
-	}
-	codec, err := codecFor[E](o.codec)
+	codec, err := handleCodec[E](opts)
 	if err != nil {
 		panic(err.Error())
 	}
