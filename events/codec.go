@@ -95,6 +95,7 @@ type PayloadError struct {
 	Err     error  // the codec's error
 }
 
+// Error describes the failure with the event's topic, type and id.
 func (e *PayloadError) Error() string {
 	if e.Op == "decode" {
 		return fmt.Sprintf("events: cannot decode %q event %s from topic %q: %v", e.Type, e.EventID, e.Topic, e.Err)

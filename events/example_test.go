@@ -103,3 +103,63 @@ func ExampleRouter_HandleMessage_malformed() {
 	fmt.Println(errors.Is(err, events.ErrMalformedPayload))
 	// Output: true
 }
+
+// Middleware wraps the router's dispatch: here it logs failures; retries
+// and dead-letter hand-off plug in the same way.
+func ExampleWithMiddleware() {
+	logFailures := func(next events.MessageHandler) events.MessageHandler {
+		return events.MessageHandlerFunc(func(ctx context.Context, m *events.Message) error {
+			err := next.HandleMessage(ctx, m)
+			if err != nil {
+				cid, _ := hexkit.CorrelationID(ctx)
+				fmt.Printf("%s %s failed (correlation id in ctx: %v): %v\n", m.Topic, m.Type, cid == m.CorrelationID, err)
+			}
+			return err
+		})
+	}
+	r := events.NewRouter(events.WithMiddleware(logFailures))
+	events.Handle(r, "users", func(ctx context.Context, d events.Delivery[UserRegistered]) error {
+		return errors.New("mail server down")
+	})
+	_ = r.HandleMessage(context.Background(), &events.Message{
+		Topic: "users", Key: "u-1", Type: "user_registered", EventID: events.NewEventID(),
+		CorrelationID: hexkit.NewCorrelationID(), Payload: []byte(`{"user_id":"u-1"}`),
+	})
+	// Output: users user_registered failed (correlation id in ctx: true): mail server down
+}
+
+// WithUnknownType replaces the default policy (acknowledge and skip) for
+// events that have no handler.
+func ExampleWithUnknownType() {
+	r := events.NewRouter(events.WithUnknownType(func(ctx context.Context, m *events.Message) error {
+		fmt.Printf("no handler for %q on %q\n", m.Type, m.Topic)
+		return nil // acknowledge
+	}))
+	events.Handle(r, "users", func(ctx context.Context, d events.Delivery[UserRegistered]) error { return nil })
+	_ = r.HandleMessage(context.Background(), &events.Message{
+		Topic: "users", Key: "u-1", Type: "user_deleted", EventID: events.NewEventID(),
+		CorrelationID: hexkit.NewCorrelationID(), Payload: []byte(`{}`),
+	})
+	fmt.Println(r.Topics())
+	// Output:
+	// no handler for "user_deleted" on "users"
+	// [users]
+}
+
+// Decode reads published messages back as typed deliveries, here to check
+// what a unit under test published.
+func ExampleDecode() {
+	broker, _ := memevents.New()
+	pub, _ := events.NewPublisher[UserRegistered](broker, "users")
+	_ = pub.Publish(context.Background(), "u-1", UserRegistered{UserID: "u-1", Email: "ada@example.org"})
+
+	for _, m := range broker.Messages("users") {
+		d, err := events.Decode[UserRegistered](m)
+		fmt.Println(d.Key, d.Event.Email, err)
+	}
+	_, err := events.Decode[UserRegistered](&events.Message{Type: "user_deleted"})
+	fmt.Println(err != nil)
+	// Output:
+	// u-1 ada@example.org <nil>
+	// true
+}

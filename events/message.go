@@ -73,6 +73,7 @@ type ValidationError struct {
 	Reason string
 }
 
+// Error names the field, its value and the reason.
 func (e *ValidationError) Error() string {
 	return fmt.Sprintf("events: invalid %s %q: %s", e.Field, e.Value, e.Reason)
 }
@@ -86,6 +87,7 @@ type BatchError struct {
 	Errs []error
 }
 
+// Error counts the failed messages and shows the first error.
 func (e *BatchError) Error() string {
 	failed := 0
 	var first error
@@ -116,7 +118,10 @@ func (e *BatchError) Unwrap() []error {
 // empty, key and user headers ASCII, no reserved header among the user's,
 // event and correlation ids valid UUID version 4 strings. It does not look
 // into the payload.
-func (m *Message) Validate() error {
+func (m *Message) Validate() error { return m.validate(false, false) }
+
+// validate is Validate, skipping the checks of ids the caller generated.
+func (m *Message) validate(eventIDGenerated, correlationIDGenerated bool) error {
 	if err := checkASCII("topic", m.Topic, m.Topic, false); err != nil {
 		return err
 	}
@@ -126,11 +131,15 @@ func (m *Message) Validate() error {
 	if err := checkASCII("key", m.Key, m.Key, true); err != nil {
 		return err
 	}
-	if err := checkUUID4(HeaderEventID, m.EventID); err != nil {
-		return err
+	if !eventIDGenerated {
+		if err := checkUUID4(HeaderEventID, m.EventID); err != nil {
+			return err
+		}
 	}
-	if err := checkUUID4(HeaderCorrelationID, m.CorrelationID); err != nil {
-		return err
+	if !correlationIDGenerated {
+		if err := checkUUID4(HeaderCorrelationID, m.CorrelationID); err != nil {
+			return err
+		}
 	}
 	for k, v := range m.Headers {
 		switch k {

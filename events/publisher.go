@@ -137,7 +137,7 @@ func (p *publisher[E]) PublishBatch(ctx context.Context, batch ...Keyed[E]) erro
 	idx := make([]int, 0, len(batch)) // idx[j] is the batch index of msgs[j]
 	invalid := false
 	for i, k := range batch {
-		m, err := p.message(ctx, k.Key, k.Event, k.Headers, k.EventID)
+		m, err := p.message(ctx, k.Key, k.Event, maps.Clone(k.Headers), k.EventID)
 		if err != nil {
 			errs[i], invalid = err, true
 			continue
@@ -175,7 +175,8 @@ func isBatchError(err error) bool {
 	return ok
 }
 
-// message encodes e and builds and validates its message.
+// message encodes e and builds and validates its message, which takes
+// over headers.
 func (p *publisher[E]) message(ctx context.Context, key string, e E, headers map[string]string, eventID string) (*Message, error) {
 	cid, ok := hexkit.CorrelationID(ctx)
 	if !ok {
@@ -184,11 +185,9 @@ func (p *publisher[E]) message(ctx context.Context, key string, e E, headers map
 		}
 		cid = hexkit.NewCorrelationID()
 	}
-	if eventID == "" {
+	newID := eventID == ""
+	if newID {
 		eventID = NewEventID()
-	}
-	if len(headers) > 0 {
-		headers = maps.Clone(headers)
 	}
 	m := &Message{
 		Topic:         p.topic,
@@ -198,7 +197,7 @@ func (p *publisher[E]) message(ctx context.Context, key string, e E, headers map
 		CorrelationID: cid,
 		Headers:       headers,
 	}
-	if err := m.Validate(); err != nil {
+	if err := m.validate(newID, !ok); err != nil {
 		return nil, err
 	}
 	payload, err := p.codec.Encode(e)

@@ -50,11 +50,13 @@ type TopicLister interface {
 // For every message the router:
 //  1. puts the message's correlation id into the context
 //     ([github.com/hexkit-go/hexkit.WithCorrelationID]); a missing or invalid
-//     one is replaced by a fresh id (with a warning), or refused with a
-//     *ValidationError under [WithStrictCorrelationID];
-//  2. runs the middleware ([WithMiddleware]);
-//  3. refuses a message without a type with a *ValidationError (not
-//     acknowledged: it is not lost);
+//     one is replaced by a fresh id (with a warning);
+//  2. runs the middleware ([WithMiddleware]), which sees every message,
+//     including those refused by the next steps;
+//  3. refuses, with a *ValidationError (not acknowledged: it is not lost),
+//     a message without a type and, under [WithStrictCorrelationID], one
+//     with a missing or invalid correlation id (then the context carries
+//     none);
 //  4. hands a message whose topic and type have no handler to the
 //     unknown-type policy ([WithUnknownType]; default: acknowledge and skip);
 //  5. decodes the payload with the handler's codec; a payload that does not
@@ -119,31 +121,16 @@ func Handle[E Event](r *Router, topic string, h Handler[E], opts ...HandleOption
 	if err != nil {
 		panic(err.Error())
 	}
-	var o handleOptions
-	for _, opt := range opts {
-		if opt != nil {
-			opt.applyHandle(&o)
-		}
-	}
-	codec, err := codecFor[E](o.codec)
+	codec, err := handleCodec[E](opts)
 	if err != nil {
 		panic(err.Error())
 	}
 	rt := func(ctx context.Context, m *Message) error {
-		e, err := codec.Decode(m.Payload)
+		d, err := decode(codec, m)
 		if err != nil {
-			return &PayloadError{Op: "decode", Topic: m.Topic, Type: m.Type, EventID: m.EventID, Err: err}
+			return err
 		}
-		return h(ctx, Delivery[E]{
-			Event:         e,
-			Topic:         m.Topic,
-			Key:           m.Key,
-			Type:          m.Type,
-			EventID:       m.EventID,
-			CorrelationID: m.CorrelationID,
-			Headers:       m.Headers,
-			Timestamp:     m.Timestamp,
-		})
+		return h(ctx, d)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -175,7 +162,9 @@ func (r *Router) Topics() []string {
 func (r *Router) HandleMessage(ctx context.Context, m *Message) error {
 	if err := hexkit.ValidateCorrelationID(m.CorrelationID); err != nil {
 		if r.opts.strict {
-			return &ValidationError{Field: HeaderCorrelationID, Value: m.CorrelationID, Reason: "missing or invalid on a delivered message and the router is strict"}
+			// Refused in dispatch, inside the middleware, so that failure
+			// handling there sees it.
+			return r.handler.HandleMessage(ctx, m)
 		}
 		cp := *m
 		cp.CorrelationID = hexkit.NewCorrelationID()
@@ -190,6 +179,11 @@ func (r *Router) HandleMessage(ctx context.Context, m *Message) error {
 }
 
 func (r *Router) dispatch(ctx context.Context, m *Message) error {
+	if r.opts.strict {
+		if hexkit.ValidateCorrelationID(m.CorrelationID) != nil {
+			return &ValidationError{Field: HeaderCorrelationID, Value: m.CorrelationID, Reason: "missing or invalid on a delivered message and the router is strict"}
+		}
+	}
 	if m.Type == "" {
 		return &ValidationError{Field: "type", Value: "", Reason: "delivered message has no type header"}
 	}

@@ -224,3 +224,62 @@ func TestHandlePanicsOnSetupErrors(t *testing.T) {
 		})
 	}
 }
+
+// A handler's log records carry the event's correlation id when the
+// service logs through hexkit's handler.
+func TestHandlerLogsCarryCorrelationID(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(hexkit.NewLogHandler(slog.NewTextHandler(&buf, nil), "svc", "1"))
+	r := events.NewRouter()
+	events.Handle(r, "orders", func(ctx context.Context, d events.Delivery[orderPlaced]) error {
+		logger.InfoContext(ctx, "handling order", "id", d.Event.ID)
+		return nil
+	})
+	m := message("orders", "order_placed", `{"id":"o1"}`)
+	if err := r.HandleMessage(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "correlation_id="+m.CorrelationID) {
+		t.Errorf("log record %q lacks correlation_id=%s", buf.String(), m.CorrelationID)
+	}
+}
+
+// Under strict correlation ids the refusal happens inside the middleware,
+// so failure handling there sees it.
+func TestStrictRefusalSeenByMiddleware(t *testing.T) {
+	var seen error
+	mw := func(next events.MessageHandler) events.MessageHandler {
+		return events.MessageHandlerFunc(func(ctx context.Context, m *events.Message) error {
+			seen = next.HandleMessage(ctx, m)
+			return seen
+		})
+	}
+	r := events.NewRouter(events.WithStrictCorrelationID(), events.WithMiddleware(mw))
+	events.Handle(r, "orders", func(ctx context.Context, d events.Delivery[orderPlaced]) error { return nil })
+	m := message("orders", "order_placed", `{}`)
+	m.CorrelationID = "bad"
+	ctx := hexkit.WithCorrelationID(context.Background(), hexkit.NewCorrelationID())
+	err := r.HandleMessage(ctx, m)
+	var ve *events.ValidationError
+	if !errors.As(err, &ve) || ve.Field != events.HeaderCorrelationID || seen != err {
+		t.Errorf("HandleMessage = %v, middleware saw %v; want the same ValidationError on correlation_id", err, seen)
+	}
+}
+
+func TestDecode(t *testing.T) {
+	m := message("orders", "order_placed", `{"id":"o1","total":3}`)
+	d, err := events.Decode[orderPlaced](m)
+	if err != nil || d.Event != (orderPlaced{ID: "o1", Total: 3}) || d.EventID != m.EventID || d.Headers["h"] != "v" {
+		t.Errorf("Decode = %+v, %v", d, err)
+	}
+	if _, err := events.Decode[orderCanceled](m); err == nil {
+		t.Error("Decode into another event type succeeded")
+	}
+	m.Payload = []byte(`{"id":`)
+	if _, err := events.Decode[orderPlaced](m); !errors.Is(err, events.ErrMalformedPayload) {
+		t.Errorf("Decode of a bad payload = %v, want ErrMalformedPayload", err)
+	}
+	if _, err := events.Decode[orderPlaced](m, events.WithCodec(events.JSONCodec[orderCanceled]())); err == nil {
+		t.Error("Decode with a codec of another type succeeded")
+	}
+}

@@ -23,7 +23,8 @@ type Harness interface {
 	// consumes topics with h, from the group's committed offsets (the
 	// earliest offset when the group has none), as the provider's Run does.
 	// It returns once the subscriber runs (it need not have joined the group
-	// yet). stop cancels the subscriber's context, waits until it returns
+	// yet). ctx bounds the start only: the subscriber runs until stop is
+	// called. stop cancels the subscriber's context, waits until it returns
 	// after its graceful drain, and returns its result (nil for a graceful
 	// shutdown). The suite calls every stop exactly once, before Close.
 	//

@@ -47,6 +47,13 @@
 // and no rebalance delay; a member joins its group when it is created
 // rather than when Run starts (see [Broker.WaitIdle]).
 //
+// The API has the shape of the Kafka provider's, so switching is a matter
+// of wiring: the broker plays the Kafka publisher (an events.Sender with
+// Close), NewSubscriber(group, handler, opts) plays the Kafka subscriber
+// (whose group is the service name of its configuration) and Run(ctx)
+// blocks, drains and returns the same way; [WithRetryBackoff] paces
+// redeliveries like the Kafka subscriber's option of the same name.
+//
 // # Errors
 //
 // Send returns the errors of the events protocol: a *events.BatchError

@@ -1,0 +1,210 @@
+package eventstest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/hexkit-go/hexkit/events"
+)
+
+func testPerKeyOrder(e *env) {
+	t := e.t
+	topic := e.topic(e.partitions())
+	rec := newRecorder()
+	r := newRouter()
+	events.Handle(r, topic, rec.handler("m", nil))
+	e.subscribe(e.name("g"), []string{topic}, r)
+
+	const keys, perKey = 8, 25
+	ctx := e.ctx()
+	p := e.publisher(topic)
+	for seq := range perKey {
+		batch := make([]events.Keyed[testEvent], 0, keys)
+		for k := range keys {
+			key := fmt.Sprintf("key-%d", k)
+			batch = append(batch, events.Keyed[testEvent]{Key: key, Event: testEvent{Key: key, Seq: seq}})
+		}
+		if err := p.PublishBatch(ctx, batch...); err != nil {
+			t.Fatalf("PublishBatch(seq %d) = %v", seq, err)
+		}
+	}
+	recs := rec.waitFor(t, "every event must be delivered", func(r []record) bool { return len(r) >= keys*perKey })
+	byKey := map[string][]int{}
+	for _, r := range recs {
+		byKey[r.d.Key] = append(byKey[r.d.Key], r.d.Event.Seq)
+	}
+	want := make([]int, perKey)
+	for i := range want {
+		want[i] = i
+	}
+	for k := range keys {
+		key := fmt.Sprintf("key-%d", k)
+		if diff := cmp.Diff(want, byKey[key]); diff != "" {
+			t.Errorf("key %q: events with one key must be handled once each in publishing order (-want +got):\n%s", key, diff)
+		}
+	}
+}
+
+func testTwoGroups(e *env) {
+	t := e.t
+	topic := e.topic(e.partitions())
+	recs := []*recorder{newRecorder(), newRecorder()}
+	for i, rec := range recs {
+		r := newRouter()
+		events.Handle(r, topic, rec.handler(fmt.Sprintf("group%d", i), nil))
+		e.subscribe(e.name(fmt.Sprintf("g%d", i)), []string{topic}, r)
+	}
+	ctx := e.ctx()
+	p := e.publisher(topic)
+	var ids []string
+	for k := range 10 {
+		ids = append(ids, publish(t, ctx, p, fmt.Sprintf("k%d", k), 0, 2)...)
+	}
+	for i, rec := range recs {
+		rec.waitFor(t, fmt.Sprintf("group %d: every consumer group must receive every event", i), hasAll(ids))
+	}
+}
+
+func testGroupSplit(e *env) {
+	t := e.t
+	topic := e.topic(e.partitions())
+	group := e.name("g")
+	rec := newRecorder()
+	stops := make([]func() error, 2)
+	for i := range stops {
+		r := newRouter()
+		events.Handle(r, topic, rec.handler(fmt.Sprintf("member%d", i), nil))
+		stops[i] = e.subscribe(group, []string{topic}, r)
+	}
+	ctx := e.ctx()
+	p := e.publisher(topic)
+	var ids []string
+	// Members may take a while to form the group; publish in rounds until
+	// both took part, each round fully handled by the group.
+	deadline := time.Now().Add(waitTimeout)
+	for round := 0; ; round++ {
+		for k := range 16 {
+			ids = append(ids, publish(t, ctx, p, fmt.Sprintf("r%d-k%d", round, k), 0, 1)...)
+		}
+		recs := rec.waitFor(t, "a group must handle every event once its members run", hasAll(ids))
+		seen := map[string]bool{}
+		for _, r := range recs {
+			seen[r.member] = true
+		}
+		if seen["member0"] && seen["member1"] {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %d rounds only %v handled events: two members of one group must share the topic's %d partitions", round+1, seen, e.partitions())
+		}
+		time.Sleep(100 * time.Millisecond) // pacing between rounds, not synchronization
+	}
+	// Member 0 leaves: member 1 must take over all partitions.
+	if err := stops[0](); err != nil {
+		t.Fatalf("stopping member 0: %v", err)
+	}
+	n := len(rec.snapshot())
+	var later []string
+	for k := range 16 {
+		later = append(later, publish(t, ctx, p, fmt.Sprintf("after-k%d", k), 0, 1)...)
+	}
+	rec.waitFor(t, "when a member leaves, the remaining member must take over its partitions", func(recs []record) bool {
+		got := map[string]bool{}
+		for _, r := range recs[n:] {
+			if r.member == "member1" {
+				got[r.d.EventID] = true
+			}
+		}
+		for _, id := range later {
+			if !got[id] {
+				return false
+			}
+		}
+		return true
+	})
+	for _, r := range rec.snapshot()[n:] {
+		if r.member == "member0" {
+			t.Errorf("member 0 handled event %s after its subscriber stopped", r.d.EventID)
+		}
+	}
+}
+
+func testRedelivery(e *env) {
+	t := e.t
+	topic := e.topic(1)
+	rec := newRecorder()
+	var mu sync.Mutex
+	fails := 0
+	failing := errors.New("eventstest: deliberate handler failure")
+	r := newRouter()
+	events.Handle(r, topic, rec.handler("m", func(ctx context.Context, d events.Delivery[testEvent]) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if d.Event.Seq == 1 && fails < 2 {
+			fails++
+			return failing
+		}
+		return nil
+	}))
+	e.subscribe(e.name("g"), []string{topic}, r)
+
+	ctx := e.ctx()
+	ids := publish(t, ctx, e.publisher(topic), "k", 0, 3)
+	recs := rec.waitFor(t, "an event whose handler failed must be redelivered until it succeeds", hasAll(ids))
+	var seqs []int
+	for _, r := range recs {
+		seqs = append(seqs, r.d.Event.Seq)
+		if r.d.Event.Seq == 1 && r.d.EventID != ids[1] {
+			t.Errorf("redelivery carries event id %s, want %s: a redelivered event keeps its id", r.d.EventID, ids[1])
+		}
+	}
+	if diff := cmp.Diff([]int{0, 1, 1, 1, 2}, seqs); diff != "" {
+		t.Errorf("after a handler error the same event must be redelivered before the later events of its partition, and a handled event not again (-want +got handler calls by seq):\n%s", diff)
+	}
+}
+
+func testResumeAfterRestart(e *env) {
+	t := e.t
+	topic := e.topic(e.partitions())
+	group := e.name("g")
+	ctx := e.ctx()
+	p := e.publisher(topic)
+
+	first := newRecorder()
+	r1 := newRouter()
+	events.Handle(r1, topic, first.handler("first", nil))
+	stop := e.subscribe(group, []string{topic}, r1)
+	var ids1 []string
+	for k := range 5 {
+		ids1 = append(ids1, publish(t, ctx, p, fmt.Sprintf("k%d", k), 0, 2)...)
+	}
+	first.waitFor(t, "the first subscriber must handle the first events", hasAll(ids1))
+	if err := stop(); err != nil {
+		t.Fatalf("graceful stop = %v, want nil", err)
+	}
+
+	// Published while the group has no member.
+	var ids2 []string
+	for k := range 5 {
+		ids2 = append(ids2, publish(t, ctx, p, fmt.Sprintf("k%d", k), 2, 2)...)
+	}
+	second := newRecorder()
+	r2 := newRouter()
+	events.Handle(r2, topic, second.handler("second", nil))
+	e.subscribe(group, []string{topic}, r2)
+	recs := second.waitFor(t, "events published while a group had no running member must be delivered when a member starts again: nothing may be lost", hasAll(ids2))
+	handled := map[string]bool{}
+	for _, id := range ids1 {
+		handled[id] = true
+	}
+	for _, r := range recs {
+		if handled[r.d.EventID] {
+			t.Errorf("event %s (key %s seq %d) was handled before the restart and delivered again: a gracefully stopped subscriber must commit what it handled, and its group resume from that commit", r.d.EventID, r.d.Key, r.d.Event.Seq)
+		}
+	}
+}

@@ -1,0 +1,253 @@
+package memevents_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hexkit-go/hexkit"
+	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/events/memevents"
+)
+
+type tick struct {
+	Key string `json:"key"`
+	Seq int    `json:"seq"`
+}
+
+func (tick) EventType() string { return "tick" }
+
+func newBroker(t *testing.T, opts ...memevents.Option) *memevents.Broker {
+	t.Helper()
+	b, err := memevents.New(append([]memevents.Option{memevents.WithLogger(slog.New(slog.DiscardHandler))}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = b.Close() })
+	return b
+}
+
+// run starts s and returns a stop function that cancels it and returns
+// Run's result.
+func run(t *testing.T, s *memevents.Subscriber) func() error {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	var once sync.Once
+	var err error
+	stop := func() error {
+		once.Do(func() { cancel(); err = <-done })
+		return err
+	}
+	t.Cleanup(func() { _ = stop() })
+	return stop
+}
+
+func timeout(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestOptionsAndSetupErrors(t *testing.T) {
+	if _, err := memevents.New(memevents.WithPartitions(0)); err == nil {
+		t.Error("WithPartitions(0) accepted")
+	}
+	if _, err := memevents.New(memevents.WithLogger(nil)); err == nil {
+		t.Error("WithLogger(nil) accepted")
+	}
+	if _, err := memevents.New(memevents.WithClock(nil)); err == nil {
+		t.Error("WithClock(nil) accepted")
+	}
+	b := newBroker(t)
+	h := events.MessageHandlerFunc(func(context.Context, *events.Message) error { return nil })
+	if _, err := b.NewSubscriber("g", h); err == nil {
+		t.Error("NewSubscriber without topics accepted")
+	}
+	if _, err := b.NewSubscriber("", h, memevents.WithTopics("t")); err == nil {
+		t.Error("NewSubscriber with an empty group accepted")
+	}
+	if _, err := b.NewSubscriber("g", h, memevents.WithTopics("t"), memevents.WithRetryBackoff(time.Second, time.Millisecond)); err == nil {
+		t.Error("WithRetryBackoff(max < initial) accepted")
+	}
+	if _, err := b.NewSubscriber("g", h, memevents.WithTopics("tö")); !errors.Is(err, events.ErrInvalidMessage) {
+		t.Errorf("WithTopics(non-ASCII) = %v, want ErrInvalidMessage", err)
+	}
+	if err := b.CreateTopic("t2", 0); err == nil {
+		t.Error("CreateTopic with 0 partitions accepted")
+	}
+	if err := b.CreateTopic("", 1); !errors.Is(err, events.ErrInvalidMessage) {
+		t.Errorf("CreateTopic(\"\") = %v, want ErrInvalidMessage", err)
+	}
+	if err := b.CreateTopic("t2", 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.CreateTopic("t2", 2); !errors.Is(err, memevents.ErrTopicExists) {
+		t.Errorf("second CreateTopic = %v, want ErrTopicExists", err)
+	}
+	s, err := b.NewSubscriber("g", h, memevents.WithTopics("t"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.Run(canceled); err != nil {
+		t.Errorf("Run(canceled) = %v, want nil", err)
+	}
+	if err := s.Run(timeout(t)); err == nil {
+		t.Error("second Run accepted")
+	}
+}
+
+func TestSendStoresCopies(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	b := newBroker(t, memevents.WithClock(func() time.Time { return now }))
+	m := &events.Message{Topic: "t", Key: "k", Type: "tick", EventID: events.NewEventID(), CorrelationID: hexkit.NewCorrelationID(),
+		Headers: map[string]string{"h": "v"}, Payload: []byte(`{"seq":1}`)}
+	err := b.Send(context.Background(), m, nil)
+	var be *events.BatchError
+	if !errors.As(err, &be) || be.Errs[0] != nil || !errors.Is(be.Errs[1], events.ErrInvalidMessage) {
+		t.Fatalf("Send(valid, nil) = %v, want a BatchError for the nil message only", err)
+	}
+	m.Headers["h"] = "changed"
+	m.Payload[0] = 'X'
+	got := b.Messages("t")
+	if len(got) != 1 || got[0].Headers["h"] != "v" || string(got[0].Payload) != `{"seq":1}` || !got[0].Timestamp.Equal(now) {
+		t.Fatalf("stored %+v; want a copy stamped %v", got, now)
+	}
+	got[0].Payload[0] = 'Y'
+	if string(b.Messages("t")[0].Payload) != `{"seq":1}` {
+		t.Error("Messages returned the stored message, not a copy")
+	}
+	if b.Messages("unknown") != nil {
+		t.Error("Messages of an unknown topic is not nil")
+	}
+}
+
+func TestWaitIdleWaitsForCreatedSubscribers(t *testing.T) {
+	b := newBroker(t)
+	handled := 0
+	r := events.NewRouter()
+	events.Handle(r, "t", func(ctx context.Context, d events.Delivery[tick]) error {
+		handled++
+		return nil
+	})
+	s, err := b.NewSubscriber("g", r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := events.NewPublisher[tick](b, "t")
+	if err := pub.Publish(context.Background(), "k", tick{}); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := b.WaitIdle(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("WaitIdle before Run = %v, want the deadline: a created subscriber's group must count", err)
+	}
+	run(t, s)
+	if err := b.WaitIdle(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+	if handled != 1 {
+		t.Errorf("handled %d events, want 1", handled)
+	}
+}
+
+// TestRebalanceUnderChurn lets members join and leave while events flow:
+// every event must be handled exactly once (no handler fails, and a
+// partition moves only after its in-flight event was committed), in order
+// per key, and never by two members at once.
+func TestRebalanceUnderChurn(t *testing.T) {
+	b := newBroker(t)
+	if err := b.CreateTopic("churn", 4); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	active := map[string]bool{}
+	last := map[string]int{}
+	count := map[int]int{}
+	handled := make(chan struct{}, 1000)
+	newMember := func() *memevents.Subscriber {
+		r := events.NewRouter()
+		events.Handle(r, "churn", func(ctx context.Context, d events.Delivery[tick]) error {
+			mu.Lock()
+			if active[d.Key] {
+				t.Errorf("key %s handled by two members at once", d.Key)
+			}
+			active[d.Key] = true
+			if prev, ok := last[d.Key]; ok && d.Event.Seq <= prev {
+				t.Errorf("key %s: seq %d after %d", d.Key, d.Event.Seq, prev)
+			}
+			last[d.Key] = d.Event.Seq
+			count[d.Event.Seq*100+int(d.Key[1]-'a')]++
+			mu.Unlock()
+			time.Sleep(50 * time.Microsecond) // widen the in-flight window
+			mu.Lock()
+			active[d.Key] = false
+			mu.Unlock()
+			handled <- struct{}{}
+			return nil
+		})
+		s, err := b.NewSubscriber("g", r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	pub, _ := events.NewPublisher[tick](b, "churn")
+	ctx := timeout(t)
+	publish := func(from, to int) {
+		for seq := from; seq < to; seq++ {
+			for k := range 8 {
+				key := fmt.Sprintf("k%c", 'a'+k)
+				if err := pub.Publish(ctx, key, tick{Key: key, Seq: seq}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	waitHandled := func(n int) {
+		for range n {
+			select {
+			case <-handled:
+			case <-ctx.Done():
+				t.Fatal("events stopped flowing")
+			}
+		}
+	}
+	stop1 := run(t, newMember())
+	publish(0, 50)
+	waitHandled(40)
+	stop2 := run(t, newMember())
+	run(t, newMember())
+	publish(50, 100)
+	waitHandled(100)
+	if err := stop1(); err != nil {
+		t.Fatal(err)
+	}
+	run(t, newMember())
+	publish(100, 150)
+	waitHandled(100)
+	if err := stop2(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.WaitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(count) != 150*8 {
+		t.Errorf("%d distinct events handled, want %d", len(count), 150*8)
+	}
+	for k, n := range count {
+		if n != 1 {
+			t.Errorf("event %d handled %d times, want once", k, n)
+		}
+	}
+}
