@@ -27,7 +27,6 @@ type worker struct {
 	queue   [][]*kgo.Record
 	queued  int
 	paused  bool
-	spare   [][]*kgo.Record
 	wake    chan struct{}
 	halt    chan struct{} // closed by stop
 	stopped atomic.Bool
@@ -77,8 +76,7 @@ func (w *worker) run() {
 	for {
 		w.mu.Lock()
 		batches := w.queue
-		w.queue = w.spare[:0]
-		w.spare = nil // never hand the same array to queue twice (an empty round keeps it)
+		w.queue = nil
 		w.queued = 0
 		resume := w.paused
 		w.paused = false
@@ -96,13 +94,11 @@ func (w *worker) run() {
 				return
 			}
 		}
-		for i, recs := range batches {
+		for _, recs := range batches {
 			if !w.handleBatch(ctx, recs) {
 				return
 			}
-			batches[i] = nil
 		}
-		w.spare = batches
 	}
 }
 
