@@ -175,6 +175,28 @@ type FailureHandler struct {
 
 var _ MessageHandler = (*FailureHandler)(nil)
 var _ TopicLister = (*FailureHandler)(nil)
+var _ UndecodableHandler = (*FailureHandler)(nil)
+
+// UndecodableHandler is an optional capability of a [MessageHandler]: a
+// provider that receives a record it cannot turn into a [Message] at all
+// (a reserved header given twice, say) calls HandleUndecodable with what it
+// could decode and the decoding error, instead of retrying the record
+// forever. The result means what HandleMessage's does: nil acknowledges
+// the record. [*FailureHandler] implements it by treating the record as
+// poison.
+type UndecodableHandler interface {
+	HandleUndecodable(ctx context.Context, m *Message, err error) error
+}
+
+// HandleUndecodable dead-letters m, which its provider could not decode
+// (err says why), as poison; without a dead letter queue it stops the
+// subscriber like any failed event. It implements [UndecodableHandler].
+func (f *FailureHandler) HandleUndecodable(ctx context.Context, m *Message, err error) error {
+	if stopErr := f.stopped(); stopErr != nil {
+		return stopErr
+	}
+	return f.fail(ctx, m, &FailedError{Topic: m.Topic, Type: m.Type, Key: m.Key, EventID: m.EventID, Poison: true, Err: err})
+}
 
 // NewFailureHandler returns the failure handling of the subscriber of
 // service (its consumer group name; it names the retry topic and the
