@@ -47,9 +47,9 @@
 // Other partitions go on meanwhile: a partition whose worker falls behind
 // by more than [WithMaxQueuedRecords] records stops being fetched until it
 // catches up. Every failed attempt is logged and given to the hook of
-// [WithErrorHook]. Retrying forever is the safe default until dead-letter
-// handling exists; a handler that knows an event can never succeed should
-// return nil after dealing with it (for example by logging it). A panic in
+// [WithErrorHook]. Retrying forever is the safe default; for a bounded
+// number of attempts and a dead letter queue, wrap the handler in an
+// events.FailureHandler (dead letters are worked with [DLQ]). A panic in
 // a handler is recovered and treated as an error.
 //
 // Records are handed over as they are: a missing type or correlation id is
@@ -57,7 +57,9 @@
 // unless strict). A record that cannot be represented as a message, one
 // with a header given twice, fails with a *[RecordError] wrapping
 // events.ErrInvalidMessage and is retried like a handler error: it is
-// reported, never committed and never skipped.
+// reported, never committed and never skipped; unless the handler
+// implements events.UndecodableHandler, as an events.FailureHandler does:
+// it gets the record and dead-letters it.
 //
 // Run(ctx) returns after a graceful drain when ctx ends: fetching stops, the
 // handlers' context (ctx) is canceled, running handlers are awaited, the

@@ -185,6 +185,8 @@ func (w *worker) handle(ctx context.Context, r *kgo.Record, handled **kgo.Record
 		err := decodeErr
 		if err == nil {
 			err = w.call(ctx, m)
+		} else if uh, ok := w.ss.s.handler.(events.UndecodableHandler); ok {
+			err = uh.HandleUndecodable(ctx, undecodableMessage(r), decodeErr) // e.g. a FailureHandler's dead letter queue
 		}
 		if err == nil {
 			return true
