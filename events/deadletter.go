@@ -116,11 +116,7 @@ func RetryMessage(d DeadLetter, payload []byte) *Message {
 }
 
 // deadLetterMessage builds the DLQ message for m, which failed with err
-// in service. Values that break the wire format (a non-ASCII key or
-// header, a missing type) cannot travel as they are: they are carried in
-// Go's escaped ASCII form (strconv.QuoteToASCII without the quotes), a
-// missing type becomes [UnknownType], invalid ids are replaced by fresh
-// ones (the original event id, escaped, is in original_event_id).
+// in service, as [FailureHandler] documents.
 func deadLetterMessage(dlqTopic, service string, m *Message, err error) *Message {
 	h := make(map[string]string, len(m.Headers)+5)
 	for k, v := range m.Headers {
@@ -132,7 +128,7 @@ func deadLetterMessage(dlqTopic, service string, m *Message, err error) *Message
 		h[k] = asciiEscape(v)
 	}
 	h[HeaderExcClass] = excClass(err)
-	h[HeaderExcMsg] = asciiEscape(err.Error())
+	h[HeaderExcMsg] = truncate(asciiEscape(err.Error()), maxExcMsg)
 	h[HeaderOriginalTopic] = asciiEscape(m.Topic)
 	h[HeaderOriginalEventID] = asciiEscape(m.EventID)
 	h[HeaderService] = service
@@ -164,6 +160,17 @@ func excClass(err error) string {
 		err = fe.Err
 	}
 	return fmt.Sprintf("%T", err)
+}
+
+// maxExcMsg bounds the exc_msg header, so that a long error message
+// cannot push a dead letter over the transport's size limit.
+const maxExcMsg = 2000
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-3] + "..."
 }
 
 // asciiEscape returns s when it is printable ASCII, and otherwise its

@@ -151,11 +151,22 @@ func WithFailureLogger(l *slog.Logger) FailureOption {
 //     help;
 //  4. hands a message that failed its last attempt, or is poison, to the
 //     dead letter queue when one is configured ([WithDLQ]) and
-//     acknowledges it once the dead letter is acknowledged; see
-//     [deadLetterMessage] for the dead letter's fields. Without a dead
-//     letter queue it returns a [*FailedError] wrapping
-//     [ErrStopSubscriber]: the message is not committed, and Supervise
-//     stops the subscriber.
+//     acknowledges it once the dead letter is acknowledged (a failed DLQ
+//     publish is retried with the backoff until it succeeds or the
+//     subscriber shuts down, when the message stays unacknowledged). The
+//     dead letter has the message's payload, type, key, correlation id and
+//     user headers, a new event id, and headers exc_class (the Go type of
+//     the handler's error), exc_msg (its message, at most 2000 bytes),
+//     original_topic, original_event_id and service. Values that break the
+//     wire format travel escaped (strconv.QuoteToASCII without the
+//     quotes); a missing type becomes [UnknownType]; an invalid correlation
+//     id is replaced by a fresh one. Without a dead letter queue it returns
+//     a [*FailedError] wrapping [ErrStopSubscriber]: the message is not
+//     committed, and Supervise stops the subscriber.
+//
+// Note that a handler error wrapping ErrInvalidMessage counts as poison
+// too, for example that of a handler publishing an invalid event: it is
+// dead-lettered without retries.
 //
 // Retries run in the goroutine that handles the message's partition, so
 // the subscriber's other partitions keep flowing; only the failing

@@ -71,3 +71,14 @@ func TestDeadLetterMessageIsValid(t *testing.T) {
 		t.Error("a reserved name among the user headers survived")
 	}
 }
+
+func TestExcMsgBounded(t *testing.T) {
+	long := make([]byte, 10_000)
+	for i := range long {
+		long[i] = 'x'
+	}
+	dl := deadLetterMessage("dlq", "svc", &Message{Topic: "t", Type: "x"}, errors.New(string(long)))
+	if n := len(dl.Headers[HeaderExcMsg]); n != maxExcMsg {
+		t.Errorf("exc_msg has %d bytes, want %d", n, maxExcMsg)
+	}
+}
