@@ -76,17 +76,11 @@ func (e *RecordError) Error() string {
 // Unwrap returns the underlying error.
 func (e *RecordError) Unwrap() error { return e.Err }
 
-// decodeRecord fills m from r without validating it. The reserved headers'
-// values and the key share one string allocation; user headers get a map
-// only when there are some; the payload is the record's value, not copied.
-// A header given twice is an error (the message cannot represent it); a
-// missing or invalid header is left as it is for the handler to judge: the
-// router generates a missing correlation id (or refuses it when strict)
-// and reports a missing type.
-func decodeRecord(r *kgo.Record, m *events.Message) error {
-	var typ, id, corr []byte
+// reserved returns the values of r's reserved headers and the number of
+// user headers. A header given twice is an error: a message cannot
+// represent it.
+func reserved(r *kgo.Record) (typ, id, corr []byte, users int, err error) {
 	var seen [3]bool
-	size, users := len(r.Key), 0
 	for i := range r.Headers {
 		h := &r.Headers[i]
 		var slot int
@@ -101,41 +95,70 @@ func decodeRecord(r *kgo.Record, m *events.Message) error {
 			users++
 			continue
 		}
-		if seen[slot] {
-			return &events.ValidationError{Field: "header", Value: h.Key, Reason: "given more than once"}
+		if seen[slot] && err == nil {
+			err = &events.ValidationError{Field: "header", Value: h.Key, Reason: "given more than once"}
 		}
 		seen[slot] = true
-		size += len(h.Value)
+	}
+	return typ, id, corr, users, err
+}
+
+// decodeBatch turns the records of one fetch into messages without
+// validating them. It allocates once for all messages and once for all
+// their keys and reserved header values (one string, sliced), plus a map
+// per message with user headers; payloads are the records' values, not
+// copied. (A handler that keeps a message keeps its batch alive: a fetch's
+// worth of memory at most.) errs is nil, or errs[i] says why recs[i]
+// cannot be a message; a missing or invalid header is left as it is for
+// the handler to judge: the router generates a missing correlation id (or
+// refuses it when strict) and refuses a missing type.
+func decodeBatch(recs []*kgo.Record) (msgs []events.Message, errs []error) {
+	size := 0
+	for _, r := range recs {
+		typ, id, corr, _, _ := reserved(r)
+		size += len(r.Key) + len(typ) + len(id) + len(corr)
 	}
 	var sb strings.Builder
 	sb.Grow(size)
-	sb.Write(r.Key)
-	sb.Write(typ)
-	sb.Write(id)
-	sb.Write(corr)
+	for _, r := range recs {
+		typ, id, corr, _, _ := reserved(r)
+		sb.Write(r.Key)
+		sb.Write(typ)
+		sb.Write(id)
+		sb.Write(corr)
+	}
 	s := sb.String()
-	n := len(r.Key)
-	m.Key, s = s[:n], s[n:]
-	m.Type, s = s[:len(typ)], s[len(typ):]
-	m.EventID, s = s[:len(id)], s[len(id):]
-	m.CorrelationID = s
-	m.Topic = r.Topic
-	m.Payload = r.Value
-	m.Timestamp = r.Timestamp
-	m.Headers = nil
-	if users > 0 {
-		m.Headers = make(map[string]string, users)
-		for i := range r.Headers {
-			h := &r.Headers[i]
-			switch h.Key {
-			case events.HeaderType, events.HeaderEventID, events.HeaderCorrelationID:
-				continue
+	msgs = make([]events.Message, len(recs))
+	for i, r := range recs {
+		typ, id, corr, users, err := reserved(r)
+		m := &msgs[i]
+		m.Key, s = s[:len(r.Key)], s[len(r.Key):]
+		m.Type, s = s[:len(typ)], s[len(typ):]
+		m.EventID, s = s[:len(id)], s[len(id):]
+		m.CorrelationID, s = s[:len(corr)], s[len(corr):]
+		m.Topic = r.Topic
+		m.Payload = r.Value
+		m.Timestamp = r.Timestamp
+		if users > 0 {
+			m.Headers = make(map[string]string, users)
+			for j := range r.Headers {
+				h := &r.Headers[j]
+				switch h.Key {
+				case events.HeaderType, events.HeaderEventID, events.HeaderCorrelationID:
+					continue
+				}
+				if _, dup := m.Headers[h.Key]; dup && err == nil {
+					err = &events.ValidationError{Field: "header", Value: h.Key, Reason: "given more than once"}
+				}
+				m.Headers[h.Key] = string(h.Value)
 			}
-			if _, dup := m.Headers[h.Key]; dup {
-				return &events.ValidationError{Field: "header", Value: h.Key, Reason: "given more than once"}
+		}
+		if err != nil {
+			if errs == nil {
+				errs = make([]error, len(recs))
 			}
-			m.Headers[h.Key] = string(h.Value)
+			errs[i] = &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Err: err}
 		}
 	}
-	return nil
+	return msgs, errs
 }
