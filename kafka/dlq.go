@@ -169,17 +169,13 @@ func remaining(want map[int32]int64, got map[int32][]DeadLetterRecord) bool {
 }
 
 func toDeadLetter(r *kgo.Record) DeadLetterRecord {
-	var m events.Message
 	out := DeadLetterRecord{Partition: r.Partition, Offset: r.Offset}
-	if err := decodeRecord(r, &m); err != nil {
-		out.ParseErr = err
-		out.Payload = r.Value
-		out.Timestamp = r.Timestamp
-		out.Topic = r.Topic
-		return out
-	}
-	dl, err := events.ParseDeadLetter(&m)
+	msgs, errs := decodeBatch([]*kgo.Record{r})
+	dl, err := events.ParseDeadLetter(&msgs[0])
 	out.DeadLetter, out.ParseErr = dl, err
+	if errs != nil {
+		out.ParseErr = errs[0]
+	}
 	return out
 }
 

@@ -197,7 +197,7 @@ func (w *worker) handle(ctx context.Context, r *kgo.Record, m *events.Message, d
 		if err == nil {
 			err = w.call(ctx, m)
 		} else if uh, ok := w.ss.s.handler.(events.UndecodableHandler); ok {
-			err = uh.HandleUndecodable(ctx, undecodableMessage(r), decodeErr) // e.g. a FailureHandler's dead letter queue
+			err = uh.HandleUndecodable(ctx, m, decodeErr) // e.g. a FailureHandler's dead letter queue
 		}
 		if err == nil {
 			return true
