@@ -36,7 +36,9 @@ func RetryTopic(service string) string { return "retry-" + service }
 
 // DeadLetter is an event in the dead letter queue, as a DLQ consumer sees
 // it: the original payload, type, key and correlation id, its own event id
-// and timestamp, the user's headers, and why and where it failed.
+// and timestamp, the user's headers, and why and where it failed. A
+// consumer that knows the event type reads the payload with
+// Decode[E](&d.Message).
 type DeadLetter struct {
 	Message                           // the DLQ message itself, all headers included
 	ExcClass        string            // header exc_class
