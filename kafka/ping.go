@@ -2,7 +2,10 @@ package kafka
 
 import (
 	"context"
+	"errors"
+	"time"
 
+	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
@@ -26,4 +29,18 @@ func Ping(ctx context.Context, cfg Config) error {
 	defer cl.Close()
 	_, err = kmsg.NewPtrMetadataRequest().RequestWith(ctx, cl)
 	return mapError(err)
+}
+
+// refusedCredentials asks the brokers for metadata once, within a few
+// seconds, and returns the error only when they refuse the credentials
+// (ErrUnauthorized): that a retry cannot fix, unlike a broker that is down
+// or slow, which the caller rides through as before.
+func refusedCredentials(ctx context.Context, cl *kgo.Client) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, err := kmsg.NewPtrMetadataRequest().RequestWith(ctx, cl)
+	if err = mapError(err); errors.Is(err, ErrUnauthorized) {
+		return err
+	}
+	return nil
 }

@@ -86,6 +86,20 @@ func testSASLSSL(t *testing.T, p *privateKafka) {
 		t.Errorf("a wrong password took %v to detect, want a quick failure", took)
 	}
 
+	// A subscriber with the wrong password stops at once with the error.
+	ws := wrong
+	ws.ServiceName = sub.ServiceName
+	s, err := kafka.NewSubscriber(ws, []string{topic}, newCollector())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 = time.Now()
+	err = s.Run(ctx)
+	t.Logf("wrong password stopped the subscriber in %v", time.Since(t0).Round(time.Millisecond))
+	if !errors.Is(err, kafka.ErrUnauthorized) {
+		t.Errorf("subscriber Run with a wrong password = %v, want ErrUnauthorized", err)
+	}
+
 	// A publisher with the wrong password sends nothing: its Send keeps
 	// retrying the connection until the context ends.
 	bad, err := kafka.NewPublisher(wrong)
