@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/kafka"
 )
@@ -65,45 +64,8 @@ func freePort(t *testing.T) int {
 func TestRealBrokerRestartLosesNothing(t *testing.T) {
 	t.Parallel()
 	k := newPrivateKafka(t)
-	ctx := testContext(t)
-	cfg := kafka.Config{Brokers: []string{k.addr}, ServiceName: "restart-svc"}
-	admin, err := kafka.NewAdmin(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	const topic = "restart"
-	if err := admin.CreateTopics(ctx, kafka.TopicSpec{Name: topic, Partitions: 2}); err != nil {
-		t.Fatal(err)
-	}
-	pub, err := kafka.NewPublisher(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pub.Close(ctx)
-	c := newCollector()
-	startSubscriber(t, cfg, []string{topic}, c)
-
-	var all []*events.Message
-	batch := func(n int) []*events.Message {
-		var b []*events.Message
-		for i := range n {
-			b = append(b, msg(topic, fmt.Sprint("k", i%8), "t", fmt.Sprintf(`{"n":%d}`, len(all)+i)))
-		}
-		all = append(all, b...)
-		return b
-	}
-	send(t, ctx, pub, batch(100)...)
-	c.waitN(t, ctx, 50)
-	k.run("down")
-	k.run("up")
-	send(t, ctx, pub, batch(100)...)
-	got := c.wait(t, ctx, "every message after the restart", func(got []*events.Message) bool {
-		seen := map[string]bool{}
-		for _, g := range got {
-			seen[g.EventID] = true
-		}
-		return len(seen) == len(all)
+	restartMidStream(t, kafka.Config{Brokers: []string{k.addr}, ServiceName: "restart-svc"}, func() {
+		k.run("down")
+		k.run("up")
 	})
-	t.Logf("%d messages, %d handled (redeliveries after the restart are allowed)", len(all), len(got))
 }

@@ -18,7 +18,6 @@ import (
 // and every message is handled.
 func TestBrokerRestartLosesNothing(t *testing.T) {
 	t.Parallel()
-	ctx := testContext(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +39,20 @@ func TestBrokerRestartLosesNothing(t *testing.T) {
 		defer mu.Unlock()
 		cluster.Close()
 	})
-	cfg := kafka.Config{Brokers: cluster.ListenAddrs(), ServiceName: "restart-svc"}
+	restartMidStream(t, kafka.Config{Brokers: cluster.ListenAddrs(), ServiceName: "restart-svc"}, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		cluster.Close()
+		cluster = start()
+	})
+}
+
+// restartMidStream publishes and consumes through a restart of the broker
+// that cfg names (restart stops and starts it) and checks that every
+// message is handled.
+func restartMidStream(t *testing.T, cfg kafka.Config, restart func()) {
+	t.Helper()
+	ctx := testContext(t)
 	admin, err := kafka.NewAdmin(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -69,12 +81,7 @@ func TestBrokerRestartLosesNothing(t *testing.T) {
 	}
 	send(t, ctx, pub, batch(100)...)
 	c.waitN(t, ctx, 50)
-
-	mu.Lock()
-	cluster.Close()
-	cluster = start()
-	mu.Unlock()
-
+	restart()
 	send(t, ctx, pub, batch(100)...)
 	got := c.wait(t, ctx, "every message after the restart", func(got []*events.Message) bool {
 		seen := map[string]bool{}
