@@ -18,7 +18,7 @@ import (
 // shared broker's when the environment names it, the private one's
 // otherwise. A wrong password must fail quickly with ErrUnauthorized and
 // never show the password.
-func testSASLSSL(t *testing.T, p *privateKafka) {
+func testSASLSSL(t *testing.T, p *ownKafka) {
 	k, ok := testenv.LookupKafkaSASL()
 	if !ok {
 		k = p.saslListener(t)

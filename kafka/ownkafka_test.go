@@ -14,11 +14,11 @@ import (
 	"github.com/hexkit-go/hexkit/internal/testenv"
 )
 
-// privateKafka is an Apache Kafka broker of its own, started through
+// ownKafka is an Apache Kafka broker of its own, started through
 // scripts/servers with a private run directory and private ports, for
 // tests that stop and restart the broker: the shared broker at
 // HEXKIT_KAFKA_BROKERS must never be disturbed, other tests use it.
-type privateKafka struct {
+type ownKafka struct {
 	script string
 	run    string
 	port   int // PLAINTEXT
@@ -26,11 +26,11 @@ type privateKafka struct {
 	sasl   int // SASL_SSL
 }
 
-// startPrivateKafka starts a private broker and stops it when the test
+// startOwnKafka starts a private broker and stops it when the test
 // ends. It needs what scripts/servers needs (java, mvn or the installed
 // jars, openssl); like every real-server test it runs only when
 // HEXKIT_KAFKA_BROKERS is set, that is where the servers are installed.
-func startPrivateKafka(t *testing.T) *privateKafka {
+func startOwnKafka(t *testing.T) *ownKafka {
 	t.Helper()
 	testenv.KafkaBrokers(t) // skip (or fail under HEXKIT_REQUIRE_SERVERS) without real servers
 	script, err := filepath.Abs(filepath.Join("..", "scripts", "servers"))
@@ -38,7 +38,7 @@ func startPrivateKafka(t *testing.T) *privateKafka {
 		t.Fatal(err)
 	}
 	ports := freePorts(t, 3)
-	p := &privateKafka{script: script, run: t.TempDir(), port: ports[0], ctrl: ports[1], sasl: ports[2]}
+	p := &ownKafka{script: script, run: t.TempDir(), port: ports[0], ctrl: ports[1], sasl: ports[2]}
 	t.Cleanup(func() {
 		if err := p.servers("down", "kafka"); err != nil {
 			t.Errorf("stopping the private broker: %v", err)
@@ -67,7 +67,7 @@ func freePorts(t *testing.T, n int) []int {
 	return ports
 }
 
-func (p *privateKafka) servers(args ...string) error {
+func (p *ownKafka) servers(args ...string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, p.script, args...)
@@ -85,7 +85,7 @@ func (p *privateKafka) servers(args ...string) error {
 }
 
 // up starts (or restarts) the broker and waits until it is ready.
-func (p *privateKafka) up(t *testing.T) {
+func (p *ownKafka) up(t *testing.T) {
 	t.Helper()
 	if err := p.servers("up", "kafka"); err != nil {
 		t.Fatal(err)
@@ -93,18 +93,18 @@ func (p *privateKafka) up(t *testing.T) {
 }
 
 // down stops the broker (SIGTERM, a controlled shutdown).
-func (p *privateKafka) down(t *testing.T) {
+func (p *ownKafka) down(t *testing.T) {
 	t.Helper()
 	if err := p.servers("down", "kafka"); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func (p *privateKafka) brokers() []string { return []string{fmt.Sprintf("127.0.0.1:%d", p.port)} }
+func (p *ownKafka) brokers() []string { return []string{fmt.Sprintf("127.0.0.1:%d", p.port)} }
 
 // saslListener describes the private broker's SASL_SSL listener, with the
 // credentials scripts/servers generated in its run directory.
-func (p *privateKafka) saslListener(t *testing.T) testenv.KafkaSASL {
+func (p *ownKafka) saslListener(t *testing.T) testenv.KafkaSASL {
 	t.Helper()
 	dir := filepath.Join(p.run, "kafka", "sasl")
 	pw, err := os.ReadFile(filepath.Join(dir, "sasl-password"))
