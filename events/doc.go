@@ -67,6 +67,13 @@
 //   - Unknown types: a message whose topic and type have no handler is
 //     acknowledged and skipped with a debug log record, unless
 //     [WithUnknownType] sets another policy.
+//   - Failures: a [FailureHandler] in front of the router bounds the
+//     retries (backoff with jitter, [Attempt] in the context, panics as
+//     failures), sends events that fail for good and poison messages to a
+//     dead letter queue and maps events coming back on the retry topic to
+//     their original topic; without it, a failing event is redelivered
+//     until it succeeds. See [FailureHandler] for the steps and
+//     [DeadLetter] for what a DLQ consumer sees.
 //
 // # Errors
 //

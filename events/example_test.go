@@ -145,3 +145,21 @@ func ExampleWithUnknownType() {
 	// no handler for "user_deleted" on "users"
 	// [users]
 }
+
+// Decode reads published messages back as typed deliveries, here to check
+// what a unit under test published.
+func ExampleDecode() {
+	broker, _ := memevents.New()
+	pub, _ := events.NewPublisher[UserRegistered](broker, "users")
+	_ = pub.Publish(context.Background(), "u-1", UserRegistered{UserID: "u-1", Email: "ada@example.org"})
+
+	for _, m := range broker.Messages("users") {
+		d, err := events.Decode[UserRegistered](m)
+		fmt.Println(d.Key, d.Event.Email, err)
+	}
+	_, err := events.Decode[UserRegistered](&events.Message{Type: "user_deleted"})
+	fmt.Println(err != nil)
+	// Output:
+	// u-1 ada@example.org <nil>
+	// true
+}

@@ -109,3 +109,14 @@ func codecFor[E any](c any) (Codec[E], error) {
 	}
 	return codec, nil
 }
+
+// handleCodec returns the codec that the handle options select.
+func handleCodec[E any](opts []HandleOption) (Codec[E], error) {
+	var o handleOptions
+	for _, opt := range opts {
+		if opt != nil {
+			opt.applyHandle(&o)
+		}
+	}
+	return codecFor[E](o.codec)
+}

@@ -121,31 +121,16 @@ func Handle[E Event](r *Router, topic string, h Handler[E], opts ...HandleOption
 	if err != nil {
 		panic(err.Error())
 	}
-	var o handleOptions
-	for _, opt := range opts {
-		if opt != nil {
-			opt.applyHandle(&o)
-		}
-	}
-	codec, err := codecFor[E](o.codec)
+	codec, err := handleCodec[E](opts)
 	if err != nil {
 		panic(err.Error())
 	}
 	rt := func(ctx context.Context, m *Message) error {
-		e, err := codec.Decode(m.Payload)
+		d, err := decode(codec, m)
 		if err != nil {
-			return &PayloadError{Op: "decode", Topic: m.Topic, Type: m.Type, EventID: m.EventID, Err: err}
+			return err
 		}
-		return h(ctx, Delivery[E]{
-			Event:         e,
-			Topic:         m.Topic,
-			Key:           m.Key,
-			Type:          m.Type,
-			EventID:       m.EventID,
-			CorrelationID: m.CorrelationID,
-			Headers:       m.Headers,
-			Timestamp:     m.Timestamp,
-		})
+		return h(ctx, d)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -265,3 +265,21 @@ func TestStrictRefusalSeenByMiddleware(t *testing.T) {
 		t.Errorf("HandleMessage = %v, middleware saw %v; want the same ValidationError on correlation_id", err, seen)
 	}
 }
+
+func TestDecode(t *testing.T) {
+	m := message("orders", "order_placed", `{"id":"o1","total":3}`)
+	d, err := events.Decode[orderPlaced](m)
+	if err != nil || d.Event != (orderPlaced{ID: "o1", Total: 3}) || d.EventID != m.EventID || d.Headers["h"] != "v" {
+		t.Errorf("Decode = %+v, %v", d, err)
+	}
+	if _, err := events.Decode[orderCanceled](m); err == nil {
+		t.Error("Decode into another event type succeeded")
+	}
+	m.Payload = []byte(`{"id":`)
+	if _, err := events.Decode[orderPlaced](m); !errors.Is(err, events.ErrMalformedPayload) {
+		t.Errorf("Decode of a bad payload = %v, want ErrMalformedPayload", err)
+	}
+	if _, err := events.Decode[orderPlaced](m, events.WithCodec(events.JSONCodec[orderCanceled]())); err == nil {
+		t.Error("Decode with a codec of another type succeeded")
+	}
+}

@@ -1,5 +1,92 @@
-// Package kafka will be the Apache Kafka provider of the events protocol,
+// Package kafka is the Apache Kafka provider of hexkit's events protocol,
 // built on franz-go.
 //
-// This package is a placeholder: it has no code yet.
+// A [Publisher] implements [events.Sender], so typed publishers come from
+// events.NewPublisher; a [Subscriber] runs an [events.MessageHandler]
+// (normally an [events.Router]) as a member of the service's consumer
+// group. [Config] holds brokers, the service and instance names, TLS, SASL
+// (PLAIN, SCRAM-SHA-256/512) and producer tuning; constructors also accept
+// franz-go options (Config.Options) or, for publishing and topic admin, a
+// *kgo.Client the caller built. [Admin] creates and deletes topics for
+// tests and tools. Package kafkatest offers an in-process broker and
+// expectation helpers for tests.
+//
+// # Wire format
+//
+// A message is one record: key = the ASCII key, value = the payload,
+// headers type, event_id and correlation_id plus the user's headers, as
+// Python hexkit writes them. Records are partitioned by key with Kafka's
+// default (murmur2) partitioner, so services in either language agree on
+// the partition of a key. The client id is "<service>.<instance>".
+//
+// # Delivery semantics
+//
+// Publishing: the producer is idempotent and waits for all in-sync
+// replicas (acks=all). Send validates every message first (invalid ones
+// fail with events.ErrInvalidMessage and are not sent), produces the rest
+// asynchronously, so concurrent Send calls share batches (Config.Linger,
+// default 10ms), and returns once every record is acknowledged or failed,
+// with the error of each. Close flushes what is buffered.
+//
+// Consuming is at least once. The consumer group is Config.ServiceName; a
+// group without committed offsets starts at the earliest offset (see
+// [WithStartAtLatest]). Each assigned partition gets its own worker, so
+// partitions are handled concurrently while records of one partition are
+// handled in offset order; [WithKeyConcurrency] relaxes this to order per
+// key. A record's offset is marked only after the handler returned nil for
+// it and for every record before it in the partition, and marked offsets
+// are committed every five seconds, when partitions are revoked (after
+// their running handlers have returned) and when Run shuts down. So a
+// commit never covers a record that was not handled, and after a crash
+// or a rebalance the next owner resumes at the first record not yet
+// committed: records may be handled twice, never skipped.
+//
+// A handler error does not skip the record: it is retried, with an
+// exponential backoff ([WithRetryBackoff], 100ms doubling up to 10s), on its
+// partition only, until it succeeds, the partition is revoked or Run ends.
+// Other partitions go on meanwhile: a partition whose worker falls behind
+// by more than [WithMaxQueuedRecords] records stops being fetched until it
+// catches up. Every failed attempt is logged and given to the hook of
+// [WithErrorHook]. Retrying forever is the safe default; for a bounded
+// number of attempts and a dead letter queue, wrap the handler in an
+// events.FailureHandler (dead letters are worked with [DLQ]). A panic in
+// a handler is recovered and treated as an error.
+//
+// Records are handed over as they are: a missing type or correlation id is
+// for the router to judge (it refuses the first and generates the second
+// unless strict). A record that cannot be represented as a message, one
+// with a header given twice, fails with a *[RecordError] wrapping
+// events.ErrInvalidMessage and is retried like a handler error: it is
+// reported, never committed and never skipped; unless the handler
+// implements events.UndecodableHandler, as an events.FailureHandler does:
+// it gets the record and dead-letters it.
+//
+// Run(ctx) returns after a graceful drain when ctx ends: fetching stops, the
+// handlers' context (ctx) is canceled, running handlers are awaited, the
+// handled offsets are committed and the member leaves the group. Records
+// fetched but not yet handled are left uncommitted for the next owner.
+//
+// # Errors
+//
+// Driver errors are mapped in one place: a closed publisher or client
+// gives events.ErrClosed; a missing topic [ErrTopicNotFound]; an oversized
+// record [ErrMessageTooLarge]; failed authentication or authorization
+// [ErrUnauthorized]; others are wrapped with a "kafka: " prefix. Mapped
+// errors still wrap the franz-go error, so errors.As reaches *kerr.Error.
+// Context errors are returned unwrapped. Bad configuration fails the
+// constructors with [ErrInvalidConfig].
+//
+// # As
+//
+// Publisher, Subscriber and Admin have an As(target any) bool method that
+// reaches the franz-go client behind them: pass a **kgo.Client (Admin also
+// takes a **kadm.Client). A Subscriber has a client only while Run runs.
+// Use it for what hexkit does not cover, such as metrics or lag queries;
+// producing or committing through it bypasses hexkit's guarantees.
+//
+// # Security
+//
+// Config.SASL's password is a [Secret], and Config's String, GoString and
+// LogValue leave secrets out, so a config can be logged. TLS comes from a
+// *tls.Config or from PEM files (Config.TLSFiles).
 package kafka

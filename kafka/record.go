@@ -2,7 +2,7 @@ package kafka
 
 import (
 	"fmt"
-	"strings"
+	"unsafe"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -76,17 +76,11 @@ func (e *RecordError) Error() string {
 // Unwrap returns the underlying error.
 func (e *RecordError) Unwrap() error { return e.Err }
 
-// decodeRecord fills m from r without validating it. The reserved headers'
-// values and the key share one string allocation; user headers get a map
-// only when there are some; the payload is the record's value, not copied.
-// A header given twice is an error (the message cannot represent it); a
-// missing or invalid header is left as it is for the handler to judge: the
-// router generates a missing correlation id (or refuses it when strict)
-// and reports a missing type.
-func decodeRecord(r *kgo.Record, m *events.Message) error {
-	var typ, id, corr []byte
+// reserved returns the values of r's reserved headers and the number of
+// user headers. A header given twice is an error: a message cannot
+// represent it.
+func reserved(r *kgo.Record) (typ, id, corr []byte, users int, err error) {
 	var seen [3]bool
-	size, users := len(r.Key), 0
 	for i := range r.Headers {
 		h := &r.Headers[i]
 		var slot int
@@ -101,41 +95,69 @@ func decodeRecord(r *kgo.Record, m *events.Message) error {
 			users++
 			continue
 		}
-		if seen[slot] {
-			return &events.ValidationError{Field: "header", Value: h.Key, Reason: "given more than once"}
+		if seen[slot] && err == nil {
+			err = &events.ValidationError{Field: "header", Value: h.Key, Reason: "given more than once"}
 		}
 		seen[slot] = true
-		size += len(h.Value)
 	}
-	var sb strings.Builder
-	sb.Grow(size)
-	sb.Write(r.Key)
-	sb.Write(typ)
-	sb.Write(id)
-	sb.Write(corr)
-	s := sb.String()
-	n := len(r.Key)
-	m.Key, s = s[:n], s[n:]
-	m.Type, s = s[:len(typ)], s[len(typ):]
-	m.EventID, s = s[:len(id)], s[len(id):]
-	m.CorrelationID = s
-	m.Topic = r.Topic
-	m.Payload = r.Value
-	m.Timestamp = r.Timestamp
-	m.Headers = nil
-	if users > 0 {
-		m.Headers = make(map[string]string, users)
-		for i := range r.Headers {
-			h := &r.Headers[i]
-			switch h.Key {
-			case events.HeaderType, events.HeaderEventID, events.HeaderCorrelationID:
-				continue
+	return typ, id, corr, users, err
+}
+
+// decodeBatch turns the records of one fetch into messages without
+// validating them, in one pass and with one allocation for all messages
+// (plus a map per message with user headers). Key and reserved header
+// values are strings over the records' own bytes (see bytesString) and the
+// payloads are the records' values: nothing is copied. A handler that
+// keeps a message keeps its batch alive: a fetch's worth of memory at most.
+// errs is nil, or errs[i] says why recs[i] cannot be a message; a missing
+// or invalid header is left as it is for the handler to judge: the router
+// generates a missing correlation id (or refuses it when strict) and
+// refuses a missing type.
+func decodeBatch(recs []*kgo.Record) (msgs []events.Message, errs []error) {
+	msgs = make([]events.Message, len(recs))
+	for i, r := range recs {
+		typ, id, corr, users, err := reserved(r)
+		m := &msgs[i]
+		m.Topic = r.Topic
+		m.Key = bytesString(r.Key)
+		m.Type = bytesString(typ)
+		m.EventID = bytesString(id)
+		m.CorrelationID = bytesString(corr)
+		m.Payload = r.Value
+		m.Timestamp = r.Timestamp
+		if users > 0 {
+			m.Headers = make(map[string]string, users)
+			for j := range r.Headers {
+				h := &r.Headers[j]
+				switch h.Key {
+				case events.HeaderType, events.HeaderEventID, events.HeaderCorrelationID:
+					continue
+				}
+				if _, dup := m.Headers[h.Key]; dup && err == nil {
+					err = &events.ValidationError{Field: "header", Value: h.Key, Reason: "given more than once"}
+				}
+				m.Headers[h.Key] = bytesString(h.Value)
 			}
-			if _, dup := m.Headers[h.Key]; dup {
-				return &events.ValidationError{Field: "header", Value: h.Key, Reason: "given more than once"}
+		}
+		if err != nil {
+			if errs == nil {
+				errs = make([]error, len(recs))
 			}
-			m.Headers[h.Key] = string(h.Value)
+			errs[i] = &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Err: err}
 		}
 	}
-	return nil
+	return msgs, errs
+}
+
+// bytesString returns b as a string without copying. It is used only on
+// bytes of consumed records: franz-go reads every fetch response into a
+// fresh buffer and never writes it again (its buffers are recycled only
+// through Record.Recycle, which hexkit never calls), so the bytes are as
+// immutable as a string needs. Key, header and value regions do not
+// overlap, so even a handler writing into its payload cannot change them.
+func bytesString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }

@@ -52,15 +52,19 @@ func BenchmarkRawRecords(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(msgs)), "ns/msg")
 }
 
-// BenchmarkDecodeRecord measures turning a consumed record into a message.
-func BenchmarkDecodeRecord(b *testing.B) {
-	recs := encodeRecords(benchMessages(1), []error{nil})
-	r := &recs[0]
+// BenchmarkDecodeBatch measures turning 1000 consumed records into
+// messages, per record.
+func BenchmarkDecodeBatch(b *testing.B) {
+	recs := encodeRecords(benchMessages(1000), make([]error, 1000))
+	ptrs := make([]*kgo.Record, len(recs))
+	for i := range recs {
+		ptrs[i] = &recs[i]
+	}
 	b.ReportAllocs()
 	for b.Loop() {
-		m := new(events.Message)
-		if err := decodeRecord(r, m); err != nil {
-			b.Fatal(err)
+		if _, errs := decodeBatch(ptrs); errs != nil {
+			b.Fatal(errs)
 		}
 	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(recs)), "ns/msg")
 }

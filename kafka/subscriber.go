@@ -93,7 +93,8 @@ var ErrRunning = errors.New("kafka: subscriber is already running")
 // drains gracefully: it stops fetching, cancels the handlers' context
 // (ctx), waits for the running handlers, commits the offsets of every
 // handled record, leaves the group and returns nil. It returns an error
-// only when the client cannot be built. Run may be called again after it
+// only when the client cannot be built or, at once, when the brokers refuse
+// its credentials (ErrUnauthorized). Run may be called again after it
 // returned, but not concurrently.
 func (s *Subscriber) Run(ctx context.Context) error {
 	if !s.running.CompareAndSwap(false, true) {
@@ -111,6 +112,10 @@ func (s *Subscriber) Run(ctx context.Context) error {
 	)
 	cl, err := newClient(opts)
 	if err != nil {
+		return err
+	}
+	if err := refusedCredentials(ctx, cl); err != nil { // a wrong password would otherwise consume nothing, silently
+		cl.Close()
 		return err
 	}
 	sess.cl = cl

@@ -105,16 +105,14 @@ func (w *worker) run() {
 // handleBatch handles recs (one partition, offset order) and marks the
 // handled prefix for commit. It returns false when the worker must stop.
 func (w *worker) handleBatch(ctx context.Context, recs []*kgo.Record) bool {
+	msgs, errs := decodeBatch(recs)
 	if lanes := w.ss.s.cfg.keyLanes; lanes > 1 && len(recs) > 1 {
-		return w.handleLanes(ctx, recs, lanes)
+		return w.handleLanes(ctx, recs, msgs, errs, lanes)
 	}
+	done := ctx.Done()
 	var last *kgo.Record
-	for _, r := range recs {
-		if w.stopped.Load() || ctx.Err() != nil {
-			w.mark(last)
-			return false
-		}
-		if !w.handle(ctx, r, &last) {
+	for i, r := range recs {
+		if w.stopped.Load() || isDone(done) || !w.handle(ctx, r, &msgs[i], errAt(errs, i), &last) {
 			w.mark(last)
 			return false
 		}
@@ -124,21 +122,38 @@ func (w *worker) handleBatch(ctx context.Context, recs []*kgo.Record) bool {
 	return true
 }
 
+func isDone(done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+		return false
+	}
+}
+
+func errAt(errs []error, i int) error {
+	if errs == nil {
+		return nil
+	}
+	return errs[i]
+}
+
 // handleLanes handles recs with up to lanes concurrent handlers: records
 // with the same key go to the same lane, in offset order. The batch is
 // marked only when every lane has finished it, so marks stay contiguous.
-func (w *worker) handleLanes(ctx context.Context, recs []*kgo.Record, lanes int) bool {
-	split := make([][]*kgo.Record, lanes)
+func (w *worker) handleLanes(ctx context.Context, recs []*kgo.Record, msgs []events.Message, errs []error, lanes int) bool {
+	split := make([][]int, lanes)
 	seed := w.ss.s.cfg.seed
-	for _, r := range recs {
-		var i int
+	for i, r := range recs {
+		var l int
 		if len(r.Key) == 0 {
-			i = int(r.Offset % int64(lanes))
+			l = int(r.Offset % int64(lanes))
 		} else {
-			i = int(maphash.Bytes(seed, r.Key) % uint64(lanes))
+			l = int(maphash.Bytes(seed, r.Key) % uint64(lanes))
 		}
-		split[i] = append(split[i], r)
+		split[l] = append(split[l], i)
 	}
+	done := ctx.Done()
 	var wg sync.WaitGroup
 	var failed atomic.Bool
 	for _, lane := range split {
@@ -146,8 +161,8 @@ func (w *worker) handleLanes(ctx context.Context, recs []*kgo.Record, lanes int)
 			continue
 		}
 		wg.Go(func() {
-			for _, r := range lane {
-				if w.stopped.Load() || ctx.Err() != nil || !w.handle(ctx, r, nil) {
+			for _, i := range lane {
+				if w.stopped.Load() || isDone(done) || !w.handle(ctx, recs[i], &msgs[i], errAt(errs, i), nil) {
 					failed.Store(true)
 					return
 				}
@@ -168,23 +183,21 @@ func (w *worker) mark(r *kgo.Record) {
 	}
 }
 
-// handle delivers r until the handler accepts it. On the first failure it
-// marks *handled (what the batch handled so far) and clears it; it reports
-// every failure and
-// retries after an exponential backoff. It returns false when the worker
-// is stopped or ctx ends first; r is then neither handled nor marked.
-func (w *worker) handle(ctx context.Context, r *kgo.Record, handled **kgo.Record) bool {
+// handle delivers m, decoded from r, until the handler accepts it; when
+// decoding failed (decodeErr), every attempt fails with that error. On the
+// first failure it marks *handled (what the batch handled so far) and
+// clears it; it reports every failure and retries after an exponential
+// backoff. It returns false when the worker is stopped or ctx ends first;
+// r is then neither handled nor marked.
+func (w *worker) handle(ctx context.Context, r *kgo.Record, m *events.Message, decodeErr error, handled **kgo.Record) bool {
 	cfg := &w.ss.s.cfg
-	m := new(events.Message)
-	decodeErr := decodeRecord(r, m)
-	if decodeErr != nil {
-		decodeErr = &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Err: decodeErr}
-	}
 	backoff := cfg.backoffMin
 	for attempt := 1; ; attempt++ {
 		err := decodeErr
 		if err == nil {
 			err = w.call(ctx, m)
+		} else if uh, ok := w.ss.s.handler.(events.UndecodableHandler); ok {
+			err = uh.HandleUndecodable(ctx, m, decodeErr) // e.g. a FailureHandler's dead letter queue
 		}
 		if err == nil {
 			return true

@@ -30,6 +30,13 @@
 // (undecodable payloads and, with [Features].RawSend, missing headers are
 // refused with typed errors and redelivered rather than lost).
 //
+// [RunFailure] is the second suite, for the failure handling
+// (events.FailureHandler) on the same harness: retries numbered from 1,
+// dead letters with every header after the last attempt and the original
+// committed only after, panics, a failing subset, poison payloads and
+// headers, the stop without a dead letter queue, replay through the retry
+// topic, and other partitions flowing while one retries.
+//
 // Waits are bounded by generous timeouts and never rely on sleeping; a
 // failure says which rule of the protocol was broken.
 //

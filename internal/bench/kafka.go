@@ -141,42 +141,27 @@ func (b *kafkaBench) rawPublishTo(ctx context.Context, topic string) (int, error
 	}
 	defer cl.Close()
 	d := b.data
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, kafkaSenders)
-	for range kafkaSenders {
-		wg.Go(func() {
-			recs := make([]*kgo.Record, 0, kafkaChunk)
-			for {
-				start := int(next.Add(kafkaChunk)) - kafkaChunk
-				if start >= len(d.keys) {
-					return
-				}
-				recs = recs[:0]
-				for i := start; i < min(start+kafkaChunk, len(d.keys)); i++ {
-					recs = append(recs, &kgo.Record{
-						Topic: topic,
-						Key:   []byte(d.keys[i]),
-						Value: d.payload,
-						Headers: []kgo.RecordHeader{
-							{Key: events.HeaderType, Value: []byte("order_placed")},
-							{Key: events.HeaderEventID, Value: []byte(d.ids[i])},
-							{Key: events.HeaderCorrelationID, Value: []byte(d.cids[i])},
-						},
-					})
-				}
-				if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
-					errs <- err
-					return
-				}
+	err = inChunks(len(d.keys), func() func(start, end int) error {
+		recs := make([]*kgo.Record, 0, kafkaChunk)
+		return func(start, end int) error {
+			recs = recs[:0]
+			for i := start; i < end; i++ {
+				recs = append(recs, &kgo.Record{
+					Topic: topic,
+					Key:   []byte(d.keys[i]),
+					Value: d.payload,
+					Headers: []kgo.RecordHeader{
+						{Key: events.HeaderType, Value: []byte("order_placed")},
+						{Key: events.HeaderEventID, Value: []byte(d.ids[i])},
+						{Key: events.HeaderCorrelationID, Value: []byte(d.cids[i])},
+					},
+				})
 			}
-		})
-	}
-	wg.Wait()
-	select {
-	case err := <-errs:
+			return cl.ProduceSync(ctx, recs...).FirstErr()
+		}
+	})
+	if err != nil {
 		return 0, err
-	default:
 	}
 	return len(d.keys), nil
 }
@@ -194,23 +179,42 @@ func (b *kafkaBench) hexkitPublish(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	d := b.data
+	err = inChunks(len(d.keys), func() func(start, end int) error {
+		msgs := make([]*events.Message, 0, kafkaChunk)
+		return func(start, end int) error {
+			msgs = msgs[:0]
+			for i := start; i < end; i++ {
+				msgs = append(msgs, &events.Message{Topic: topic, Key: d.keys[i], Type: "order_placed",
+					EventID: d.ids[i], CorrelationID: d.cids[i], Payload: d.payload})
+			}
+			return pub.Send(ctx, msgs...)
+		}
+	})
+	if cerr := pub.Close(ctx); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, err
+	}
+	return len(d.keys), nil
+}
+
+// inChunks splits [0, n) into chunks of kafkaChunk and hands them to
+// kafkaSenders goroutines; newSender gives each goroutine its function.
+// It returns the first error.
+func inChunks(n int, newSender func() func(start, end int) error) error {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	errs := make(chan error, kafkaSenders)
 	for range kafkaSenders {
+		send := newSender()
 		wg.Go(func() {
-			msgs := make([]*events.Message, 0, kafkaChunk)
 			for {
 				start := int(next.Add(kafkaChunk)) - kafkaChunk
-				if start >= len(d.keys) {
+				if start >= n {
 					return
 				}
-				msgs = msgs[:0]
-				for i := start; i < min(start+kafkaChunk, len(d.keys)); i++ {
-					msgs = append(msgs, &events.Message{Topic: topic, Key: d.keys[i], Type: "order_placed",
-						EventID: d.ids[i], CorrelationID: d.cids[i], Payload: d.payload})
-				}
-				if err := pub.Send(ctx, msgs...); err != nil {
+				if err := send(start, min(start+kafkaChunk, n)); err != nil {
 					errs <- err
 					return
 				}
@@ -218,15 +222,12 @@ func (b *kafkaBench) hexkitPublish(ctx context.Context) (int, error) {
 		})
 	}
 	wg.Wait()
-	if err := pub.Close(ctx); err != nil {
-		return 0, err
-	}
 	select {
 	case err := <-errs:
-		return 0, err
+		return err
 	default:
+		return nil
 	}
-	return len(d.keys), nil
 }
 
 // benchHandle is the work both consumers do per event: look at the type

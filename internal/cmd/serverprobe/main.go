@@ -5,6 +5,7 @@
 //	serverprobe [-timeout 60s] kafka BROKER[,BROKER...]   # a metadata request
 //	serverprobe [-timeout 60s] mongo URI                  # a ping
 //	serverprobe [-timeout 60s] s3 ENDPOINT ACCESS SECRET  # ListBuckets
+//	serverprobe [-timeout 60s] kafka-scram PLAIN SASL USER CA_FILE # see newSCRAMProbe
 package main
 
 import (
@@ -63,6 +64,8 @@ func newProbe(args []string) (func(context.Context) error, error) {
 	switch args[0] {
 	case "kafka":
 		return func(ctx context.Context) error { return probeKafka(ctx, strings.Split(args[1], ",")) }, nil
+	case "kafka-scram":
+		return newSCRAMProbe(args)
 	case "mongo":
 		return func(ctx context.Context) error { return probeMongo(ctx, args[1]) }, nil
 	case "s3":

@@ -1,0 +1,199 @@
+package events_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hexkit-go/hexkit"
+	"github.com/hexkit-go/hexkit/events"
+)
+
+// dlqSender records what it is asked to send; fail, when set,
+// decides the outcome of each call.
+type dlqSender struct {
+	mu   sync.Mutex
+	sent []*events.Message
+	fail func(call int) error
+	call int
+}
+
+func (s *dlqSender) Send(ctx context.Context, msgs ...*events.Message) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.call++
+	if s.fail != nil {
+		if err := s.fail(s.call); err != nil {
+			return err
+		}
+	}
+	for _, m := range msgs {
+		if err := m.Validate(); err != nil {
+			return &events.BatchError{Errs: []error{err}}
+		}
+	}
+	s.sent = append(s.sent, msgs...)
+	return nil
+}
+
+var quiet = events.WithFailureLogger(slog.New(slog.DiscardHandler))
+
+func fast() events.FailureOption { return events.WithBackoff(0, 0, 0) }
+
+func TestFailureOptionsValidated(t *testing.T) {
+	h := events.MessageHandlerFunc(func(context.Context, *events.Message) error { return nil })
+	for name, opt := range map[string]events.FailureOption{
+		"attempts 0":        events.WithAttempts(0),
+		"negative backoff":  events.WithBackoff(-time.Second, time.Second, 0),
+		"max below initial": events.WithBackoff(time.Second, time.Millisecond, 0),
+		"jitter 2":          events.WithBackoff(0, 0, 2),
+		"nil DLQ":           events.WithDLQ(nil),
+		"bad DLQ topic":     events.WithDLQTopic("d\u00e9"),
+		"nil logger":        events.WithFailureLogger(nil),
+	} {
+		if _, err := events.NewFailureHandler(h, "svc", opt); err == nil {
+			t.Errorf("%s: NewFailureHandler accepted it", name)
+		}
+	}
+	if _, err := events.NewFailureHandler(nil, "svc"); err == nil {
+		t.Error("NewFailureHandler(nil) accepted it")
+	}
+	if _, err := events.NewFailureHandler(h, ""); err == nil {
+		t.Error("NewFailureHandler with an empty service accepted it")
+	}
+}
+
+func TestAttemptOutsideFailureHandler(t *testing.T) {
+	if n := events.Attempt(context.Background()); n != 0 {
+		t.Errorf("Attempt(background) = %d, want 0", n)
+	}
+}
+
+func TestPanicErrorUnwraps(t *testing.T) {
+	sentinel := errors.New("inner")
+	pe := &events.PanicError{Value: sentinel}
+	if !errors.Is(pe, sentinel) {
+		t.Error("a PanicError of an error value does not unwrap to it")
+	}
+	if (&events.PanicError{Value: 42}).Unwrap() != nil {
+		t.Error("a PanicError of a non-error value unwraps to something")
+	}
+}
+
+func TestTopicsAddRetryTopic(t *testing.T) {
+	r := events.NewRouter()
+	events.Handle(r, "orders", func(context.Context, events.Delivery[orderPlaced]) error { return nil })
+	fh, _ := events.NewFailureHandler(r, "shop")
+	if got, want := fh.Topics(), []string{"orders", "retry-shop"}; !slices.Equal(got, want) {
+		t.Errorf("Topics() = %v, want %v", got, want)
+	}
+	fh, _ = events.NewFailureHandler(r, "shop", events.WithoutRetryTopic())
+	if got, want := fh.Topics(), []string{"orders"}; !slices.Equal(got, want) {
+		t.Errorf("Topics() without retry topic = %v, want %v", got, want)
+	}
+}
+
+func TestDLQSendRetriedUntilAcknowledged(t *testing.T) {
+	s := &dlqSender{fail: func(call int) error {
+		if call < 3 {
+			return errors.New("broker unavailable")
+		}
+		return nil
+	}}
+	fh, _ := events.NewFailureHandler(events.MessageHandlerFunc(func(context.Context, *events.Message) error {
+		return errors.New("handler fails")
+	}), "svc", events.WithAttempts(1), fast(), events.WithDLQ(s), quiet)
+	if err := fh.HandleMessage(context.Background(), message("orders", "order_placed", `{}`)); err != nil {
+		t.Fatalf("HandleMessage = %v, want nil once the dead letter is acknowledged", err)
+	}
+	if s.call != 3 || len(s.sent) != 1 {
+		t.Errorf("DLQ sends: %d calls, %d sent; want 3 calls and 1 sent", s.call, len(s.sent))
+	}
+}
+
+func TestShutdownLeavesTheMessageUnacknowledged(t *testing.T) {
+	s := &dlqSender{fail: func(int) error { return errors.New("broker unavailable") }}
+	ctx, cancel := context.WithCancel(context.Background())
+	fh, _ := events.NewFailureHandler(events.MessageHandlerFunc(func(context.Context, *events.Message) error {
+		return errors.New("handler fails")
+	}), "svc", events.WithAttempts(1), events.WithBackoff(time.Millisecond, time.Millisecond, 0), events.WithDLQ(s), quiet)
+	time.AfterFunc(20*time.Millisecond, cancel)
+	if err := fh.HandleMessage(ctx, message("orders", "order_placed", `{}`)); !errors.Is(err, context.Canceled) {
+		t.Errorf("HandleMessage while the DLQ is down and the subscriber stops = %v, want context.Canceled (not acknowledged)", err)
+	}
+
+	// A shutdown during the backoff between attempts: no dead letter.
+	s2 := &dlqSender{}
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	fh2, _ := events.NewFailureHandler(events.MessageHandlerFunc(func(ctx context.Context, _ *events.Message) error {
+		cancel2()
+		return errors.New("handler fails")
+	}), "svc", events.WithAttempts(5), events.WithBackoff(time.Hour, time.Hour, 0), events.WithDLQ(s2), quiet)
+	if err := fh2.HandleMessage(ctx2, message("orders", "order_placed", `{}`)); err == nil {
+		t.Error("HandleMessage during shutdown returned nil: the message would be acknowledged")
+	}
+	if len(s2.sent) != 0 {
+		t.Errorf("%d dead letters sent during shutdown, want none", len(s2.sent))
+	}
+}
+
+func TestSuperviseReturnsRunResult(t *testing.T) {
+	fh, _ := events.NewFailureHandler(events.MessageHandlerFunc(func(context.Context, *events.Message) error { return nil }), "svc", quiet)
+	want := errors.New("run failed")
+	if err := fh.Supervise(context.Background(), func(context.Context) error { return want }); err != want {
+		t.Errorf("Supervise = %v, want run's error", err)
+	}
+}
+
+func TestSuperviseStopsOnFailureWithoutDLQ(t *testing.T) {
+	fh, _ := events.NewFailureHandler(events.MessageHandlerFunc(func(context.Context, *events.Message) error {
+		return errors.New("handler fails")
+	}), "svc", events.WithAttempts(2), fast(), quiet)
+	m := message("orders", "order_placed", `{}`)
+	err := fh.Supervise(context.Background(), func(ctx context.Context) error {
+		if err := fh.HandleMessage(ctx, m); !errors.Is(err, events.ErrStopSubscriber) {
+			t.Errorf("HandleMessage = %v, want ErrStopSubscriber", err)
+		}
+		<-ctx.Done() // Supervise cancels the subscriber
+		return nil
+	})
+	var fe *events.FailedError
+	if !errors.As(err, &fe) || fe.Attempts != 2 || fe.EventID != m.EventID || !strings.Contains(err.Error(), "failed after 2 attempts") {
+		t.Fatalf("Supervise = %v, want the *FailedError of the event", err)
+	}
+	// Stopped: further messages are refused without calling the handler.
+	if err := fh.HandleMessage(context.Background(), message("orders", "order_placed", `{}`)); !errors.Is(err, events.ErrStopSubscriber) {
+		t.Errorf("HandleMessage after the stop = %v, want ErrStopSubscriber", err)
+	}
+}
+
+func TestParseDeadLetter(t *testing.T) {
+	m := message("dlq", "order_placed", `{}`)
+	if _, err := events.ParseDeadLetter(m); !errors.Is(err, events.ErrNotDeadLetter) {
+		t.Errorf("ParseDeadLetter of a plain message = %v, want ErrNotDeadLetter", err)
+	}
+	m.Headers = map[string]string{events.HeaderOriginalTopic: "orders", events.HeaderService: "svc", events.HeaderExcMsg: "boom", "tenant": "t"}
+	d, err := events.ParseDeadLetter(m)
+	if err != nil || d.OriginalTopic != "orders" || d.ExcMsg != "boom" || len(d.UserHeaders) != 1 || d.Headers["tenant"] != "t" {
+		t.Fatalf("ParseDeadLetter = %+v, %v", d, err)
+	}
+	d.Headers["tenant"] = "changed"
+	if m.Headers["tenant"] != "t" {
+		t.Error("ParseDeadLetter shares its headers with the message")
+	}
+	r := events.RetryMessage(d, nil)
+	if r.Topic != "retry-svc" || r.Headers[events.HeaderOriginalTopic] != "orders" || r.Headers["tenant"] != "t" || r.EventID == m.EventID {
+		t.Errorf("RetryMessage = %+v", r)
+	}
+	if err := r.Validate(); err != nil {
+		t.Errorf("RetryMessage is invalid: %v", err)
+	}
+	if _, ok := hexkit.CorrelationID(context.Background()); ok {
+		t.Fatal("background context has a correlation id")
+	}
+}

@@ -1,0 +1,131 @@
+package kafkatest_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+
+	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/internal/testenv"
+	"github.com/hexkit-go/hexkit/kafka/kafkatest"
+)
+
+type orderPlaced struct {
+	ID    string `json:"id"`
+	Total int    `json:"total"`
+}
+
+func (orderPlaced) EventType() string { return "order_placed" }
+
+func brokers(t *testing.T, fn func(t *testing.T, b *kafkatest.Broker)) {
+	t.Run("kfake", func(t *testing.T) {
+		t.Parallel()
+		fn(t, kafkatest.NewFake(t))
+	})
+	t.Run("kafka", func(t *testing.T) {
+		t.Parallel()
+		fn(t, kafkatest.Connect(t, testenv.KafkaBrokers(t)...))
+	})
+}
+
+func TestExpectEvents(t *testing.T) {
+	brokers(t, func(t *testing.T, b *kafkatest.Broker) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		topic := b.Topic(t, "orders", 2)
+		pub, err := events.NewPublisher[orderPlaced](b.Publisher(t), topic)
+		if err != nil {
+			t.Fatal(err)
+		}
+		publish := func(key string, total int, headers map[string]string) {
+			var opts []events.PublishOption
+			if headers != nil {
+				opts = append(opts, events.WithHeaders(headers))
+			}
+			if err := pub.Publish(ctx, key, orderPlaced{ID: key, Total: total}, opts...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		publish("before", 0, nil) // not part of the expectation
+		b.ExpectEvents(t, topic, func() {
+			publish("o-1", 1, map[string]string{"tenant": "t1"})
+			publish("o-2", 2, nil)
+			publish("o-1", 3, nil)
+		},
+			kafkatest.Event("o-1", orderPlaced{ID: "o-1", Total: 1}),
+			kafkatest.Expected{Type: "order_placed", Key: "o-2", Payload: `{"total": 2, "id": "o-2"}`},
+			kafkatest.Event("o-1", orderPlaced{ID: "o-1", Total: 3}),
+		)
+
+		// A mismatch fails with a diff that names the difference.
+		rec := &recordingTB{TB: t}
+		b.ExpectEvents(rec, topic, func() { publish("o-3", 3, nil) }, kafkatest.Event("o-3", orderPlaced{ID: "o-3", Total: 4}))
+		if !rec.failed || !strings.Contains(rec.msg, "total") {
+			t.Errorf("ExpectEvents with a wrong total: failed=%v, message %q; want a failure with a diff", rec.failed, rec.msg)
+		}
+
+		// Headers are compared when the expectation names them.
+		rec = &recordingTB{TB: t}
+		b.ExpectEvents(rec, topic, func() { publish("o-4", 4, map[string]string{"tenant": "t2"}) },
+			kafkatest.Expected{Type: "order_placed", Key: "o-4", Payload: orderPlaced{ID: "o-4", Total: 4},
+				Headers: map[string]string{"tenant": "t1"}})
+		if !rec.failed || !strings.Contains(rec.msg, "t2") {
+			t.Errorf("ExpectEvents with a wrong header: failed=%v, message %q", rec.failed, rec.msg)
+		}
+
+		// Nothing expected, nothing published: passes; something published: fails.
+		b.ExpectEvents(t, topic, func() {})
+		rec = &recordingTB{TB: t}
+		b.ExpectEvents(rec, topic, func() { publish("o-5", 5, nil) })
+		if !rec.failed {
+			t.Error("ExpectEvents with no expectation passed although an event was published")
+		}
+	})
+}
+
+func TestClearTopic(t *testing.T) {
+	brokers(t, func(t *testing.T, b *kafkatest.Broker) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		topic := b.Topic(t, "clear", 1)
+		pub, err := events.NewPublisher[orderPlaced](b.Publisher(t), topic)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			if err := pub.Publish(ctx, fmt.Sprint(i), orderPlaced{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b.ClearTopic(t, topic)
+		starts, err := kadm.NewClient(b.Client()).ListStartOffsets(ctx, topic)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o, ok := starts.Lookup(topic, 0); !ok || o.Offset != 3 {
+			t.Fatalf("log start offset after ClearTopic = %+v, want 3 (all records deleted)", o)
+		}
+	})
+}
+
+// recordingTB records Errorf instead of failing the test.
+type recordingTB struct {
+	testing.TB
+	mu     sync.Mutex
+	failed bool
+	msg    string
+}
+
+func (r *recordingTB) Helper() {}
+
+func (r *recordingTB) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.failed = true
+	r.msg += fmt.Sprintf(format, args...)
+}
