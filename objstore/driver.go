@@ -3,6 +3,7 @@ package objstore
 import (
 	"context"
 	"io"
+	"iter"
 	"time"
 )
 
@@ -75,9 +76,9 @@ type Driver interface {
 	// Stat may report a missing bucket as ErrObjectNotFound; Store then
 	// asks BucketExists.
 	Stat(ctx context.Context, bucket, object string) (ObjectInfo, error)
-	// ListPage returns object ids in lexical order and the token of the next
-	// page ("" after the last).
-	ListPage(ctx context.Context, bucket, prefix, token string) (ids []string, next string, err error)
+	// List yields the ids of the bucket's objects that start with prefix,
+	// in lexical order, fetching pages as the loop asks; an error ends it.
+	List(ctx context.Context, bucket, prefix string) iter.Seq2[string, error]
 	// Copy copies an object; unless overwrite it must not replace an existing
 	// destination (Store checks first; drivers that can, refuse atomically).
 	Copy(ctx context.Context, srcBucket, srcObject, dstBucket, dstObject string, overwrite bool) error

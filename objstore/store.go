@@ -151,25 +151,7 @@ func (s *Store) List(ctx context.Context, bucket, prefix string) iter.Seq2[strin
 }
 
 func (s *Store) listIDs(ctx context.Context, bucket, prefix string) iter.Seq2[string, error] {
-	return func(yield func(string, error) bool) {
-		token := ""
-		for {
-			ids, next, err := s.d.ListPage(ctx, bucket, prefix, token)
-			if err != nil {
-				yield("", err)
-				return
-			}
-			for _, id := range ids {
-				if !yield(id, nil) {
-					return
-				}
-			}
-			if next == "" {
-				return
-			}
-			token = next
-		}
-	}
+	return s.d.List(ctx, bucket, prefix)
 }
 
 // Copy copies an object, also between buckets, keeping content type and

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"slices"
 	"strconv"
@@ -182,30 +183,51 @@ func (f *Fake) Stat(ctx context.Context, b, id string) (objstore.ObjectInfo, err
 	return o.info(b, id), nil
 }
 
-// ListPage implements [objstore.Driver]; the token is the last id of the
-// previous page.
-func (f *Fake) ListPage(ctx context.Context, b, prefix, token string) ([]string, string, error) {
+// List implements [objstore.Driver]: it takes the ids page by page (1000
+// at a time), so the loop may change the bucket between pages.
+func (f *Fake) List(ctx context.Context, b, prefix string) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		after := ""
+		for {
+			ids, err := f.page(ctx, b, prefix, after)
+			if err != nil {
+				yield("", err)
+				return
+			}
+			for _, id := range ids {
+				if !yield(id, nil) {
+					return
+				}
+			}
+			if len(ids) < pageSize {
+				return
+			}
+			after = ids[len(ids)-1]
+		}
+	}
+}
+
+func (f *Fake) page(ctx context.Context, b, prefix, after string) ([]string, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	bk, err := f.lookup(b)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	var ids []string
 	for id := range bk.objects {
-		if strings.HasPrefix(id, prefix) && id > token {
+		if strings.HasPrefix(id, prefix) && id > after {
 			ids = append(ids, id)
 		}
 	}
 	slices.Sort(ids)
 	if len(ids) > pageSize {
 		ids = ids[:pageSize]
-		return ids, ids[pageSize-1], nil
 	}
-	return ids, "", nil
+	return ids, nil
 }
 
 // Copy implements [objstore.Driver]; without overwrite it refuses an
