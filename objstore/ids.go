@@ -1,14 +1,32 @@
 package objstore
 
-import (
-	"fmt"
-	"regexp"
-)
+import "fmt"
 
-var (
-	defaultBucketID = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
-	defaultObjectID = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{1,253}[A-Za-z0-9_]$`)
-)
+// validID reports whether id has min to max bytes, each allowed by ok,
+// and neither starts nor ends with a byte in edge. A loop instead of a
+// regular expression: ids are checked on every call, presigning included.
+func validID(id string, min, max int, ok func(byte) bool, edge string) bool {
+	if len(id) < min || len(id) > max {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if !ok(id[i]) {
+			return false
+		}
+	}
+	for i := 0; i < len(edge); i++ {
+		if id[0] == edge[i] || id[len(id)-1] == edge[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func bucketByte(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' }
+
+func objectByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_'
+}
 
 // IDRules decide which bucket and object ids a [Store] accepts. A nil
 // function means the default rule. Every error a rule returns is reported
@@ -23,7 +41,7 @@ type IDRules struct {
 // DefaultBucketID is the default bucket id rule: 3 to 63 characters from
 // a-z, 0-9 and '-', neither starting nor ending with '-'.
 func DefaultBucketID(id string) error {
-	if !defaultBucketID.MatchString(id) {
+	if !validID(id, 3, 63, bucketByte, "-") {
 		return fmt.Errorf("bucket id %q: want 3 to 63 of a-z, 0-9, '-', not starting or ending with '-'", id)
 	}
 	return nil
@@ -33,7 +51,7 @@ func DefaultBucketID(id string) error {
 // A-Z, a-z, 0-9, '.', '_' and '-', neither starting nor ending with '-' or
 // '.'.
 func DefaultObjectID(id string) error {
-	if !defaultObjectID.MatchString(id) {
+	if !validID(id, 3, 255, objectByte, "-.") {
 		return fmt.Errorf("object id %q: want 3 to 255 of A-Z, a-z, 0-9, '.', '_', '-', not starting or ending with '-' or '.'", id)
 	}
 	return nil

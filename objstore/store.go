@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -14,8 +15,9 @@ import (
 // streaming and checksum verification live here, so they are the same on
 // every provider. A Store is safe for concurrent use.
 type Store struct {
-	d   Driver
-	cfg config
+	d    Driver
+	cfg  config
+	bufs sync.Pool // *[]byte of cfg.partSize, for multipart Put
 }
 
 // New returns a Store over d. Options are validated here.

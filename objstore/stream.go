@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -22,9 +21,10 @@ import (
 // size ([WithPartSize]) go up as multipart uploads, several parts at a time
 // ([WithPutConcurrency]); a failed multipart Put aborts its upload.
 //
-// Put checks checksums: each part carries its MD5 (the server rejects a
-// corrupted part) and the ETag the server returns must equal the MD5 (or
-// multipart ETag) of the bytes read, else [ErrChecksumMismatch]. A reader
+// Put checks checksums: Put computes the MD5 of every byte as it sends it,
+// and the ETag the server computed for each part and for the object must
+// equal the MD5 (or multipart ETag) of the bytes sent, else
+// [ErrChecksumMismatch]; a failed multipart check aborts the upload. A reader
 // that ends before size bytes is [ErrInvalidArgument].
 func (s *Store) Put(ctx context.Context, bucket, object string, r io.Reader, size int64, opts ...WriteOption) (ObjectInfo, error) {
 	if err := s.cfg.ids.object(bucket, object); err != nil {
@@ -110,6 +110,15 @@ type partResult struct {
 	md5  []byte
 }
 
+// buffer returns a part buffer from the store's pool.
+func (s *Store) buffer() *[]byte {
+	if b, ok := s.bufs.Get().(*[]byte); ok {
+		return b
+	}
+	b := make([]byte, s.cfg.partSize)
+	return &b
+}
+
 // putMultipart uploads r as parts of the configured size, up to the
 // configured number at a time.
 func (s *Store) putMultipart(ctx context.Context, bucket, object string, r io.Reader, size int64, w WriteInfo) (info ObjectInfo, err error) {
@@ -138,48 +147,60 @@ func (s *Store) putMultipart(ctx context.Context, bucket, object string, r io.Re
 
 	pctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	free := make(chan []byte, s.cfg.concurrency)
+	free := make(chan *[]byte, s.cfg.concurrency)
 	for range s.cfg.concurrency {
-		free <- nil // allocated on first use
+		free <- nil // taken from the pool on first use
 	}
+	defer func() {
+		for range s.cfg.concurrency {
+			if b := <-free; b != nil {
+				s.bufs.Put(b)
+			}
+		}
+	}()
 	var (
 		mu      sync.Mutex
 		results []partResult
 		wg      sync.WaitGroup
 		total   int64
 	)
+parts:
 	for number := 1; ; number++ {
-		var buf []byte
+		var buf *[]byte
 		select {
 		case buf = <-free:
 		case <-pctx.Done():
-		}
-		if pctx.Err() != nil {
-			break
+			break parts
 		}
 		if buf == nil {
-			buf = make([]byte, ps)
+			buf = s.buffer()
 		}
-		n, rerr := io.ReadFull(r, buf)
+		n, rerr := io.ReadFull(r, *buf)
 		if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
+			free <- buf
 			cancel(rerr)
 			break
 		}
 		if n == 0 && number > 1 {
+			free <- buf
 			break
 		}
 		if number > MaxParts {
+			free <- buf
 			cancel(fmt.Errorf("%w: more than %d parts of %d bytes", ErrInvalidArgument, MaxParts, ps))
 			break
 		}
 		total += int64(n)
 		wg.Add(1)
-		go func(number int, data []byte, buf []byte) {
+		go func(number int, buf *[]byte, n int) {
 			defer wg.Done()
 			defer func() { free <- buf }()
-			sum := md5.Sum(data)
-			etag, err := s.d.UploadPart(pctx, bucket, object, id, number, bytes.NewReader(data), int64(len(data)), base64.StdEncoding.EncodeToString(sum[:]))
-			if err == nil && TrimETag(etag) != hex.EncodeToString(sum[:]) {
+			// The MD5 is computed while the driver reads the part, and
+			// compared with the ETag the server computed.
+			cr := &countingReader{r: bytes.NewReader((*buf)[:n]), h: md5.New()}
+			etag, err := s.d.UploadPart(pctx, bucket, object, id, number, cr, int64(n), "")
+			sum := cr.h.Sum(nil)
+			if err == nil && TrimETag(etag) != hex.EncodeToString(sum) {
 				err = fmt.Errorf("%w: part %d: server ETag %s, MD5 of the bytes sent %x", ErrChecksumMismatch, number, etag, sum)
 			}
 			if err != nil {
@@ -187,10 +208,10 @@ func (s *Store) putMultipart(ctx context.Context, bucket, object string, r io.Re
 				return
 			}
 			mu.Lock()
-			results = append(results, partResult{Part{Number: number, Size: int64(len(data)), ETag: TrimETag(etag)}, sum[:]})
+			results = append(results, partResult{Part{Number: number, Size: int64(n), ETag: TrimETag(etag)}, sum})
 			mu.Unlock()
-		}(number, buf[:n], buf)
-		if n < len(buf) {
+		}(number, buf, n)
+		if n < len(*buf) {
 			break
 		}
 	}
@@ -347,6 +368,29 @@ func (r *Reader) sum() string {
 		sums = append(sums, r.h.Sum(nil))
 	}
 	return MultipartETag(sums)
+}
+
+// WriteTo writes the rest of the object to w with large reads, verifying
+// as Read does; io.Copy uses it.
+func (r *Reader) WriteTo(w io.Writer) (int64, error) {
+	buf := make([]byte, 128<<10)
+	var total int64
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			m, werr := w.Write(buf[:n])
+			total += int64(m)
+			if werr != nil {
+				return total, werr
+			}
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
 }
 
 // Close releases the connection.
