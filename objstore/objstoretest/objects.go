@@ -219,4 +219,15 @@ func testIfAbsent(t *testing.T, h *harness) {
 	if errors.Is(err, objstore.ErrBucketNotFound) {
 		t.Errorf("Put(IfAbsent()) error %v also matches ErrBucketNotFound", err)
 	}
+	// Larger than the default part size: a multipart Put checks at completion.
+	big := randomBytes(19, objstore.DefaultPartSize+1)
+	_, err = h.s.Put(ctx, b, "once.txt", bytes.NewReader(big), int64(len(big)), objstore.IfAbsent())
+	wantErr(t, "large Put(IfAbsent(), existing object)", err, objstore.ErrObjectExists)
+	if got, _ := h.read(ctx, b, "once.txt"); string(got) != "first" {
+		t.Errorf("refused large Put(IfAbsent()) changed the object to %d bytes", len(got))
+	}
+	if ups, err := h.s.ListBucketUploads(ctx, b); err != nil || len(ups) != 0 {
+		t.Errorf("ListBucketUploads after a refused large Put(IfAbsent()) = %+v, %v; want none", ups, err)
+	}
+	h.put(ctx, b, "big-once.bin", big, objstore.IfAbsent())
 }
