@@ -55,12 +55,13 @@
 // not starting or ending with '-' or '.' (the rules of Python hexkit).
 // [WithIDRules] replaces them.
 //
-// Atomicity: writes with [IfAbsent] and the in-memory store decide
-// atomically. On S3, three steps remain check-then-act, because S3 has no
-// condition for them: Copy without overwrite checks the destination before
-// copying; InitUpload lists active uploads before starting one; and
-// DeleteBucket with content empties the bucket before deleting it (an
-// object written in between makes it fail with [ErrBucketNotEmpty]).
+// Atomicity: writes with [IfAbsent] are atomic on every backend. Some steps
+// are check-then-act because S3 has no condition for them: InitUpload lists
+// the object's active uploads before starting one (on every backend); Copy
+// without overwrite checks the destination before copying (atomic in the
+// in-memory store only); DeleteBucket with content empties the bucket
+// before deleting it (an object written in between makes it fail with
+// [ErrBucketNotEmpty]).
 //
 // # Errors
 //

@@ -7,14 +7,23 @@ import (
 )
 
 // InitUpload starts a multipart upload and returns its id: [ErrUploadActive]
-// when the object has an active upload already. Write options apply to the
-// object the upload completes into.
+// when the object has an active upload already. Content type and metadata
+// apply to the object the upload completes into; [IfAbsent] is for Put
+// only and fails here with [ErrInvalidArgument].
 //
-// The check for an active upload and the start are two steps on S3; two
-// concurrent InitUpload calls for one object may both succeed there.
+// The check for an active upload and the start are two steps on every
+// backend (S3 has no condition for it): two concurrent InitUpload calls for
+// one object may both succeed.
 func (s *Store) InitUpload(ctx context.Context, bucket, object string, opts ...WriteOption) (string, error) {
 	if err := s.cfg.ids.object(bucket, object); err != nil {
 		return "", err
+	}
+	var w WriteInfo
+	for _, o := range opts {
+		o(&w)
+	}
+	if w.IfAbsent {
+		return "", fmt.Errorf("%w: IfAbsent applies to Put, not to InitUpload", ErrInvalidArgument)
 	}
 	ups, err := s.d.ListUploads(ctx, bucket, object)
 	if err != nil {
@@ -22,10 +31,6 @@ func (s *Store) InitUpload(ctx context.Context, bucket, object string, opts ...W
 	}
 	if len(ups) > 0 {
 		return "", fmt.Errorf("%w: %s/%s has upload %s", ErrUploadActive, bucket, object, ups[0].ID)
-	}
-	var w WriteInfo
-	for _, o := range opts {
-		o(&w)
 	}
 	return s.d.InitUpload(ctx, bucket, object, w)
 }

@@ -16,7 +16,8 @@ import (
 	"time"
 )
 
-// Put streams r into the object and returns what was stored. size is the
+// Put streams r into the object and returns what was stored (without
+// LastModified, which only [Store.Stat] knows). size is the
 // number of bytes r holds, or -1 when unknown. Objects larger than the part
 // size ([WithPartSize]) go up as multipart uploads, several parts at a time
 // ([WithPutConcurrency]); a failed multipart Put aborts its upload.
@@ -102,7 +103,7 @@ func isStoreError(err error) bool {
 
 func (s *Store) written(bucket, object string, size int64, etag string, w WriteInfo) ObjectInfo {
 	return cleanInfo(ObjectInfo{Bucket: bucket, ID: object, Size: size, ETag: etag, ContentType: w.ContentType,
-		LastModified: time.Now(), Metadata: w.Metadata})
+		Metadata: w.Metadata})
 }
 
 type partResult struct {

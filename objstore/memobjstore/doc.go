@@ -24,9 +24,10 @@
 //
 // # Semantics
 //
-// Every operation takes one lock, so each is atomic, including copy without
-// overwrite, writes with objstore.IfAbsent and InitUpload's refusal of a
-// second upload, which are check-then-act on S3. Objects are immutable once
+// Every driver operation takes one lock, so each is atomic, including copy
+// without overwrite and writes with objstore.IfAbsent. InitUpload's refusal
+// of a second upload for an object is the store's check before it starts
+// one, as on S3. Objects are immutable once
 // stored; a copy shares the bytes. Memory grows with the data stored: a
 // test that streams 64 MiB holds 64 MiB.
 //

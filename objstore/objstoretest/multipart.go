@@ -51,6 +51,8 @@ func testMultipart(t *testing.T, h *harness) {
 	noErr(t, "InitUpload", err)
 	_, err = h.s.InitUpload(ctx, b, "big.bin")
 	wantErr(t, "InitUpload(object with an active upload)", err, objstore.ErrUploadActive)
+	_, err = h.s.InitUpload(ctx, b, "excl.bin", objstore.IfAbsent())
+	wantErr(t, "InitUpload(IfAbsent())", err, objstore.ErrInvalidArgument)
 	other, err := h.s.InitUpload(ctx, b, "other.bin")
 	noErr(t, "InitUpload(other object)", err)
 
