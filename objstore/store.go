@@ -167,6 +167,9 @@ func (s *Store) Copy(ctx context.Context, srcBucket, srcObject, dstBucket, dstOb
 	if err := s.cfg.ids.object(dstBucket, dstObject); err != nil {
 		return err
 	}
+	if srcBucket == dstBucket && srcObject == dstObject {
+		return fmt.Errorf("%w: copy of %s/%s onto itself", ErrInvalidArgument, srcBucket, srcObject)
+	}
 	var c copyConfig
 	for _, o := range opts {
 		o(&c)

@@ -39,8 +39,10 @@
 //
 // Copy uses one CopyObject request, which S3 limits to 5 GiB sources.
 // Streaming Put sends parts without Content-MD5 but hashes what it sends
-// and compares with each part's ETag, so servers that encrypt with SSE-KMS
-// or SSE-C (whose ETags are not MD5 sums) fail Put's checksum check.
+// and compares with each part's ETag, and Get compares what it reads with
+// the ETag: buckets encrypted with SSE-KMS or SSE-C, whose ETags are not MD5
+// sums, fail these checks with ErrChecksumMismatch; the provider does not
+// support them.
 //
 // # Errors
 //

@@ -200,6 +200,7 @@ func testCopy(t *testing.T, h *harness) {
 		t.Errorf("Get after Copy(WithOverwrite()) = %q, want %q", got, data)
 	}
 
+	wantErr(t, "Copy(onto itself)", h.s.Copy(ctx, b, "src.txt", b, "src.txt", objstore.WithOverwrite()), objstore.ErrInvalidArgument)
 	wantErr(t, "Copy(missing source)", h.s.Copy(ctx, b, "missing.txt", b, "x.txt"), objstore.ErrObjectNotFound)
 	gone := h.bucket()
 	noErr(t, "DeleteBucket", h.s.DeleteBucket(ctx, gone))
