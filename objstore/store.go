@@ -159,7 +159,8 @@ func (s *Store) listIDs(ctx context.Context, bucket, prefix string) iter.Seq2[st
 // Copy copies an object, also between buckets, keeping content type and
 // metadata. The destination must not exist ([ErrObjectExists]) unless
 // [WithOverwrite] is given. A missing source is [ErrObjectNotFound], a
-// missing bucket [ErrBucketNotFound].
+// missing bucket [ErrBucketNotFound], a copy onto itself
+// [ErrInvalidArgument].
 func (s *Store) Copy(ctx context.Context, srcBucket, srcObject, dstBucket, dstObject string, opts ...CopyOption) error {
 	if err := s.cfg.ids.object(srcBucket, srcObject); err != nil {
 		return err
