@@ -18,7 +18,8 @@ import (
 
 // Put streams r into the object and returns what was stored (without
 // LastModified, which only [Store.Stat] knows). size is the
-// number of bytes r holds, or -1 when unknown. Objects larger than the part
+// number of bytes to read from r (Put reads no further), or -1 to read r
+// to its end. Objects larger than the part
 // size ([WithPartSize]) go up as multipart uploads, several parts at a time
 // ([WithPutConcurrency]); a failed multipart Put aborts its upload.
 //
@@ -43,7 +44,7 @@ func (s *Store) Put(ctx context.Context, bucket, object string, r io.Reader, siz
 	}
 	ps := s.cfg.partSize
 	if size >= 0 && size <= ps {
-		return s.putSingle(ctx, bucket, object, r, size, w)
+		return s.putSingle(ctx, bucket, object, io.LimitReader(r, size), size, w)
 	}
 	if size < 0 {
 		var first bytes.Buffer

@@ -119,6 +119,13 @@ func testStreamKnownSize(t *testing.T, h *harness) {
 	if info.Size != 1000 || info.ETag != small.sum() {
 		t.Errorf("Put(1000 bytes, unknown size) = size %d ETag %q, want 1000 and the MD5 %s", info.Size, info.ETag, small.sum())
 	}
+	longer := []byte("only the first part counts")
+	if info, err := h.s.Put(ctx, b, "prefix.txt", bytes.NewReader(longer), 8); err != nil || info.Size != 8 {
+		t.Errorf("Put(size 8 of a longer reader) = %+v, %v; want size 8", info, err)
+	}
+	if got, _ := h.read(ctx, b, "prefix.txt"); string(got) != "only the" {
+		t.Errorf("Get after Put(size 8 of a longer reader) = %q, want %q", got, "only the")
+	}
 	empty := newStream(15, 0)
 	if info, err := h.s.Put(ctx, b, "empty.bin", empty, -1); err != nil || info.Size != 0 {
 		t.Errorf("Put(empty, unknown size) = %+v, %v; want size 0", info, err)
