@@ -17,17 +17,17 @@ import (
 )
 
 // Put streams r into the object and returns what was stored (without
-// LastModified, which only [Store.Stat] knows). size is the
-// number of bytes to read from r (Put reads no further), or -1 to read r
-// to its end. Objects larger than the part
-// size ([WithPartSize]) go up as multipart uploads, several parts at a time
-// ([WithPutConcurrency]); a failed multipart Put aborts its upload.
+// LastModified, which only [Store.Stat] knows). size is the number of bytes
+// to read from r (Put reads no further), or -1 to read r to its end.
+// Objects larger than the part size ([WithPartSize]) go up as multipart
+// uploads, several parts at a time ([WithPutConcurrency]); a failed
+// multipart Put aborts its upload (when the server is reachable).
 //
-// Put checks checksums: Put computes the MD5 of every byte as it sends it,
+// Put checks checksums: it computes the MD5 of every byte as it sends it,
 // and the ETag the server computed for each part and for the object must
 // equal the MD5 (or multipart ETag) of the bytes sent, else
-// [ErrChecksumMismatch]; a failed multipart check aborts the upload. A reader
-// that ends before size bytes is [ErrInvalidArgument].
+// [ErrChecksumMismatch]. A reader that ends before size bytes is
+// [ErrInvalidArgument].
 func (s *Store) Put(ctx context.Context, bucket, object string, r io.Reader, size int64, opts ...WriteOption) (ObjectInfo, error) {
 	if err := s.cfg.ids.object(bucket, object); err != nil {
 		return ObjectInfo{}, err
