@@ -21,7 +21,10 @@ import (
 // to read from r (Put reads no further), or -1 to read r to its end.
 // Objects larger than the part size ([WithPartSize]) go up as multipart
 // uploads, several parts at a time ([WithPutConcurrency]); a failed
-// multipart Put aborts its upload (when the server is reachable).
+// multipart Put aborts its upload (when the server is reachable). A reader
+// that is also an io.ReaderAt and io.Seeker (a file, a bytes.Reader) with a
+// known size is read in place, part by part from its current position,
+// without buffering; on success its position moves past the size bytes.
 //
 // Put checks checksums: it computes the MD5 of every byte as it sends it,
 // and the ETag the server computed for each part and for the object must
@@ -55,10 +58,49 @@ func (s *Store) Put(ctx context.Context, bucket, object string, r io.Reader, siz
 			return s.putSingle(ctx, bucket, object, &first, int64(first.Len()), w)
 		}
 		r = io.MultiReader(&first, r)
+	} else if src, ok := newSectionSource(r, size); ok {
+		if src.avail < size {
+			return ObjectInfo{}, fmt.Errorf("%w: reader holds %d of %d bytes", ErrInvalidArgument, src.avail, size)
+		}
+		info, err := s.putMultipart(ctx, bucket, object, src, size, w)
+		if err == nil {
+			_, err = src.seeker.Seek(src.base+size, io.SeekStart)
+		}
+		return info, err
 	} else {
 		r = io.LimitReader(r, size)
 	}
 	return s.putMultipart(ctx, bucket, object, r, size, w)
+}
+
+// sectionSource reads parts of a reader that can read at offsets (a file,
+// a bytes.Reader) in place, concurrently and without buffers.
+type sectionSource struct {
+	ra     io.ReaderAt
+	seeker io.Seeker
+	base   int64 // the reader's position when Put was called
+	avail  int64 // bytes from base to the end
+}
+
+func (sectionSource) Read([]byte) (int, error) {
+	return 0, errors.New("objstore: sectionSource is read by part")
+}
+
+func newSectionSource(r io.Reader, size int64) (*sectionSource, bool) {
+	ra, ok1 := r.(io.ReaderAt)
+	sk, ok2 := r.(io.Seeker)
+	if !ok1 || !ok2 || size < 0 {
+		return nil, false
+	}
+	base, err := sk.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, false
+	}
+	end, err := sk.Seek(0, io.SeekEnd)
+	if _, serr := sk.Seek(base, io.SeekStart); err != nil || serr != nil {
+		return nil, false
+	}
+	return &sectionSource{ra: ra, seeker: sk, base: base, avail: end - base}, true
 }
 
 type countingReader struct {
@@ -166,6 +208,7 @@ func (s *Store) putMultipart(ctx context.Context, bucket, object string, r io.Re
 		wg      sync.WaitGroup
 		total   int64
 	)
+	section, _ := r.(*sectionSource)
 parts:
 	for number := 1; ; number++ {
 		var buf *[]byte
@@ -174,18 +217,32 @@ parts:
 		case <-pctx.Done():
 			break parts
 		}
-		if buf == nil {
-			buf = s.buffer()
-		}
-		n, rerr := io.ReadFull(r, *buf)
-		if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
-			free <- buf
-			cancel(rerr)
-			break
-		}
-		if n == 0 && number > 1 {
-			free <- buf
-			break
+		var (
+			body io.Reader
+			n    int
+			last bool
+		)
+		if section != nil {
+			n = int(min(ps, size-total))
+			body = io.NewSectionReader(section.ra, section.base+total, int64(n))
+			last = total+int64(n) == size
+		} else {
+			if buf == nil {
+				buf = s.buffer()
+			}
+			var rerr error
+			n, rerr = io.ReadFull(r, *buf)
+			if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
+				free <- buf
+				cancel(rerr)
+				break
+			}
+			if n == 0 && number > 1 {
+				free <- buf
+				break
+			}
+			body = bytes.NewReader((*buf)[:n])
+			last = n < len(*buf)
 		}
 		if number > MaxParts {
 			free <- buf
@@ -194,12 +251,12 @@ parts:
 		}
 		total += int64(n)
 		wg.Add(1)
-		go func(number int, buf *[]byte, n int) {
+		go func(number int, body io.Reader, n int, buf *[]byte) {
 			defer wg.Done()
 			defer func() { free <- buf }()
 			// The MD5 is computed while the driver reads the part, and
 			// compared with the ETag the server computed.
-			cr := &countingReader{r: bytes.NewReader((*buf)[:n]), h: md5.New()}
+			cr := &countingReader{r: body, h: md5.New()}
 			etag, err := s.d.UploadPart(pctx, bucket, object, id, number, cr, int64(n), "")
 			sum := cr.h.Sum(nil)
 			if err == nil && TrimETag(etag) != hex.EncodeToString(sum) {
@@ -212,8 +269,8 @@ parts:
 			mu.Lock()
 			results = append(results, partResult{Part{Number: number, Size: int64(n), ETag: TrimETag(etag)}, sum})
 			mu.Unlock()
-		}(number, buf, n)
-		if n < len(*buf) {
+		}(number, body, n, buf)
+		if last {
 			break
 		}
 	}

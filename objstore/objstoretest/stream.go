@@ -113,6 +113,21 @@ func testStreamKnownSize(t *testing.T, h *harness) {
 	if n != int64(len(data)) || sum != md5Hex(data) || !r.Verified() {
 		t.Errorf("Get(20 MiB) = %d bytes, MD5 %s, verified %v; want %d, %s, true", n, sum, r.Verified(), len(data), md5Hex(data))
 	}
+	// A reader that can read at offsets is read from its current position.
+	prefixed := append([]byte("skip me"), data...)
+	rd := bytes.NewReader(prefixed)
+	if _, err := rd.Seek(7, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.s.Put(ctx, b, "at.bin", rd, int64(len(data))); err != nil {
+		t.Fatalf("Put(bytes.Reader at offset 7) = %v", err)
+	}
+	if rd.Len() != 0 {
+		t.Errorf("after Put the reader has %d bytes left, want 0", rd.Len())
+	}
+	if sum, n, _ := h.readMD5(ctx, b, "at.bin"); n != int64(len(data)) || sum != md5Hex(data) {
+		t.Errorf("Get(at.bin) = %d bytes, MD5 %s; want the %d bytes after the offset", n, sum, len(data))
+	}
 	small := newStream(14, 1000)
 	info, err := h.s.Put(ctx, b, "small.bin", small, -1)
 	noErr(t, "Put(1000 bytes, unknown size)", err)
@@ -139,6 +154,8 @@ func testShortReader(t *testing.T, h *harness) {
 	wantErr(t, "Put(size 100, 50 byte reader)", err, objstore.ErrInvalidArgument)
 	_, err = h.s.Put(ctx, b, "short-big.bin", newStream(16, 18*mib), 20*mib)
 	wantErr(t, "Put(size 20 MiB, 18 MiB reader)", err, objstore.ErrInvalidArgument)
+	_, err = h.s.Put(ctx, b, "short-big.bin", bytes.NewReader(make([]byte, 18*mib)), 20*mib)
+	wantErr(t, "Put(size 20 MiB, 18 MiB bytes.Reader)", err, objstore.ErrInvalidArgument)
 	for _, id := range []string{"short.bin", "short-big.bin"} {
 		if ok, err := h.s.ObjectExists(ctx, b, id); err != nil || ok {
 			t.Errorf("ObjectExists(%s) after a short Put = %v, %v; want false, nil", id, ok, err)
