@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hexkit-go/hexkit/objstore"
@@ -203,3 +204,53 @@ func TestPutBadReader(t *testing.T) {
 type iotestErr struct{ err error }
 
 func (e iotestErr) Read([]byte) (int, error) { return 0, e.err }
+
+// retrying reads part of each body, rewinds it and sends it again, as a
+// driver retrying a failed request does.
+type retrying struct {
+	objstore.Driver
+	rewinds atomic.Int32
+}
+
+func (d *retrying) rewind(r io.Reader) {
+	if s, ok := r.(io.Seeker); ok {
+		_, _ = io.CopyN(io.Discard, r, 100)
+		if _, err := s.Seek(0, io.SeekStart); err == nil {
+			d.rewinds.Add(1)
+		}
+	}
+}
+
+func (d *retrying) Put(ctx context.Context, b, o string, r io.Reader, size int64, w objstore.WriteInfo) (string, error) {
+	d.rewind(r)
+	return d.Driver.Put(ctx, b, o, r, size, w)
+}
+
+func (d *retrying) UploadPart(ctx context.Context, b, o, id string, n int, r io.Reader, size int64, md5 string) (string, error) {
+	d.rewind(r)
+	return d.Driver.UploadPart(ctx, b, o, id, n, r, size, md5)
+}
+
+func TestPutBodiesRewind(t *testing.T) {
+	ctx := context.Background()
+	d := &retrying{Driver: memobjstore.New()}
+	s, _ := objstore.New(d, objstore.WithPartSize(objstore.MinPartSize))
+	_ = s.CreateBucket(ctx, "retry")
+	small := bytes.Repeat([]byte("s"), 1000)
+	large := bytes.Repeat([]byte("l"), 2*objstore.MinPartSize+1)
+	for _, data := range [][]byte{small, large} {
+		if _, err := s.Put(ctx, "retry", "obj.bin", bytes.NewReader(data), int64(len(data))); err != nil {
+			t.Errorf("Put(%d bytes) through a driver that rewinds = %v", len(data), err)
+		}
+	}
+	if d.rewinds.Load() != 4 {
+		t.Errorf("driver rewound %d bodies, want 4 (1 single, 3 parts)", d.rewinds.Load())
+	}
+	d.rewinds.Store(0)
+	if _, err := s.Put(ctx, "retry", "obj.bin", io.MultiReader(bytes.NewReader(small)), int64(len(small))); err != nil {
+		t.Errorf("Put(non-seekable reader) = %v", err)
+	}
+	if d.rewinds.Load() != 0 {
+		t.Errorf("driver rewound a body made from a non-seekable reader")
+	}
+}

@@ -47,6 +47,14 @@ func (s *Store) Put(ctx context.Context, bucket, object string, r io.Reader, siz
 	}
 	ps := s.cfg.partSize
 	if size >= 0 && size <= ps {
+		if src, ok := newSectionSource(r, size); ok && src.avail >= size {
+			// Seekable, so that the driver may retry the request.
+			info, err := s.putSingle(ctx, bucket, object, io.NewSectionReader(src.ra, src.base, size), size, w)
+			if err == nil {
+				_, err = src.seeker.Seek(src.base+size, io.SeekStart)
+			}
+			return info, err
+		}
 		return s.putSingle(ctx, bucket, object, io.LimitReader(r, size), size, w)
 	}
 	if size < 0 {
@@ -103,6 +111,7 @@ func newSectionSource(r io.Reader, size int64) (*sectionSource, bool) {
 	return &sectionSource{ra: ra, seeker: sk, base: base, avail: end - base}, true
 }
 
+// countingReader hashes and counts what is read through it.
 type countingReader struct {
 	r io.Reader
 	h hash.Hash
@@ -116,9 +125,40 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// rewindable is a countingReader over a seekable reader: a driver may
+// rewind it to the start to retry a request, which restarts the hash.
+type rewindable struct {
+	*countingReader
+	s io.Seeker
+}
+
+func (r rewindable) Seek(offset int64, whence int) (int64, error) {
+	pos, err := r.s.Seek(offset, whence)
+	switch {
+	case err != nil:
+		return pos, err
+	case pos == 0:
+		r.h.Reset()
+		r.n = 0
+	case pos != r.n:
+		return pos, errors.New("objstore: a hashed body can only be rewound to its start")
+	}
+	return pos, nil
+}
+
+// hashing returns a countingReader over r and the reader to hand to the
+// driver: seekable when r is.
+func hashing(r io.Reader) (*countingReader, io.Reader) {
+	c := &countingReader{r: r, h: md5.New()}
+	if s, ok := r.(io.Seeker); ok {
+		return c, rewindable{c, s}
+	}
+	return c, c
+}
+
 func (s *Store) putSingle(ctx context.Context, bucket, object string, r io.Reader, size int64, w WriteInfo) (ObjectInfo, error) {
-	cr := &countingReader{r: r, h: md5.New()}
-	etag, err := s.d.Put(ctx, bucket, object, cr, size, w)
+	cr, body := hashing(r)
+	etag, err := s.d.Put(ctx, bucket, object, body, size, w)
 	if err != nil {
 		if cr.n < size && ctx.Err() == nil && !isStoreError(err) {
 			return ObjectInfo{}, fmt.Errorf("%w: reader ended after %d of %d bytes: %w", ErrInvalidArgument, cr.n, size, err)
@@ -256,8 +296,8 @@ parts:
 			defer func() { free <- buf }()
 			// The MD5 is computed while the driver reads the part, and
 			// compared with the ETag the server computed.
-			cr := &countingReader{r: body, h: md5.New()}
-			etag, err := s.d.UploadPart(pctx, bucket, object, id, number, cr, int64(n), "")
+			cr, hashed := hashing(body)
+			etag, err := s.d.UploadPart(pctx, bucket, object, id, number, hashed, int64(n), "")
 			sum := cr.h.Sum(nil)
 			if err == nil && TrimETag(etag) != hex.EncodeToString(sum) {
 				err = fmt.Errorf("%w: part %d: server ETag %s, MD5 of the bytes sent %x", ErrChecksumMismatch, number, etag, sum)
