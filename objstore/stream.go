@@ -111,17 +111,22 @@ func newSectionSource(r io.Reader, size int64) (*sectionSource, bool) {
 	return &sectionSource{ra: ra, seeker: sk, base: base, avail: end - base}, true
 }
 
-// countingReader hashes and counts what is read through it.
+// countingReader hashes and counts what is read through it, and notes
+// when its source ended.
 type countingReader struct {
-	r io.Reader
-	h hash.Hash
-	n int64
+	r   io.Reader
+	h   hash.Hash
+	n   int64
+	eof bool
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.h.Write(p[:n])
 	c.n += int64(n)
+	if err == io.EOF {
+		c.eof = true
+	}
 	return n, err
 }
 
@@ -140,6 +145,7 @@ func (r rewindable) Seek(offset int64, whence int) (int64, error) {
 	case pos == 0:
 		r.h.Reset()
 		r.n = 0
+		r.eof = false
 	case pos != r.n:
 		return pos, errors.New("objstore: a hashed body can only be rewound to its start")
 	}
@@ -160,7 +166,7 @@ func (s *Store) putSingle(ctx context.Context, bucket, object string, r io.Reade
 	cr, body := hashing(r)
 	etag, err := s.d.Put(ctx, bucket, object, body, size, w)
 	if err != nil {
-		if cr.n < size && ctx.Err() == nil && !isStoreError(err) {
+		if cr.eof && cr.n < size && ctx.Err() == nil {
 			return ObjectInfo{}, fmt.Errorf("%w: reader ended after %d of %d bytes: %w", ErrInvalidArgument, cr.n, size, err)
 		}
 		return ObjectInfo{}, err
@@ -173,15 +179,6 @@ func (s *Store) putSingle(ctx context.Context, bucket, object string, r io.Reade
 		return ObjectInfo{}, fmt.Errorf("%w: server ETag %s, MD5 of the bytes sent %s", ErrChecksumMismatch, etag, want)
 	}
 	return s.written(bucket, object, size, etag, w), nil
-}
-
-func isStoreError(err error) bool {
-	for _, s := range []error{ErrBucketNotFound, ErrObjectExists, ErrChecksumMismatch} {
-		if errors.Is(err, s) {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Store) written(bucket, object string, size int64, etag string, w WriteInfo) ObjectInfo {
