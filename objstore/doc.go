@@ -61,7 +61,9 @@
 // without overwrite checks the destination before copying (atomic in the
 // in-memory store only); DeleteBucket with content empties the bucket
 // before deleting it (an object written in between makes it fail with
-// [ErrBucketNotEmpty]).
+// [ErrBucketNotEmpty]), and DeleteBucket without content lists active
+// uploads before deleting (some servers would delete a bucket whose only
+// content is uploads; the protocol refuses it everywhere).
 //
 // # Errors
 //

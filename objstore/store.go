@@ -78,6 +78,16 @@ func (s *Store) DeleteBucket(ctx context.Context, bucket string, opts ...DeleteB
 		if err := s.emptyBucket(ctx, bucket); err != nil {
 			return err
 		}
+	} else {
+		// Some servers (versitygw) delete a bucket whose only content is
+		// active uploads; the protocol refuses everywhere.
+		ups, err := s.d.ListUploads(ctx, bucket, "")
+		if err != nil {
+			return err
+		}
+		if len(ups) > 0 {
+			return fmt.Errorf("%w: %s has %d active multipart uploads", ErrBucketNotEmpty, bucket, len(ups))
+		}
 	}
 	return s.d.DeleteBucket(ctx, bucket)
 }

@@ -43,6 +43,11 @@ func testDeleteBucketWithContent(t *testing.T, h *harness) {
 	for _, id := range []string{"a.txt", "b.txt", "dir_c.txt"} {
 		h.put(ctx, b, id, []byte(id))
 	}
+	only := h.bucket()
+	if _, err := h.s.InitUpload(ctx, only, "pending.bin"); err != nil {
+		t.Fatalf("InitUpload = %v", err)
+	}
+	wantErr(t, "DeleteBucket(bucket with only an active upload)", h.s.DeleteBucket(ctx, only), objstore.ErrBucketNotEmpty)
 	if _, err := h.s.InitUpload(ctx, b, "pending.bin"); err != nil {
 		t.Fatalf("InitUpload = %v", err)
 	}
