@@ -25,6 +25,9 @@ func (s *Store) InitUpload(ctx context.Context, bucket, object string, opts ...W
 	if w.IfAbsent {
 		return "", fmt.Errorf("%w: IfAbsent applies to Put, not to InitUpload", ErrInvalidArgument)
 	}
+	if err := checkMetadata(w.Metadata); err != nil {
+		return "", err
+	}
 	ups, err := s.d.ListUploads(ctx, bucket, object)
 	if err != nil {
 		return "", err

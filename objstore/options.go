@@ -72,8 +72,10 @@ func WithContentType(t string) WriteOption {
 	return func(w *WriteInfo) { w.ContentType = t }
 }
 
-// WithMetadata sets user metadata; keys are stored in lower case. Default:
-// none.
+// WithMetadata sets user metadata; keys are stored in lower case. Keys are
+// HTTP header tokens (letters, digits and !#$%&'*+-.^_`|~) and values have
+// no control characters, else the write fails with [ErrInvalidArgument].
+// Default: none.
 func WithMetadata(m map[string]string) WriteOption {
 	return func(w *WriteInfo) {
 		if w.Metadata == nil {
@@ -166,4 +168,21 @@ func WithPartCount(n int) CompleteOption {
 // and the last has at most size bytes. Default: no size check.
 func WithAnticipatedPartSize(size int64) CompleteOption {
 	return func(c *completeConfig) { c.partSize = size }
+}
+
+// checkMetadata reports keys and values that cannot travel as HTTP headers.
+func checkMetadata(m map[string]string) error {
+	for k, v := range m {
+		if k == "" || strings.IndexFunc(k, func(r rune) bool { return !isTokenChar(r) }) >= 0 {
+			return fmt.Errorf("%w: metadata key %q is not an HTTP token", ErrInvalidArgument, k)
+		}
+		if strings.IndexFunc(v, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) >= 0 {
+			return fmt.Errorf("%w: metadata value of %q has control characters", ErrInvalidArgument, k)
+		}
+	}
+	return nil
+}
+
+func isTokenChar(r rune) bool {
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("!#$%&'*+-.^_`|~", r)
 }

@@ -45,6 +45,9 @@ func (s *Store) Put(ctx context.Context, bucket, object string, r io.Reader, siz
 	if _, ok := w.Metadata[partSizeKey]; ok {
 		return ObjectInfo{}, fmt.Errorf("%w: metadata key %q is reserved", ErrInvalidArgument, partSizeKey)
 	}
+	if err := checkMetadata(w.Metadata); err != nil {
+		return ObjectInfo{}, err
+	}
 	ps := s.cfg.partSize
 	if size >= 0 && size <= ps {
 		if src, ok := newSectionSource(r, size); ok && src.avail >= size {

@@ -371,7 +371,7 @@ func (f *Fake) Get(ctx context.Context, b, id string, offset, length int64) (io.
 		return nil, objstore.ObjectInfo{}, notFoundObject(b, id)
 	}
 	size := int64(len(o.data))
-	if offset > 0 && offset >= size {
+	if (offset > 0 || length > 0) && offset >= size {
 		return nil, objstore.ObjectInfo{}, fmt.Errorf("%w: offset %d beyond object of %d bytes", objstore.ErrInvalidArgument, offset, size)
 	}
 	end := size

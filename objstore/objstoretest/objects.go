@@ -77,6 +77,17 @@ func testObjects(t *testing.T, h *harness) {
 	wantErr(t, "Put(size -2)", err, objstore.ErrInvalidArgument)
 	_, err = h.s.Put(ctx, b, "meta.bin", bytes.NewReader(nil), 0, objstore.WithMetadata(map[string]string{"hexkit-part-size": "1"}))
 	wantErr(t, "Put(reserved metadata key)", err, objstore.ErrInvalidArgument)
+	for _, m := range []map[string]string{{"a key": "v"}, {"": "v"}, {"k": "line\nbreak"}} {
+		_, err = h.s.Put(ctx, b, "meta.bin", bytes.NewReader(nil), 0, objstore.WithMetadata(m))
+		wantErr(t, fmt.Sprintf("Put(WithMetadata(%q))", m), err, objstore.ErrInvalidArgument)
+	}
+	if _, err := h.s.InitUpload(ctx, b, "meta.bin", objstore.WithMetadata(map[string]string{"a key": "v"})); !errors.Is(err, objstore.ErrInvalidArgument) {
+		t.Errorf("InitUpload(metadata key with a space) = %v, want ErrInvalidArgument", err)
+	}
+	h.put(ctx, b, "utf8.bin", nil, objstore.WithMetadata(map[string]string{"Title": "Grüße"}))
+	if st, err := h.s.Stat(ctx, b, "utf8.bin"); err != nil || st.Metadata["title"] != "Grüße" || st.ContentType != "application/octet-stream" {
+		t.Errorf("Stat(utf8.bin) = %+v, %v; want metadata title=Grüße and the default content type application/octet-stream", st, err)
+	}
 }
 
 func testMissingBucket(t *testing.T, h *harness) {
@@ -118,6 +129,13 @@ func testRanges(t *testing.T, h *harness) {
 		if r.Info().Size != int64(len(data)) {
 			t.Errorf("Get(WithRange(%d, %d)).Info().Size = %d, want the whole size %d", c.off, c.n, r.Info().Size, len(data))
 		}
+	}
+	h.put(ctx, b, "empty.bin", nil)
+	if r, err := h.s.Get(ctx, b, "empty.bin", objstore.WithRange(0, 10)); !errors.Is(err, objstore.ErrInvalidArgument) {
+		if err == nil {
+			r.Close()
+		}
+		t.Errorf("Get(empty object, WithRange(0, 10)) = %v, want ErrInvalidArgument", err)
 	}
 	for _, c := range []struct{ off, n int64 }{{-1, 10}, {0, 0}, {0, -2}, {100_000, 10}, {200_000, -1}} {
 		r, err := h.s.Get(ctx, b, "range.bin", objstore.WithRange(c.off, c.n))
