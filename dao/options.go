@@ -40,9 +40,10 @@ func WithVersionField(name string) Option {
 // WithUnique declares a unique index over one field, or over several
 // (compound: the combination must be unique). Fields are json names with
 // dots into nested structs and must be scalars (not structs, slices or
-// maps). As in MongoDB, a missing field counts as null, so two documents
-// that both lack the field violate the index. Default: only the id is
-// unique. Repeat the option for several indexes.
+// maps) that always hold a value: not pointers, not []byte, not omitempty,
+// and not inside a pointer or omitempty struct (databases disagree on
+// whether two missing values collide: MongoDB says yes, FerretDB no).
+// Default: only the id is unique. Repeat the option for several indexes.
 func WithUnique(fields ...string) Option {
 	return func(o *options) {
 		if len(fields) == 0 {

@@ -44,6 +44,17 @@ type fieldPath struct {
 	kind  Kind // scalar kind of the leaf, 0 for structs, slices and maps
 }
 
+// nullable reports whether the field can be null or missing in a stored
+// document.
+func (p *fieldPath) nullable() bool {
+	for _, st := range p.steps {
+		if st.omitEmpty || st.typ.Kind() == reflect.Pointer || st.typ.Kind() == reflect.Slice {
+			return true
+		}
+	}
+	return false
+}
+
 type pathResult struct {
 	p   *fieldPath
 	err error
@@ -132,6 +143,10 @@ func NewSchema[T any, ID comparable](opts ...Option) (*Schema[T, ID], error) {
 			}
 			if p.kind == 0 {
 				return nil, fmt.Errorf("%w: unique index %v: field %q is not a scalar", ErrInvalidOption, idx, f)
+			}
+			if p.nullable() {
+				return nil, fmt.Errorf("%w: unique index %v: field %q can be null or missing (a pointer, []byte or omitempty field, or inside one); "+
+					"databases disagree on whether two missing values collide, so unique fields must always hold a value", ErrInvalidOption, idx, f)
 			}
 			if seen[f] {
 				return nil, fmt.Errorf("%w: unique index %v names %q twice", ErrInvalidOption, idx, f)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
@@ -24,7 +25,7 @@ func mapErr(ctx context.Context, err error) error {
 		return ctx.Err()
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return fmt.Errorf("%w: %w", dao.ErrNotFound, err)
-	case mongo.IsDuplicateKeyError(err):
+	case mongo.IsDuplicateKeyError(err), isSQLiteUnique(err):
 		return &duplicateError{err: err}
 	case mongo.IsTimeout(err), mongo.IsNetworkError(err), errors.Is(err, mongo.ErrClientDisconnected),
 		errors.As(err, new(topology.ServerSelectionError)), errors.Is(err, context.Canceled):
@@ -58,4 +59,11 @@ func duplicateIndex(err error) string {
 		return m[1]
 	}
 	return ""
+}
+
+// isSQLiteUnique recognizes FerretDB's SQLite backend reporting a unique
+// index violated by an update: an InternalError instead of code 11000.
+func isSQLiteUnique(err error) bool {
+	var se mongo.ServerError
+	return errors.As(err, &se) && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }

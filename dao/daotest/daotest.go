@@ -68,7 +68,7 @@ func Run(t *testing.T, h Harness, f Features) {
 		{"EarlyBreak", s.testEarlyBreak},
 		{"UniqueSingle", s.testUniqueSingle},
 		{"UniqueCompound", s.testUniqueCompound},
-		{"UniqueMissingField", s.testUniqueMissing},
+		{"UniqueNullable", s.testUniqueNullable},
 		{"Versioning", s.testVersioning},
 		{"IntIDs", s.testIntIDs},
 		{"UUIDIDs", s.testUUIDIDs},

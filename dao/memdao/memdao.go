@@ -249,4 +249,3 @@ func (d *DAO[T, ID]) Count(ctx context.Context, filter dao.Filter) (int64, error
 	}
 	return n, nil
 }
-
