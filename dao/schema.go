@@ -334,6 +334,11 @@ func (s *Schema[T, ID]) ID(doc *T) ID {
 	return *reflect.ValueOf(doc).Elem().Field(s.idIndex).Addr().Interface().(*ID)
 }
 
+// SetID sets the document's id.
+func (s *Schema[T, ID]) SetID(doc *T, id ID) {
+	*reflect.ValueOf(doc).Elem().Field(s.idIndex).Addr().Interface().(*ID) = id
+}
+
 // Version returns the document's version (0 when versioning is off).
 func (s *Schema[T, ID]) Version(doc *T) int64 {
 	if s.versionIndex < 0 {

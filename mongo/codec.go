@@ -2,12 +2,14 @@ package mongo
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"reflect"
 	"sync"
 
 	"github.com/google/uuid"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 
 	"github.com/hexkit-go/hexkit/dao"
 )
@@ -64,43 +66,35 @@ func (c *codec) encode(doc any) (bson.Raw, error) {
 	return renameKey(buf.Bytes(), c.idKey, "_id")
 }
 
-func (c *codec) decode(raw bson.Raw, out any) error {
-	raw, err := renameKey(raw, "_id", c.idKey)
-	if err != nil {
-		return err
-	}
-	dec := bson.NewDecoder(bson.NewDocumentReader(bytes.NewReader(raw)))
-	dec.SetRegistry(c.reg)
-	dec.UseJSONStructTags()
-	if err := dec.Decode(out); err != nil {
-		return fmt.Errorf("mongo: decoding a stored document: %w", err)
-	}
-	return nil
-}
-
 // renameKey returns a copy of the BSON document doc with the top-level key
 // from renamed to. The copy never shares memory with doc.
 func renameKey(doc []byte, from, to string) (bson.Raw, error) {
 	if from == to {
 		return bytes.Clone(doc), nil
 	}
-	elems, err := bson.Raw(doc).Elements()
-	if err != nil {
-		return nil, fmt.Errorf("mongo: malformed document: %w", err)
+	if len(doc) < 5 {
+		return nil, errors.New("mongo: malformed document")
 	}
-	out := make([]byte, 4, len(doc)+len(to))
-	for _, e := range elems {
-		if e.Key() == from {
-			out = append(out, e[0])
+	rest := doc[4 : len(doc)-1]
+	for off := 4; len(rest) > 0; {
+		elem, rem, ok := bsoncore.ReadElement(rest)
+		if !ok {
+			return nil, errors.New("mongo: malformed document")
+		}
+		if elem.Key() == from {
+			out := make([]byte, 0, len(doc)+len(to)-len(from))
+			out = append(out, doc[:off]...)
+			out = append(out, elem[0])
 			out = append(out, to...)
 			out = append(out, 0)
-			out = append(out, e[2+len(from):]...)
-			continue
+			out = append(out, elem[2+len(from):]...)
+			out = append(out, doc[off+len(elem):]...)
+			n := len(out)
+			out[0], out[1], out[2], out[3] = byte(n), byte(n>>8), byte(n>>16), byte(n>>24)
+			return out, nil
 		}
-		out = append(out, e...)
+		off += len(elem)
+		rest = rem
 	}
-	out = append(out, 0)
-	n := len(out)
-	out[0], out[1], out[2], out[3] = byte(n), byte(n>>8), byte(n>>16), byte(n>>24)
-	return out, nil
+	return bytes.Clone(doc), nil
 }

@@ -49,10 +49,12 @@ func NewDAO[T any, ID comparable](ctx context.Context, db *mongo.Database, colle
 	if err != nil {
 		return nil, err
 	}
+	reg := newRegistry()
 	d := &DAO[T, ID]{
-		coll:    db.Collection(collection),
+		coll: db.Collection(collection, options.Collection().SetRegistry(reg).
+			SetBSONOptions(&options.BSONOptions{UseJSONStructTags: true})),
 		schema:  s,
-		codec:   &codec{reg: newRegistry(), idKey: s.IDField()},
+		codec:   &codec{reg: reg, idKey: s.IDField()},
 		indexes: map[string][]string{},
 	}
 	var models []mongo.IndexModel
@@ -94,12 +96,29 @@ func idBSON[ID comparable](id ID) any {
 // Get returns the document with the given id.
 func (d *DAO[T, ID]) Get(ctx context.Context, id ID) (T, error) {
 	var doc T
-	raw, err := d.coll.FindOne(ctx, bson.D{{Key: "_id", Value: idBSON(id)}}).Raw()
-	if err != nil {
+	if err := d.coll.FindOne(ctx, bson.D{{Key: "_id", Value: idBSON(id)}}).Decode(&doc); err != nil {
 		return doc, mapErr(ctx, err)
 	}
-	err = d.codec.decode(raw, &doc)
-	return doc, err
+	d.schema.SetID(&doc, id)
+	return doc, nil
+}
+
+// decodeCursor decodes the cursor's current document. The driver decodes
+// the fields with the collection's registry and json tags; the id comes
+// from _id, which the struct does not name.
+func (d *DAO[T, ID]) decodeCursor(cur *mongo.Cursor, doc *T) error {
+	if err := cur.Decode(doc); err != nil {
+		return fmt.Errorf("mongo: decoding a stored document: %w", err)
+	}
+	if d.codec.idKey == "_id" {
+		return nil
+	}
+	var id ID
+	if err := cur.Current.Lookup("_id").UnmarshalWithRegistry(d.codec.reg, &id); err != nil {
+		return fmt.Errorf("mongo: decoding a stored id: %w", err)
+	}
+	d.schema.SetID(doc, id)
+	return nil
 }
 
 // Insert stores a new document.
@@ -207,7 +226,7 @@ func (d *DAO[T, ID]) FindOne(ctx context.Context, filter dao.Filter) (T, error) 
 	var docs []T
 	for cur.Next(ctx) {
 		var doc T
-		if err := d.codec.decode(cur.Current, &doc); err != nil {
+		if err := d.decodeCursor(cur, &doc); err != nil {
 			return zero, err
 		}
 		docs = append(docs, doc)
@@ -253,7 +272,7 @@ func (d *DAO[T, ID]) Find(ctx context.Context, filter dao.Filter, opts ...dao.Fi
 		defer func() { _ = cur.Close(context.WithoutCancel(ctx)) }()
 		for cur.Next(ctx) {
 			var doc T
-			if err := d.codec.decode(cur.Current, &doc); err != nil {
+			if err := d.decodeCursor(cur, &doc); err != nil {
 				yield(zero, err)
 				return
 			}

@@ -26,7 +26,9 @@ import (
 type suite func(ctx context.Context, r *reporter) error
 
 // suites lists the benchmark suites by name. Each provider adds its own.
-var suites = map[string]suite{}
+var suites = map[string]suite{
+	"mongo": benchMongo,
+}
 
 func main() {
 	rounds := flag.Int("rounds", 3, "alternating rounds per side; the median is reported")
