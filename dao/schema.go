@@ -292,6 +292,9 @@ func (s *Schema[T, ID]) resolveSlow(path string) (*fieldPath, error) {
 	for i, seg := range segs {
 		idx, ok := si.byName[seg]
 		if !ok {
+			if len(segs) == 1 {
+				return nil, fmt.Errorf("unknown field %q", seg)
+			}
 			return nil, fmt.Errorf("unknown field %q in %q", seg, path)
 		}
 		f := si.fields[idx]

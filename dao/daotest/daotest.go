@@ -1,17 +1,6 @@
-// Package daotest is the conformance suite of the dao protocol. Every
-// implementation runs it: the in-memory DAO in dao/memdao and the MongoDB
-// provider (against a real server). It checks CRUD, every sentinel error,
-// each filter operator (nested paths, Or, missing fields), sorting by
-// several keys with MongoDB's ordering of missing values, skip, limit,
-// count, unique indexes (single and compound), optimistic concurrency,
-// id types (string, int64, uuid.UUID), time precision, zero values,
-// unicode, large documents, cancellation, aliasing and concurrent use.
-//
-// A failure names the rule that broke.
 package daotest
 
 import (
-	"context"
 	"testing"
 
 	"github.com/google/uuid"
@@ -97,8 +86,4 @@ func (s *suite) people(t *testing.T, opts ...dao.Option) dao.DAO[Person, string]
 		t.Fatalf("creating a DAO[Person, string] with %d options: %v", len(opts), err)
 	}
 	return d
-}
-
-func ctxFor(t *testing.T) context.Context {
-	return t.Context()
 }

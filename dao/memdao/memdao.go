@@ -1,16 +1,3 @@
-// Package memdao is the in-memory implementation of the [dao.DAO]
-// protocol, for tests and for services that run without a database.
-//
-// It behaves like the MongoDB provider: it stores normalized copies of
-// documents (times in UTC at millisecond precision, omitempty fields left
-// out) and returns fresh copies on every read, so callers never alias its
-// state; it enforces unique indexes (a missing field counts as null),
-// optimistic concurrency, and rejects filters on unknown fields; it sorts
-// with MongoDB's BSON comparison order, missing fields as null, ties broken
-// by id. Both pass the same conformance suite, dao/daotest, and a parity
-// test runs the same random operations on both and compares every result.
-//
-// A DAO is safe for concurrent use. Data lives as long as the value.
 package memdao
 
 import (
