@@ -30,6 +30,12 @@ type DAO[T any, ID comparable] struct {
 	stripes [64]sync.Mutex
 }
 
+type assertDoc struct {
+	ID string `json:"id"`
+}
+
+var _ dao.DAO[assertDoc, string] = (*DAO[assertDoc, string])(nil)
+
 // NewDAO returns a DAO for the named collection of db, creating the unique
 // indexes declared with dao.WithUnique (idempotently: creating an existing
 // identical index is a no-op). The database may come from a client the

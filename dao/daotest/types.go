@@ -36,8 +36,9 @@ type Person struct {
 
 // Counter has integer ids.
 type Counter struct {
-	ID int64 `json:"id"`
-	N  int   `json:"n"`
+	ID  int64  `json:"id"`
+	N   int    `json:"n"`
+	Big uint64 `json:"big,omitempty"`
 }
 
 // Ticket has uuid.UUID ids, stored in their string form.

@@ -2,6 +2,7 @@ package daotest
 
 import (
 	"errors"
+	"math"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -93,6 +94,14 @@ func (s *suite) testIntIDs(t *testing.T) {
 		order = append(order, c.ID)
 	}
 	equal(t, "integer ids sort numerically", order, []int64{0, 2, 10, 1 << 40})
+	got, _ = d.Get(ctx, 2)
+	equal(t, "failed writes change nothing", got, Counter{ID: 2, N: 2})
+	isErr(t, "an unsigned value above the int64 range cannot be stored", d.Insert(ctx, Counter{ID: 99, Big: math.MaxUint64}), dao.ErrInvalidDocument)
+	isErr(t, "Update with an unstorable value", d.Update(ctx, Counter{ID: 2, Big: math.MaxUint64}), dao.ErrInvalidDocument)
+	noErr(t, "an unsigned value inside the int64 range is stored", d.Insert(ctx, Counter{ID: 98, Big: math.MaxInt64}))
+	big, err := d.Get(ctx, 98)
+	noErr(t, "Get", err)
+	equal(t, "a large unsigned value round-trips", big.Big, uint64(math.MaxInt64))
 	noErr(t, "Delete by an int id", d.Delete(ctx, 10))
 	isErr(t, "Get after Delete", func() error { _, err := d.Get(ctx, 10); return err }(), dao.ErrNotFound)
 }
