@@ -2,11 +2,16 @@ package mongo
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/hexkit-go/hexkit/dao"
 )
 
 type codecDoc struct {
@@ -68,5 +73,43 @@ func BenchmarkEncode(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	})
+}
+
+// BenchmarkDecode100 measures what the DAO adds to the driver when it
+// reads 100 documents: the id copied from _id into the struct.
+func BenchmarkDecode100(b *testing.B) {
+	reg := newRegistry()
+	var docs []any
+	for i := range 100 {
+		raw, err := (&codec{reg: reg, idKey: "id"}).encode(&codecDoc{ID: fmt.Sprintf("doc%05d", i), Name: "name", Tags: []string{"a", "b"}, Created: time.Now(), Owner: uuid.New()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs = append(docs, raw)
+	}
+	s, err := dao.NewSchema[codecDoc, string]()
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := &DAO[codecDoc, string]{schema: s, codec: &codec{reg: reg, idKey: "id"}}
+	run := func(b *testing.B, decode func(*mongo.Cursor, *codecDoc) error) {
+		b.ReportAllocs()
+		for b.Loop() {
+			cur, err := mongo.NewCursorFromDocuments(docs, nil, reg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for cur.Next(context.Background()) {
+				var doc codecDoc
+				if err := decode(cur, &doc); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	b.Run("hexkit", func(b *testing.B) { run(b, d.decodeCursor) })
+	b.Run("driver", func(b *testing.B) {
+		run(b, func(cur *mongo.Cursor, doc *codecDoc) error { return cur.Decode(doc) })
 	})
 }

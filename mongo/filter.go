@@ -1,6 +1,8 @@
 package mongo
 
 import (
+	"math"
+
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/hexkit-go/hexkit/dao"
@@ -54,9 +56,17 @@ func (d *DAO[T, ID]) filter(f dao.Filter) bson.D {
 
 // bsonValue turns a normalized dao.Value into what the driver encodes:
 // int64, float64, string, binary, bool, a datetime or null.
+// Integers that fit are sent as int32, the type the driver stores a Go
+// int in, so that the server compares like types (FerretDB pushes such
+// comparisons down to its backend).
 func bsonValue(v dao.Value) any {
-	if b, ok := v.Interface().([]byte); ok {
-		return bson.Binary{Data: b}
+	switch x := v.Interface().(type) {
+	case []byte:
+		return bson.Binary{Data: x}
+	case int64:
+		if x >= math.MinInt32 && x <= math.MaxInt32 {
+			return int32(x)
+		}
 	}
 	return v.Interface()
 }
