@@ -75,8 +75,12 @@ func NewDAO[T any, ID comparable](ctx context.Context, db *mongo.Database, colle
 		d.indexes[name] = fields
 		models = append(models, mongo.IndexModel{Keys: keys, Options: options.Index().SetUnique(true).SetName(name)})
 	}
-	if len(models) > 0 {
-		if _, err := d.coll.Indexes().CreateMany(ctx, models); err != nil {
+	// One createIndexes command per index: FerretDB v1.24 drops the
+	// connection (a recovered panic) when one command re-creates several
+	// indexes that all exist already, while a single existing index is a
+	// no-op, as in MongoDB.
+	for _, m := range models {
+		if _, err := d.coll.Indexes().CreateOne(ctx, m); err != nil {
 			err = mapErr(ctx, err)
 			if errors.Is(err, ctx.Err()) || errors.Is(err, dao.ErrUnavailable) {
 				return nil, err
@@ -84,7 +88,53 @@ func NewDAO[T any, ID comparable](ctx context.Context, db *mongo.Database, colle
 			return nil, fmt.Errorf("%w: creating unique indexes on %s: %w", dao.ErrInvalidOption, collection, err)
 		}
 	}
+	if len(models) > 0 {
+		if err := d.verifyIndexes(ctx); err != nil {
+			return nil, err
+		}
+	}
 	return d, nil
+}
+
+// verifyIndexes checks that every declared index exists, unique, on the
+// declared keys. MongoDB refuses to create an index whose name is taken by
+// a different one; FerretDB silently keeps the old one, which would leave
+// the uniqueness unenforced.
+func (d *DAO[T, ID]) verifyIndexes(ctx context.Context) error {
+	specs, err := d.coll.Indexes().ListSpecifications(ctx)
+	if err != nil {
+		return mapErr(ctx, err)
+	}
+	have := map[string]mongo.IndexSpecification{}
+	for _, s := range specs {
+		have[s.Name] = s
+	}
+	for name, fields := range d.indexes {
+		s, ok := have[name]
+		if !ok || s.Unique == nil || !*s.Unique || !d.sameKeys(s.KeysDocument, fields) {
+			return fmt.Errorf("%w: index %s on %s exists with another definition (keys %v); drop it or rename it",
+				dao.ErrInvalidOption, name, d.coll.Name(), s.KeysDocument)
+		}
+	}
+	return nil
+}
+
+func (d *DAO[T, ID]) sameKeys(raw bson.Raw, fields []string) bool {
+	elems, err := raw.Elements()
+	if err != nil || len(elems) != len(fields) {
+		return false
+	}
+	for i, e := range elems {
+		n, ok := e.Value().AsInt64OK()
+		if !ok {
+			f, fok := e.Value().DoubleOK()
+			n, ok = int64(f), fok
+		}
+		if !ok || e.Key() != d.key(fields[i]) || n != 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // Collection returns the underlying collection, for what the protocol does

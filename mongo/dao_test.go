@@ -2,10 +2,12 @@ package mongo_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"go.mongodb.org/mongo-driver/v2/bson"
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
@@ -56,4 +58,52 @@ func newDAO[T any, ID comparable](db *driver.Database) func(testing.TB, ...dao.O
 
 func TestConformance(t *testing.T) {
 	daotest.Run(t, harness(testDB(t)), daotest.Features{})
+}
+
+func TestNewDAOIsIdempotentAndErrorsReachTheDriver(t *testing.T) {
+	db := testDB(t)
+	ctx := t.Context()
+	opts := []dao.Option{dao.WithUnique("email"), dao.WithUnique("tenant", "name")}
+	d1, err := mongo.NewDAO[daotest.Person, string](ctx, db, "people", opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2, err := mongo.NewDAO[daotest.Person, string](ctx, db, "people", opts...)
+	if err != nil {
+		t.Fatalf("a second NewDAO with the same indexes must succeed: %v", err)
+	}
+	specs, err := d1.Collection().Indexes().ListSpecifications(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range specs {
+		names = append(names, s.Name)
+	}
+	if len(specs) != 3 {
+		t.Errorf("indexes %v, want _id_ and the two unique indexes once each", names)
+	}
+	if err := d1.Insert(ctx, daotest.Person{ID: "a", Email: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	err = d2.Insert(ctx, daotest.Person{ID: "b", Email: "x"})
+	var we driver.WriteException
+	if !errors.Is(err, dao.ErrUniqueViolation) || !errors.As(err, &we) {
+		t.Errorf("Insert of a taken email returned %v, want ErrUniqueViolation wrapping a mongo.WriteException", err)
+	}
+	err = d2.Insert(ctx, daotest.Person{ID: "a", Email: "y"})
+	if !errors.Is(err, dao.ErrAlreadyExists) || !errors.As(err, &we) {
+		t.Errorf("Insert of a taken id returned %v, want ErrAlreadyExists wrapping a mongo.WriteException", err)
+	}
+
+	other := db.Collection("clash")
+	if _, err := other.Indexes().CreateOne(ctx, driver.IndexModel{
+		Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetName("hexkit_unique_email"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = mongo.NewDAO[daotest.Person, string](ctx, db, "clash", dao.WithUnique("email"))
+	if !errors.Is(err, dao.ErrInvalidOption) {
+		t.Errorf("NewDAO over a clashing index definition returned %v, want ErrInvalidOption", err)
+	}
 }
