@@ -90,13 +90,6 @@ func TestNewSchemaRefusesUnsupportedTypes(t *testing.T) {
 	}
 	_, err = NewSchema[embedded, string]()
 	check("embedded struct", err, ErrInvalidDocument, "embedded")
-	type dup struct {
-		ID string `json:"id"`
-		A  string `json:"a"`
-		B  string `json:"a"`
-	}
-	_, err = NewSchema[dup, string]()
-	check("duplicate json name", err, ErrInvalidDocument, "used twice")
 	_, err = NewSchema[*okDoc, string]()
 	check("pointer document type", err, ErrInvalidDocument, "not a struct")
 	type floatID struct {

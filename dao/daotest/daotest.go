@@ -65,6 +65,7 @@ func Run(t *testing.T, h Harness, f Features) {
 		{"Cancellation", s.testCancellation},
 		{"ConcurrentInserts", s.testConcurrentInserts},
 		{"ConcurrentVersionedUpdates", s.testConcurrentVersioned},
+		{"ConcurrentUpserts", s.testConcurrentUpserts},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

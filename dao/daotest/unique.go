@@ -105,3 +105,24 @@ func (s *suite) testConcurrentInserts(t *testing.T) {
 	noErr(t, "Count", err)
 	equal(t, "Count after concurrent inserts", n, int64(emails))
 }
+
+func (s *suite) testConcurrentUpserts(t *testing.T) {
+	ctx := t.Context()
+	d := s.people(t, dao.WithUnique("email"))
+	const ids = 5
+	var wg sync.WaitGroup
+	for w := range s.f.Workers {
+		wg.Go(func() {
+			for i := range ids {
+				p := Person{ID: fmt.Sprintf("p%d", i), Email: fmt.Sprintf("e%d", i), Age: w}
+				if err := d.Upsert(ctx, p); err != nil {
+					t.Errorf("concurrent Upserts of one new id all succeed (the last one wins): %v", err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	n, err := d.Count(ctx, dao.All())
+	noErr(t, "Count", err)
+	equal(t, "concurrent Upserts of one id store one document", n, int64(ids))
+}
