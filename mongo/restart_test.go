@@ -100,7 +100,10 @@ func TestRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cl.Close(context.Background()) })
-	ctx := t.Context()
+	// A bound for the whole test, so that a server that never comes back
+	// fails it instead of hanging until the go test timeout.
+	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
+	defer cancel()
 	d, err := mongo.NewDAO[doc, int64](ctx, cl.Database(), "docs")
 	if err != nil {
 		t.Fatal(err)
@@ -119,6 +122,9 @@ func TestRestart(t *testing.T) {
 			case <-stop:
 				return
 			default:
+			}
+			if ctx.Err() != nil {
+				return
 			}
 			start := time.Now()
 			err := d.Insert(ctx, doc{ID: i, Body: fmt.Sprintf("doc %d", i)})
@@ -168,6 +174,8 @@ func TestRestart(t *testing.T) {
 			if ev.dur > timeout+3*time.Second {
 				t.Errorf("a call during the outage took %v, want at most the %v timeout (plus slack)", ev.dur, timeout)
 			}
+		case ctx.Err() != nil:
+			// The test's time bound: reported after the loop.
 		default:
 			t.Errorf("a call failed with %v, want nil or dao.ErrUnavailable", ev.err)
 		}
@@ -187,6 +195,10 @@ func TestRestart(t *testing.T) {
 		}
 	}
 	wg.Wait()
+	if ctx.Err() != nil {
+		t.Fatalf("the workload ran out of time in phase %d (0 before, 1 during, 2 after the outage): %d before, %d failed, %d after",
+			phase, before, failed, after)
+	}
 	if failuresInOutage < 3 {
 		t.Fatalf("only %d calls failed while the server was down", failuresInOutage)
 	}
