@@ -14,9 +14,12 @@ import (
 // It passes the options on to the implementation's constructor and returns
 // the constructor's error.
 type Harness struct {
-	People   func(tb testing.TB, opts ...dao.Option) (dao.DAO[Person, string], error)
+	// People returns a DAO of Person documents with string ids.
+	People func(tb testing.TB, opts ...dao.Option) (dao.DAO[Person, string], error)
+	// Counters returns a DAO of Counter documents with int64 ids.
 	Counters func(tb testing.TB, opts ...dao.Option) (dao.DAO[Counter, int64], error)
-	Tickets  func(tb testing.TB, opts ...dao.Option) (dao.DAO[Ticket, uuid.UUID], error)
+	// Tickets returns a DAO of Ticket documents with uuid.UUID ids.
+	Tickets func(tb testing.TB, opts ...dao.Option) (dao.DAO[Ticket, uuid.UUID], error)
 }
 
 // Features tells the suite what an implementation supports.
