@@ -1,12 +1,18 @@
 package mongo_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/hexkit-go/hexkit/dao"
+	"github.com/hexkit-go/hexkit/dao/daotest"
+	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/mongo"
 )
 
@@ -48,5 +54,37 @@ func TestConnectValidatesConfig(t *testing.T) {
 		if strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("Connect's error leaks the URI: %v", err)
 		}
+	}
+}
+
+func TestConnectAndClose(t *testing.T) {
+	uri := testenv.MongoURI(t)
+	ctx := t.Context()
+	cl, err := mongo.Connect(mongo.Config{URI: mongo.Secret(uri), Database: testenv.UniqueName(t, "dao"), Timeout: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := mongo.NewDAO[daotest.Counter, int64](ctx, cl.Database(), "counters")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Insert(ctx, daotest.Counter{ID: 1, N: 1}); err != nil {
+		t.Fatalf("Insert through a Connect-ed client: %v", err)
+	}
+	if err := cl.Close(ctx); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	_, err = d.Get(ctx, 1)
+	if !errors.Is(err, dao.ErrUnavailable) {
+		t.Errorf("Get after Close returned %v, want dao.ErrUnavailable", err)
+	}
+	// Drop the database through a second client.
+	other, err := mongo.Connect(mongo.Config{URI: mongo.Secret(uri), Database: cl.Database().Name()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close(context.Background())
+	if err := other.Database().Drop(ctx); err != nil {
+		t.Errorf("dropping the test database: %v", err)
 	}
 }
