@@ -166,6 +166,9 @@ func TestRestart(t *testing.T) {
 				readsOK++
 			}
 		case errors.Is(ev.err, dao.ErrUnavailable):
+			if failed == 0 {
+				t.Logf("first error during the outage (after %v): %v", ev.dur.Round(time.Millisecond), ev.err)
+			}
 			failed++
 			if phase == 1 {
 				failuresInOutage++
