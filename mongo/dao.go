@@ -112,7 +112,7 @@ func (d *DAO[T, ID]) verifyIndexes(ctx context.Context) error {
 	for name, fields := range d.indexes {
 		s, ok := have[name]
 		if !ok || s.Unique == nil || !*s.Unique || !d.sameKeys(s.KeysDocument, fields) {
-			return fmt.Errorf("%w: index %s on %s exists with another definition (keys %v); drop it or rename it",
+			return fmt.Errorf("%w: index %s on %s is missing or has another definition (keys %v); drop or rename the old one",
 				dao.ErrInvalidOption, name, d.coll.Name(), s.KeysDocument)
 		}
 	}
@@ -214,8 +214,6 @@ func (d *DAO[T, ID]) replace(ctx context.Context, doc T, upsert bool) error {
 	filter := bson.D{{Key: "_id", Value: id}}
 	if versioned {
 		filter = append(filter, bson.E{Key: d.schema.VersionField(), Value: version})
-	}
-	if versioned {
 		h := fnv.New32a()
 		_, _ = h.Write(id.Value)
 		mu := &d.stripes[h.Sum32()%uint32(len(d.stripes))]
