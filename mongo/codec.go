@@ -50,20 +50,28 @@ type codec struct {
 	bufs  sync.Pool
 }
 
+// encoder is a pooled encoder writing into its own buffer.
+type encoder struct {
+	buf *bytes.Buffer
+	enc *bson.Encoder
+}
+
 func (c *codec) encode(doc any) (bson.Raw, error) {
-	buf, _ := c.bufs.Get().(*bytes.Buffer)
-	if buf == nil {
-		buf = new(bytes.Buffer)
+	e, _ := c.bufs.Get().(*encoder)
+	if e == nil {
+		e = &encoder{buf: new(bytes.Buffer)}
+		e.enc = bson.NewEncoder(bson.NewDocumentWriter(e.buf))
+		e.enc.SetRegistry(c.reg)
+		e.enc.UseJSONStructTags()
 	}
-	buf.Reset()
-	defer c.bufs.Put(buf)
-	enc := bson.NewEncoder(bson.NewDocumentWriter(buf))
-	enc.SetRegistry(c.reg)
-	enc.UseJSONStructTags()
-	if err := enc.Encode(doc); err != nil {
+	e.buf.Reset()
+	if err := e.enc.Encode(doc); err != nil {
+		// The writer may hold a half-written document: drop this encoder.
 		return nil, fmt.Errorf("%w: %w", dao.ErrInvalidDocument, err)
 	}
-	return renameKey(buf.Bytes(), c.idKey, "_id")
+	raw, err := renameKey(e.buf.Bytes(), c.idKey, "_id")
+	c.bufs.Put(e)
+	return raw, err
 }
 
 // renameKey returns a copy of the BSON document doc with the top-level key

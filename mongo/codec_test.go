@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,4 +113,35 @@ func BenchmarkDecode100(b *testing.B) {
 	b.Run("driver", func(b *testing.B) {
 		run(b, func(cur *mongo.Cursor, doc *codecDoc) error { return cur.Decode(doc) })
 	})
+}
+
+func TestCodecReusesEncodersSafely(t *testing.T) {
+	c := &codec{reg: newRegistry(), idKey: "id"}
+	var raws []bson.Raw
+	for i := range 50 {
+		doc := &codecDoc{ID: fmt.Sprint(i), Name: strings.Repeat("x", i*37)}
+		if i%7 == 0 {
+			if _, err := c.encode(&struct {
+				Big uint64 `json:"big"`
+			}{Big: 1 << 63}); err == nil {
+				t.Fatal("encoding an overflowing uint64 succeeded")
+			}
+		}
+		raw, err := c.encode(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raws = append(raws, raw)
+	}
+	for i, raw := range raws {
+		if err := raw.Validate(); err != nil {
+			t.Fatalf("document %d is not valid BSON: %v", i, err)
+		}
+		if got := raw.Lookup("_id").StringValue(); got != fmt.Sprint(i) {
+			t.Errorf("document %d has _id %q: encoders leak state between documents", i, got)
+		}
+		if got := raw.Lookup("name").StringValue(); len(got) != i*37 {
+			t.Errorf("document %d has a name of %d bytes, want %d", i, len(got), i*37)
+		}
+	}
 }
