@@ -59,8 +59,8 @@
 // Precision: times are stored in UTC with millisecond precision, as MongoDB
 // keeps them; a time read back equals [TruncateTime] of the time written,
 // and filters on times compare at that precision. The in-memory DAO does
-// the same. Integers are stored as 64-bit signed numbers: an unsigned value
-// above math.MaxInt64 fails with [ErrInvalidDocument].
+// the same. Integers are stored as signed numbers of at most 64 bits: an unsigned
+// value above math.MaxInt64 fails with [ErrInvalidDocument].
 //
 // Find returns an iter.Seq2: documents are read while the loop runs, and
 // breaking out of the loop releases the cursor.
@@ -73,7 +73,9 @@
 // fields), [ErrNoHits], [ErrMultipleHits], [ErrInvalidFilter],
 // [ErrConflict], [ErrInvalidDocument], [ErrInvalidOption] (constructors)
 // and [ErrUnavailable] (the store did not answer in time). A failed call
-// writes nothing. Context errors are returned unwrapped: a canceled call
+// writes nothing, with one exception: after ErrUnavailable (or a context
+// error) a write may or may not have taken effect, as with any database;
+// read the document again to know. Context errors are returned unwrapped: a canceled call
 // returns context.Canceled itself. Providers keep the driver's error
 // reachable with errors.As.
 //
