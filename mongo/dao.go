@@ -44,7 +44,9 @@ var _ dao.DAO[assertDoc, string] = (*DAO[assertDoc, string])(nil)
 // do not matter. Options and T are checked as described in
 // [dao.NewSchema]. An index that exists with a different definition under
 // the same name fails with dao.ErrInvalidOption.
-func NewDAO[T any, ID comparable](ctx context.Context, db *mongo.Database, collection string, opts ...dao.Option) (*DAO[T, ID], error) {
+//
+// The result is a *DAO[T, ID]; assert to it to reach [DAO.Collection].
+func NewDAO[T any, ID comparable](ctx context.Context, db *mongo.Database, collection string, opts ...dao.Option) (dao.DAO[T, ID], error) {
 	if db == nil {
 		return nil, fmt.Errorf("%w: nil database", dao.ErrInvalidOption)
 	}

@@ -55,8 +55,9 @@
 //
 // # As
 //
-// [DAO.Collection] returns the *mongo.Collection and [Client.Client] the
-// *mongo.Client, for what the protocol does not cover. Driver errors are
+// NewDAO returns a dao.DAO whose dynamic type is *DAO[T, ID]: assert to it
+// and call [DAO.Collection] for the *mongo.Collection; [Client.Client]
+// returns the *mongo.Client. Both serve what the protocol does not cover. Driver errors are
 // reachable with errors.As (for example mongo.WriteException).
 //
 // # Testing

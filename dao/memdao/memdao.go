@@ -26,7 +26,7 @@ var _ dao.DAO[assertDoc, string] = (*DAO[assertDoc, string])(nil)
 // New returns an empty in-memory DAO. It accepts the same options as every
 // provider (dao.WithIDField, dao.WithUnique, dao.WithVersionField) and
 // checks T the same way (see [dao.NewSchema]).
-func New[T any, ID comparable](opts ...dao.Option) (*DAO[T, ID], error) {
+func New[T any, ID comparable](opts ...dao.Option) (dao.DAO[T, ID], error) {
 	s, err := dao.NewSchema[T, ID](opts...)
 	if err != nil {
 		return nil, err

@@ -11,11 +11,7 @@ import (
 )
 
 func newDAO[T any, ID comparable](_ testing.TB, opts ...dao.Option) (dao.DAO[T, ID], error) {
-	d, err := memdao.New[T, ID](opts...)
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
+	return memdao.New[T, ID](opts...)
 }
 
 func TestConformance(t *testing.T) {
