@@ -40,6 +40,20 @@
 // FerretDB has no multi-document transactions, and the protocol needs
 // none: every write touches one document.
 //
+// # FerretDB
+//
+// Found while testing against FerretDB v1.24 (SQLite backend), and handled
+// by this package:
+//   - duplicate key errors name neither the index nor the key;
+//   - a unique index violated by an update comes back as an InternalError
+//     ("UNIQUE constraint failed"), not as code 11000;
+//   - conditional replaces are not atomic under concurrency (see above);
+//   - two missing values do not collide in a unique index (they do in
+//     MongoDB), hence dao.WithUnique's rule;
+//   - one createIndexes command re-creating several existing indexes drops
+//     the connection, and creating an index under a taken name keeps the old
+//     index silently: NewDAO creates indexes one by one and then checks them.
+//
 // # Errors
 //
 // Driver errors are mapped in one function: no document to
