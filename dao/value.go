@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -154,6 +155,35 @@ func valueOf(rv reflect.Value) (Value, error) {
 		}
 	}
 	return Value{}, fmt.Errorf("%s is not a scalar (want a bool, number, string, []byte, time.Time or uuid.UUID)", rv.Type())
+}
+
+// Key returns a string that is the same for two values exactly when
+// [Compare] reports them equal (1 and 1.0 share a key). In-memory
+// implementations use it to index unique fields.
+func (v Value) Key() string {
+	switch v.Kind() {
+	case Number:
+		if !v.isFloat {
+			return "n" + strconv.FormatInt(v.i, 10)
+		}
+		f := v.f
+		switch {
+		case math.IsNaN(f):
+			return "nNaN"
+		case f == math.Trunc(f) && f >= math.MinInt64 && f < math.MaxInt64:
+			return "n" + strconv.FormatInt(int64(f), 10)
+		}
+		return "f" + strconv.FormatFloat(f, 'g', -1, 64)
+	case String:
+		return "s" + v.s
+	case Binary:
+		return "b" + string(v.b)
+	case Bool:
+		return "t" + strconv.FormatInt(v.i, 10)
+	case Time:
+		return "d" + strconv.FormatInt(v.t.UnixMilli(), 10)
+	}
+	return "z"
 }
 
 // Compare orders two values as MongoDB does: first by kind in the order of

@@ -44,6 +44,9 @@ func TestCompareFollowsBSONOrder(t *testing.T) {
 			if got != want {
 				t.Errorf("Compare(%v, %v) = %d, want %d", ordered[i], ordered[j], got, want)
 			}
+			if (ordered[i].Key() == ordered[j].Key()) != (want == 0) {
+				t.Errorf("Key(%v) = %q and Key(%v) = %q disagree with Compare", ordered[i], ordered[i].Key(), ordered[j], ordered[j].Key())
+			}
 		}
 	}
 	if Compare(must(nil), must((*int)(nil))) != 0 {
@@ -51,6 +54,14 @@ func TestCompareFollowsBSONOrder(t *testing.T) {
 	}
 	if Compare(must(1), must(1.0)) != 0 || Compare(must(int8(7)), must(uint32(7))) != 0 {
 		t.Error("numbers compare by value across types")
+	}
+	for _, pair := range [][2]any{{1, 1.0}, {0, math.Copysign(0, -1)}, {int64(-5), float32(-5)}, {math.NaN(), math.NaN()}, {"a", "a"}} {
+		if must(pair[0]).Key() != must(pair[1]).Key() {
+			t.Errorf("equal values %v and %v have different keys", pair[0], pair[1])
+		}
+	}
+	if must(1.5).Key() == must(1).Key() || must("1").Key() == must(1).Key() {
+		t.Error("different values share a key")
 	}
 	if Compare(must(math.NaN()), must(math.NaN())) != 0 {
 		t.Error("NaN equals NaN when sorting")

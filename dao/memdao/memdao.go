@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/hexkit-go/hexkit/dao"
@@ -15,6 +17,14 @@ type DAO[T any, ID comparable] struct {
 	schema *dao.Schema[T, ID]
 	mu     sync.RWMutex
 	docs   map[ID]*T
+	unique []uniqueIndex[ID]
+}
+
+// uniqueIndex maps the key of a unique index's values to the id of the
+// document holding them.
+type uniqueIndex[ID comparable] struct {
+	fields []string
+	ids    map[string]ID
 }
 
 type assertDoc struct {
@@ -31,7 +41,11 @@ func New[T any, ID comparable](opts ...dao.Option) (dao.DAO[T, ID], error) {
 	if err != nil {
 		return nil, err
 	}
-	return &DAO[T, ID]{schema: s, docs: map[ID]*T{}}, nil
+	d := &DAO[T, ID]{schema: s, docs: map[ID]*T{}}
+	for _, fields := range s.UniqueIndexes() {
+		d.unique = append(d.unique, uniqueIndex[ID]{fields: fields, ids: map[string]ID{}})
+	}
+	return d, nil
 }
 
 // Get returns a copy of the document with the given id.
@@ -73,7 +87,7 @@ func (d *DAO[T, ID]) Insert(ctx context.Context, doc T) error {
 	if err := d.checkUnique(&n, id); err != nil {
 		return err
 	}
-	d.docs[id] = &n
+	d.store(id, &n)
 	return nil
 }
 
@@ -112,25 +126,53 @@ func (d *DAO[T, ID]) replace(ctx context.Context, doc T, upsert bool) error {
 	if err := d.checkUnique(&n, id); err != nil {
 		return err
 	}
-	d.docs[id] = &n
+	d.store(id, &n)
 	return nil
 }
 
 // checkUnique reports the first unique index that n would share with
 // another stored document. Callers hold the write lock.
 func (d *DAO[T, ID]) checkUnique(n *T, id ID) error {
-	for _, fields := range d.schema.UniqueIndexes() {
-		key := d.schema.UniqueKey(n, fields)
-		for otherID, other := range d.docs {
-			if otherID == id {
-				continue
-			}
-			if slices.EqualFunc(key, d.schema.UniqueKey(other, fields), func(a, b dao.Value) bool { return dao.Compare(a, b) == 0 }) {
-				return &dao.UniqueViolationError{Fields: fields}
-			}
+	for _, u := range d.unique {
+		if other, ok := u.ids[d.key(n, u.fields)]; ok && other != id {
+			return &dao.UniqueViolationError{Fields: append([]string(nil), u.fields...)}
 		}
 	}
 	return nil
+}
+
+// store puts n under id and updates the unique indexes. Callers hold the
+// write lock and have called checkUnique.
+func (d *DAO[T, ID]) store(id ID, n *T) {
+	d.remove(id)
+	d.docs[id] = n
+	for _, u := range d.unique {
+		u.ids[d.key(n, u.fields)] = id
+	}
+}
+
+// remove deletes the document with the given id, if any, and its unique
+// index entries. Callers hold the write lock.
+func (d *DAO[T, ID]) remove(id ID) {
+	old, ok := d.docs[id]
+	if !ok {
+		return
+	}
+	for _, u := range d.unique {
+		delete(u.ids, d.key(old, u.fields))
+	}
+	delete(d.docs, id)
+}
+
+func (d *DAO[T, ID]) key(doc *T, fields []string) string {
+	var b strings.Builder
+	for _, v := range d.schema.UniqueKey(doc, fields) {
+		k := v.Key()
+		b.WriteString(strconv.Itoa(len(k)))
+		b.WriteByte(':')
+		b.WriteString(k)
+	}
+	return b.String()
 }
 
 // Delete removes the document with the given id.
@@ -143,7 +185,7 @@ func (d *DAO[T, ID]) Delete(ctx context.Context, id ID) error {
 	if _, ok := d.docs[id]; !ok {
 		return fmt.Errorf("%w: id %v", dao.ErrNotFound, id)
 	}
-	delete(d.docs, id)
+	d.remove(id)
 	return nil
 }
 
