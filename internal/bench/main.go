@@ -27,7 +27,7 @@ type suite func(ctx context.Context, r *reporter) error
 
 // suites lists the benchmark suites by name. Each provider adds its own.
 var suites = map[string]suite{
-	"s3": benchS3,
+	"s3":    benchS3,
 	"mongo": benchMongo,
 }
 
