@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Event is implemented by every typed event. EventType returns the event
@@ -29,6 +31,11 @@ type Codec[E any] interface {
 // requires: an event that encodes to anything else (an array, a string,
 // null) is rejected before sending, and a payload that is not an object is
 // rejected on delivery.
+//
+// Encoded payloads are pure ASCII: characters beyond ASCII inside strings
+// are written as \uXXXX escapes (surrogate pairs above U+FFFF). Python
+// hexkit decodes payloads as ASCII, so this keeps every event readable by
+// Python services; decoding accepts UTF-8 as well as escapes.
 func JSONCodec[E any]() Codec[E] { return jsonCodec[E]{} }
 
 type jsonCodec[E any] struct{}
@@ -45,7 +52,45 @@ func (jsonCodec[E]) Encode(e E) ([]byte, error) {
 	if !isJSONObject(b) {
 		return nil, errNotObject
 	}
-	return b, nil
+	return escapeNonASCII(b), nil
+}
+
+// escapeNonASCII rewrites the non-ASCII characters of the JSON document b,
+// which can only occur inside strings, as \uXXXX escapes. encoding/json
+// emits valid UTF-8, so every multi-byte sequence decodes to one rune. It
+// returns b itself when b is already ASCII.
+func escapeNonASCII(b []byte) []byte {
+	i := 0
+	for i < len(b) && b[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(b) {
+		return b
+	}
+	const hex = "0123456789abcdef"
+	out := make([]byte, i, len(b)+len(b)/2)
+	copy(out, b[:i])
+	for i < len(b) {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		i += size
+		r1, r2 := r, rune(-1)
+		if r > 0xFFFF {
+			r1, r2 = utf16.EncodeRune(r)
+		}
+		for _, u := range [2]rune{r1, r2} {
+			if u < 0 {
+				break
+			}
+			out = append(out, '\\', 'u', hex[u>>12&0xF], hex[u>>8&0xF], hex[u>>4&0xF], hex[u&0xF])
+		}
+	}
+	return out
 }
 
 func (jsonCodec[E]) Decode(payload []byte) (E, error) {

@@ -28,7 +28,9 @@ type suite func(ctx context.Context, r *reporter) error
 // suites lists the benchmark suites by name. Each provider adds its own.
 var suites = map[string]suite{
 	"python": pythonSuite,
-	"kafka": kafkaSuite,
+	"kafka":  kafkaSuite,
+	"s3":     benchS3,
+	"mongo":  benchMongo,
 }
 
 func main() {

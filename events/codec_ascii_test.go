@@ -1,0 +1,46 @@
+package events
+
+import (
+	"bytes"
+	"testing"
+)
+
+func TestJSONCodecEncodesASCII(t *testing.T) {
+	type note struct {
+		Text string `json:"text"`
+	}
+	c := JSONCodec[note]()
+	tests := []struct {
+		in   string
+		want string
+	}{
+		{"plain", `{"text":"plain"}`},
+		{"1 ÷ 0 × 2", `{"text":"1 \u00f7 0 \u00d7 2"}`},
+		{"Grüße, 東京", `{"text":"Gr\u00fc\u00dfe, \u6771\u4eac"}`},
+		{"emoji 🙂", `{"text":"emoji \ud83d\ude42"}`},
+		{"<tag> & \u2028", `{"text":"\u003ctag\u003e \u0026 \u2028"}`},
+	}
+	for _, tt := range tests {
+		got, err := c.Encode(note{tt.in})
+		if err != nil {
+			t.Fatalf("Encode(%q): %v", tt.in, err)
+		}
+		if string(got) != tt.want {
+			t.Errorf("Encode(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+		for i, b := range got {
+			if b >= 0x80 {
+				t.Fatalf("Encode(%q) has non-ASCII byte 0x%02x at %d", tt.in, b, i)
+			}
+		}
+		back, err := c.Decode(got)
+		if err != nil || back.Text != tt.in {
+			t.Errorf("Decode(Encode(%q)) = %q, %v; want the original", tt.in, back.Text, err)
+		}
+	}
+	// Already-ASCII output is returned as is, without a copy.
+	b := []byte(`{"a":1}`)
+	if got := escapeNonASCII(b); !bytes.Equal(got, b) || &got[0] != &b[0] {
+		t.Errorf("escapeNonASCII copied or changed an ASCII document")
+	}
+}

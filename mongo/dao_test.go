@@ -1,0 +1,105 @@
+package mongo_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	driver "go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/hexkit-go/hexkit/dao"
+	"github.com/hexkit-go/hexkit/dao/daotest"
+	"github.com/hexkit-go/hexkit/internal/testenv"
+	"github.com/hexkit-go/hexkit/mongo"
+)
+
+// testDB returns a fresh database on the real server, dropped at cleanup.
+// The client is built by the test with default options, as a caller would.
+func testDB(tb testing.TB) *driver.Database {
+	tb.Helper()
+	uri := testenv.MongoURI(tb)
+	cl, err := driver.Connect(options.Client().ApplyURI(uri).SetTimeout(30 * time.Second))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db := cl.Database(testenv.UniqueName(tb, "dao"))
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = db.Drop(ctx)
+		_ = cl.Disconnect(ctx)
+	})
+	return db
+}
+
+func harness(db *driver.Database) daotest.Harness {
+	return daotest.Harness{
+		People:   newDAO[daotest.Person, string](db),
+		Counters: newDAO[daotest.Counter, int64](db),
+		Tickets:  newDAO[daotest.Ticket, uuid.UUID](db),
+	}
+}
+
+func newDAO[T any, ID comparable](db *driver.Database) func(testing.TB, ...dao.Option) (dao.DAO[T, ID], error) {
+	return func(tb testing.TB, opts ...dao.Option) (dao.DAO[T, ID], error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		return mongo.NewDAO[T, ID](ctx, db, testenv.UniqueName(tb, "c"), opts...)
+	}
+}
+
+func TestConformance(t *testing.T) {
+	daotest.Run(t, harness(testDB(t)), daotest.Features{})
+}
+
+func TestNewDAOIsIdempotentAndErrorsReachTheDriver(t *testing.T) {
+	db := testDB(t)
+	ctx := t.Context()
+	opts := []dao.Option{dao.WithUnique("email"), dao.WithUnique("tenant", "name")}
+	d1, err := mongo.NewDAO[daotest.Person, string](ctx, db, "people", opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2, err := mongo.NewDAO[daotest.Person, string](ctx, db, "people", opts...)
+	if err != nil {
+		t.Fatalf("a second NewDAO with the same indexes must succeed: %v", err)
+	}
+	specs, err := d1.(*mongo.DAO[daotest.Person, string]).Collection().Indexes().ListSpecifications(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range specs {
+		names = append(names, s.Name)
+	}
+	if len(specs) != 3 {
+		t.Errorf("indexes %v, want _id_ and the two unique indexes once each", names)
+	}
+	if err := d1.Insert(ctx, daotest.Person{ID: "a", Email: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	err = d2.Insert(ctx, daotest.Person{ID: "b", Email: "x"})
+	var we driver.WriteException
+	if !errors.Is(err, dao.ErrUniqueViolation) || !errors.As(err, &we) {
+		t.Errorf("Insert of a taken email returned %v, want ErrUniqueViolation wrapping a mongo.WriteException", err)
+	}
+	err = d2.Insert(ctx, daotest.Person{ID: "a", Email: "y"})
+	if !errors.Is(err, dao.ErrAlreadyExists) || !errors.As(err, &we) {
+		t.Errorf("Insert of a taken id returned %v, want ErrAlreadyExists wrapping a mongo.WriteException", err)
+	}
+
+	other := db.Collection("clash")
+	if _, err := other.Indexes().CreateOne(ctx, driver.IndexModel{
+		Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetName("hexkit_unique_email"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = mongo.NewDAO[daotest.Person, string](ctx, db, "clash", dao.WithUnique("email"))
+	if !errors.Is(err, dao.ErrInvalidOption) {
+		t.Errorf("NewDAO over a clashing index definition returned %v, want ErrInvalidOption", err)
+	}
+}
