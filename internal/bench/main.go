@@ -27,6 +27,7 @@ type suite func(ctx context.Context, r *reporter) error
 
 // suites lists the benchmark suites by name. Each provider adds its own.
 var suites = map[string]suite{
+	"mongo": benchMongo,
 	"python": pythonSuite,
 }
 

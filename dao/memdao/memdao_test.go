@@ -1,0 +1,27 @@
+package memdao_test
+
+import (
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/hexkit-go/hexkit/dao"
+	"github.com/hexkit-go/hexkit/dao/daotest"
+	"github.com/hexkit-go/hexkit/dao/memdao"
+)
+
+func newDAO[T any, ID comparable](_ testing.TB, opts ...dao.Option) (dao.DAO[T, ID], error) {
+	d, err := memdao.New[T, ID](opts...)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func TestConformance(t *testing.T) {
+	daotest.Run(t, daotest.Harness{
+		People:   newDAO[daotest.Person, string],
+		Counters: newDAO[daotest.Counter, int64],
+		Tickets:  newDAO[daotest.Ticket, uuid.UUID],
+	}, daotest.Features{})
+}

@@ -1,0 +1,112 @@
+package dao
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"reflect"
+	"time"
+)
+
+// Normalize returns a deep copy of doc as a database stores and returns it:
+// times in UTC truncated to milliseconds, fields left out by omitempty (and
+// fields without a json name) at their zero value, nothing shared with doc.
+// An unsigned integer above the int64 range fails with
+// [ErrInvalidDocument], as it does in MongoDB. In-memory implementations
+// store and return normalized copies so they behave like the database.
+func (s *Schema[T, ID]) Normalize(doc *T) (T, error) {
+	var out T
+	err := s.copyValue(reflect.ValueOf(&out).Elem(), reflect.ValueOf(doc).Elem())
+	return out, err
+}
+
+type zeroer interface{ IsZero() bool }
+
+var typeZeroer = reflect.TypeFor[zeroer]()
+
+// isEmpty mirrors how MongoDB's Go driver decides that an omitempty field
+// is left out.
+func isEmpty(v reflect.Value) bool {
+	if (v.Kind() != reflect.Pointer || !v.IsNil()) && v.Type().Implements(typeZeroer) {
+		return v.Interface().(zeroer).IsZero()
+	}
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Struct:
+		return false
+	}
+	return v.IsZero()
+}
+
+func (s *Schema[T, ID]) copyValue(dst, src reflect.Value) error {
+	switch src.Type() {
+	case typeTime:
+		dst.Set(reflect.ValueOf(TruncateTime(src.Interface().(time.Time))))
+		return nil
+	case typeUUID:
+		dst.Set(src)
+		return nil
+	}
+	switch src.Kind() {
+	case reflect.Pointer:
+		if src.IsNil() {
+			return nil
+		}
+		n := reflect.New(src.Type().Elem())
+		if err := s.copyValue(n.Elem(), src.Elem()); err != nil {
+			return err
+		}
+		dst.Set(n)
+	case reflect.Struct:
+		for _, f := range s.structs[src.Type()].fields {
+			sf := src.Field(f.index)
+			if f.omitEmpty && isEmpty(sf) {
+				continue
+			}
+			if err := s.copyValue(dst.Field(f.index), sf); err != nil {
+				return fmt.Errorf("%s: %w", f.name, err)
+			}
+		}
+	case reflect.Slice:
+		if src.IsNil() {
+			return nil
+		}
+		if src.Type().Elem().Kind() == reflect.Uint8 {
+			dst.SetBytes(bytes.Clone(src.Bytes()))
+			if src.Len() == 0 {
+				dst.SetBytes([]byte{})
+			}
+			return nil
+		}
+		n := reflect.MakeSlice(src.Type(), src.Len(), src.Len())
+		for i := range src.Len() {
+			if err := s.copyValue(n.Index(i), src.Index(i)); err != nil {
+				return err
+			}
+		}
+		dst.Set(n)
+	case reflect.Map:
+		if src.IsNil() {
+			return nil
+		}
+		n := reflect.MakeMapWithSize(src.Type(), src.Len())
+		it := src.MapRange()
+		for it.Next() {
+			e := reflect.New(src.Type().Elem()).Elem()
+			if err := s.copyValue(e, it.Value()); err != nil {
+				return err
+			}
+			n.SetMapIndex(it.Key(), e)
+		}
+		dst.Set(n)
+	case reflect.Uint, reflect.Uint64, reflect.Uintptr:
+		if src.Uint() > math.MaxInt64 {
+			return fmt.Errorf("%w: %d overflows int64", ErrInvalidDocument, src.Uint())
+		}
+		dst.Set(src)
+	default:
+		dst.Set(src)
+	}
+	return nil
+}

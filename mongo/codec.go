@@ -1,0 +1,100 @@
+package mongo
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+
+	"github.com/google/uuid"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
+
+	"github.com/hexkit-go/hexkit/dao"
+)
+
+// newRegistry returns the BSON registry every DAO encodes with: the
+// driver's defaults, plus uuid.UUID stored as its canonical string (the
+// form JSON uses too, portable across languages and readable in the shell).
+func newRegistry() *bson.Registry {
+	r := bson.NewRegistry()
+	t := reflect.TypeFor[uuid.UUID]()
+	r.RegisterTypeEncoder(t, bson.ValueEncoderFunc(func(_ bson.EncodeContext, vw bson.ValueWriter, v reflect.Value) error {
+		return vw.WriteString(v.Interface().(uuid.UUID).String())
+	}))
+	r.RegisterTypeDecoder(t, bson.ValueDecoderFunc(func(_ bson.DecodeContext, vr bson.ValueReader, v reflect.Value) error {
+		if vr.Type() == bson.TypeNull {
+			v.Set(reflect.Zero(t))
+			return vr.ReadNull()
+		}
+		s, err := vr.ReadString()
+		if err != nil {
+			return err
+		}
+		u, err := uuid.Parse(s)
+		if err != nil {
+			return err
+		}
+		v.Set(reflect.ValueOf(u))
+		return nil
+	}))
+	return r
+}
+
+// codec encodes and decodes documents of one type. The id field's key is
+// renamed to _id on the way in and back on the way out.
+type codec struct {
+	reg   *bson.Registry
+	idKey string
+	bufs  sync.Pool
+}
+
+func (c *codec) encode(doc any) (bson.Raw, error) {
+	buf, _ := c.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	buf.Reset()
+	defer c.bufs.Put(buf)
+	enc := bson.NewEncoder(bson.NewDocumentWriter(buf))
+	enc.SetRegistry(c.reg)
+	enc.UseJSONStructTags()
+	if err := enc.Encode(doc); err != nil {
+		return nil, fmt.Errorf("%w: %w", dao.ErrInvalidDocument, err)
+	}
+	return renameKey(buf.Bytes(), c.idKey, "_id")
+}
+
+// renameKey returns a copy of the BSON document doc with the top-level key
+// from renamed to. The copy never shares memory with doc.
+func renameKey(doc []byte, from, to string) (bson.Raw, error) {
+	if from == to {
+		return bytes.Clone(doc), nil
+	}
+	if len(doc) < 5 {
+		return nil, errors.New("mongo: malformed document")
+	}
+	rest := doc[4 : len(doc)-1]
+	for off := 4; len(rest) > 0; {
+		elem, rem, ok := bsoncore.ReadElement(rest)
+		if !ok {
+			return nil, errors.New("mongo: malformed document")
+		}
+		if elem.Key() == from {
+			out := make([]byte, 0, len(doc)+len(to)-len(from))
+			out = append(out, doc[:off]...)
+			out = append(out, elem[0])
+			out = append(out, to...)
+			out = append(out, 0)
+			out = append(out, elem[2+len(from):]...)
+			out = append(out, doc[off+len(elem):]...)
+			n := len(out)
+			out[0], out[1], out[2], out[3] = byte(n), byte(n>>8), byte(n>>16), byte(n>>24)
+			return out, nil
+		}
+		off += len(elem)
+		rest = rem
+	}
+	return bytes.Clone(doc), nil
+}
