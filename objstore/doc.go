@@ -1,6 +1,85 @@
-// Package objstore will hold hexkit's object storage protocol: buckets,
-// objects, presigned URLs, multipart uploads and streaming.
+// Package objstore is hexkit's object storage protocol: buckets, objects,
+// presigned URLs, multipart uploads and streaming, with no type parameters
+// (bytes flow here, not user types).
 //
-// This package is a placeholder: it has no code yet. The protocol lands with
-// its own issue, together with an in-memory fake and a conformance suite.
+// A service holds a [*Store]. The Store validates ids and arguments and
+// holds the logic every backend shares: the multipart completion checks,
+// streaming Put and Get and their checksum verification. Below it, a small
+// [Driver] talks to one backend: package s3 (any S3-compatible server,
+// through minio-go) or objstore/memobjstore (in memory, for tests).
+//
+//	store, err := s3.Open(s3.Config{...})           // or objstore.New(memobjstore.New())
+//	url, err := store.PresignGet(ctx, "inbox", "sample-1.fastq")
+//
+// # Semantics
+//
+// Buckets: [Store.CreateBucket], [Store.BucketExists] and
+// [Store.DeleteBucket], which refuses a bucket that holds objects or
+// multipart uploads unless given [WithContent].
+//
+// Objects: [Store.Stat] returns size, ETag, content type, modification time
+// and user metadata (keys in lower case); [Store.ObjectExists];
+// [Store.List] iterates over ids with a prefix in lexical order, fetching
+// pages as the loop asks; [Store.Copy] copies server-side and refuses an
+// existing destination unless given [WithOverwrite]; [Store.Delete] ignores
+// a missing object but not a missing bucket.
+//
+// Presigned URLs let clients move bytes without the service in the path:
+// [Store.PresignGet] downloads, [Store.PresignPut] uploads with a plain PUT
+// (optionally bound to a Content-MD5), [Store.PresignPost] uploads a form
+// whose size the server limits. Presigning is local (no request to the
+// server), so it is fast and does not check that the object or upload
+// exists; using a URL of a missing object answers 404. URLs are valid for
+// [DefaultExpiry] unless [WithExpiry] says otherwise.
+//
+// Multipart uploads carry large files: [Store.InitUpload] (refusing an
+// object that already has an active upload), [Store.PresignPart] for parts
+// 1 to 10000, [Store.ListParts], [Store.ListUploads] and
+// [Store.ListBucketUploads], [Store.CompleteUpload] with optional
+// anticipated part count ([WithPartCount]) and size
+// ([WithAnticipatedPartSize]: every part but the last that size, the last
+// not larger), and [Store.AbortUpload], which checks that no part survived.
+// The backend's own rules hold too: on S3 every part but the last must have
+// at least 5 MiB ([MinPartSize]).
+//
+// Streaming: [Store.Put] streams a reader of known or unknown size; large
+// objects go up as multipart uploads of [WithPartSize] parts, several at a
+// time. Put hashes every byte as it is sent and compares with the ETag the
+// server computed, so a corrupted transfer fails with [ErrChecksumMismatch].
+// [Store.Get] reads a whole object or a range; a whole read verifies the
+// ETag (MD5, or for objects written by Put the multipart ETag) and reports
+// a mismatch instead of io.EOF.
+//
+// Ids: by default buckets are 3 to 63 of a-z, 0-9 and '-', not starting or
+// ending with '-'; objects are 3 to 255 of A-Z, a-z, 0-9, '.', '_' and '-',
+// not starting or ending with '-' or '.' (the rules of Python hexkit).
+// [WithIDRules] replaces them.
+//
+// Atomicity: writes with [IfAbsent] are atomic on every backend. Some steps
+// are check-then-act because S3 has no condition for them: InitUpload lists
+// the object's active uploads before starting one (on every backend); Copy
+// without overwrite checks the destination before copying (atomic in the
+// in-memory store only); DeleteBucket with content empties the bucket
+// before deleting it (an object written in between makes it fail with
+// [ErrBucketNotEmpty]).
+//
+// # Errors
+//
+// Every error matches one of the sentinels with errors.Is, whatever the
+// backend: [ErrBucketNotFound], [ErrBucketExists], [ErrBucketNotEmpty],
+// [ErrObjectNotFound], [ErrObjectExists], [ErrUploadNotFound],
+// [ErrUploadActive], [ErrInvalidID], [ErrPartsMismatch],
+// [ErrChecksumMismatch] and [ErrInvalidArgument]. Providers wrap their
+// driver's error as well, so errors.As reaches it. Context errors come back
+// unwrapped: errors.Is(err, context.Canceled) holds, and so does
+// err == context.Canceled for calls that did not start. Invalid ids and
+// arguments fail before any request.
+//
+// # Testing
+//
+// Services test against objstore/memobjstore: it keeps the bytes, computes
+// real ETags and sizes, and serves its presigned URLs as an http.Handler,
+// so a test can hand a URL to a plain net/http client, as a real client
+// would use it (see the examples). objstore/objstoretest is the conformance
+// suite every implementation passes; run it on your own [Driver].
 package objstore

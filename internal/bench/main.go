@@ -29,6 +29,7 @@ type suite func(ctx context.Context, r *reporter) error
 var suites = map[string]suite{
 	"mongo": benchMongo,
 	"python": pythonSuite,
+	"s3": benchS3,
 }
 
 func main() {

@@ -1,0 +1,83 @@
+package objstore
+
+import "fmt"
+
+// validID reports whether id has min to max bytes, each allowed by ok,
+// and neither starts nor ends with a byte in edge. A loop instead of a
+// regular expression: ids are checked on every call, presigning included.
+func validID(id string, min, max int, ok func(byte) bool, edge string) bool {
+	if len(id) < min || len(id) > max {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if !ok(id[i]) {
+			return false
+		}
+	}
+	for i := 0; i < len(edge); i++ {
+		if id[0] == edge[i] || id[len(id)-1] == edge[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func bucketByte(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' }
+
+func objectByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_'
+}
+
+// IDRules decide which bucket and object ids a [Store] accepts. A nil
+// function means the default rule. Every error a rule returns is reported
+// wrapped in [ErrInvalidID].
+type IDRules struct {
+	// Bucket checks bucket ids. Default [DefaultBucketID].
+	Bucket func(id string) error
+	// Object checks object ids. Default [DefaultObjectID].
+	Object func(id string) error
+}
+
+// DefaultBucketID is the default bucket id rule: 3 to 63 characters from
+// a-z, 0-9 and '-', neither starting nor ending with '-'.
+func DefaultBucketID(id string) error {
+	if !validID(id, 3, 63, bucketByte, "-") {
+		return fmt.Errorf("bucket id %q: want 3 to 63 of a-z, 0-9, '-', not starting or ending with '-'", id)
+	}
+	return nil
+}
+
+// DefaultObjectID is the default object id rule: 3 to 255 characters from
+// A-Z, a-z, 0-9, '.', '_' and '-', neither starting nor ending with '-' or
+// '.'.
+func DefaultObjectID(id string) error {
+	if !validID(id, 3, 255, objectByte, "-.") {
+		return fmt.Errorf("object id %q: want 3 to 255 of A-Z, a-z, 0-9, '.', '_', '-', not starting or ending with '-' or '.'", id)
+	}
+	return nil
+}
+
+func (r IDRules) bucket(id string) error {
+	check := r.Bucket
+	if check == nil {
+		check = DefaultBucketID
+	}
+	if err := check(id); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidID, err)
+	}
+	return nil
+}
+
+func (r IDRules) object(bucket, id string) error {
+	if err := r.bucket(bucket); err != nil {
+		return err
+	}
+	check := r.Object
+	if check == nil {
+		check = DefaultObjectID
+	}
+	if err := check(id); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidID, err)
+	}
+	return nil
+}

@@ -1,0 +1,572 @@
+package memobjstore
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"iter"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hexkit-go/hexkit/objstore"
+)
+
+// DefaultBaseURL is the base of presigned URLs until [Fake.SetBaseURL] is
+// called. Nothing answers there: tests that use the URLs serve the Fake.
+const DefaultBaseURL = "http://memobjstore.invalid"
+
+const pageSize = 1000
+
+// Fake is an in-memory object store: an [objstore.Driver] that keeps the
+// bytes, and the [http.Handler] that serves its presigned URLs. Build a
+// store with [objstore.New](fake). A Fake is safe for concurrent use.
+type Fake struct {
+	key []byte
+	now func() time.Time
+
+	mu      sync.Mutex
+	base    string
+	buckets map[string]*bucket
+	seq     int
+}
+
+type bucket struct {
+	objects map[string]*object
+	uploads map[string]*upload
+}
+
+type object struct {
+	data  []byte // never modified once stored; copies share it
+	etag  string
+	ctype string
+	meta  map[string]string
+	mod   time.Time
+}
+
+type upload struct {
+	object    string
+	id        string
+	info      objstore.WriteInfo
+	parts     map[int]*part
+	initiated time.Time
+}
+
+type part struct {
+	data []byte
+	etag string
+}
+
+// Option configures a [Fake].
+type Option func(*Fake)
+
+// WithClock sets the clock that stamps objects and decides whether a
+// presigned URL has expired. Default time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(f *Fake) { f.now = now }
+}
+
+// WithBaseURL sets the base of presigned URLs, such as the URL of the
+// server that serves the Fake. Default [DefaultBaseURL].
+func WithBaseURL(u string) Option {
+	return func(f *Fake) { f.base = strings.TrimRight(u, "/") }
+}
+
+// New returns an empty Fake with a random signing key.
+func New(opts ...Option) *Fake {
+	f := &Fake{key: make([]byte, 32), now: time.Now, base: DefaultBaseURL, buckets: map[string]*bucket{}}
+	_, _ = rand.Read(f.key)
+	for _, o := range opts {
+		o(f)
+	}
+	return f
+}
+
+// SetBaseURL sets the base of presigned URLs made from now on, for servers
+// whose address is known only after they got the handler, such as
+// httptest.NewServer(fake).
+func (f *Fake) SetBaseURL(u string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.base = strings.TrimRight(u, "/")
+}
+
+// As supports no native type: it always reports false.
+func (f *Fake) As(any) bool { return false }
+
+var _ objstore.Driver = (*Fake)(nil)
+
+func notFoundBucket(b string) error { return fmt.Errorf("%w: %s", objstore.ErrBucketNotFound, b) }
+
+func notFoundObject(b, o string) error {
+	return fmt.Errorf("%w: %s/%s", objstore.ErrObjectNotFound, b, o)
+}
+
+// lookup returns the bucket; the caller holds f.mu.
+func (f *Fake) lookup(name string) (*bucket, error) {
+	b := f.buckets[name]
+	if b == nil {
+		return nil, notFoundBucket(name)
+	}
+	return b, nil
+}
+
+// CreateBucket implements [objstore.Driver].
+func (f *Fake) CreateBucket(ctx context.Context, name string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.buckets[name] != nil {
+		return fmt.Errorf("%w: %s", objstore.ErrBucketExists, name)
+	}
+	f.buckets[name] = &bucket{objects: map[string]*object{}, uploads: map[string]*upload{}}
+	return nil
+}
+
+// BucketExists implements [objstore.Driver].
+func (f *Fake) BucketExists(ctx context.Context, name string) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.buckets[name] != nil, nil
+}
+
+// DeleteBucket implements [objstore.Driver].
+func (f *Fake) DeleteBucket(ctx context.Context, name string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	b, err := f.lookup(name)
+	if err != nil {
+		return err
+	}
+	if len(b.objects) > 0 || len(b.uploads) > 0 {
+		return fmt.Errorf("%w: %s", objstore.ErrBucketNotEmpty, name)
+	}
+	delete(f.buckets, name)
+	return nil
+}
+
+func (o *object) info(b, id string) objstore.ObjectInfo {
+	return objstore.ObjectInfo{Bucket: b, ID: id, Size: int64(len(o.data)), ETag: o.etag, ContentType: o.ctype,
+		LastModified: o.mod, Metadata: maps.Clone(o.meta)}
+}
+
+// Stat implements [objstore.Driver].
+func (f *Fake) Stat(ctx context.Context, b, id string) (objstore.ObjectInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return objstore.ObjectInfo{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	bk, err := f.lookup(b)
+	if err != nil {
+		return objstore.ObjectInfo{}, err
+	}
+	o := bk.objects[id]
+	if o == nil {
+		return objstore.ObjectInfo{}, notFoundObject(b, id)
+	}
+	return o.info(b, id), nil
+}
+
+// List implements [objstore.Driver]: it takes the ids page by page (1000
+// at a time), so the loop may change the bucket between pages.
+func (f *Fake) List(ctx context.Context, b, prefix string) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		after := ""
+		for {
+			ids, err := f.page(ctx, b, prefix, after)
+			if err != nil {
+				yield("", err)
+				return
+			}
+			for _, id := range ids {
+				if !yield(id, nil) {
+					return
+				}
+			}
+			if len(ids) < pageSize {
+				return
+			}
+			after = ids[len(ids)-1]
+		}
+	}
+}
+
+func (f *Fake) page(ctx context.Context, b, prefix, after string) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	bk, err := f.lookup(b)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for id := range bk.objects {
+		if strings.HasPrefix(id, prefix) && id > after {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	if len(ids) > pageSize {
+		ids = ids[:pageSize]
+	}
+	return ids, nil
+}
+
+// Copy implements [objstore.Driver]; without overwrite it refuses an
+// existing destination atomically.
+func (f *Fake) Copy(ctx context.Context, sb, so, db, do string, overwrite bool) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	src, err := f.lookup(sb)
+	if err != nil {
+		return err
+	}
+	dst, err := f.lookup(db)
+	if err != nil {
+		return err
+	}
+	o := src.objects[so]
+	if o == nil {
+		return notFoundObject(sb, so)
+	}
+	if dst.objects[do] != nil && !overwrite {
+		return fmt.Errorf("%w: %s/%s", objstore.ErrObjectExists, db, do)
+	}
+	c := *o
+	c.meta = maps.Clone(o.meta)
+	c.mod = f.now()
+	dst.objects[do] = &c
+	return nil
+}
+
+// Delete implements [objstore.Driver].
+func (f *Fake) Delete(ctx context.Context, b, id string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	bk, err := f.lookup(b)
+	if err != nil {
+		return err
+	}
+	delete(bk.objects, id)
+	return nil
+}
+
+// readAll reads exactly size bytes of r, or all of r when size < 0,
+// returning early when ctx is done.
+func readAll(ctx context.Context, r io.Reader, size int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if size > 0 {
+		buf.Grow(int(size))
+	}
+	src := r
+	if size >= 0 {
+		src = io.LimitReader(r, size)
+	}
+	chunk := make([]byte, 256<<10)
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n, err := src.Read(chunk)
+		buf.Write(chunk[:n])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if size >= 0 && int64(buf.Len()) != size {
+		return nil, fmt.Errorf("%w: body has %d bytes, %d announced", objstore.ErrInvalidArgument, buf.Len(), size)
+	}
+	return buf.Bytes(), nil
+}
+
+func md5hexBytes(b []byte) []byte {
+	s := md5.Sum(b)
+	return s[:]
+}
+
+func md5hex(b []byte) string {
+	s := md5.Sum(b)
+	return hex.EncodeToString(s[:])
+}
+
+// store puts an object; the caller holds f.mu.
+func (f *Fake) store(b, id string, data []byte, etag string, info objstore.WriteInfo) error {
+	bk, err := f.lookup(b)
+	if err != nil {
+		return err
+	}
+	if info.IfAbsent && bk.objects[id] != nil {
+		return fmt.Errorf("%w: %s/%s", objstore.ErrObjectExists, b, id)
+	}
+	meta := map[string]string{}
+	for k, v := range info.Metadata {
+		meta[strings.ToLower(k)] = v
+	}
+	ctype := info.ContentType
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	bk.objects[id] = &object{data: data, etag: etag, ctype: ctype, meta: meta, mod: f.now()}
+	return nil
+}
+
+// Put implements [objstore.Driver].
+func (f *Fake) Put(ctx context.Context, b, id string, r io.Reader, size int64, info objstore.WriteInfo) (string, error) {
+	if ok, err := f.BucketExists(ctx, b); err != nil || !ok {
+		if err == nil {
+			err = notFoundBucket(b)
+		}
+		return "", err
+	}
+	data, err := readAll(ctx, r, size)
+	if err != nil {
+		return "", err
+	}
+	etag := md5hex(data)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return etag, f.store(b, id, data, etag, info)
+}
+
+// Get implements [objstore.Driver].
+func (f *Fake) Get(ctx context.Context, b, id string, offset, length int64) (io.ReadCloser, objstore.ObjectInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, objstore.ObjectInfo{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	bk, err := f.lookup(b)
+	if err != nil {
+		return nil, objstore.ObjectInfo{}, err
+	}
+	o := bk.objects[id]
+	if o == nil {
+		return nil, objstore.ObjectInfo{}, notFoundObject(b, id)
+	}
+	size := int64(len(o.data))
+	if offset > 0 && offset >= size {
+		return nil, objstore.ObjectInfo{}, fmt.Errorf("%w: offset %d beyond object of %d bytes", objstore.ErrInvalidArgument, offset, size)
+	}
+	end := size
+	if length >= 0 && offset+length < size {
+		end = offset + length
+	}
+	return &ctxReader{ctx: ctx, r: bytes.NewReader(o.data[offset:end])}, o.info(b, id), nil
+}
+
+// ctxReader stops reading when its context is done, as a network read would.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+func (c *ctxReader) Close() error { return nil }
+
+// InitUpload implements [objstore.Driver]. Like S3 it allows several
+// uploads for one object (the store refuses them before it calls this, and
+// a streaming Put does not care).
+func (f *Fake) InitUpload(ctx context.Context, b, id string, info objstore.WriteInfo) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	bk, err := f.lookup(b)
+	if err != nil {
+		return "", err
+	}
+	f.seq++
+	var r [8]byte
+	_, _ = rand.Read(r[:])
+	uid := strconv.Itoa(f.seq) + "-" + hex.EncodeToString(r[:])
+	info.Metadata = maps.Clone(info.Metadata)
+	bk.uploads[uid] = &upload{object: id, id: uid, info: info, parts: map[int]*part{}, initiated: f.now()}
+	return uid, nil
+}
+
+// activeUpload returns the upload; the caller holds f.mu.
+func (f *Fake) activeUpload(b, id, uid string) (*bucket, *upload, error) {
+	bk, err := f.lookup(b)
+	if err != nil {
+		return nil, nil, err
+	}
+	u := bk.uploads[uid]
+	if u == nil || u.object != id {
+		return nil, nil, fmt.Errorf("%w: %s for %s/%s", objstore.ErrUploadNotFound, uid, b, id)
+	}
+	return bk, u, nil
+}
+
+// UploadPart implements [objstore.Driver].
+func (f *Fake) UploadPart(ctx context.Context, b, id, uid string, number int, r io.Reader, size int64, contentMD5 string) (string, error) {
+	f.mu.Lock()
+	_, _, err := f.activeUpload(b, id, uid)
+	f.mu.Unlock()
+	if err != nil {
+		return "", err
+	}
+	data, err := readAll(ctx, r, size)
+	if err != nil {
+		return "", err
+	}
+	return f.putPart(b, id, uid, number, data, contentMD5)
+}
+
+func (f *Fake) putPart(b, id, uid string, number int, data []byte, contentMD5 string) (string, error) {
+	if number < 1 || number > objstore.MaxParts {
+		return "", fmt.Errorf("%w: part number %d", objstore.ErrInvalidArgument, number)
+	}
+	sum := md5.Sum(data)
+	if contentMD5 != "" && contentMD5 != b64(sum[:]) {
+		return "", fmt.Errorf("%w: part %d: Content-MD5 %s, body MD5 %s", objstore.ErrChecksumMismatch, number, contentMD5, b64(sum[:]))
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, u, err := f.activeUpload(b, id, uid)
+	if err != nil {
+		return "", err
+	}
+	etag := hex.EncodeToString(sum[:])
+	u.parts[number] = &part{data: data, etag: etag}
+	return etag, nil
+}
+
+func sortedParts(u *upload) []objstore.Part {
+	parts := make([]objstore.Part, 0, len(u.parts))
+	for n, p := range u.parts {
+		parts = append(parts, objstore.Part{Number: n, Size: int64(len(p.data)), ETag: p.etag})
+	}
+	slices.SortFunc(parts, func(a, b objstore.Part) int { return a.Number - b.Number })
+	return parts
+}
+
+// ListParts implements [objstore.Driver].
+func (f *Fake) ListParts(ctx context.Context, b, id, uid string) ([]objstore.Part, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, u, err := f.activeUpload(b, id, uid)
+	if err != nil {
+		return nil, err
+	}
+	return sortedParts(u), nil
+}
+
+// ListUploads implements [objstore.Driver].
+func (f *Fake) ListUploads(ctx context.Context, b, id string) ([]objstore.Upload, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	bk, err := f.lookup(b)
+	if err != nil {
+		return nil, err
+	}
+	var ups []objstore.Upload
+	for _, u := range bk.uploads {
+		if id == "" || u.object == id {
+			ups = append(ups, objstore.Upload{Bucket: b, Object: u.object, ID: u.id, Initiated: u.initiated})
+		}
+	}
+	slices.SortFunc(ups, func(a, b objstore.Upload) int {
+		return strings.Compare(a.Object+"\x00"+a.ID, b.Object+"\x00"+b.ID)
+	})
+	return ups, nil
+}
+
+// CompleteUpload implements [objstore.Driver] with S3's rules: the listed
+// parts must exist with their ETags, in ascending order, and every part but
+// the last must have at least [objstore.MinPartSize] bytes.
+func (f *Fake) CompleteUpload(ctx context.Context, b, id, uid string, parts []objstore.Part, info objstore.WriteInfo) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	bk, u, err := f.activeUpload(b, id, uid)
+	if err != nil {
+		return "", err
+	}
+	if len(parts) == 0 {
+		return "", fmt.Errorf("%w: no parts", objstore.ErrPartsMismatch)
+	}
+	var size int
+	sums := make([][]byte, len(parts))
+	for i, p := range parts {
+		up := u.parts[p.Number]
+		switch {
+		case up == nil || up.etag != objstore.TrimETag(p.ETag):
+			return "", fmt.Errorf("%w: part %d not uploaded with ETag %s", objstore.ErrPartsMismatch, p.Number, p.ETag)
+		case i > 0 && p.Number <= parts[i-1].Number:
+			return "", fmt.Errorf("%w: parts not in ascending order", objstore.ErrPartsMismatch)
+		case i < len(parts)-1 && len(up.data) < objstore.MinPartSize:
+			return "", fmt.Errorf("%w: part %d has %d bytes, less than the minimum %d", objstore.ErrPartsMismatch, p.Number, len(up.data), objstore.MinPartSize)
+		}
+		size += len(up.data)
+		sums[i], _ = hex.DecodeString(up.etag)
+	}
+	data := make([]byte, 0, size)
+	for _, p := range parts {
+		data = append(data, u.parts[p.Number].data...)
+	}
+	etag := objstore.MultipartETag(sums)
+	w := u.info
+	w.IfAbsent = info.IfAbsent
+	if err := f.store(b, id, data, etag, w); err != nil {
+		return "", err
+	}
+	delete(bk.uploads, uid)
+	return etag, nil
+}
+
+// AbortUpload implements [objstore.Driver].
+func (f *Fake) AbortUpload(ctx context.Context, b, id, uid string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	bk, _, err := f.activeUpload(b, id, uid)
+	if err != nil {
+		return err
+	}
+	delete(bk.uploads, uid)
+	return nil
+}

@@ -1,0 +1,227 @@
+package memobjstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/hexkit-go/hexkit/objstore"
+)
+
+// ServeHTTP serves the Fake's presigned URLs like an S3 server would:
+// GET downloads an object, PUT uploads an object or a part (answering its
+// ETag), POST uploads a form within its policy (204 on success, 400
+// EntityTooLarge over the size limit). A missing, tampered or expired
+// signature is 403; errors carry an S3-style XML body.
+func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := strings.TrimPrefix(r.URL.Path, "/")
+	b, id, _ := strings.Cut(path, "/")
+	switch r.Method {
+	case http.MethodPost:
+		if id != "" {
+			writeError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "POST goes to the bucket URL")
+			return
+		}
+		f.servePost(w, r, b)
+	case http.MethodGet, http.MethodPut:
+		if id == "" {
+			writeError(w, http.StatusForbidden, "AccessDenied", "not a presigned object URL")
+			return
+		}
+		f.serveObject(w, r, b, id)
+	default:
+		writeError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", r.Method+" not supported")
+	}
+}
+
+type xmlError struct {
+	XMLName xml.Name `xml:"Error"`
+	Code    string
+	Message string
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/xml")
+	w.WriteHeader(status)
+	_ = xml.NewEncoder(w).Encode(xmlError{Code: code, Message: msg})
+}
+
+// writeStoreError answers err as S3 would.
+func writeStoreError(w http.ResponseWriter, err error) {
+	switch {
+	case errors.Is(err, objstore.ErrBucketNotFound):
+		writeError(w, http.StatusNotFound, "NoSuchBucket", err.Error())
+	case errors.Is(err, objstore.ErrObjectNotFound):
+		writeError(w, http.StatusNotFound, "NoSuchKey", err.Error())
+	case errors.Is(err, objstore.ErrUploadNotFound):
+		writeError(w, http.StatusNotFound, "NoSuchUpload", err.Error())
+	case errors.Is(err, objstore.ErrChecksumMismatch):
+		writeError(w, http.StatusBadRequest, "BadDigest", err.Error())
+	case errors.Is(err, objstore.ErrInvalidArgument):
+		writeError(w, http.StatusBadRequest, "InvalidArgument", err.Error())
+	default:
+		writeError(w, http.StatusInternalServerError, "InternalError", err.Error())
+	}
+}
+
+func (f *Fake) expired(unix string) bool {
+	t, err := strconv.ParseInt(unix, 10, 64)
+	return err != nil || f.now().Unix() > t
+}
+
+func (f *Fake) serveObject(w http.ResponseWriter, r *http.Request, b, id string) {
+	q := r.URL.Query()
+	uid, part := q.Get(paramUploadID), q.Get(paramPartNumber)
+	contentMD5 := ""
+	if q.Get(paramSignedHeaders) == "content-md5" {
+		contentMD5 = r.Header.Get("Content-MD5")
+	}
+	expires := q.Get(paramExpires)
+	if !f.checkSignature(q.Get(paramSignature), r.Method, b, id, uid, part, contentMD5, expires) {
+		writeError(w, http.StatusForbidden, "SignatureDoesNotMatch", "the request signature does not match")
+		return
+	}
+	if f.expired(expires) {
+		writeError(w, http.StatusForbidden, "AccessDenied", "request has expired")
+		return
+	}
+	ctx := r.Context()
+	if r.Method == http.MethodGet {
+		rc, info, err := f.Get(ctx, b, id, 0, -1)
+		if err != nil {
+			writeStoreError(w, err)
+			return
+		}
+		defer rc.Close()
+		w.Header().Set("ETag", `"`+info.ETag+`"`)
+		w.Header().Set("Content-Type", info.ContentType)
+		w.Header().Set("Content-Length", strconv.FormatInt(info.Size, 10))
+		_, _ = io.Copy(w, rc)
+		return
+	}
+	data, err := readAll(ctx, r.Body, -1)
+	if err != nil {
+		writeStoreError(w, err)
+		return
+	}
+	if h := r.Header.Get("Content-MD5"); h != "" {
+		if _, derr := base64.StdEncoding.DecodeString(h); derr != nil {
+			writeError(w, http.StatusBadRequest, "InvalidDigest", "Content-MD5 is not base64")
+			return
+		}
+		contentMD5 = h
+	}
+	var etag string
+	if uid != "" {
+		n, perr := strconv.Atoi(part)
+		if perr != nil {
+			writeError(w, http.StatusBadRequest, "InvalidArgument", "bad partNumber")
+			return
+		}
+		etag, err = f.putPart(b, id, uid, n, data, contentMD5)
+	} else {
+		if contentMD5 != "" && contentMD5 != b64sum(data) {
+			writeStoreError(w, fmt.Errorf("%w: Content-MD5 does not match the body", objstore.ErrChecksumMismatch))
+			return
+		}
+		etag, err = f.Put(ctx, b, id, bytes.NewReader(data), int64(len(data)),
+			objstore.WriteInfo{ContentType: r.Header.Get("Content-Type")})
+	}
+	if err != nil {
+		writeStoreError(w, err)
+		return
+	}
+	w.Header().Set("ETag", `"`+etag+`"`)
+	w.WriteHeader(http.StatusOK)
+}
+
+func b64sum(data []byte) string {
+	s := md5hexBytes(data)
+	return b64(s)
+}
+
+func (f *Fake) servePost(w http.ResponseWriter, r *http.Request, b string) {
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", "want a multipart/form-data body")
+		return
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", err.Error())
+		return
+	}
+	fields := map[string]string{}
+	for {
+		p, err := mr.NextPart()
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", "no file field")
+			return
+		}
+		name := p.FormName()
+		if name != fieldFile {
+			v, err := io.ReadAll(io.LimitReader(p, 64<<10))
+			if err != nil {
+				writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", err.Error())
+				return
+			}
+			fields[name] = string(v)
+			continue
+		}
+		pol, ok := f.checkPolicy(w, b, fields)
+		if !ok {
+			return
+		}
+		f.storePost(r.Context(), w, b, pol, p, fields["Content-Type"])
+		return
+	}
+}
+
+func (f *Fake) checkPolicy(w http.ResponseWriter, b string, fields map[string]string) (postPolicy, bool) {
+	var pol postPolicy
+	if !f.checkSignature(fields[fieldSignature], "POST", fields[fieldPolicy]) {
+		writeError(w, http.StatusForbidden, "SignatureDoesNotMatch", "the policy signature does not match")
+		return pol, false
+	}
+	raw, err := base64.StdEncoding.DecodeString(fields[fieldPolicy])
+	if err == nil {
+		err = json.Unmarshal(raw, &pol)
+	}
+	switch {
+	case err != nil:
+		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", "bad policy")
+	case f.now().Unix() > pol.Expires:
+		writeError(w, http.StatusForbidden, "AccessDenied", "policy has expired")
+	case pol.Bucket != b || pol.Key != fields[fieldKey]:
+		writeError(w, http.StatusForbidden, "AccessDenied", "policy does not allow this bucket or key")
+	default:
+		return pol, true
+	}
+	return pol, false
+}
+
+func (f *Fake) storePost(ctx context.Context, w http.ResponseWriter, b string, pol postPolicy, file io.Reader, ctype string) {
+	data, err := readAll(ctx, io.LimitReader(file, pol.MaxSize+1), -1)
+	if err != nil {
+		writeStoreError(w, err)
+		return
+	}
+	if int64(len(data)) > pol.MaxSize {
+		writeError(w, http.StatusBadRequest, "EntityTooLarge", fmt.Sprintf("the file exceeds the maximum of %d bytes", pol.MaxSize))
+		return
+	}
+	if _, err := f.Put(ctx, b, pol.Key, bytes.NewReader(data), int64(len(data)), objstore.WriteInfo{ContentType: ctype}); err != nil {
+		writeStoreError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

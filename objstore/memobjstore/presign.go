@@ -1,0 +1,99 @@
+package memobjstore
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hexkit-go/hexkit/objstore"
+)
+
+// Query parameters and form fields of presigned requests.
+const (
+	paramExpires       = "X-Hexkit-Expires"
+	paramSignedHeaders = "X-Hexkit-SignedHeaders"
+	paramSignature     = "X-Hexkit-Signature"
+	paramUploadID      = "uploadId"
+	paramPartNumber    = "partNumber"
+	fieldPolicy        = "policy"
+	fieldSignature     = "x-hexkit-signature"
+	fieldKey           = "key"
+	fieldFile          = "file"
+)
+
+// postPolicy is what a presigned POST allows, signed as JSON.
+type postPolicy struct {
+	Bucket  string `json:"bucket"`
+	Key     string `json:"key"`
+	MaxSize int64  `json:"max_size"`
+	Expires int64  `json:"expires"`
+}
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+func (f *Fake) sign(parts ...string) string {
+	m := hmac.New(sha256.New, f.key)
+	m.Write([]byte(strings.Join(parts, "\n")))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func (f *Fake) checkSignature(got string, parts ...string) bool {
+	want := f.sign(parts...)
+	return hmac.Equal([]byte(got), []byte(want))
+}
+
+func (f *Fake) baseURL() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.base
+}
+
+func objectPath(base, b, id string) string {
+	return base + "/" + url.PathEscape(b) + "/" + url.PathEscape(id)
+}
+
+// Presign implements [objstore.Driver]: the URL carries its expiry and an
+// HMAC-SHA256 signature over the method, bucket, object, upload, part,
+// Content-MD5 (when required) and expiry, made with the Fake's key.
+func (f *Fake) Presign(ctx context.Context, req objstore.PresignRequest) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	expires := strconv.FormatInt(f.now().Add(req.Expiry).Unix(), 10)
+	q := url.Values{paramExpires: {expires}}
+	part := ""
+	if req.UploadID != "" {
+		part = strconv.Itoa(req.PartNumber)
+		q.Set(paramUploadID, req.UploadID)
+		q.Set(paramPartNumber, part)
+	}
+	if req.ContentMD5 != "" {
+		q.Set(paramSignedHeaders, "content-md5")
+	}
+	q.Set(paramSignature, f.sign(req.Method, req.Bucket, req.Object, req.UploadID, part, req.ContentMD5, expires))
+	return objectPath(f.baseURL(), req.Bucket, req.Object) + "?" + q.Encode(), nil
+}
+
+// PresignPost implements [objstore.Driver]: the form carries the object
+// key, a policy (bucket, key, maximum size, expiry) and its signature.
+func (f *Fake) PresignPost(ctx context.Context, b, id string, maxSize int64, expiry time.Duration) (objstore.PresignedPost, error) {
+	if err := ctx.Err(); err != nil {
+		return objstore.PresignedPost{}, err
+	}
+	p, err := json.Marshal(postPolicy{Bucket: b, Key: id, MaxSize: maxSize, Expires: f.now().Add(expiry).Unix()})
+	if err != nil {
+		return objstore.PresignedPost{}, err
+	}
+	policy := b64(p)
+	return objstore.PresignedPost{
+		URL:    f.baseURL() + "/" + url.PathEscape(b),
+		Fields: map[string]string{fieldKey: id, fieldPolicy: policy, fieldSignature: f.sign("POST", policy)},
+	}, nil
+}

@@ -1,0 +1,205 @@
+package objstore_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/hexkit-go/hexkit/objstore"
+	"github.com/hexkit-go/hexkit/objstore/memobjstore"
+)
+
+func TestCheckParts(t *testing.T) {
+	p := func(sizes ...int64) []objstore.Part {
+		var parts []objstore.Part
+		for i, s := range sizes {
+			parts = append(parts, objstore.Part{Number: i + 1, Size: s})
+		}
+		return parts
+	}
+	gap := []objstore.Part{{Number: 1, Size: 10}, {Number: 3, Size: 10}}
+	tests := []struct {
+		name  string
+		parts []objstore.Part
+		count int
+		size  int64
+		ok    bool
+	}{
+		{"no parts", nil, 0, 0, false},
+		{"any parts", p(1, 2, 3), 0, 0, true},
+		{"count matches", p(10, 10, 5), 3, 0, true},
+		{"count too high", p(10, 10), 3, 0, false},
+		{"count too low", p(10, 10, 10), 2, 0, false},
+		{"gap", gap, 2, 0, false},
+		{"gap without count", gap, 0, 0, true},
+		{"sizes match", p(10, 10, 10), 0, 10, true},
+		{"last smaller", p(10, 10, 1), 3, 10, true},
+		{"single part smaller", p(7), 1, 10, true},
+		{"last larger", p(10, 11), 0, 10, false},
+		{"middle smaller", p(10, 9, 1), 0, 10, false},
+		{"first larger", p(11, 1), 0, 10, false},
+	}
+	for _, tt := range tests {
+		err := objstore.CheckParts(tt.parts, tt.count, tt.size)
+		if got := err == nil; got != tt.ok || (err != nil && !errors.Is(err, objstore.ErrPartsMismatch)) {
+			t.Errorf("%s: CheckParts = %v, want ok=%v (or ErrPartsMismatch)", tt.name, err, tt.ok)
+		}
+	}
+}
+
+func TestDefaultIDRules(t *testing.T) {
+	buckets := map[string]bool{
+		"abc": true, "a-b": true, "0ab": true, strings.Repeat("a", 63): true,
+		"ab": false, strings.Repeat("a", 64): false, "-ab": false, "ab-": false, "aBc": false, "a_b": false, "a.b": false,
+	}
+	for id, ok := range buckets {
+		if err := objstore.DefaultBucketID(id); (err == nil) != ok {
+			t.Errorf("DefaultBucketID(%q) = %v, want ok=%v", id, err, ok)
+		}
+	}
+	objects := map[string]bool{
+		"abc": true, "A_b-c.d": true, "_x_": true, "a..b": true, strings.Repeat("x", 255): true,
+		"ab": false, strings.Repeat("x", 256): false, ".ab": false, "ab.": false, "-ab": false, "ab-": false,
+		"a/b": false, "a b": false, "aé.txt": false,
+	}
+	for id, ok := range objects {
+		if err := objstore.DefaultObjectID(id); (err == nil) != ok {
+			t.Errorf("DefaultObjectID(%q) = %v, want ok=%v", id, err, ok)
+		}
+	}
+}
+
+func TestNewValidatesOptions(t *testing.T) {
+	for name, opt := range map[string]objstore.Option{
+		"part size below 5 MiB": objstore.WithPartSize(objstore.MinPartSize - 1),
+		"part size above 5 GiB": objstore.WithPartSize(objstore.MaxPartSize + 1),
+		"concurrency 0":         objstore.WithPutConcurrency(0),
+	} {
+		if _, err := objstore.New(memobjstore.New(), opt); !errors.Is(err, objstore.ErrInvalidArgument) {
+			t.Errorf("New(%s) = %v, want ErrInvalidArgument", name, err)
+		}
+	}
+	if _, err := objstore.New(nil); err == nil {
+		t.Errorf("New(nil driver) = nil error, want an error")
+	}
+	if _, err := objstore.New(memobjstore.New(), objstore.WithPartSize(objstore.MinPartSize), objstore.WithPutConcurrency(1)); err != nil {
+		t.Errorf("New(valid options) = %v", err)
+	}
+}
+
+// corrupt wraps a driver and flips one byte of what goes through it.
+type corrupt struct {
+	objstore.Driver
+	onGet, onPut bool
+}
+
+type flipReader struct {
+	io.Reader
+	done bool
+}
+
+func (f *flipReader) Read(p []byte) (int, error) {
+	n, err := f.Reader.Read(p)
+	if n > 0 && !f.done {
+		p[0] ^= 0xff
+		f.done = true
+	}
+	return n, err
+}
+
+type flipReadCloser struct {
+	flipReader
+	io.Closer
+}
+
+func (c *corrupt) Get(ctx context.Context, b, o string, off, n int64) (io.ReadCloser, objstore.ObjectInfo, error) {
+	rc, info, err := c.Driver.Get(ctx, b, o, off, n)
+	if err != nil || !c.onGet {
+		return rc, info, err
+	}
+	return &flipReadCloser{flipReader{Reader: rc}, rc}, info, nil
+}
+
+func (c *corrupt) Put(ctx context.Context, b, o string, r io.Reader, size int64, w objstore.WriteInfo) (string, error) {
+	if c.onPut {
+		r = &flipReader{Reader: r}
+	}
+	return c.Driver.Put(ctx, b, o, r, size, w)
+}
+
+func (c *corrupt) UploadPart(ctx context.Context, b, o, id string, n int, r io.Reader, size int64, md5 string) (string, error) {
+	if c.onPut && n == 2 {
+		r = &flipReader{Reader: r}
+	}
+	return c.Driver.UploadPart(ctx, b, o, id, n, r, size, md5)
+}
+
+func TestChecksums(t *testing.T) {
+	ctx := context.Background()
+	d := &corrupt{Driver: memobjstore.New()}
+	s, err := objstore.New(d, objstore.WithPartSize(objstore.MinPartSize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateBucket(ctx, "sums"); err != nil {
+		t.Fatal(err)
+	}
+	small := bytes.Repeat([]byte("x"), 1000)
+	large := bytes.Repeat([]byte("0123456789"), (2*objstore.MinPartSize+100)/10)
+	for _, c := range []struct {
+		id   string
+		data []byte
+	}{{"small.bin", small}, {"large.bin", large}} {
+		if _, err := s.Put(ctx, "sums", c.id, bytes.NewReader(c.data), int64(len(c.data))); err != nil {
+			t.Fatalf("Put(%s) = %v", c.id, err)
+		}
+		d.onGet = true
+		r, err := s.Get(ctx, "sums", c.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = io.Copy(io.Discard, r)
+		if !errors.Is(err, objstore.ErrChecksumMismatch) || r.Verified() {
+			t.Errorf("reading a corrupted %s = %v, verified %v; want ErrChecksumMismatch", c.id, err, r.Verified())
+		}
+		r, err = s.Get(ctx, "sums", c.id, objstore.WithRange(10, 100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(io.Discard, r); err != nil || r.Verified() {
+			t.Errorf("ranged read of a corrupted %s = %v, verified %v; want nil, false (ranges are not verified)", c.id, err, r.Verified())
+		}
+		d.onGet = false
+
+		d.onPut = true
+		_, err = s.Put(ctx, "sums", "bad-"+c.id, bytes.NewReader(c.data), int64(len(c.data)))
+		if !errors.Is(err, objstore.ErrChecksumMismatch) {
+			t.Errorf("Put(%s) through a corrupting driver = %v, want ErrChecksumMismatch", c.id, err)
+		}
+		d.onPut = false
+	}
+	if ups, err := s.ListBucketUploads(ctx, "sums"); err != nil || len(ups) != 0 {
+		t.Errorf("uploads after a failed multipart Put = %v, %v; want none", ups, err)
+	}
+}
+
+func TestPutBadReader(t *testing.T) {
+	ctx := context.Background()
+	s, _ := objstore.New(memobjstore.New(), objstore.WithPartSize(objstore.MinPartSize))
+	_ = s.CreateBucket(ctx, "bad")
+	boom := errors.New("disk on fire")
+	r := io.MultiReader(bytes.NewReader(make([]byte, objstore.MinPartSize+10)), iotestErr{boom})
+	if _, err := s.Put(ctx, "bad", "obj.bin", r, -1); !errors.Is(err, boom) {
+		t.Errorf("Put from a failing reader = %v, want its error", err)
+	}
+	if ups, _ := s.ListBucketUploads(ctx, "bad"); len(ups) != 0 {
+		t.Errorf("uploads after a failed Put = %v, want none", ups)
+	}
+}
+
+type iotestErr struct{ err error }
+
+func (e iotestErr) Read([]byte) (int, error) { return 0, e.err }

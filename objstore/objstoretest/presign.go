@@ -1,0 +1,173 @@
+package objstoretest
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hexkit-go/hexkit/objstore"
+)
+
+// tamper changes one character of the URL's signature parameter.
+func tamper(t *testing.T, raw string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("presigned URL %q does not parse: %v", raw, err)
+	}
+	q := u.Query()
+	for k, v := range q {
+		if strings.Contains(strings.ToLower(k), "signature") && len(v) == 1 && v[0] != "" {
+			sig := []byte(v[0])
+			if sig[0] == '0' {
+				sig[0] = '1'
+			} else {
+				sig[0] = '0'
+			}
+			q.Set(k, string(sig))
+			u.RawQuery = q.Encode()
+			return u.String()
+		}
+	}
+	t.Fatalf("presigned URL has no signature parameter")
+	return ""
+}
+
+func testPresignGet(t *testing.T, h *harness) {
+	ctx := h.ctx()
+	b := h.bucket()
+	data := randomBytes(2, 10_000)
+	h.put(ctx, b, "download.bin", data)
+	u, err := h.s.PresignGet(ctx, b, "download.bin", objstore.WithExpiry(time.Minute))
+	noErr(t, "PresignGet", err)
+	status, body, hdr := h.do(h.request(ctx, http.MethodGet, u, nil))
+	if status != http.StatusOK || !bytes.Equal(body, data) {
+		t.Errorf("GET presigned URL: status %d, %d bytes; want 200 and the %d bytes", status, len(body), len(data))
+	}
+	if got := objstore.TrimETag(hdr.Get("ETag")); got != md5Hex(data) {
+		t.Errorf("GET presigned URL: ETag %q, want %q", got, md5Hex(data))
+	}
+	if status, _, _ := h.do(h.request(ctx, http.MethodGet, tamper(t, u), nil)); status != http.StatusForbidden {
+		t.Errorf("GET with a tampered signature: status %d, want 403", status)
+	}
+	missing, err := h.s.PresignGet(ctx, b, "missing.bin")
+	noErr(t, "PresignGet(missing object)", err)
+	if status, _, _ := h.do(h.request(ctx, http.MethodGet, missing, nil)); status != http.StatusNotFound {
+		t.Errorf("GET presigned URL of a missing object: status %d, want 404", status)
+	}
+	for _, d := range []time.Duration{0, time.Millisecond, objstore.MaxExpiry + time.Second} {
+		_, err := h.s.PresignGet(ctx, b, "download.bin", objstore.WithExpiry(d))
+		wantErr(t, fmt.Sprintf("PresignGet(WithExpiry(%v))", d), err, objstore.ErrInvalidArgument)
+	}
+}
+
+func testPresignPut(t *testing.T, h *harness) {
+	ctx := h.ctx()
+	b := h.bucket()
+	data := randomBytes(3, 20_000)
+	u, err := h.s.PresignPut(ctx, b, "upload.bin")
+	noErr(t, "PresignPut", err)
+	status, body, hdr := h.do(h.request(ctx, http.MethodPut, u, data))
+	if status != http.StatusOK {
+		t.Fatalf("PUT presigned URL: status %d (%s), want 200", status, body)
+	}
+	if got := objstore.TrimETag(hdr.Get("ETag")); got != md5Hex(data) {
+		t.Errorf("PUT presigned URL: ETag %q, want %q", got, md5Hex(data))
+	}
+	if got, _ := h.read(ctx, b, "upload.bin"); !bytes.Equal(got, data) {
+		t.Errorf("Get after presigned PUT = %d bytes, want the %d uploaded", len(got), len(data))
+	}
+
+	u, err = h.s.PresignPut(ctx, b, "md5.bin", objstore.WithContentMD5(md5Base64(data)))
+	noErr(t, "PresignPut(WithContentMD5)", err)
+	req := h.request(ctx, http.MethodPut, u, data[:100])
+	req.Header.Set("Content-MD5", md5Base64(data))
+	if status, body, _ := h.do(req); status != http.StatusBadRequest {
+		t.Errorf("PUT with a body that does not match Content-MD5: status %d (%s), want 400", status, body)
+	}
+	if status, _, _ := h.do(h.request(ctx, http.MethodPut, u, data)); status != http.StatusForbidden {
+		t.Errorf("PUT without the signed Content-MD5: status %d, want 403", status)
+	}
+	req = h.request(ctx, http.MethodPut, u, data)
+	req.Header.Set("Content-MD5", md5Base64(data))
+	if status, body, _ := h.do(req); status != http.StatusOK {
+		t.Errorf("PUT with the signed Content-MD5: status %d (%s), want 200", status, body)
+	}
+	if st, err := h.s.Stat(ctx, b, "md5.bin"); err != nil || st.ETag != md5Hex(data) {
+		t.Errorf("Stat after PUT with Content-MD5 = %+v, %v; want ETag %s", st, err, md5Hex(data))
+	}
+}
+
+// postForm uploads data through a presigned POST.
+func (h *harness) postForm(p objstore.PresignedPost, data []byte) (int, string) {
+	h.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	keys := make([]string, 0, len(p.Fields))
+	for k := range p.Fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if err := w.WriteField(k, p.Fields[k]); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+	fw, err := w.CreateFormFile("file", "upload.bin")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	fw.Write(data)
+	w.Close()
+	req := h.request(h.ctx(), http.MethodPost, p.URL, body.Bytes())
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	status, resp, _ := h.do(req)
+	return status, string(resp)
+}
+
+func testPresignPost(t *testing.T, h *harness) {
+	ctx := h.ctx()
+	b := h.bucket()
+	data := randomBytes(4, 1000)
+	p, err := h.s.PresignPost(ctx, b, "form.bin", 1000)
+	noErr(t, "PresignPost", err)
+	if p.URL == "" || len(p.Fields) == 0 {
+		t.Fatalf("PresignPost = %+v, want a URL and form fields", p)
+	}
+	if status, resp := h.postForm(p, data); status/100 != 2 {
+		t.Fatalf("POST form of 1000 bytes under a 1000 byte limit: status %d (%s), want 2xx", status, resp)
+	}
+	if got, _ := h.read(ctx, b, "form.bin"); !bytes.Equal(got, data) {
+		t.Errorf("Get after POST = %d bytes, want the %d posted", len(got), len(data))
+	}
+
+	p, err = h.s.PresignPost(ctx, b, "toolarge.bin", 1000)
+	noErr(t, "PresignPost", err)
+	status, resp := h.postForm(p, randomBytes(5, 1001))
+	if status != http.StatusBadRequest || !strings.Contains(resp, "EntityTooLarge") {
+		t.Errorf("POST form of 1001 bytes under a 1000 byte limit: status %d (%s), want 400 EntityTooLarge", status, resp)
+	}
+	if ok, err := h.s.ObjectExists(ctx, b, "toolarge.bin"); err != nil || ok {
+		t.Errorf("ObjectExists after a refused POST = %v, %v; want false, nil", ok, err)
+	}
+	// Raise the size limit in the policy without re-signing it.
+	raw, err := base64.StdEncoding.DecodeString(p.Fields["policy"])
+	if err != nil || !strings.Contains(string(raw), "1000") {
+		t.Fatalf("policy field %q is not base64 JSON naming the limit 1000 (%v)", p.Fields["policy"], err)
+	}
+	p.Fields["policy"] = base64.StdEncoding.EncodeToString([]byte(strings.ReplaceAll(string(raw), "1000", "9000")))
+	if status, resp := h.postForm(p, data[:10]); status != http.StatusForbidden && status != http.StatusBadRequest {
+		t.Errorf("POST form with a tampered policy: status %d (%s), want 403 or 400", status, resp)
+	}
+	for _, n := range []int64{0, -1} {
+		_, err := h.s.PresignPost(ctx, b, "x.bin", n)
+		wantErr(t, fmt.Sprintf("PresignPost(max size %d)", n), err, objstore.ErrInvalidArgument)
+	}
+}

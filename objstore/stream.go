@@ -1,0 +1,456 @@
+package objstore
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Put streams r into the object and returns what was stored (without
+// LastModified, which only [Store.Stat] knows). size is the number of bytes
+// to read from r (Put reads no further), or -1 to read r to its end.
+// Objects larger than the part size ([WithPartSize]) go up as multipart
+// uploads, several parts at a time ([WithPutConcurrency]); a failed
+// multipart Put aborts its upload (when the server is reachable). A reader
+// that is also an io.ReaderAt and io.Seeker (a file, a bytes.Reader) with a
+// known size is read in place, part by part from its current position,
+// without buffering; on success its position moves past the size bytes.
+//
+// Put checks checksums: it computes the MD5 of every byte as it sends it,
+// and the ETag the server computed for each part and for the object must
+// equal the MD5 (or multipart ETag) of the bytes sent, else
+// [ErrChecksumMismatch]. A reader that ends before size bytes is
+// [ErrInvalidArgument].
+func (s *Store) Put(ctx context.Context, bucket, object string, r io.Reader, size int64, opts ...WriteOption) (ObjectInfo, error) {
+	if err := s.cfg.ids.object(bucket, object); err != nil {
+		return ObjectInfo{}, err
+	}
+	if size < -1 || size > MaxParts*s.cfg.partSize {
+		return ObjectInfo{}, fmt.Errorf("%w: size %d not in [-1, %d]", ErrInvalidArgument, size, MaxParts*s.cfg.partSize)
+	}
+	var w WriteInfo
+	for _, o := range opts {
+		o(&w)
+	}
+	if _, ok := w.Metadata[partSizeKey]; ok {
+		return ObjectInfo{}, fmt.Errorf("%w: metadata key %q is reserved", ErrInvalidArgument, partSizeKey)
+	}
+	ps := s.cfg.partSize
+	if size >= 0 && size <= ps {
+		return s.putSingle(ctx, bucket, object, io.LimitReader(r, size), size, w)
+	}
+	if size < 0 {
+		var first bytes.Buffer
+		if _, err := first.ReadFrom(io.LimitReader(r, ps)); err != nil {
+			return ObjectInfo{}, err
+		}
+		if int64(first.Len()) < ps {
+			return s.putSingle(ctx, bucket, object, &first, int64(first.Len()), w)
+		}
+		r = io.MultiReader(&first, r)
+	} else if src, ok := newSectionSource(r, size); ok {
+		if src.avail < size {
+			return ObjectInfo{}, fmt.Errorf("%w: reader holds %d of %d bytes", ErrInvalidArgument, src.avail, size)
+		}
+		info, err := s.putMultipart(ctx, bucket, object, src, size, w)
+		if err == nil {
+			_, err = src.seeker.Seek(src.base+size, io.SeekStart)
+		}
+		return info, err
+	} else {
+		r = io.LimitReader(r, size)
+	}
+	return s.putMultipart(ctx, bucket, object, r, size, w)
+}
+
+// sectionSource reads parts of a reader that can read at offsets (a file,
+// a bytes.Reader) in place, concurrently and without buffers.
+type sectionSource struct {
+	ra     io.ReaderAt
+	seeker io.Seeker
+	base   int64 // the reader's position when Put was called
+	avail  int64 // bytes from base to the end
+}
+
+func (sectionSource) Read([]byte) (int, error) {
+	return 0, errors.New("objstore: sectionSource is read by part")
+}
+
+func newSectionSource(r io.Reader, size int64) (*sectionSource, bool) {
+	ra, ok1 := r.(io.ReaderAt)
+	sk, ok2 := r.(io.Seeker)
+	if !ok1 || !ok2 || size < 0 {
+		return nil, false
+	}
+	base, err := sk.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, false
+	}
+	end, err := sk.Seek(0, io.SeekEnd)
+	if _, serr := sk.Seek(base, io.SeekStart); err != nil || serr != nil {
+		return nil, false
+	}
+	return &sectionSource{ra: ra, seeker: sk, base: base, avail: end - base}, true
+}
+
+type countingReader struct {
+	r io.Reader
+	h hash.Hash
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.h.Write(p[:n])
+	c.n += int64(n)
+	return n, err
+}
+
+func (s *Store) putSingle(ctx context.Context, bucket, object string, r io.Reader, size int64, w WriteInfo) (ObjectInfo, error) {
+	cr := &countingReader{r: r, h: md5.New()}
+	etag, err := s.d.Put(ctx, bucket, object, cr, size, w)
+	if err != nil {
+		if cr.n < size && ctx.Err() == nil && !isStoreError(err) {
+			return ObjectInfo{}, fmt.Errorf("%w: reader ended after %d of %d bytes: %w", ErrInvalidArgument, cr.n, size, err)
+		}
+		return ObjectInfo{}, err
+	}
+	if cr.n != size {
+		return ObjectInfo{}, fmt.Errorf("%w: reader ended after %d of %d bytes", ErrInvalidArgument, cr.n, size)
+	}
+	etag = TrimETag(etag)
+	if want := hex.EncodeToString(cr.h.Sum(nil)); etag != want {
+		return ObjectInfo{}, fmt.Errorf("%w: server ETag %s, MD5 of the bytes sent %s", ErrChecksumMismatch, etag, want)
+	}
+	return s.written(bucket, object, size, etag, w), nil
+}
+
+func isStoreError(err error) bool {
+	for _, s := range []error{ErrBucketNotFound, ErrObjectExists, ErrChecksumMismatch} {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Store) written(bucket, object string, size int64, etag string, w WriteInfo) ObjectInfo {
+	return cleanInfo(ObjectInfo{Bucket: bucket, ID: object, Size: size, ETag: etag, ContentType: w.ContentType,
+		Metadata: w.Metadata})
+}
+
+type partResult struct {
+	part Part
+	md5  []byte
+}
+
+// buffer returns a part buffer from the store's pool.
+func (s *Store) buffer() *[]byte {
+	if b, ok := s.bufs.Get().(*[]byte); ok {
+		return b
+	}
+	b := make([]byte, s.cfg.partSize)
+	return &b
+}
+
+// putMultipart uploads r as parts of the configured size, up to the
+// configured number at a time.
+func (s *Store) putMultipart(ctx context.Context, bucket, object string, r io.Reader, size int64, w WriteInfo) (info ObjectInfo, err error) {
+	ps := s.cfg.partSize
+	meta := make(map[string]string, len(w.Metadata)+1)
+	for k, v := range w.Metadata {
+		meta[k] = v
+	}
+	meta[partSizeKey] = strconv.FormatInt(ps, 10)
+	init := w
+	init.Metadata = meta
+	id, err := s.d.InitUpload(ctx, bucket, object, init)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	defer func() {
+		if err != nil {
+			actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+			defer cancel()
+			_ = s.d.AbortUpload(actx, bucket, object, id)
+			if ctx.Err() != nil {
+				err = ctx.Err()
+			}
+		}
+	}()
+
+	pctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	free := make(chan *[]byte, s.cfg.concurrency)
+	for range s.cfg.concurrency {
+		free <- nil // taken from the pool on first use
+	}
+	defer func() {
+		for range s.cfg.concurrency {
+			if b := <-free; b != nil {
+				s.bufs.Put(b)
+			}
+		}
+	}()
+	var (
+		mu      sync.Mutex
+		results []partResult
+		wg      sync.WaitGroup
+		total   int64
+	)
+	section, _ := r.(*sectionSource)
+parts:
+	for number := 1; ; number++ {
+		var buf *[]byte
+		select {
+		case buf = <-free:
+		case <-pctx.Done():
+			break parts
+		}
+		var (
+			body io.Reader
+			n    int
+			last bool
+		)
+		if section != nil {
+			n = int(min(ps, size-total))
+			body = io.NewSectionReader(section.ra, section.base+total, int64(n))
+			last = total+int64(n) == size
+		} else {
+			if buf == nil {
+				buf = s.buffer()
+			}
+			var rerr error
+			n, rerr = io.ReadFull(r, *buf)
+			if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
+				free <- buf
+				cancel(rerr)
+				break
+			}
+			if n == 0 && number > 1 {
+				free <- buf
+				break
+			}
+			body = bytes.NewReader((*buf)[:n])
+			last = n < len(*buf)
+		}
+		if number > MaxParts {
+			free <- buf
+			cancel(fmt.Errorf("%w: more than %d parts of %d bytes", ErrInvalidArgument, MaxParts, ps))
+			break
+		}
+		total += int64(n)
+		wg.Add(1)
+		go func(number int, body io.Reader, n int, buf *[]byte) {
+			defer wg.Done()
+			defer func() { free <- buf }()
+			// The MD5 is computed while the driver reads the part, and
+			// compared with the ETag the server computed.
+			cr := &countingReader{r: body, h: md5.New()}
+			etag, err := s.d.UploadPart(pctx, bucket, object, id, number, cr, int64(n), "")
+			sum := cr.h.Sum(nil)
+			if err == nil && TrimETag(etag) != hex.EncodeToString(sum) {
+				err = fmt.Errorf("%w: part %d: server ETag %s, MD5 of the bytes sent %x", ErrChecksumMismatch, number, etag, sum)
+			}
+			if err != nil {
+				cancel(err)
+				return
+			}
+			mu.Lock()
+			results = append(results, partResult{Part{Number: number, Size: int64(n), ETag: TrimETag(etag)}, sum})
+			mu.Unlock()
+		}(number, body, n, buf)
+		if last {
+			break
+		}
+	}
+	wg.Wait()
+	if err := context.Cause(pctx); err != nil {
+		return ObjectInfo{}, err
+	}
+	if size >= 0 && total != size {
+		return ObjectInfo{}, fmt.Errorf("%w: reader ended after %d of %d bytes", ErrInvalidArgument, total, size)
+	}
+	slices.SortFunc(results, func(a, b partResult) int { return a.part.Number - b.part.Number })
+	parts := make([]Part, len(results))
+	sums := make([][]byte, len(results))
+	for i, r := range results {
+		parts[i], sums[i] = r.part, r.md5
+	}
+	etag, err := s.d.CompleteUpload(ctx, bucket, object, id, parts, w)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	etag = TrimETag(etag)
+	if want := MultipartETag(sums); etag != want {
+		return ObjectInfo{}, fmt.Errorf("%w: server ETag %s, multipart ETag of the bytes sent %s", ErrChecksumMismatch, etag, want)
+	}
+	return s.written(bucket, object, total, etag, w), nil
+}
+
+// Get opens the object for reading: [ErrObjectNotFound] or
+// [ErrBucketNotFound] when missing, [ErrInvalidArgument] for a range outside
+// the object. Close the reader when done.
+//
+// A whole-object read verifies the ETag: of a single-part object the MD5 of
+// the bytes, of a multipart object written by [Store.Put] its multipart ETag.
+// When the bytes do not match, the final Read returns [ErrChecksumMismatch]
+// instead of io.EOF. Ranged reads and multipart objects uploaded by others
+// are not verified (see [Reader.Verified]).
+func (s *Store) Get(ctx context.Context, bucket, object string, opts ...GetOption) (*Reader, error) {
+	if err := s.cfg.ids.object(bucket, object); err != nil {
+		return nil, err
+	}
+	g := getConfig{length: -1}
+	for _, o := range opts {
+		o(&g)
+	}
+	if g.offset < 0 || g.length < -1 || g.length == 0 {
+		return nil, fmt.Errorf("%w: range offset %d length %d", ErrInvalidArgument, g.offset, g.length)
+	}
+	rc, info, err := s.d.Get(ctx, bucket, object, g.offset, g.length)
+	if err != nil {
+		return nil, s.notFound(ctx, bucket, err)
+	}
+	rd := &Reader{ctx: ctx, rc: rc, info: cleanInfo(info)}
+	if g.offset == 0 && g.length == -1 {
+		rd.prepare(info)
+	}
+	return rd, nil
+}
+
+// Reader reads an object opened by [Store.Get].
+type Reader struct {
+	ctx  context.Context
+	rc   io.ReadCloser
+	info ObjectInfo
+
+	verify   bool
+	want     string
+	partSize int64 // > 0: multipart ETag
+	h        hash.Hash
+	inPart   int64
+	sums     [][]byte
+	n        int64
+	verified bool
+	err      error
+}
+
+func (r *Reader) prepare(info ObjectInfo) {
+	etag := TrimETag(info.ETag)
+	base, parts, multipart := strings.Cut(etag, "-")
+	if len(base) != 32 {
+		return
+	}
+	if _, err := hex.DecodeString(base); err != nil {
+		return
+	}
+	if multipart {
+		ps, err := strconv.ParseInt(info.Metadata[partSizeKey], 10, 64)
+		if _, perr := strconv.Atoi(parts); err != nil || perr != nil || ps <= 0 {
+			return
+		}
+		r.partSize = ps
+	}
+	r.verify, r.want, r.h = true, etag, md5.New()
+}
+
+// Info describes the object; for a ranged read Size is still the whole
+// object's size.
+func (r *Reader) Info() ObjectInfo { return r.info }
+
+// Verified reports, after Read returned io.EOF, whether the bytes were
+// checked against the object's ETag.
+func (r *Reader) Verified() bool { return r.verified }
+
+// Read reads the next bytes of the object. Once the context given to
+// [Store.Get] is done, Read returns its error.
+func (r *Reader) Read(p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := r.rc.Read(p)
+	if r.verify {
+		r.hash(p[:n])
+	}
+	if err == io.EOF && r.verify {
+		if got := r.sum(); got != r.want || r.n != r.info.Size {
+			err = fmt.Errorf("%w: read %d bytes with ETag %s, object has %d bytes and ETag %s",
+				ErrChecksumMismatch, r.n, got, r.info.Size, r.want)
+		} else {
+			r.verified = true
+		}
+	}
+	if err != nil {
+		r.err = err
+	}
+	return n, err
+}
+
+func (r *Reader) hash(b []byte) {
+	r.n += int64(len(b))
+	for len(b) > 0 {
+		chunk := b
+		if r.partSize > 0 && int64(len(chunk)) > r.partSize-r.inPart {
+			chunk = chunk[:r.partSize-r.inPart]
+		}
+		r.h.Write(chunk)
+		r.inPart += int64(len(chunk))
+		b = b[len(chunk):]
+		if r.partSize > 0 && r.inPart == r.partSize {
+			r.sums = append(r.sums, r.h.Sum(nil))
+			r.h.Reset()
+			r.inPart = 0
+		}
+	}
+}
+
+func (r *Reader) sum() string {
+	if r.partSize == 0 {
+		return hex.EncodeToString(r.h.Sum(nil))
+	}
+	sums := r.sums
+	if r.inPart > 0 {
+		sums = append(sums, r.h.Sum(nil))
+	}
+	return MultipartETag(sums)
+}
+
+// WriteTo writes the rest of the object to w with large reads, verifying
+// as Read does; io.Copy uses it.
+func (r *Reader) WriteTo(w io.Writer) (int64, error) {
+	buf := make([]byte, 128<<10)
+	var total int64
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			m, werr := w.Write(buf[:n])
+			total += int64(m)
+			if werr != nil {
+				return total, werr
+			}
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
+// Close releases the connection.
+func (r *Reader) Close() error { return r.rc.Close() }

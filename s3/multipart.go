@@ -1,0 +1,85 @@
+package s3
+
+import (
+	"context"
+	"io"
+
+	"github.com/minio/minio-go/v7"
+
+	"github.com/hexkit-go/hexkit/objstore"
+)
+
+// UploadPart implements [objstore.Driver]; the server checks the
+// Content-MD5.
+func (d *Driver) UploadPart(ctx context.Context, bucket, object, uploadID string, number int, r io.Reader, size int64, contentMD5 string) (string, error) {
+	p, err := d.core.PutObjectPart(ctx, bucket, object, uploadID, number, r, size,
+		minio.PutObjectPartOptions{Md5Base64: contentMD5})
+	if err != nil {
+		return "", mapError(err)
+	}
+	return p.ETag, nil
+}
+
+// ListParts implements [objstore.Driver], following the pages.
+func (d *Driver) ListParts(ctx context.Context, bucket, object, uploadID string) ([]objstore.Part, error) {
+	var parts []objstore.Part
+	marker := 0
+	for {
+		res, err := d.core.ListObjectParts(ctx, bucket, object, uploadID, marker, 1000)
+		if err != nil {
+			return nil, mapError(err)
+		}
+		for _, p := range res.ObjectParts {
+			parts = append(parts, objstore.Part{Number: p.PartNumber, Size: p.Size, ETag: objstore.TrimETag(p.ETag)})
+		}
+		if !res.IsTruncated || res.NextPartNumberMarker <= marker {
+			return parts, nil
+		}
+		marker = res.NextPartNumberMarker
+	}
+}
+
+// ListUploads implements [objstore.Driver], following the pages. For one
+// object it lists by prefix and keeps the exact key.
+func (d *Driver) ListUploads(ctx context.Context, bucket, object string) ([]objstore.Upload, error) {
+	var ups []objstore.Upload
+	keyMarker, idMarker := "", ""
+	for {
+		res, err := d.core.ListMultipartUploads(ctx, bucket, object, keyMarker, idMarker, "", 1000)
+		if err != nil {
+			return nil, mapError(err)
+		}
+		for _, u := range res.Uploads {
+			if object == "" || u.Key == object {
+				ups = append(ups, objstore.Upload{Bucket: bucket, Object: u.Key, ID: u.UploadID, Initiated: u.Initiated})
+			}
+		}
+		if !res.IsTruncated || (res.NextKeyMarker == keyMarker && res.NextUploadIDMarker == idMarker) {
+			return ups, nil
+		}
+		keyMarker, idMarker = res.NextKeyMarker, res.NextUploadIDMarker
+	}
+}
+
+// CompleteUpload implements [objstore.Driver]; with IfAbsent it sends
+// If-None-Match: *, so the server refuses an existing object atomically.
+func (d *Driver) CompleteUpload(ctx context.Context, bucket, object, uploadID string, parts []objstore.Part, w objstore.WriteInfo) (string, error) {
+	cp := make([]minio.CompletePart, len(parts))
+	for i, p := range parts {
+		cp[i] = minio.CompletePart{PartNumber: p.Number, ETag: p.ETag}
+	}
+	opts := minio.PutObjectOptions{}
+	if w.IfAbsent {
+		opts.SetMatchETagExcept("*")
+	}
+	ui, err := d.core.CompleteMultipartUpload(ctx, bucket, object, uploadID, cp, opts)
+	if err != nil {
+		return "", mapError(err)
+	}
+	return ui.ETag, nil
+}
+
+// AbortUpload implements [objstore.Driver].
+func (d *Driver) AbortUpload(ctx context.Context, bucket, object, uploadID string) error {
+	return mapError(d.core.AbortMultipartUpload(ctx, bucket, object, uploadID))
+}

@@ -1,0 +1,132 @@
+package s3_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/minio/minio-go/v7"
+
+	"github.com/hexkit-go/hexkit/internal/testenv"
+	"github.com/hexkit-go/hexkit/objstore"
+	"github.com/hexkit-go/hexkit/objstore/objstoretest"
+	"github.com/hexkit-go/hexkit/s3"
+)
+
+func config(tb testing.TB) s3.Config {
+	tb.Helper()
+	srv := testenv.S3Server(tb)
+	return s3.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: srv.AccessKey,
+		SecretKey: srv.SecretKey, PathStyle: true}
+}
+
+func newStore(t *testing.T) *objstore.Store {
+	t.Helper()
+	s, err := s3.Open(config(t))
+	if err != nil {
+		t.Fatalf("s3.Open: %v", err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	objstoretest.Run(t, newStore, objstoretest.Features{})
+}
+
+func TestConfigNeverPrintsSecrets(t *testing.T) {
+	cfg := s3.Config{Endpoint: "h:1", AccessKey: "ak", SecretKey: "very-secret", SessionToken: "token-secret"}
+	var logs bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("cfg", "s3", cfg)
+	for _, out := range []string{fmt.Sprint(cfg), fmt.Sprintf("%v %+v %#v %s", cfg, cfg, cfg, cfg), fmt.Sprintf("%v", &cfg), logs.String()} {
+		if strings.Contains(out, "secret") {
+			t.Errorf("printed config shows a secret: %s", out)
+		}
+		if !strings.Contains(out, "h:1") {
+			t.Errorf("printed config lacks the endpoint: %s", out)
+		}
+	}
+}
+
+func TestConfigValidation(t *testing.T) {
+	for name, cfg := range map[string]s3.Config{
+		"no endpoint":    {AccessKey: "a", SecretKey: "b"},
+		"scheme":         {Endpoint: "http://h:1", AccessKey: "a", SecretKey: "b"},
+		"no credentials": {Endpoint: "h:1"},
+	} {
+		if _, err := s3.Open(cfg); err == nil {
+			t.Errorf("Open(%s) = nil error, want one", name)
+		}
+	}
+	if _, err := s3.New(nil); err == nil {
+		t.Errorf("New(nil) = nil error, want one")
+	}
+	if _, err := s3.Open(s3.Config{Endpoint: "h:1", AccessKey: "a", SecretKey: "b", TLS: true, TLSConfig: &tls.Config{MinVersion: tls.VersionTLS13}}); err != nil {
+		t.Errorf("Open(TLS with a TLSConfig) = %v", err)
+	}
+}
+
+// The sentinel and minio's error are both reachable, on the real server.
+func TestErrorsReachDriverError(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	b := testenv.UniqueName(t, "errs")
+	if err := s.CreateBucket(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.DeleteBucket(context.Background(), b, objstore.WithContent()) })
+	err := s.CreateBucket(ctx, b)
+	var resp minio.ErrorResponse
+	if !errors.Is(err, objstore.ErrBucketExists) || !errors.As(err, &resp) || resp.Code == "" {
+		t.Errorf("CreateBucket(existing) = %v; want ErrBucketExists wrapping a minio.ErrorResponse (got code %q)", err, resp.Code)
+	}
+	_, err = s.ListParts(ctx, b, "obj.bin", "no-such-upload")
+	if !errors.Is(err, objstore.ErrUploadNotFound) || !errors.As(err, &resp) || resp.Code != "NoSuchUpload" {
+		t.Errorf("ListParts(unknown upload) = %v; want ErrUploadNotFound wrapping NoSuchUpload", err)
+	}
+	var core *minio.Core
+	if !s.As(&core) || core == nil {
+		t.Errorf("As(**minio.Core) = false")
+	}
+	var other *http.Client
+	if s.As(&other) {
+		t.Errorf("As(**http.Client) = true, want false")
+	}
+}
+
+// A multipart Put with IfAbsent sends If-None-Match at completion: the
+// server refuses it and the store aborts the upload.
+func TestIfAbsentMultipart(t *testing.T) {
+	s, err := s3.Open(config(t), objstore.WithPartSize(objstore.MinPartSize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	b := testenv.UniqueName(t, "absent")
+	if err := s.CreateBucket(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.DeleteBucket(context.Background(), b, objstore.WithContent()) })
+	if _, err := s.Put(ctx, b, "taken.bin", strings.NewReader("old"), 3); err != nil {
+		t.Fatal(err)
+	}
+	data := bytes.Repeat([]byte("z"), objstore.MinPartSize+1)
+	_, err = s.Put(ctx, b, "taken.bin", bytes.NewReader(data), int64(len(data)), objstore.IfAbsent())
+	if !errors.Is(err, objstore.ErrObjectExists) {
+		t.Errorf("multipart Put(IfAbsent) over an existing object = %v, want ErrObjectExists", err)
+	}
+	if info, err := s.Stat(ctx, b, "taken.bin"); err != nil || info.Size != 3 {
+		t.Errorf("Stat after the refused Put = %+v, %v; want the old 3 bytes", info, err)
+	}
+	if ups, err := s.ListBucketUploads(ctx, b); err != nil || len(ups) != 0 {
+		t.Errorf("uploads after the refused Put = %v, %v; want none", ups, err)
+	}
+	if _, err := s.Put(ctx, b, "fresh.bin", bytes.NewReader(data), int64(len(data)), objstore.IfAbsent()); err != nil {
+		t.Errorf("multipart Put(IfAbsent) of a new object = %v", err)
+	}
+}
