@@ -136,27 +136,44 @@ func (a *api) download(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, url, http.StatusTemporaryRedirect)
 }
 
-// fail answers err with the status its kind calls for.
+// fail answers err with the status its kind calls for and the domain
+// error's own text: what the adapters wrapped around it (bucket names,
+// driver messages) stays in the log.
 func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status := Status(err)
+	status, msg := Public(err)
+	level := slog.LevelInfo
 	if status == http.StatusInternalServerError {
-		a.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+		level = slog.LevelError
 	}
-	writeJSON(w, status, Error{err.Error()})
+	a.log.Log(r.Context(), level, "request failed", "method", r.Method, "path", r.URL.Path, "status", status, "error", err)
+	writeJSON(w, status, Error{msg})
 }
 
-// Status returns the HTTP status of an error of the registry.
-func Status(err error) int {
-	switch {
-	case errors.Is(err, registry.ErrInvalidName), errors.Is(err, registry.ErrInvalidSize):
-		return http.StatusBadRequest
-	case errors.Is(err, registry.ErrUnknownFile):
-		return http.StatusNotFound
-	case errors.Is(err, registry.ErrUploadMissing), errors.Is(err, registry.ErrSizeMismatch),
-		errors.Is(err, registry.ErrAlreadyConfirmed), errors.Is(err, registry.ErrNotAvailable):
-		return http.StatusConflict
+// domainErrors are the registry's errors a client may see, with their
+// status.
+var domainErrors = []struct {
+	err    error
+	status int
+}{
+	{registry.ErrInvalidName, http.StatusBadRequest},
+	{registry.ErrInvalidSize, http.StatusBadRequest},
+	{registry.ErrUnknownFile, http.StatusNotFound},
+	{registry.ErrUploadMissing, http.StatusConflict},
+	{registry.ErrSizeMismatch, http.StatusConflict},
+	{registry.ErrAlreadyConfirmed, http.StatusConflict},
+	{registry.ErrNotAvailable, http.StatusConflict},
+}
+
+// Public returns the HTTP status of an error of the registry and the
+// message a client sees: the text of the registry's error, or "internal
+// error" for failures that are not the client's business.
+func Public(err error) (status int, msg string) {
+	for _, d := range domainErrors {
+		if errors.Is(err, d.err) {
+			return d.status, d.err.Error()
+		}
 	}
-	return http.StatusInternalServerError
+	return http.StatusInternalServerError, "internal error"
 }
 
 func info(f registry.File) FileInfo {

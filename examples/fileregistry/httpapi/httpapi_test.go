@@ -118,8 +118,12 @@ func TestErrorStatus(t *testing.T) {
 		if jerr := json.Unmarshal(rec.Body.Bytes(), &body); jerr != nil {
 			t.Fatalf("error body %s: %v", rec.Body, jerr)
 		}
-		if rec.Code != tt.status || body.Error != err.Error() {
-			t.Errorf("for %v: status %d body %+v, want %d with the message", tt.err, rec.Code, body, tt.status)
+		want := tt.err.Error()
+		if tt.status == 500 {
+			want = "internal error"
+		}
+		if rec.Code != tt.status || body.Error != want {
+			t.Errorf("for %v: status %d body %+v, want %d %q", tt.err, rec.Code, body, tt.status, want)
 		}
 	}
 }
