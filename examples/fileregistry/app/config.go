@@ -52,8 +52,9 @@ type Config struct {
 var ErrConfig = errors.New("fileregistry: invalid configuration")
 
 // Load reads the configuration from args (without the program name) and the
-// environment. Every flag has an environment variable FILEREGISTRY_<FLAG>
-// (upper case, '-' as '_'); the servers' addresses and credentials fall back
+// environment. The flags but -max-size, -setup, -demo-timeout and -s3-tls
+// have an environment variable FILEREGISTRY_<FLAG> (upper case, '-' as
+// '_'); the servers' addresses and credentials fall back
 // to the HEXKIT_MONGO_URI, HEXKIT_S3_ENDPOINT, HEXKIT_S3_ACCESS_KEY,
 // HEXKIT_S3_SECRET_KEY, HEXKIT_S3_REGION and HEXKIT_KAFKA_BROKERS variables
 // that scripts/servers prints. The MongoDB URI and the S3 secret key are read

@@ -43,6 +43,13 @@ type File struct {
 
 // Upload is what a client needs to upload a file's bytes: a PUT of exactly
 // Size bytes to URL before Expires, then a call to ConfirmUpload.
+//
+// A presigned PUT does not limit what the client sends: the size is checked
+// when the upload is confirmed (ErrSizeMismatch), and the client may PUT
+// again to the same URL until it expires. A storage that must refuse
+// oversized bytes as they arrive would hand out a size-limited POST form
+// instead (objstore.Store.PresignPost), at the cost of a form upload on the
+// client's side.
 type Upload struct {
 	FileID  string
 	URL     string
@@ -108,8 +115,10 @@ var (
 const (
 	DefaultMaxSize   = 100 << 20
 	DefaultURLExpiry = 15 * time.Minute
-	MaxNameLength    = 255
 )
+
+// MaxNameLength is the longest file name accepted, in bytes.
+const MaxNameLength = 255
 
 // Option configures a Registry.
 type Option func(*Registry) error
