@@ -4,6 +4,18 @@
 // It knows nothing of databases, object stores or brokers: it talks to three
 // ports, Records, Storage and Announcer, which package translators
 // implements with hexkit's protocols.
+//
+// A file goes through two steps. RequestUpload records it as pending and
+// returns a presigned upload URL; the client uploads the bytes there.
+// ConfirmUpload checks the bytes in storage, announces the file and marks it
+// available; from then on DownloadURL hands out presigned download URLs.
+// Every failure the client can cause has a sentinel error (ErrUnknownFile,
+// ErrUploadMissing, ErrSizeMismatch, ErrAlreadyConfirmed, ErrNotAvailable,
+// ErrInvalidName, ErrInvalidSize); errors of the ports are wrapped with what
+// the registry was doing, and context errors come back as they are.
+//
+// Left out, as an example may: deleting files, and expiring pending files
+// whose upload never came (a sweeper over the records' RequestedAt would).
 package registry
 
 import (
