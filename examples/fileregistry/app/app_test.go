@@ -82,40 +82,8 @@ func TestRunMemoryDemo(t *testing.T) {
 // the object and the event.
 func TestRunServersDemo(t *testing.T) {
 	ctx := context.Background()
-	broker := kafkatest.Connect(t, testenv.KafkaBrokers(t)...)
-	s3srv := testenv.S3Server(t)
-	cfg := Config{
-		Backend: BackendServers, ServiceName: testenv.UniqueName(t, "fileregistry"), InstanceID: "test",
-		Topic: broker.Topic(t, "fileregistry", 3), Bucket: testenv.UniqueName(t, "fileregistry"),
-		MaxSize: 1 << 20, Setup: true, Demo: true, DemoTimeout: 90 * time.Second,
-		MongoURI: mongo.Secret(testenv.MongoURI(t)), MongoDatabase: testenv.UniqueName(t, "fileregistry"), Collection: "files",
-		S3: s3.Config{
-			Endpoint: s3srv.Endpoint, Region: s3srv.Region, AccessKey: s3srv.AccessKey, SecretKey: s3srv.SecretKey, PathStyle: true,
-		},
-		Brokers: broker.Addrs(),
-	}
-	store, err := s3.Open(cfg.S3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := mongo.Connect(mongo.Config{URI: cfg.MongoURI, Database: cfg.MongoDatabase, Timeout: 30 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx := context.Background()
-		if err := store.DeleteBucket(ctx, cfg.Bucket, objstore.WithContent()); err != nil && !errors.Is(err, objstore.ErrBucketNotFound) {
-			t.Errorf("deleting bucket %s: %v", cfg.Bucket, err)
-		}
-		if err := client.Database().Drop(ctx); err != nil {
-			t.Errorf("dropping database %s: %v", cfg.MongoDatabase, err)
-		}
-		client.Close(ctx)
-		// The demo's listener left a consumer group behind.
-		if _, err := kadm.NewClient(broker.Client()).DeleteGroups(ctx, cfg.ServiceName+"-demo"); err != nil {
-			t.Logf("deleting the demo's consumer group: %v", err)
-		}
-	})
+	cfg, broker, store, client := serversConfig(t)
+	cfg.Setup = true
 	rec := broker.Record(t, cfg.Topic)
 
 	var out bytes.Buffer
@@ -153,6 +121,68 @@ func TestRunServersDemo(t *testing.T) {
 	if m.Type != "file_registered" || m.Key != id || string(m.Payload) != want || hexkit.ValidateCorrelationID(m.CorrelationID) != nil {
 		t.Errorf("event: type %s key %s correlation %s payload %s; want file_registered %s, a valid correlation id, %s",
 			m.Type, m.Key, m.CorrelationID, m.Payload, id, want)
+	}
+}
+
+// serversConfig returns a configuration of the servers backend with a
+// topic, bucket and database of the test's own, and clients to check and
+// clean them up. The topic exists; the bucket and database do not.
+func serversConfig(t *testing.T) (Config, *kafkatest.Broker, *objstore.Store, *mongo.Client) {
+	t.Helper()
+	broker := kafkatest.Connect(t, testenv.KafkaBrokers(t)...)
+	s3srv := testenv.S3Server(t)
+	cfg := Config{
+		Backend: BackendServers, ServiceName: testenv.UniqueName(t, "fileregistry"), InstanceID: "test",
+		Topic: broker.Topic(t, "fileregistry", 3), Bucket: testenv.UniqueName(t, "fileregistry"),
+		MaxSize: 1 << 20, Demo: true, DemoTimeout: 90 * time.Second,
+		MongoURI: mongo.Secret(testenv.MongoURI(t)), MongoDatabase: testenv.UniqueName(t, "fileregistry"), Collection: "files",
+		S3: s3.Config{
+			Endpoint: s3srv.Endpoint, Region: s3srv.Region, AccessKey: s3srv.AccessKey, SecretKey: s3srv.SecretKey, PathStyle: true,
+		},
+		Brokers: broker.Addrs(),
+	}
+	store, err := s3.Open(cfg.S3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := mongo.Connect(mongo.Config{URI: cfg.MongoURI, Database: cfg.MongoDatabase, Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx := context.Background()
+		if err := store.DeleteBucket(ctx, cfg.Bucket, objstore.WithContent()); err != nil && !errors.Is(err, objstore.ErrBucketNotFound) {
+			t.Errorf("deleting bucket %s: %v", cfg.Bucket, err)
+		}
+		if err := client.Database().Drop(ctx); err != nil {
+			t.Errorf("dropping database %s: %v", cfg.MongoDatabase, err)
+		}
+		client.Close(ctx)
+		// The demo's listener leaves a consumer group behind.
+		if _, err := kadm.NewClient(broker.Client()).DeleteGroups(ctx, cfg.ServiceName+"-demo"); err != nil {
+			t.Logf("deleting the demo's consumer group: %v", err)
+		}
+	})
+	return cfg, broker, store, client
+}
+
+// TestServersNeedBucketAndTopic checks that without -setup a missing bucket
+// or topic stops the service at start with a clear message, rather than
+// failing later in a client's hands.
+func TestServersNeedBucketAndTopic(t *testing.T) {
+	cfg, _, store, _ := serversConfig(t)
+	ctx := context.Background()
+	err := Run(ctx, cfg, io.Discard, quietLogger())
+	if err == nil || !strings.Contains(err.Error(), "bucket "+cfg.Bucket+" does not exist") {
+		t.Errorf("Run without the bucket = %v, want it to say the bucket does not exist", err)
+	}
+	if err := store.CreateBucket(ctx, cfg.Bucket); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Topic = testenv.UniqueName(t, "fileregistry-missing")
+	err = Run(ctx, cfg, io.Discard, quietLogger())
+	if err == nil || !strings.Contains(err.Error(), "topic "+cfg.Topic+" does not exist") {
+		t.Errorf("Run without the topic = %v, want it to say the topic does not exist", err)
 	}
 }
 

@@ -111,8 +111,8 @@ func (b *Backend) openMemory(ctx context.Context, cfg Config, logger *slog.Logge
 	return nil
 }
 
-// openServers connects to MongoDB, S3 and Kafka; with cfg.Setup it creates
-// a missing bucket and topic.
+// openServers connects to MongoDB, S3 and Kafka and checks that the bucket
+// and the topic exist; with cfg.Setup it creates them when missing.
 func (b *Backend) openServers(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	client, err := mongo.Connect(mongo.Config{URI: cfg.MongoURI, Database: cfg.MongoDatabase})
 	if err != nil {
@@ -127,13 +127,11 @@ func (b *Backend) openServers(ctx context.Context, cfg Config, logger *slog.Logg
 		return err
 	}
 	kcfg := kafka.Config{Brokers: cfg.Brokers, ServiceName: cfg.ServiceName, InstanceID: cfg.InstanceID}
-	if cfg.Setup {
-		if err := createBucket(ctx, b.Store, cfg.Bucket); err != nil {
-			return err
-		}
-		if err := createTopic(ctx, kcfg, cfg.Topic); err != nil {
-			return err
-		}
+	if err := ensureBucket(ctx, b.Store, cfg.Bucket, cfg.Setup); err != nil {
+		return err
+	}
+	if err := ensureTopic(ctx, kcfg, cfg.Topic, cfg.Setup); err != nil {
+		return err
 	}
 
 	pub, err := kafka.NewPublisher(kcfg)
@@ -154,28 +152,44 @@ func (b *Backend) openServers(ctx context.Context, cfg Config, logger *slog.Logg
 	return nil
 }
 
-func createBucket(ctx context.Context, store *objstore.Store, bucket string) error {
-	err := store.CreateBucket(ctx, bucket)
-	if err != nil && !errors.Is(err, objstore.ErrBucketExists) {
+// ensureBucket checks that the bucket exists, or creates it when create is
+// set: presigned URLs of a missing bucket would fail only in the client's
+// hands.
+func ensureBucket(ctx context.Context, store *objstore.Store, bucket string, create bool) error {
+	ok, err := store.BucketExists(ctx, bucket)
+	switch {
+	case err != nil:
+		return fmt.Errorf("fileregistry: checking bucket %s: %w", bucket, err)
+	case ok:
+		return nil
+	case !create:
+		return fmt.Errorf("fileregistry: bucket %s does not exist (create it, or run with -setup)", bucket)
+	}
+	if err := store.CreateBucket(ctx, bucket); err != nil && !errors.Is(err, objstore.ErrBucketExists) {
 		return fmt.Errorf("fileregistry: creating bucket %s: %w", bucket, err)
 	}
 	return nil
 }
 
-func createTopic(ctx context.Context, kcfg kafka.Config, topic string) error {
+// ensureTopic checks that the topic exists, or creates it when create is
+// set.
+func ensureTopic(ctx context.Context, kcfg kafka.Config, topic string, create bool) error {
 	admin, err := kafka.NewAdmin(kcfg)
 	if err != nil {
 		return err
 	}
 	defer admin.Close()
 	ok, err := admin.TopicExists(ctx, topic)
-	if err != nil {
+	switch {
+	case err != nil:
 		return fmt.Errorf("fileregistry: checking topic %s: %w", topic, err)
+	case ok:
+		return nil
+	case !create:
+		return fmt.Errorf("fileregistry: topic %s does not exist (create it, or run with -setup)", topic)
 	}
-	if !ok {
-		if err := admin.CreateTopics(ctx, kafka.TopicSpec{Name: topic, Partitions: 3}); err != nil {
-			return fmt.Errorf("fileregistry: creating topic %s: %w", topic, err)
-		}
+	if err := admin.CreateTopics(ctx, kafka.TopicSpec{Name: topic, Partitions: 3}); err != nil {
+		return fmt.Errorf("fileregistry: creating topic %s: %w", topic, err)
 	}
 	return nil
 }
