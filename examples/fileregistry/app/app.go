@@ -34,7 +34,7 @@ func NewRegistry(cfg Config, b *Backend) (*registry.Registry, error) {
 }
 
 // Run runs the service: it serves the HTTP API on cfg.Listen until ctx
-// ends, or, in demo mode, serves it on a free loopback port, runs the demo
+// ends (a normal stop: it then returns nil), or, in demo mode, serves it on a free loopback port, runs the demo
 // against it, writes what happened to out and returns. It returns after the
 // API stopped and the providers closed.
 func Run(ctx context.Context, cfg Config, out io.Writer, logger *slog.Logger) (err error) {

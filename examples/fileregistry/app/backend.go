@@ -88,6 +88,7 @@ func (b *Backend) openMemory(ctx context.Context, cfg Config, logger *slog.Logge
 		return err
 	})
 	fake.SetBaseURL("http://" + ln.Addr().String())
+	logger.InfoContext(ctx, "in-memory object store serving presigned URLs", "url", "http://"+ln.Addr().String())
 	if b.Store, err = objstore.New(fake); err != nil {
 		return err
 	}
