@@ -188,7 +188,9 @@ func info(f registry.File) FileInfo {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v) // the client went away: nothing to do
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // keep the URLs' '&' readable
+	_ = enc.Encode(v)        // an error means the client went away: nothing to do
 }
 
 // withCorrelationID puts the request's correlation id (or a fresh one when

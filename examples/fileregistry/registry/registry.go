@@ -171,8 +171,8 @@ func WithIDs(next func() string) Option {
 	}
 }
 
-// WithClock sets the clock that stamps records and expiries. Default
-// time.Now.
+// WithClock sets the clock that stamps records and expiries; the registry
+// keeps its times in UTC at millisecond precision. Default time.Now.
 func WithClock(now func() time.Time) Option {
 	return func(r *Registry) error {
 		if now == nil {
@@ -221,7 +221,7 @@ func (r *Registry) RequestUpload(ctx context.Context, name string, size int64) (
 	if size < 0 || size > r.maxSize {
 		return Upload{}, fmt.Errorf("%w: %d bytes (at most %d)", ErrInvalidSize, size, r.maxSize)
 	}
-	now := r.now()
+	now := r.stamp()
 	f := File{ID: r.newID(), Name: name, Size: size, State: Pending, RequestedAt: now}
 	// Presign first: it validates the id against the storage's rules and
 	// leaves no record behind when it fails.
@@ -257,7 +257,7 @@ func (r *Registry) ConfirmUpload(ctx context.Context, id string) (File, error) {
 	if size != f.Size {
 		return File{}, fmt.Errorf("%w: file %s has %d bytes, %d declared", ErrSizeMismatch, id, size, f.Size)
 	}
-	f.ETag, f.State, f.ConfirmedAt = etag, Available, r.now()
+	f.ETag, f.State, f.ConfirmedAt = etag, Available, r.stamp()
 	if err := r.announce.FileRegistered(ctx, f); err != nil {
 		return File{}, wrap(ctx, err, "announcing file %s", id)
 	}
@@ -302,6 +302,12 @@ func (r *Registry) get(ctx context.Context, id string) (File, error) {
 		return File{}, wrap(ctx, err, "reading file %s", id)
 	}
 	return f, nil
+}
+
+// stamp returns the time to record: in UTC at millisecond precision, as
+// databases keep it, so a record read back equals the one written.
+func (r *Registry) stamp() time.Time {
+	return r.now().UTC().Truncate(time.Millisecond)
 }
 
 // wrap adds what the registry was doing to a port's error; the context's
