@@ -27,9 +27,9 @@ type suite func(ctx context.Context, r *reporter) error
 
 // suites lists the benchmark suites by name. Each provider adds its own.
 var suites = map[string]suite{
-	"mongo": benchMongo,
+	"mongo":  benchMongo,
 	"python": pythonSuite,
-	"s3": benchS3,
+	"s3":     benchS3,
 }
 
 func main() {
