@@ -46,7 +46,8 @@ type Registry interface {
 
 var _ Registry = (*registry.Registry)(nil)
 
-// UploadRequest is the body of POST /files.
+// UploadRequest is the body of POST /files. Size is the exact number of
+// bytes the client will upload; left out it is 0, an empty file.
 type UploadRequest struct {
 	Name string `json:"name"`
 	Size int64  `json:"size"`
