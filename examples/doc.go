@@ -5,4 +5,9 @@
 //   - streamcalc: an arithmetic service that answers problems arriving as
 //     events with result events. `go run ./examples/streamcalc` runs it on
 //     the in-memory broker; `-backend kafka` runs it on Apache Kafka.
+//   - fileregistry: a file registry that uses all three protocols: file
+//     records in a DAO, the bytes in object storage, moved by clients
+//     through presigned URLs, and a file_registered event for every
+//     confirmed upload. `go run ./examples/fileregistry` runs its demo in
+//     memory; `-backend servers` runs it on MongoDB, S3 and Apache Kafka.
 package examples

@@ -1,0 +1,126 @@
+package translators_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/hexkit-go/hexkit/dao"
+	"github.com/hexkit-go/hexkit/examples/fileregistry/registry"
+	"github.com/hexkit-go/hexkit/examples/fileregistry/translators"
+	"github.com/hexkit-go/hexkit/internal/testenv"
+	"github.com/hexkit-go/hexkit/kafka/kafkatest"
+	"github.com/hexkit-go/hexkit/mongo"
+	"github.com/hexkit-go/hexkit/objstore"
+	"github.com/hexkit-go/hexkit/s3"
+)
+
+// TestRecordsOnMongo checks the records translator's error mapping on the
+// real MongoDB-compatible server, where versions are the server's business.
+func TestRecordsOnMongo(t *testing.T) {
+	ctx := context.Background()
+	client, err := mongo.Connect(mongo.Config{URI: mongo.Secret(testenv.MongoURI(t)), Database: testenv.UniqueName(t, "fileregistry"), Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := client.Database().Drop(context.Background()); err != nil {
+			t.Errorf("dropping the test database: %v", err)
+		}
+		client.Close(context.Background())
+	})
+	docs, err := mongo.NewDAO[translators.FileRecord, string](ctx, client.Database(), "files", translators.RecordOptions()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	records := translators.NewRecords(docs)
+
+	if _, err := records.Get(ctx, "missing"); !errors.Is(err, registry.ErrUnknownFile) || !errors.Is(err, dao.ErrNotFound) {
+		t.Errorf("Get of a missing id = %v, want ErrUnknownFile and dao.ErrNotFound", err)
+	}
+	requested := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	f := registry.File{ID: "f1", Name: "a.txt", Size: 1, State: registry.Pending, RequestedAt: requested}
+	if err := records.Insert(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	confirmed := f
+	confirmed.State, confirmed.ETag, confirmed.ConfirmedAt = registry.Available, "e", requested.Add(time.Minute)
+	if err := records.Update(ctx, confirmed); err != nil {
+		t.Fatal(err)
+	}
+	if err := records.Update(ctx, confirmed); !errors.Is(err, registry.ErrConflict) || !errors.Is(err, dao.ErrConflict) {
+		t.Errorf("stale Update = %v, want ErrConflict and dao.ErrConflict", err)
+	}
+	got, err := records.Get(ctx, "f1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirmed.Version = 1
+	if diff := cmp.Diff(confirmed, got); diff != "" {
+		t.Errorf("Get (-want +got):\n%s", diff)
+	}
+}
+
+// TestStorageOnS3 moves bytes through the storage translator's presigned
+// URLs on the real S3 server.
+func TestStorageOnS3(t *testing.T) {
+	ctx := context.Background()
+	srv := testenv.S3Server(t)
+	store, err := s3.Open(s3.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, PathStyle: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucket := testenv.UniqueName(t, "fileregistry")
+	if err := store.CreateBucket(ctx, bucket); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := store.DeleteBucket(context.Background(), bucket, objstore.WithContent()); err != nil {
+			t.Errorf("deleting the test bucket: %v", err)
+		}
+	})
+	storage, err := translators.NewStorage(store, bucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := storage.Stat(ctx, "f-1"); !errors.Is(err, registry.ErrUploadMissing) || !errors.Is(err, objstore.ErrObjectNotFound) {
+		t.Errorf("Stat before the upload = %v, want ErrUploadMissing and ErrObjectNotFound", err)
+	}
+	put, err := storage.UploadURL(ctx, "f-1", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	httpDo(t, http.MethodPut, put, "hello", http.StatusOK)
+	size, etag, err := storage.Stat(ctx, "f-1")
+	if err != nil || size != 5 || etag != "5d41402abc4b2a76b9719d911017c592" {
+		t.Errorf("Stat after the upload = %d, %q, %v; want 5 and the MD5 of hello", size, etag, err)
+	}
+	get, err := storage.DownloadURL(ctx, "f-1", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := httpDo(t, http.MethodGet, get, "", http.StatusOK); got != "hello" {
+		t.Errorf("downloaded %q, want hello", got)
+	}
+}
+
+// TestAnnouncerOnKafka checks the event the announcer puts on the real
+// broker (or the in-process one when no broker is configured).
+func TestAnnouncerOnKafka(t *testing.T) {
+	b := kafkatest.New(t)
+	topic := b.Topic(t, "fileregistry", 1)
+	announcer, err := translators.NewAnnouncer(b.Publisher(t), topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := registry.File{ID: "f1", Name: "a.txt", Size: 5, ETag: "e", State: registry.Available}
+	b.ExpectEvents(t, topic, func() {
+		if err := announcer.FileRegistered(context.Background(), f); err != nil {
+			t.Fatal(err)
+		}
+	}, kafkatest.Event("f1", translators.FileRegistered{FileID: "f1", Name: "a.txt", Size: 5, ETag: "e"}))
+}
