@@ -24,7 +24,7 @@ import (
 )
 
 type fakes struct {
-	docs    *memdao.DAO[translators.FileRecord, string]
+	docs    dao.DAO[translators.FileRecord, string]
 	store   *objstore.Store
 	broker  *memevents.Broker
 	records *translators.Records
