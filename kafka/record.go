@@ -69,6 +69,7 @@ type RecordError struct {
 	Err       error
 }
 
+// Error names the record and the reason.
 func (e *RecordError) Error() string {
 	return fmt.Sprintf("kafka: record %s/%d@%d: %v", e.Topic, e.Partition, e.Offset, e.Err)
 }
