@@ -64,7 +64,7 @@ func NewSubscriber(cfg Config, topics []string, h events.MessageHandler, opts ..
 	if err := sc.validate(); err != nil {
 		return nil, err
 	}
-	base, err := cfg.clientOptions()
+	kopts, err := cfg.ownOptions()
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,6 @@ func NewSubscriber(cfg Config, topics []string, h events.MessageHandler, opts ..
 	if sc.latest {
 		reset = kgo.NewOffset().AtEnd()
 	}
-	kopts := append([]kgo.Opt{}, base[:len(base)-len(cfg.Options)]...)
 	kopts = append(kopts,
 		kgo.ConsumerGroup(cfg.ServiceName),
 		kgo.ConsumeTopics(topics...),
