@@ -19,6 +19,7 @@ import (
 type Subscriber struct {
 	opts    []kgo.Opt
 	topics  []string
+	group   string
 	handler events.MessageHandler
 	cfg     subscriberConfig
 
@@ -63,7 +64,7 @@ func NewSubscriber(cfg Config, topics []string, h events.MessageHandler, opts ..
 	if err := sc.validate(); err != nil {
 		return nil, err
 	}
-	base, err := cfg.clientOptions()
+	kopts, err := cfg.ownOptions()
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +72,6 @@ func NewSubscriber(cfg Config, topics []string, h events.MessageHandler, opts ..
 	if sc.latest {
 		reset = kgo.NewOffset().AtEnd()
 	}
-	kopts := append([]kgo.Opt{}, base[:len(base)-len(cfg.Options)]...)
 	kopts = append(kopts,
 		kgo.ConsumerGroup(cfg.ServiceName),
 		kgo.ConsumeTopics(topics...),
@@ -83,7 +83,7 @@ func NewSubscriber(cfg Config, topics []string, h events.MessageHandler, opts ..
 	if err := kgo.ValidateOpts(kopts...); err != nil {
 		return nil, configErr("%v", err)
 	}
-	return &Subscriber{opts: kopts, topics: append([]string(nil), topics...), handler: h, cfg: sc}, nil
+	return &Subscriber{opts: kopts, topics: append([]string(nil), topics...), group: cfg.ServiceName, handler: h, cfg: sc}, nil
 }
 
 // ErrRunning is returned by Run when the Subscriber is already running.
@@ -133,18 +133,10 @@ func (s *Subscriber) Run(ctx context.Context) error {
 	defer cancel()
 	if err := cl.CommitMarkedOffsets(cctx); err != nil {
 		s.cfg.logger.ErrorContext(ctx, "kafka: commit on shutdown failed; the uncommitted records will be redelivered",
-			"group", s.groupName(), "error", err)
+			"group", s.group, "error", err)
 	}
 	cl.Close()
 	return nil
-}
-
-func (s *Subscriber) groupName() string {
-	if s.cl == nil {
-		return ""
-	}
-	g, _ := s.cl.GroupMetadata()
-	return g
 }
 
 // As reaches the franz-go client of a running Subscriber: target must be a

@@ -241,6 +241,7 @@ type HandlerError struct {
 	Err       error
 }
 
+// Error names the record, the attempt and the handler's error.
 func (e *HandlerError) Error() string {
 	return fmt.Sprintf("kafka: handling %s/%d@%d (attempt %d) failed: %v", e.Topic, e.Partition, e.Offset, e.Attempt, e.Err)
 }
