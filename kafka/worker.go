@@ -21,6 +21,7 @@ import (
 // the others.
 type worker struct {
 	ss *session
+	cl *kgo.Client
 	tp topicPartition
 
 	mu      sync.Mutex
@@ -33,8 +34,8 @@ type worker struct {
 	done    chan struct{}
 }
 
-func newWorker(ss *session, tp topicPartition) *worker {
-	return &worker{ss: ss, tp: tp, wake: make(chan struct{}, 1), halt: make(chan struct{}), done: make(chan struct{})}
+func newWorker(ss *session, cl *kgo.Client, tp topicPartition) *worker {
+	return &worker{ss: ss, cl: cl, tp: tp, wake: make(chan struct{}, 1), halt: make(chan struct{}), done: make(chan struct{})}
 }
 
 // push queues a fetched batch of the worker's partition.
@@ -48,7 +49,7 @@ func (w *worker) push(recs []*kgo.Record) {
 	}
 	w.mu.Unlock()
 	if pause {
-		w.ss.cl.PauseFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
+		w.cl.PauseFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
 	}
 	select {
 	case w.wake <- struct{}{}:
@@ -82,7 +83,7 @@ func (w *worker) run() {
 		w.paused = false
 		w.mu.Unlock()
 		if resume {
-			w.ss.cl.ResumeFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
+			w.cl.ResumeFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
 		}
 		if len(batches) == 0 {
 			select {
@@ -179,7 +180,7 @@ func (w *worker) handleLanes(ctx context.Context, recs []*kgo.Record, msgs []eve
 
 func (w *worker) mark(r *kgo.Record) {
 	if r != nil {
-		w.ss.cl.MarkCommitRecords(r)
+		w.cl.MarkCommitRecords(r)
 	}
 }
 
