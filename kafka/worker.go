@@ -38,19 +38,18 @@ func newWorker(ss *session, cl *kgo.Client, tp topicPartition) *worker {
 	return &worker{ss: ss, cl: cl, tp: tp, wake: make(chan struct{}, 1), halt: make(chan struct{}), done: make(chan struct{})}
 }
 
-// push queues a fetched batch of the worker's partition.
+// push queues a fetched batch of the worker's partition. Pausing and
+// resuming happen under w.mu, so that they reach franz-go in the order
+// they were decided.
 func (w *worker) push(recs []*kgo.Record) {
 	w.mu.Lock()
 	w.queue = append(w.queue, recs)
 	w.queued += len(recs)
-	pause := !w.paused && w.queued >= w.ss.s.cfg.maxQueued
-	if pause {
+	if !w.paused && w.queued >= w.ss.s.cfg.maxQueued {
 		w.paused = true
-	}
-	w.mu.Unlock()
-	if pause {
 		w.cl.PauseFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
 	}
+	w.mu.Unlock()
 	select {
 	case w.wake <- struct{}{}:
 	default:
@@ -79,12 +78,11 @@ func (w *worker) run() {
 		batches := w.queue
 		w.queue = nil
 		w.queued = 0
-		resume := w.paused
-		w.paused = false
-		w.mu.Unlock()
-		if resume {
+		if w.paused {
+			w.paused = false
 			w.cl.ResumeFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
 		}
+		w.mu.Unlock()
 		if len(batches) == 0 {
 			select {
 			case <-w.wake:
