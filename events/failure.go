@@ -170,7 +170,10 @@ func WithFailureLogger(l *slog.Logger) FailureOption {
 //
 // Retries run in the goroutine that handles the message's partition, so
 // the subscriber's other partitions keep flowing; only the failing
-// partition waits, which keeps per-key order.
+// partition waits, which keeps per-key order. A subscriber waits for
+// running handlers before it hands a partition to another member, so keep
+// the sum of the backoff waits well below the consumer group's rebalance
+// timeout (a minute by default on Kafka).
 //
 // A FailureHandler is safe for concurrent use.
 type FailureHandler struct {

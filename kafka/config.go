@@ -144,10 +144,19 @@ func (c Config) LogValue() slog.Value {
 }
 
 // clientOptions validates the config and translates it into franz-go
-// options for a client that produces (acks=all, idempotent: franz-go's
-// defaults, stated here so that Options cannot weaken them by accident
-// before ours).
+// options, with Config.Options last.
 func (c Config) clientOptions() ([]kgo.Opt, error) {
+	opts, err := c.ownOptions()
+	if err != nil {
+		return nil, err
+	}
+	return append(opts, c.Options...), nil
+}
+
+// ownOptions is clientOptions without Config.Options: acks=all (franz-go's
+// default, stated so that it is visible), idempotence left on, and the
+// fields of the config.
+func (c Config) ownOptions() ([]kgo.Opt, error) {
 	if len(c.Brokers) == 0 && len(c.Options) == 0 {
 		return nil, configErr("no brokers")
 	}
@@ -199,7 +208,7 @@ func (c Config) clientOptions() ([]kgo.Opt, error) {
 	case c.Linger > 0:
 		opts = append(opts, kgo.ProducerLinger(c.Linger))
 	}
-	return append(opts, c.Options...), nil
+	return opts, nil
 }
 
 func (c Config) tlsConfig() (*tls.Config, error) {

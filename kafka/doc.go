@@ -52,6 +52,12 @@
 // events.FailureHandler (dead letters are worked with [DLQ]). A panic in
 // a handler is recovered and treated as an error.
 //
+// The handler gets a fresh *events.Message per record; its strings are its
+// own, while its payload shares the fetched record's memory (do not write
+// to it), and the messages of one fetched batch share one allocation, so
+// keeping a *events.Message keeps its batch's messages alive (copy what
+// you keep; the router passes values).
+//
 // Records are handed over as they are: a missing type or correlation id is
 // for the router to judge (it refuses the first and generates the second
 // unless strict). A record that cannot be represented as a message, one

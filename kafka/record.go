@@ -2,7 +2,7 @@ package kafka
 
 import (
 	"fmt"
-	"unsafe"
+	"strings"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -69,6 +69,7 @@ type RecordError struct {
 	Err       error
 }
 
+// Error names the record and the reason.
 func (e *RecordError) Error() string {
 	return fmt.Sprintf("kafka: record %s/%d@%d: %v", e.Topic, e.Partition, e.Offset, e.Err)
 }
@@ -104,25 +105,31 @@ func reserved(r *kgo.Record) (typ, id, corr []byte, users int, err error) {
 }
 
 // decodeBatch turns the records of one fetch into messages without
-// validating them, in one pass and with one allocation for all messages
-// (plus a map per message with user headers). Key and reserved header
-// values are strings over the records' own bytes (see bytesString) and the
-// payloads are the records' values: nothing is copied. A handler that
-// keeps a message keeps its batch alive: a fetch's worth of memory at most.
-// errs is nil, or errs[i] says why recs[i] cannot be a message; a missing
-// or invalid header is left as it is for the handler to judge: the router
-// generates a missing correlation id (or refuses it when strict) and
-// refuses a missing type.
+// validating them, in one pass: one allocation for all messages, one
+// string per message holding its key and reserved header values (sliced),
+// a map per message with user headers; payloads are the records' values,
+// not copied. The strings are copies on purpose: a service that keeps an
+// event id (say, to drop duplicates) keeps those few bytes, not the whole
+// fetch buffer behind the record. errs is nil, or errs[i] says why recs[i]
+// cannot be a message; a missing or invalid header is left as it is for
+// the handler to judge: the router generates a missing correlation id (or
+// refuses it when strict) and refuses a missing type.
 func decodeBatch(recs []*kgo.Record) (msgs []events.Message, errs []error) {
 	msgs = make([]events.Message, len(recs))
 	for i, r := range recs {
 		typ, id, corr, users, err := reserved(r)
 		m := &msgs[i]
+		var sb strings.Builder
+		sb.Grow(len(r.Key) + len(typ) + len(id) + len(corr))
+		sb.Write(r.Key)
+		sb.Write(typ)
+		sb.Write(id)
+		sb.Write(corr)
+		s := sb.String()
+		m.Key, s = s[:len(r.Key)], s[len(r.Key):]
+		m.Type, s = s[:len(typ)], s[len(typ):]
+		m.EventID, m.CorrelationID = s[:len(id)], s[len(id):]
 		m.Topic = r.Topic
-		m.Key = bytesString(r.Key)
-		m.Type = bytesString(typ)
-		m.EventID = bytesString(id)
-		m.CorrelationID = bytesString(corr)
 		m.Payload = r.Value
 		m.Timestamp = r.Timestamp
 		if users > 0 {
@@ -136,7 +143,7 @@ func decodeBatch(recs []*kgo.Record) (msgs []events.Message, errs []error) {
 				if _, dup := m.Headers[h.Key]; dup && err == nil {
 					err = &events.ValidationError{Field: "header", Value: h.Key, Reason: "given more than once"}
 				}
-				m.Headers[h.Key] = bytesString(h.Value)
+				m.Headers[h.Key] = string(h.Value)
 			}
 		}
 		if err != nil {
@@ -147,17 +154,4 @@ func decodeBatch(recs []*kgo.Record) (msgs []events.Message, errs []error) {
 		}
 	}
 	return msgs, errs
-}
-
-// bytesString returns b as a string without copying. It is used only on
-// bytes of consumed records: franz-go reads every fetch response into a
-// fresh buffer and never writes it again (its buffers are recycled only
-// through Record.Recycle, which hexkit never calls), so the bytes are as
-// immutable as a string needs. Key, header and value regions do not
-// overlap, so even a handler writing into its payload cannot change them.
-func bytesString(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(unsafe.SliceData(b), len(b))
 }

@@ -19,6 +19,7 @@ import (
 type Subscriber struct {
 	opts    []kgo.Opt
 	topics  []string
+	group   string
 	handler events.MessageHandler
 	cfg     subscriberConfig
 
@@ -63,7 +64,7 @@ func NewSubscriber(cfg Config, topics []string, h events.MessageHandler, opts ..
 	if err := sc.validate(); err != nil {
 		return nil, err
 	}
-	base, err := cfg.clientOptions()
+	kopts, err := cfg.ownOptions()
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +72,6 @@ func NewSubscriber(cfg Config, topics []string, h events.MessageHandler, opts ..
 	if sc.latest {
 		reset = kgo.NewOffset().AtEnd()
 	}
-	kopts := append([]kgo.Opt{}, base[:len(base)-len(cfg.Options)]...)
 	kopts = append(kopts,
 		kgo.ConsumerGroup(cfg.ServiceName),
 		kgo.ConsumeTopics(topics...),
@@ -83,7 +83,7 @@ func NewSubscriber(cfg Config, topics []string, h events.MessageHandler, opts ..
 	if err := kgo.ValidateOpts(kopts...); err != nil {
 		return nil, configErr("%v", err)
 	}
-	return &Subscriber{opts: kopts, topics: append([]string(nil), topics...), handler: h, cfg: sc}, nil
+	return &Subscriber{opts: kopts, topics: append([]string(nil), topics...), group: cfg.ServiceName, handler: h, cfg: sc}, nil
 }
 
 // ErrRunning is returned by Run when the Subscriber is already running.
@@ -118,7 +118,6 @@ func (s *Subscriber) Run(ctx context.Context) error {
 		cl.Close()
 		return err
 	}
-	sess.cl = cl
 	s.mu.Lock()
 	s.cl = cl
 	s.mu.Unlock()
@@ -127,24 +126,16 @@ func (s *Subscriber) Run(ctx context.Context) error {
 		s.cl = nil
 		s.mu.Unlock()
 	}()
-	sess.poll()
-	sess.stopWorkers(nil)
+	sess.poll(cl)
+	sess.stopWorkers(cl, nil)
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.commitTimeout)
 	defer cancel()
 	if err := cl.CommitMarkedOffsets(cctx); err != nil {
 		s.cfg.logger.ErrorContext(ctx, "kafka: commit on shutdown failed; the uncommitted records will be redelivered",
-			"group", s.groupName(), "error", err)
+			"group", s.group, "error", err)
 	}
 	cl.Close()
 	return nil
-}
-
-func (s *Subscriber) groupName() string {
-	if s.cl == nil {
-		return ""
-	}
-	g, _ := s.cl.GroupMetadata()
-	return g
 }
 
 // As reaches the franz-go client of a running Subscriber: target must be a
@@ -168,12 +159,12 @@ type topicPartition struct {
 	partition int32
 }
 
-// session is the state of one Run: the client and a worker per assigned
-// partition.
+// session is the state of one Run: a worker per assigned partition. The
+// client is passed around rather than kept, because franz-go may call the
+// rebalance callbacks before NewClient has returned it.
 type session struct {
 	s   *Subscriber
 	ctx context.Context
-	cl  *kgo.Client
 
 	mu      sync.Mutex // guards workers
 	workers map[topicPartition]*worker
@@ -184,12 +175,12 @@ type session struct {
 // queues records, so the window is short, and a revoke never races with
 // records of the partitions it revokes: they are either queued at a worker
 // that the revoke stops (and dropped there, uncommitted) or not returned.
-func (ss *session) poll() {
+func (ss *session) poll(cl *kgo.Client) {
 	log := ss.s.cfg.logger
 	for {
-		fetches := ss.cl.PollFetches(ss.ctx)
+		fetches := cl.PollFetches(ss.ctx)
 		if ss.ctx.Err() != nil || fetches.IsClientClosed() {
-			ss.cl.AllowRebalance()
+			cl.AllowRebalance()
 			return
 		}
 		fetches.EachError(func(topic string, partition int32, err error) {
@@ -208,7 +199,7 @@ func (ss *session) poll() {
 			}
 		})
 		ss.mu.Unlock()
-		ss.cl.AllowRebalance()
+		cl.AllowRebalance()
 	}
 }
 
@@ -222,7 +213,7 @@ func (ss *session) assigned(_ context.Context, cl *kgo.Client, assigned map[stri
 			if ss.workers[tp] != nil {
 				continue
 			}
-			w := newWorker(ss, tp)
+			w := newWorker(ss, cl, tp)
 			ss.workers[tp] = w
 			go w.run()
 		}
@@ -233,7 +224,7 @@ func (ss *session) assigned(_ context.Context, cl *kgo.Client, assigned map[stri
 // running handlers, and commits what they handled, so that the next owner
 // resumes right after it.
 func (ss *session) revoked(ctx context.Context, cl *kgo.Client, revoked map[string][]int32) {
-	ss.stopWorkers(revoked)
+	ss.stopWorkers(cl, revoked)
 	cctx, cancel := context.WithTimeout(ctx, ss.s.cfg.commitTimeout)
 	defer cancel()
 	if err := cl.CommitMarkedOffsets(cctx); err != nil && ctx.Err() == nil {
@@ -242,13 +233,13 @@ func (ss *session) revoked(ctx context.Context, cl *kgo.Client, revoked map[stri
 }
 
 // lost stops the workers of lost partitions; committing is pointless.
-func (ss *session) lost(_ context.Context, _ *kgo.Client, lost map[string][]int32) {
-	ss.stopWorkers(lost)
+func (ss *session) lost(_ context.Context, cl *kgo.Client, lost map[string][]int32) {
+	ss.stopWorkers(cl, lost)
 }
 
 // stopWorkers stops the workers of parts (all when nil), waits until they
 // have returned, and resumes fetching of partitions they had paused.
-func (ss *session) stopWorkers(parts map[string][]int32) {
+func (ss *session) stopWorkers(cl *kgo.Client, parts map[string][]int32) {
 	ss.mu.Lock()
 	var stopped []*worker
 	for tp, w := range ss.workers {
@@ -269,7 +260,7 @@ func (ss *session) stopWorkers(parts map[string][]int32) {
 		}
 	}
 	if len(resume) > 0 {
-		ss.cl.ResumeFetchPartitions(resume)
+		cl.ResumeFetchPartitions(resume)
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 // the others.
 type worker struct {
 	ss *session
+	cl *kgo.Client
 	tp topicPartition
 
 	mu      sync.Mutex
@@ -33,23 +34,22 @@ type worker struct {
 	done    chan struct{}
 }
 
-func newWorker(ss *session, tp topicPartition) *worker {
-	return &worker{ss: ss, tp: tp, wake: make(chan struct{}, 1), halt: make(chan struct{}), done: make(chan struct{})}
+func newWorker(ss *session, cl *kgo.Client, tp topicPartition) *worker {
+	return &worker{ss: ss, cl: cl, tp: tp, wake: make(chan struct{}, 1), halt: make(chan struct{}), done: make(chan struct{})}
 }
 
-// push queues a fetched batch of the worker's partition.
+// push queues a fetched batch of the worker's partition. Pausing and
+// resuming happen under w.mu, so that they reach franz-go in the order
+// they were decided.
 func (w *worker) push(recs []*kgo.Record) {
 	w.mu.Lock()
 	w.queue = append(w.queue, recs)
 	w.queued += len(recs)
-	pause := !w.paused && w.queued >= w.ss.s.cfg.maxQueued
-	if pause {
+	if !w.paused && w.queued >= w.ss.s.cfg.maxQueued {
 		w.paused = true
+		w.cl.PauseFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
 	}
 	w.mu.Unlock()
-	if pause {
-		w.ss.cl.PauseFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
-	}
 	select {
 	case w.wake <- struct{}{}:
 	default:
@@ -78,12 +78,11 @@ func (w *worker) run() {
 		batches := w.queue
 		w.queue = nil
 		w.queued = 0
-		resume := w.paused
-		w.paused = false
-		w.mu.Unlock()
-		if resume {
-			w.ss.cl.ResumeFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
+		if w.paused {
+			w.paused = false
+			w.cl.ResumeFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
 		}
+		w.mu.Unlock()
 		if len(batches) == 0 {
 			select {
 			case <-w.wake:
@@ -179,7 +178,7 @@ func (w *worker) handleLanes(ctx context.Context, recs []*kgo.Record, msgs []eve
 
 func (w *worker) mark(r *kgo.Record) {
 	if r != nil {
-		w.ss.cl.MarkCommitRecords(r)
+		w.cl.MarkCommitRecords(r)
 	}
 }
 
@@ -241,6 +240,7 @@ type HandlerError struct {
 	Err       error
 }
 
+// Error names the record, the attempt and the handler's error.
 func (e *HandlerError) Error() string {
 	return fmt.Sprintf("kafka: handling %s/%d@%d (attempt %d) failed: %v", e.Topic, e.Partition, e.Offset, e.Attempt, e.Err)
 }

@@ -64,7 +64,7 @@ func NewFake(tb testing.TB, opts ...kfake.Opt) *Broker {
 	}
 	b := connect(tb, c.ListenAddrs())
 	b.fake = c
-	tb.Cleanup(c.Close) // registered after connect's cleanup, so it runs before: fine, clients tolerate it
+	tb.Cleanup(c.Close) // runs before the admin client's Close (cleanups run last-in first-out): harmless
 	return b
 }
 
