@@ -32,7 +32,8 @@ func newPrivateKafka(t *testing.T) *privateKafka {
 	port, ctrl := freePort(t), freePort(t)
 	k := &privateKafka{t: t, script: script, addr: fmt.Sprintf("127.0.0.1:%d", port),
 		env: append(os.Environ(), "HEXKIT_RUN="+t.TempDir(),
-			fmt.Sprintf("HEXKIT_KAFKA_PORT=%d", port), fmt.Sprintf("HEXKIT_KAFKA_CONTROLLER_PORT=%d", ctrl))}
+			fmt.Sprintf("HEXKIT_KAFKA_PORT=%d", port), fmt.Sprintf("HEXKIT_KAFKA_CONTROLLER_PORT=%d", ctrl),
+			"HEXKIT_KAFKA_SASL_PORT=0")} // no SASL listener, whatever the caller's environment says
 	t.Cleanup(func() { k.run("down") })
 	k.run("up")
 	return k
