@@ -47,7 +47,12 @@ type Config struct {
 	// max.message.bytes. Default 1 MiB.
 	MaxMessageSize int32
 	// Linger is how long a partition's batch waits for more records before
-	// it is sent. Default 10ms; a negative value disables lingering.
+	// it is sent. Default 0: a batch goes out as soon as the connection to
+	// its broker is free, and records that arrive while a request is in
+	// flight are batched anyway, so concurrent publishers still share
+	// batches while a lone caller awaiting each Publish is not delayed
+	// (franz-go's own default of 10ms cost such a caller 10ms per event).
+	// Negative values count as 0.
 	Linger time.Duration
 
 	// Options are extra franz-go options, applied after those derived from
@@ -202,12 +207,7 @@ func (c Config) ownOptions() ([]kgo.Opt, error) {
 	default:
 		opts = append(opts, kgo.ProducerBatchMaxBytes(1<<20))
 	}
-	switch {
-	case c.Linger < 0:
-		opts = append(opts, kgo.ProducerLinger(0))
-	case c.Linger > 0:
-		opts = append(opts, kgo.ProducerLinger(c.Linger))
-	}
+	opts = append(opts, kgo.ProducerLinger(max(c.Linger, 0)))
 	return opts, nil
 }
 

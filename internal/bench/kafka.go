@@ -107,7 +107,7 @@ func (b *kafkaBench) cleanup() {
 }
 
 // config is the client configuration both sides share: franz-go's
-// defaults (acks=all, idempotent, 10ms linger) with snappy and 1 MiB
+// defaults (acks=all, idempotent), no linger, snappy and 1 MiB
 // batches, which is what kafka.Config asks for.
 func (b *kafkaBench) config(group string) kafka.Config {
 	return kafka.Config{Brokers: b.brokers, ServiceName: group}
@@ -119,6 +119,7 @@ func (b *kafkaBench) rawOpts() []kgo.Opt {
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.SnappyCompression()),
 		kgo.ProducerBatchMaxBytes(1 << 20),
+		kgo.ProducerLinger(0),
 	}
 }
 
