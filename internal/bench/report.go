@@ -47,7 +47,16 @@ func line(name string, hexkit, raw float64) string {
 	if raw > 0 {
 		ratio = hexkit / raw
 	}
-	return fmt.Sprintf("%s: hexkit=%.0f raw=%.0f ratio=%.2f", name, hexkit, raw, ratio)
+	return fmt.Sprintf("%s: hexkit=%s raw=%s ratio=%.2f", name, rate(hexkit), rate(raw), ratio)
+}
+
+// rate formats ops/s: whole numbers from 100 up, two decimals below, so
+// that slow cases (large objects) keep their precision.
+func rate(v float64) string {
+	if v >= 100 {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.2f", v)
 }
 
 func measure(ctx context.Context, s side) (float64, error) {

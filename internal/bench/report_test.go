@@ -17,7 +17,8 @@ func TestLineFormat(t *testing.T) {
 	}{
 		{"publish", 95000, 100000, "publish: hexkit=95000 raw=100000 ratio=0.95"},
 		{"get", 1234.4, 1000, "get: hexkit=1234 raw=1000 ratio=1.23"},
-		{"none", 10, 0, "none: hexkit=10 raw=0 ratio=0.00"},
+		{"none", 10, 0, "none: hexkit=10.00 raw=0.00 ratio=0.00"},
+		{"slow", 2.345, 2.5, "slow: hexkit=2.35 raw=2.50 ratio=0.94"},
 	}
 	for _, tt := range tests {
 		if got := line(tt.name, tt.hexkit, tt.raw); got != tt.want {
@@ -49,7 +50,7 @@ func TestCompareAlternatesAndPrintsOneLine(t *testing.T) {
 	if got := strings.Join(order, ""); got != "rhrhrh" {
 		t.Errorf("run order %q, want rhrhrh", got)
 	}
-	if !regexp.MustCompile(`^case: hexkit=\d+ raw=\d+ ratio=\d+\.\d\d\n$`).MatchString(buf.String()) {
+	if !regexp.MustCompile(`^case: hexkit=[\d.]+ raw=[\d.]+ ratio=\d+\.\d\d\n$`).MatchString(buf.String()) {
 		t.Errorf("output %q does not match the line format", buf.String())
 	}
 	boom := errors.New("boom")
