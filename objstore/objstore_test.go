@@ -173,6 +173,13 @@ func TestChecksums(t *testing.T) {
 		if _, err := io.Copy(io.Discard, r); err != nil || r.Verified() {
 			t.Errorf("ranged read of a corrupted %s = %v, verified %v; want nil, false (ranges are not verified)", c.id, err, r.Verified())
 		}
+		r, err = s.Get(ctx, "sums", c.id, objstore.WithoutVerification())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := io.Copy(io.Discard, r); err != nil || r.Verified() || n != int64(len(c.data)) {
+			t.Errorf("unverified read of a corrupted %s = %d bytes, %v, verified %v; want all bytes, nil, false", c.id, n, err, r.Verified())
+		}
 		d.onGet = false
 
 		d.onPut = true

@@ -96,12 +96,23 @@ func IfAbsent() WriteOption {
 // GetOption configures [Store.Get].
 type GetOption func(*getConfig)
 
-type getConfig struct{ offset, length int64 }
+type getConfig struct {
+	offset, length int64
+	noVerify       bool
+}
 
 // WithRange reads length bytes from offset; length -1 reads to the end.
 // Default: the whole object. Ranged reads are not checksum-verified.
 func WithRange(offset, length int64) GetOption {
 	return func(g *getConfig) { g.offset, g.length = offset, length }
+}
+
+// WithoutVerification skips the checksum check of a whole-object read, for
+// callers that verify the bytes another way (their own digest, a checksum
+// stored with the record). Hashing costs about as much CPU as the transfer
+// itself on fast links. Default: whole-object reads are verified.
+func WithoutVerification() GetOption {
+	return func(g *getConfig) { g.noVerify = true }
 }
 
 // CopyOption configures [Store.Copy].

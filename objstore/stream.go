@@ -345,8 +345,9 @@ parts:
 // A whole-object read verifies the ETag: of a single-part object the MD5 of
 // the bytes, of a multipart object written by [Store.Put] its multipart ETag.
 // When the bytes do not match, the final Read returns [ErrChecksumMismatch]
-// instead of io.EOF. Ranged reads and multipart objects uploaded by others
-// are not verified (see [Reader.Verified]).
+// instead of io.EOF. Ranged reads, reads with [WithoutVerification] and
+// multipart objects uploaded by others are not verified (see
+// [Reader.Verified]).
 func (s *Store) Get(ctx context.Context, bucket, object string, opts ...GetOption) (*Reader, error) {
 	if err := s.cfg.ids.object(bucket, object); err != nil {
 		return nil, err
@@ -363,7 +364,7 @@ func (s *Store) Get(ctx context.Context, bucket, object string, opts ...GetOptio
 		return nil, s.notFound(ctx, bucket, err)
 	}
 	rd := &Reader{ctx: ctx, rc: rc, info: cleanInfo(info)}
-	if g.offset == 0 && g.length == -1 {
+	if g.offset == 0 && g.length == -1 && !g.noVerify {
 		rd.prepare(info)
 	}
 	return rd, nil

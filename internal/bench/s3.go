@@ -159,6 +159,23 @@ func benchS3(ctx context.Context, r *reporter) error {
 		if err := r.compare(ctx, "get-"+c.name+"-vs-unchecked", hexGet, rawGetUnchecked); err != nil {
 			return err
 		}
+		hexGetUnverified := func(ctx context.Context) (int, error) {
+			for i := range c.ops {
+				rd, err := store.Get(ctx, bucket, fmt.Sprintf("hexkit-%s-%d", c.name, i), objstore.WithoutVerification())
+				if err != nil {
+					return 0, err
+				}
+				_, err = io.Copy(io.Discard, rd)
+				rd.Close()
+				if err != nil {
+					return 0, err
+				}
+			}
+			return c.ops, nil
+		}
+		if err := r.compare(ctx, "get-"+c.name+"-unverified", hexGetUnverified, rawGetUnchecked); err != nil {
+			return err
+		}
 	}
 
 	const presigns = 10000
