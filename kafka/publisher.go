@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"sync/atomic"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/hexkit-go/hexkit/events"
 )
@@ -22,6 +24,10 @@ type Publisher struct {
 	cl     *kgo.Client
 	owned  bool
 	closed atomic.Bool
+	// checkAuth is set while a publisher built with SASL credentials has not
+	// yet seen the brokers accept them: franz-go retries a refused login
+	// like a broken connection, so Send checks first and fails fast.
+	checkAuth atomic.Bool
 }
 
 var _ events.Sender = (*Publisher)(nil)
@@ -38,7 +44,9 @@ func NewPublisher(cfg Config) (*Publisher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Publisher{cl: cl, owned: true}, nil
+	p := &Publisher{cl: cl, owned: true}
+	p.checkAuth.Store(cfg.SASL != nil)
+	return p, nil
 }
 
 // NewPublisherFromClient builds a Publisher on a client the caller owns;
@@ -60,7 +68,8 @@ var errNilMessage = &events.ValidationError{Field: "message", Value: "<nil>", Re
 // are not sent; the others are sent. Send returns nil when all were
 // acknowledged, a *events.BatchError with the error of each message
 // otherwise (broker errors are mapped, see [ErrTopicNotFound] and the
-// others), ctx's error when ctx ends first (records already handed to the
+// others; a publisher with SASL credentials that the brokers refuse fails
+// at once with [ErrUnauthorized]), ctx's error when ctx ends first (records already handed to the
 // broker may still be written), or an error wrapping events.ErrClosed after
 // Close. Payloads are not copied: callers must not modify them until Send
 // returns.
@@ -92,6 +101,16 @@ func (p *Publisher) Send(ctx context.Context, msgs ...*events.Message) error {
 		}
 	}
 	failed := valid < len(msgs)
+	if valid > 0 && p.checkAuth.Load() {
+		if err := p.authenticate(ctx); err != nil {
+			for i := range errs {
+				if errs[i] == nil {
+					errs[i] = err
+				}
+			}
+			return &events.BatchError{Errs: errs}
+		}
+	}
 	if valid > 0 {
 		b := &sendBatch{errs: errs, done: make(chan struct{})}
 		b.recs = encodeRecords(msgs, errs)
@@ -112,6 +131,23 @@ func (p *Publisher) Send(ctx context.Context, msgs ...*events.Message) error {
 		return nil
 	}
 	return &events.BatchError{Errs: errs}
+}
+
+// authenticate asks the brokers for metadata once and returns
+// ErrUnauthorized when they refuse the credentials. Once a request has
+// gone through, later Sends skip the check; any other failure (a broker
+// down or slow) is left to the produce path, which rides it out.
+func (p *Publisher) authenticate(ctx context.Context) error {
+	actx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, err := kmsg.NewPtrMetadataRequest().RequestWith(actx, p.cl)
+	switch err = mapError(err); {
+	case err == nil:
+		p.checkAuth.Store(false)
+	case errors.Is(err, ErrUnauthorized):
+		return err
+	}
+	return nil
 }
 
 var errPublisherClosed = errors.Join(events.ErrClosed, errors.New("kafka: publisher closed"))
