@@ -32,6 +32,7 @@ type FailedError struct {
 	Err      error
 }
 
+// Error says which event failed, how, and why.
 func (e *FailedError) Error() string {
 	what := fmt.Sprintf("failed after %d attempts", e.Attempts)
 	if e.Poison {

@@ -27,6 +27,7 @@ type PanicError struct {
 	Stack []byte // the goroutine's stack at the panic
 }
 
+// Error reports the panic value.
 func (e *PanicError) Error() string { return fmt.Sprintf("events: handler panicked: %v", e.Value) }
 
 // Unwrap returns the panic value when it is an error.
