@@ -24,8 +24,9 @@
 // Publishing: the producer is idempotent and waits for all in-sync
 // replicas (acks=all). Send validates every message first (invalid ones
 // fail with events.ErrInvalidMessage and are not sent), produces the rest
-// asynchronously, so concurrent Send calls share batches (Config.Linger,
-// default 10ms), and returns once every record is acknowledged or failed,
+// asynchronously, so concurrent Send calls share batches (records queue
+// behind requests in flight; Config.Linger, default 0, can hold batches
+// open longer), and returns once every record is acknowledged or failed,
 // with the error of each. Close flushes what is buffered.
 //
 // Consuming is at least once. The consumer group is Config.ServiceName; a
