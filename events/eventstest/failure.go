@@ -25,10 +25,7 @@ import (
 // failing partition does not hold up the others. Like [Run], every case is
 // a parallel subtest with its own harness, topics and groups.
 func RunFailure(t *testing.T, newHarness func(t *testing.T) Harness, f Features) {
-	cases := []struct {
-		name string
-		fn   func(e *env)
-	}{
+	cases := []suiteCase{
 		{"RetryThenSuccess", testRetryThenSuccess},
 		{"DeadLetterAfterRetries", testDeadLetterAfterRetries},
 		{"PanicIsAFailure", testPanicIsAFailure},
@@ -39,24 +36,7 @@ func RunFailure(t *testing.T, newHarness func(t *testing.T) Harness, f Features)
 		{"ReplayThroughRetryTopic", testReplay},
 		{"OtherPartitionsFlow", testOtherPartitionsFlow},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			h := newHarness(t)
-			if h == nil {
-				t.Fatal("newHarness returned nil")
-			}
-			var once sync.Once
-			t.Cleanup(func() {
-				once.Do(func() {
-					if err := h.Close(); err != nil && !errors.Is(err, events.ErrClosed) {
-						t.Errorf("Harness.Close() = %v", err)
-					}
-				})
-			})
-			c.fn(&env{t: t, h: h, f: f})
-		})
-	}
+	runCases(t, newHarness, f, cases)
 }
 
 // failSetup is one case's service: a topic, its retry topic, a DLQ topic

@@ -13,10 +13,7 @@ import (
 // (closed at the end of the subtest) and its own topics and groups. A
 // failure names the rule of the protocol that was broken.
 func Run(t *testing.T, newHarness func(t *testing.T) Harness, f Features) {
-	cases := []struct {
-		name string
-		fn   func(e *env)
-	}{
+	cases := []suiteCase{
 		{"RoundTrip", testRoundTrip},
 		{"RoutingByType", testRoutingByType},
 		{"MetadataAndHeaders", testMetadataAndHeaders},
@@ -33,6 +30,18 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness, f Features) {
 		{"BadPayloadOnDelivery", testBadPayloadOnDelivery},
 		{"MissingHeaders", testMissingHeaders},
 	}
+	runCases(t, newHarness, f, cases)
+}
+
+// suiteCase is one rule of a suite, checked by fn.
+type suiteCase struct {
+	name string
+	fn   func(e *env)
+}
+
+// runCases runs every case as a parallel subtest with a fresh harness,
+// closed when the subtest ends.
+func runCases(t *testing.T, newHarness func(t *testing.T) Harness, f Features, cases []suiteCase) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
