@@ -1,0 +1,77 @@
+package hexkit_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/hexkit-go/hexkit"
+)
+
+type secretConfig struct {
+	User     string
+	Password hexkit.Secret
+	Nested   struct{ Token hexkit.Secret }
+	Ptr      *hexkit.Secret
+}
+
+func TestSecretNeverPrints(t *testing.T) {
+	const value = "s3cr3t-value"
+	s := hexkit.Secret(value)
+	cfg := secretConfig{User: "ada", Password: s, Ptr: &s}
+	cfg.Nested.Token = s
+
+	var outputs []string
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%10s"} {
+		outputs = append(outputs, fmt.Sprintf(verb, s), fmt.Sprintf(verb, cfg), fmt.Sprintf(verb, &cfg))
+	}
+	outputs = append(outputs, fmt.Sprint(s), fmt.Sprintln(cfg), s.String(), s.GoString())
+	j, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs = append(outputs, string(j))
+	var buf bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&buf, nil))
+	log.Info("cfg", "password", s, "cfg", cfg)
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("cfg", "password", s, "cfg", cfg)
+	outputs = append(outputs, buf.String())
+
+	for _, out := range outputs {
+		if strings.Contains(out, value) || strings.Contains(out, fmt.Sprintf("%x", value)) {
+			t.Errorf("output reveals the secret: %s", out)
+		}
+	}
+	if got := fmt.Sprintf("%v|%#v|%q", s, s, s); got != `[redacted]|"[redacted]"|"[redacted]"` {
+		t.Errorf("formatted as %s", got)
+	}
+}
+
+func TestSecretEmptyAndDecode(t *testing.T) {
+	if got := fmt.Sprintf("%v", hexkit.Secret("")); got != "" {
+		t.Errorf("empty secret prints %q, want empty", got)
+	}
+	var cfg secretConfig
+	if err := json.Unmarshal([]byte(`{"Password":"from-json","Nested":{"Token":"t"}}`), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Password.Reveal() != "from-json" || cfg.Nested.Token.Reveal() != "t" {
+		t.Errorf("decoded %q %q", cfg.Password.Reveal(), cfg.Nested.Token.Reveal())
+	}
+}
+
+func ExampleSecret() {
+	type Config struct {
+		User     string
+		Password hexkit.Secret
+	}
+	cfg := Config{User: "svc", Password: "s3cr3t"}
+	fmt.Printf("%+v\n", cfg)
+	fmt.Println(len(cfg.Password.Reveal()))
+	// Output:
+	// {User:svc Password:[redacted]}
+	// 6
+}
