@@ -7,6 +7,7 @@ import (
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/events/driver"
 )
 
 // benchEvent is about 1 KiB of JSON, like the Kafka benchmark's events.
@@ -27,10 +28,15 @@ type discardSender struct{}
 
 func (discardSender) Send(ctx context.Context, msgs ...*events.Message) error { return nil }
 
+// discardDriver is a driver that accepts and drops every message.
+type discardDriver struct{}
+
+func (discardDriver) Send(context.Context, []*driver.Message, []error) error { return nil }
+
 // BenchmarkPublishEncode measures the protocol's publish path without a
 // transport: encode, stamp ids, validate.
 func BenchmarkPublishEncode(b *testing.B) {
-	p, err := events.NewPublisher[benchEvent](discardSender{}, "bench")
+	p, err := events.NewPublisher[benchEvent](discardDriver{}, "bench")
 	if err != nil {
 		b.Fatal(err)
 	}

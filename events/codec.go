@@ -3,7 +3,7 @@ package events
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
+	"reflect"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -12,7 +12,10 @@ import (
 // type that travels in the "type" header; it must use a value receiver and
 // must not depend on the value's fields: the zero value of an event type
 // names it, which is how [Handle] infers the type a handler accepts and how
-// [NewPublisher] stamps outgoing events.
+// publishers stamp outgoing events. A pointer type (an EventType on a
+// pointer receiver) or an interface type is refused when the publisher is
+// built or the handler registered, with a *[ValidationError] (field "type")
+// wrapping [ErrInvalidMessage].
 type Event interface {
 	EventType() string
 }
@@ -120,60 +123,24 @@ func isJSONObject(b []byte) bool {
 	return false
 }
 
-// ErrMalformedPayload is wrapped by every [PayloadError]: an event that its
-// codec could not encode (on publish) or a payload that could not be decoded
-// into the handler's event type (on delivery).
-var ErrMalformedPayload = errors.New("events: malformed payload")
-
-// PayloadError reports a payload that could not be encoded or decoded.
-// errors.Is(err, ErrMalformedPayload) holds for every PayloadError; on
-// publish (Op "encode") errors.Is(err, ErrInvalidMessage) holds too, since
-// nothing was sent. errors.As reaches the codec's own error through Err.
-//
-// On delivery the router returns a PayloadError to the subscriber instead of
-// acknowledging: the message is not committed, so it is never lost silently.
-type PayloadError struct {
-	Op      string // "encode" or "decode"
-	Topic   string
-	Type    string
-	EventID string // empty on encode
-	Err     error  // the codec's error
-}
-
-// Error describes the failure with the event's topic, type and id.
-func (e *PayloadError) Error() string {
-	if e.Op == "decode" {
-		return fmt.Sprintf("events: cannot decode %q event %s from topic %q: %v", e.Type, e.EventID, e.Topic, e.Err)
-	}
-	return fmt.Sprintf("events: cannot encode %q event for topic %q: %v", e.Type, e.Topic, e.Err)
-}
-
-// Unwrap returns ErrMalformedPayload, the codec's error and, on encode,
-// ErrInvalidMessage.
-func (e *PayloadError) Unwrap() []error {
-	if e.Op == "encode" {
-		return []error{ErrMalformedPayload, ErrInvalidMessage, e.Err}
-	}
-	return []error{ErrMalformedPayload, e.Err}
-}
-
-// ErrClosed is returned by providers for calls on a closed publisher,
-// subscriber or broker.
-var ErrClosed = errors.New("events: closed")
-
-// eventTypeOf returns the event type named by E's zero value, or an error
-// when E's zero value cannot name it (a nil pointer with a value-receiver
-// method panics; an empty or non-ASCII type is invalid).
+// eventTypeOf returns the event type named by E's zero value, or a
+// *ValidationError (field "type") when E cannot name it: E is a pointer or
+// an interface (EventType must have a value receiver, so that the zero
+// value names the type), or the type is empty or not printable ASCII.
 func eventTypeOf[E Event]() (typ string, err error) {
 	var zero E
+	if k := reflect.TypeFor[E]().Kind(); k == reflect.Pointer || k == reflect.Interface {
+		return "", &ValidationError{Field: "type", Value: reflect.TypeFor[E]().String(),
+			Reason: "an event type must not be a pointer or an interface: implement EventType on a value receiver"}
+	}
 	defer func() {
 		if recover() != nil {
-			err = fmt.Errorf("events: the zero value of %T cannot name its event type: implement EventType on a value receiver", zero)
+			err = &ValidationError{Field: "type", Value: reflect.TypeFor[E]().String(), Reason: "EventType panicked on the zero value"}
 		}
 	}()
 	typ = zero.EventType()
 	if err := checkASCII("type", typ, typ, false); err != nil {
-		return "", fmt.Errorf("events: event type of %T: %w", zero, err)
+		return "", err
 	}
 	return typ, nil
 }

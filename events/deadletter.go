@@ -49,10 +49,6 @@ type DeadLetter struct {
 	UserHeaders     map[string]string // Headers without the five above
 }
 
-// ErrNotDeadLetter is returned by [ParseDeadLetter] for a message that
-// lacks the original_topic or service header.
-var ErrNotDeadLetter = errors.New("events: not a dead letter")
-
 // ParseDeadLetter reads the dead-letter headers of m, a message consumed
 // from a dead letter queue topic. The returned DeadLetter shares nothing
 // mutable with m.

@@ -18,6 +18,10 @@ func ExampleFailureHandler() {
 	ctx := context.Background()
 	broker, _ := memevents.New()
 	defer broker.Close()
+	for _, topic := range []string{"users", "retry-mailer", events.DefaultDLQTopic} {
+		_ = broker.CreateTopic(topic, 1)
+	}
+	sender, _ := memevents.NewSender(broker)
 
 	r := events.NewRouter()
 	events.Handle(r, "users", func(ctx context.Context, d events.Delivery[UserRegistered]) error {
@@ -31,33 +35,33 @@ func ExampleFailureHandler() {
 	fh, err := events.NewFailureHandler(r, "mailer",
 		events.WithAttempts(3),
 		events.WithBackoff(time.Millisecond, 10*time.Millisecond, 0.2),
-		events.WithDLQ(broker), // the DLQ topic is "dlq" by default
+		events.WithDLQ(sender), // the DLQ topic is "dlq" by default
 		events.WithFailureLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println("consumes:", fh.Topics())
-	sub, _ := broker.NewSubscriber("mailer", fh) // fh in place of the router
+	sub, _ := memevents.NewSubscriber(broker, "mailer", fh) // fh in place of the router
 	dead := make(chan events.DeadLetter, 1)
-	dlqSub, _ := broker.NewSubscriber("dlq-reader", events.HandleDeadLetters(
+	dlqSub, _ := memevents.NewSubscriber(broker, "dlq-reader", events.HandleDeadLetters(
 		func(ctx context.Context, d events.DeadLetter, parseErr error) error {
 			dead <- d
 			return parseErr
-		}), memevents.WithTopics(events.DefaultDLQTopic))
+		}), events.WithTopics(events.DefaultDLQTopic))
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	go func() { _ = sub.Run(runCtx) }()
 	go func() { _ = dlqSub.Run(runCtx) }()
 
-	pub, _ := events.NewPublisher[UserRegistered](broker, "users")
+	pub, _ := memevents.NewPublisher[UserRegistered](broker, "users")
 	_ = pub.Publish(ctx, "u-1", UserRegistered{UserID: "u-1"})
 	d := <-dead
 	fmt.Printf("dead letter: type %s key %s from %s by %s: %s (%s)\n",
 		d.Type, d.Key, d.OriginalTopic, d.Service, d.ExcMsg, d.ExcClass)
 
 	// Fixed: back through the service's retry topic, with a corrected payload.
-	_ = broker.Send(ctx, events.RetryMessage(d, []byte(`{"user_id":"u-1","email":"ada@example.org"}`)))
-	_ = broker.WaitIdle(ctx)
+	_ = sender.Send(ctx, events.RetryMessage(d, []byte(`{"user_id":"u-1","email":"ada@example.org"}`)))
+	_ = sub.WaitIdle(ctx)
 	// Output:
 	// consumes: [retry-mailer users]
 	// attempt 1: no email

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
@@ -19,11 +20,13 @@ type UserRegistered struct {
 func (UserRegistered) EventType() string { return "user_registered" }
 
 // Publish typed events and handle them with a router, here over the
-// in-memory broker; on Kafka only the sender and subscriber change.
+// in-memory broker; on Kafka only the constructors change
+// (kafka.NewPublisher, kafka.NewSubscriber).
 func Example() {
 	ctx := context.Background()
 	broker, _ := memevents.New()
 	defer broker.Close()
+	_ = broker.CreateTopic("users", 1)
 
 	r := events.NewRouter()
 	events.Handle(r, "users", func(ctx context.Context, d events.Delivery[UserRegistered]) error {
@@ -32,12 +35,12 @@ func Example() {
 			d.Event.Email, d.Key, d.Type, cid == d.CorrelationID)
 		return nil
 	})
-	sub, _ := broker.NewSubscriber("mailer", r)
+	sub, _ := memevents.NewSubscriber(broker, "mailer", r)
 	subCtx, stop := context.WithCancel(ctx)
 	done := make(chan error)
 	go func() { done <- sub.Run(subCtx) }()
 
-	pub, err := events.NewPublisher[UserRegistered](broker, "users")
+	pub, err := memevents.NewPublisher[UserRegistered](broker, "users")
 	if err != nil {
 		panic(err)
 	}
@@ -45,7 +48,7 @@ func Example() {
 	if err := pub.Publish(ctx, "u-1", UserRegistered{UserID: "u-1", Email: "ada@example.org"}); err != nil {
 		panic(err)
 	}
-	_ = broker.WaitIdle(ctx)
+	_ = sub.WaitIdle(ctx) // every event published so far is handled
 	stop()
 	fmt.Println("subscriber stopped:", <-done)
 	// Output:
@@ -56,7 +59,8 @@ func Example() {
 // Invalid input is refused before anything is sent, with typed errors.
 func ExamplePublisher_Publish_invalid() {
 	broker, _ := memevents.New()
-	pub, _ := events.NewPublisher[UserRegistered](broker, "users")
+	_ = broker.CreateTopic("users", 1)
+	pub, _ := memevents.NewPublisher[UserRegistered](broker, "users")
 
 	err := pub.Publish(context.Background(), "schlüssel", UserRegistered{})
 	var ve *events.ValidationError
@@ -70,7 +74,8 @@ func ExamplePublisher_Publish_invalid() {
 // PublishBatch sends many events in one call and reports per event.
 func ExamplePublisher_PublishBatch() {
 	broker, _ := memevents.New()
-	pub, _ := events.NewPublisher[UserRegistered](broker, "users")
+	_ = broker.CreateTopic("users", 1)
+	pub, _ := memevents.NewPublisher[UserRegistered](broker, "users")
 
 	err := pub.PublishBatch(context.Background(),
 		events.Keyed[UserRegistered]{Key: "u-1", Event: UserRegistered{UserID: "u-1"}},
@@ -150,7 +155,8 @@ func ExampleWithUnknownType() {
 // what a unit under test published.
 func ExampleDecode() {
 	broker, _ := memevents.New()
-	pub, _ := events.NewPublisher[UserRegistered](broker, "users")
+	_ = broker.CreateTopic("users", 1)
+	pub, _ := memevents.NewPublisher[UserRegistered](broker, "users")
 	_ = pub.Publish(context.Background(), "u-1", UserRegistered{UserID: "u-1", Email: "ada@example.org"})
 
 	for _, m := range broker.Messages("users") {
@@ -163,3 +169,36 @@ func ExampleDecode() {
 	// u-1 ada@example.org <nil>
 	// true
 }
+
+// Every provider returns the same Subscriber and takes the same options;
+// topics come from the router.
+func ExampleSubscriber() {
+	broker, _ := memevents.New()
+	defer broker.Close()
+	r := events.NewRouter()
+	events.Handle(r, "users", func(ctx context.Context, d events.Delivery[UserRegistered]) error { return nil })
+
+	var sub events.Subscriber
+	sub, err := memevents.NewSubscriber(broker, "mailer", r, events.WithRetryBackoff(50*time.Millisecond, 5*time.Second))
+	fmt.Println(sub != nil, err)
+
+	_, err = memevents.NewSubscriber(broker, "mailer", r, events.WithRetryBackoff(0, time.Second))
+	fmt.Println(errors.Is(err, events.ErrInvalidOption))
+	// Output:
+	// true <nil>
+	// true
+}
+
+// An event type must name itself on a value receiver: a pointer type is
+// refused when the publisher is built.
+func ExampleEvent_pointerReceiver() {
+	broker, _ := memevents.New()
+	_, err := memevents.NewPublisher[*pointerEvent](broker, "users")
+	var ve *events.ValidationError
+	fmt.Println(errors.Is(err, events.ErrInvalidMessage), errors.As(err, &ve) && ve.Field == "type")
+	// Output: true true
+}
+
+type pointerEvent struct{}
+
+func (*pointerEvent) EventType() string { return "pointer_event" }

@@ -2,7 +2,6 @@ package events
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -25,8 +24,8 @@ const (
 // Providers translate messages to and from their technology and nothing
 // more.
 type Message struct {
-	Topic         string            // ASCII, non-empty
-	Key           string            // ASCII; may be empty
+	Topic         string            // a valid topic name, see ValidateTopic
+	Key           string            // printable ASCII; the empty key is valid
 	Type          string            // event type, ASCII, non-empty
 	EventID       string            // UUID version 4 string
 	CorrelationID string            // UUID version 4 string
@@ -35,14 +34,19 @@ type Message struct {
 	Timestamp     time.Time         // set by the transport on delivery; ignored on send
 }
 
-// Sender is the erased publishing side that providers implement.
+// Sender publishes messages as they are, without encoding: the dead
+// letter queue of a [FailureHandler] ([WithDLQ]) and tools that forward or
+// replay messages use it; services publish typed events with a [Publisher].
+// Get one from a provider (kafka.NewSender, memevents.NewSender).
 type Sender interface {
 	// Send publishes msgs and returns once every message is acknowledged by
-	// the transport or has failed. It returns nil when all succeeded and
-	// otherwise a *BatchError (possibly wrapped) whose Errs[i] is the error of
-	// msgs[i], or the context's error when ctx ended first. Messages are
-	// validated before anything is sent: an invalid message fails with an
-	// error wrapping ErrInvalidMessage and is not sent.
+	// the transport or has failed. It returns nil when all succeeded,
+	// otherwise a *BatchError whose Errs[i] is the error of msgs[i], or the
+	// context's error, unwrapped, when ctx ended first. Messages are
+	// validated before anything is sent: a nil or invalid message fails
+	// with an error wrapping ErrInvalidMessage and is not sent; the valid
+	// ones are sent. A message to a topic that does not exist fails with
+	// ErrTopicNotFound. Send does not keep msgs after it returned.
 	Send(ctx context.Context, msgs ...*Message) error
 }
 
@@ -60,69 +64,16 @@ type MessageHandlerFunc func(ctx context.Context, m *Message) error
 // HandleMessage calls f(ctx, m).
 func (f MessageHandlerFunc) HandleMessage(ctx context.Context, m *Message) error { return f(ctx, m) }
 
-// ErrInvalidMessage is wrapped by every validation error of a message: a
-// non-ASCII or empty topic, type, key or header, a reserved header name, an
-// invalid event or correlation id.
-var ErrInvalidMessage = errors.New("events: invalid message")
-
-// ValidationError says which field of a message is invalid and why. It
-// wraps ErrInvalidMessage.
-type ValidationError struct {
-	Field  string // "topic", "type", "key", "event_id", "correlation_id", "header" or "payload"
-	Value  string
-	Reason string
-}
-
-// Error names the field, its value and the reason.
-func (e *ValidationError) Error() string {
-	return fmt.Sprintf("events: invalid %s %q: %s", e.Field, e.Value, e.Reason)
-}
-
-// Unwrap returns ErrInvalidMessage.
-func (e *ValidationError) Unwrap() error { return ErrInvalidMessage }
-
-// BatchError reports the outcome of sending several messages: Errs[i] is the
-// error of the i-th message, nil where it was sent.
-type BatchError struct {
-	Errs []error
-}
-
-// Error counts the failed messages and shows the first error.
-func (e *BatchError) Error() string {
-	failed := 0
-	var first error
-	for _, err := range e.Errs {
-		if err != nil {
-			if first == nil {
-				first = err
-			}
-			failed++
-		}
-	}
-	return fmt.Sprintf("events: %d of %d messages failed; first: %v", failed, len(e.Errs), first)
-}
-
-// Unwrap returns the individual errors, so errors.Is and errors.As look
-// into each of them.
-func (e *BatchError) Unwrap() []error {
-	out := make([]error, 0, len(e.Errs))
-	for _, err := range e.Errs {
-		if err != nil {
-			out = append(out, err)
-		}
-	}
-	return out
-}
-
-// Validate checks m against the wire format: topic and type ASCII and not
-// empty, key and user headers ASCII, no reserved header among the user's,
+// Validate checks m against the wire format: a valid topic name
+// ([ValidateTopic]), type printable ASCII and not empty, key and user
+// headers printable ASCII (the key may be empty), no reserved header among the user's,
 // event and correlation ids valid UUID version 4 strings. It does not look
 // into the payload.
 func (m *Message) Validate() error { return m.validate(false, false) }
 
 // validate is Validate, skipping the checks of ids the caller generated.
 func (m *Message) validate(eventIDGenerated, correlationIDGenerated bool) error {
-	if err := checkASCII("topic", m.Topic, m.Topic, false); err != nil {
+	if err := ValidateTopic(m.Topic); err != nil {
 		return err
 	}
 	if err := checkASCII("type", m.Type, m.Type, false); err != nil {
@@ -156,9 +107,37 @@ func (m *Message) validate(eventIDGenerated, correlationIDGenerated bool) error 
 	return nil
 }
 
-// ValidateTopic reports whether name is a valid topic name: printable
-// ASCII and not empty. The error is a *ValidationError.
-func ValidateTopic(name string) error { return checkASCII("topic", name, name, false) }
+// MaxTopicLen is the longest valid topic name, Kafka's limit.
+const MaxTopicLen = 249
+
+// ValidateTopic reports whether name is a valid topic name, by Kafka's
+// rules, which every provider applies: 1 to [MaxTopicLen] characters, each
+// an ASCII letter, digit, '.', '_' or '-', and neither "." nor "..". The
+// error is a *ValidationError wrapping [ErrInvalidMessage].
+func ValidateTopic(name string) error {
+	reason := ""
+	switch {
+	case name == "":
+		reason = "must not be empty"
+	case len(name) > MaxTopicLen:
+		reason = fmt.Sprintf("is %d characters long, more than %d", len(name), MaxTopicLen)
+	case name == "." || name == "..":
+		reason = "must not be \".\" or \"..\""
+	}
+	for i := 0; reason == "" && i < len(name); i++ {
+		if c := name[i]; !topicChar(c) {
+			reason = fmt.Sprintf("byte %d (%q) is not an ASCII letter, digit, '.', '_' or '-'", i, c)
+		}
+	}
+	if reason != "" {
+		return &ValidationError{Field: "topic", Value: name, Reason: reason}
+	}
+	return nil
+}
+
+func topicChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-'
+}
 
 // checkASCII reports whether v is printable ASCII (and not empty unless
 // emptyOK); name is what the error shows as the value.

@@ -70,14 +70,23 @@ type routerOptionFunc func(*routerOptions)
 
 func (f routerOptionFunc) applyRouter(r *routerOptions) { f(r) }
 
-// WithLogger sets the router's logger, used for debug records about skipped
-// messages and warnings about replaced correlation ids. Records are logged
-// with the message's context, so a [github.com/hexkit-go/hexkit.NewLogHandler]
-// handler stamps them with the correlation id. Default: slog.Default() at the
-// time NewRouter is called.
-func WithLogger(l *slog.Logger) RouterOption {
-	return routerOptionFunc(func(r *routerOptions) { r.logger = l })
+// LoggerOption is returned by [WithLogger]; it configures a router or a
+// subscriber.
+type LoggerOption struct {
+	logger *slog.Logger
 }
+
+func (o LoggerOption) applyRouter(r *routerOptions)         { r.logger = o.logger }
+func (o LoggerOption) applySubscriber(s *subscriberOptions) { s.logger = o.logger }
+
+// WithLogger sets the logger of a router ([NewRouter]) or a subscriber. A
+// router logs debug records about skipped messages and warnings about
+// replaced correlation ids, a subscriber a warning per failed handling
+// attempt and errors of its transport. Records are logged with the
+// message's context, so a [github.com/hexkit-go/hexkit.NewLogHandler]
+// handler stamps them with the correlation id. Default (also for nil):
+// slog.Default() at the time the router or subscriber is built.
+func WithLogger(l *slog.Logger) LoggerOption { return LoggerOption{logger: l} }
 
 // WithUnknownType sets the router's policy for messages it has no handler
 // for: an event type not registered for the message's topic, or a topic with
@@ -105,7 +114,7 @@ func codecFor[E any](c any) (Codec[E], error) {
 	codec, ok := c.(Codec[E])
 	if !ok {
 		var zero E
-		return nil, fmt.Errorf("events: codec %T does not implement Codec[%T]", c, zero)
+		return nil, invalidOption(fmt.Sprintf("codec %T does not implement Codec[%T]", c, zero))
 	}
 	return codec, nil
 }

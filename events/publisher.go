@@ -2,10 +2,10 @@ package events
 
 import (
 	"context"
-	"errors"
 	"maps"
 
 	"github.com/hexkit-go/hexkit"
+	"github.com/hexkit-go/hexkit/events/driver"
 )
 
 // Publisher publishes typed events of one type to one topic.
@@ -69,22 +69,25 @@ func WithEventID(id string) PublishOption {
 }
 
 type publisher[E Event] struct {
-	sender Sender
+	d      driver.Sender
 	topic  string
 	typ    string
 	codec  Codec[E]
 	strict bool
 }
 
-// NewPublisher returns a publisher of E events to topic over the
-// provider's sender s. It fails when s is nil, topic is not a valid topic
-// name, E's zero value does not name a valid event type, or an option is
-// invalid.
-func NewPublisher[E Event](s Sender, topic string, opts ...PublisherOption) (Publisher[E], error) {
-	if s == nil {
-		return nil, errors.New("events: NewPublisher: nil Sender")
+// NewPublisher returns the publisher of E events to topic over a
+// provider's driver. It is for providers; services call a provider's
+// constructor (kafka.NewPublisher, memevents.NewPublisher), which returns
+// the same publisher. It fails with an error wrapping [ErrInvalidMessage]
+// when topic is not a valid topic name or E cannot name its event type
+// (see [Event]), and with one wrapping [ErrInvalidOption] when d is nil or
+// an option is invalid.
+func NewPublisher[E Event](d driver.Sender, topic string, opts ...PublisherOption) (Publisher[E], error) {
+	if d == nil {
+		return nil, invalidOption("NewPublisher: nil driver")
 	}
-	if err := checkASCII("topic", topic, topic, false); err != nil {
+	if err := ValidateTopic(topic); err != nil {
 		return nil, err
 	}
 	typ, err := eventTypeOf[E]()
@@ -101,7 +104,13 @@ func NewPublisher[E Event](s Sender, topic string, opts ...PublisherOption) (Pub
 	if err != nil {
 		return nil, err
 	}
-	return &publisher[E]{sender: s, topic: topic, typ: typ, codec: codec, strict: o.strict}, nil
+	return &publisher[E]{d: d, topic: topic, typ: typ, codec: codec, strict: o.strict}, nil
+}
+
+// single holds the arguments of a one-message send in one allocation.
+type single struct {
+	msgs [1]*driver.Message
+	errs [1]error
 }
 
 func (p *publisher[E]) Publish(ctx context.Context, key string, e E, opts ...PublishOption) error {
@@ -118,11 +127,11 @@ func (p *publisher[E]) Publish(ctx context.Context, key string, e E, opts ...Pub
 	if err != nil {
 		return err
 	}
-	err = p.sender.Send(ctx, m)
-	if be, ok := errors.AsType[*BatchError](err); ok && len(be.Errs) == 1 && be.Errs[0] != nil {
-		return be.Errs[0]
+	one := &single{msgs: [1]*driver.Message{m}}
+	if err := p.d.Send(ctx, one.msgs[:], one.errs[:]); err != nil {
+		return err
 	}
-	return err
+	return one.errs[0]
 }
 
 func (p *publisher[E]) PublishBatch(ctx context.Context, batch ...Keyed[E]) error {
@@ -133,51 +142,31 @@ func (p *publisher[E]) PublishBatch(ctx context.Context, batch ...Keyed[E]) erro
 		return nil
 	}
 	errs := make([]error, len(batch))
-	msgs := make([]*Message, 0, len(batch))
-	idx := make([]int, 0, len(batch)) // idx[j] is the batch index of msgs[j]
-	invalid := false
+	msgs := make([]*driver.Message, 0, len(batch))
+	var idx []int // idx[j] is the batch index of msgs[j]; nil while they coincide
 	for i, k := range batch {
 		m, err := p.message(ctx, k.Key, k.Event, maps.Clone(k.Headers), k.EventID)
 		if err != nil {
-			errs[i], invalid = err, true
+			if idx == nil {
+				idx = identity(len(msgs), len(batch))
+			}
+			errs[i] = err
 			continue
 		}
 		msgs = append(msgs, m)
-		idx = append(idx, i)
-	}
-	if len(msgs) > 0 {
-		err := p.sender.Send(ctx, msgs...)
-		if err != nil && !invalid && !isBatchError(err) {
-			return err // context or transport error for the whole batch
-		}
-		if err != nil {
-			be, _ := errors.AsType[*BatchError](err)
-			for j, i := range idx {
-				switch {
-				case be == nil:
-					errs[i] = err
-				case j < len(be.Errs):
-					errs[i] = be.Errs[j]
-				}
-			}
+		if idx != nil {
+			idx = append(idx, i)
 		}
 	}
-	for _, err := range errs {
-		if err != nil {
-			return &BatchError{Errs: errs}
-		}
+	if err := send(ctx, p.d, msgs, errs, idx); err != nil {
+		return err
 	}
-	return nil
-}
-
-func isBatchError(err error) bool {
-	_, ok := errors.AsType[*BatchError](err)
-	return ok
+	return batchResult(errs)
 }
 
 // message encodes e and builds and validates its message, which takes
 // over headers.
-func (p *publisher[E]) message(ctx context.Context, key string, e E, headers map[string]string, eventID string) (*Message, error) {
+func (p *publisher[E]) message(ctx context.Context, key string, e E, headers map[string]string, eventID string) (*driver.Message, error) {
 	cid, ok := hexkit.CorrelationID(ctx)
 	if !ok {
 		if p.strict {
@@ -205,5 +194,5 @@ func (p *publisher[E]) message(ctx context.Context, key string, e E, headers map
 		return nil, &PayloadError{Op: "encode", Topic: p.topic, Type: p.typ, Err: err}
 	}
 	m.Payload = payload
-	return m, nil
+	return (*driver.Message)(m), nil
 }

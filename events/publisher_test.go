@@ -11,6 +11,7 @@ import (
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/events/driver"
 )
 
 type orderPlaced struct {
@@ -55,26 +56,20 @@ type recordingSender struct {
 	fail map[string]error
 }
 
-func (s *recordingSender) Send(ctx context.Context, msgs ...*events.Message) error {
+func (s *recordingSender) Send(ctx context.Context, msgs []*driver.Message, errs []error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	s.sent = append(s.sent, msgs)
-	var errs []error
-	for i, m := range msgs {
+	sent := make([]*events.Message, len(msgs))
+	for i, dm := range msgs {
+		m := (*events.Message)(dm)
 		if err := m.Validate(); err != nil {
 			panic(fmt.Sprintf("publisher sent an invalid message: %v", err))
 		}
-		if err := s.fail[m.Key]; err != nil {
-			if errs == nil {
-				errs = make([]error, len(msgs))
-			}
-			errs[i] = err
-		}
+		sent[i] = m
+		errs[i] = s.fail[m.Key]
 	}
-	if errs != nil {
-		return &events.BatchError{Errs: errs}
-	}
+	s.sent = append(s.sent, sent)
 	return nil
 }
 
@@ -147,34 +142,34 @@ func TestPublishRejectsBeforeSending(t *testing.T) {
 	ctx := hexkit.WithCorrelationID(context.Background(), hexkit.NewCorrelationID())
 	tests := []struct {
 		name    string
-		publish func(s events.Sender) error
+		publish func(s driver.Sender) error
 		field   string // ValidationError field; "" for a PayloadError
 	}{
-		{"non-ASCII key", func(s events.Sender) error {
+		{"non-ASCII key", func(s driver.Sender) error {
 			p, _ := events.NewPublisher[orderPlaced](s, "orders")
 			return p.Publish(ctx, "schlüssel", orderPlaced{})
 		}, "key"},
-		{"reserved header", func(s events.Sender) error {
+		{"reserved header", func(s driver.Sender) error {
 			p, _ := events.NewPublisher[orderPlaced](s, "orders")
 			return p.Publish(ctx, "k", orderPlaced{}, events.WithHeaders(map[string]string{"correlation_id": "x"}))
 		}, "header"},
-		{"bad event id", func(s events.Sender) error {
+		{"bad event id", func(s driver.Sender) error {
 			p, _ := events.NewPublisher[orderPlaced](s, "orders")
 			return p.Publish(ctx, "k", orderPlaced{}, events.WithEventID("1234"))
 		}, "event_id"},
-		{"invalid correlation id in ctx", func(s events.Sender) error {
+		{"invalid correlation id in ctx", func(s driver.Sender) error {
 			p, _ := events.NewPublisher[orderPlaced](s, "orders")
 			return p.Publish(hexkit.WithCorrelationID(context.Background(), "nope"), "k", orderPlaced{})
 		}, "correlation_id"},
-		{"strict without correlation id", func(s events.Sender) error {
+		{"strict without correlation id", func(s driver.Sender) error {
 			p, _ := events.NewPublisher[orderPlaced](s, "orders", events.WithStrictCorrelationID())
 			return p.Publish(context.Background(), "k", orderPlaced{})
 		}, "correlation_id"},
-		{"payload not an object", func(s events.Sender) error {
+		{"payload not an object", func(s driver.Sender) error {
 			p, _ := events.NewPublisher[listEvent](s, "lists")
 			return p.Publish(ctx, "k", listEvent{1, 2})
 		}, ""},
-		{"payload not encodable", func(s events.Sender) error {
+		{"payload not encodable", func(s driver.Sender) error {
 			p, _ := events.NewPublisher[chanEvent](s, "chans")
 			return p.Publish(ctx, "k", chanEvent{C: make(chan int)})
 		}, ""},

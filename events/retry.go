@@ -2,7 +2,6 @@ package events
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"runtime/debug"
 	"time"
@@ -17,23 +16,6 @@ type attemptKey struct{}
 func Attempt(ctx context.Context) int {
 	n, _ := ctx.Value(attemptKey{}).(int)
 	return n
-}
-
-// PanicError is the error a [FailureHandler] makes of a handler's panic:
-// the panic counts as a failed attempt like any other error, so a bad
-// event can neither crash the service nor be lost.
-type PanicError struct {
-	Value any    // what the handler panicked with
-	Stack []byte // the goroutine's stack at the panic
-}
-
-// Error reports the panic value.
-func (e *PanicError) Error() string { return fmt.Sprintf("events: handler panicked: %v", e.Value) }
-
-// Unwrap returns the panic value when it is an error.
-func (e *PanicError) Unwrap() error {
-	err, _ := e.Value.(error)
-	return err
 }
 
 // callSafely calls h, turning a panic into a *PanicError.

@@ -107,23 +107,25 @@ func NewRouter(opts ...RouterOption) *Router {
 //
 //	events.Handle(r, "orders", svc.onOrderPlaced) // func(ctx, events.Delivery[OrderPlaced]) error
 //
-// Handle panics, like net/http.ServeMux.Handle, on a setup error: a nil
-// router or handler, an invalid topic or event type, a codec of another
-// type, or a second handler for the same topic and event type.
+// Handle panics, like net/http.ServeMux.Handle, on a setup error, with an
+// error value: one wrapping [ErrInvalidMessage] for an invalid topic or an
+// event type E cannot name (a pointer type, see [Event]), one wrapping
+// [ErrInvalidOption] for a nil router or handler, a codec of another type
+// or a second handler for the same topic and event type.
 func Handle[E Event](r *Router, topic string, h Handler[E], opts ...HandleOption) {
 	if r == nil || h == nil {
-		panic("events: Handle: nil router or handler")
+		panic(invalidOption("Handle: nil router or handler"))
 	}
-	if err := checkASCII("topic", topic, topic, false); err != nil {
-		panic(err.Error())
+	if err := ValidateTopic(topic); err != nil {
+		panic(err)
 	}
 	typ, err := eventTypeOf[E]()
 	if err != nil {
-		panic(err.Error())
+		panic(err)
 	}
 	codec, err := handleCodec[E](opts)
 	if err != nil {
-		panic(err.Error())
+		panic(err)
 	}
 	rt := func(ctx context.Context, m *Message) error {
 		d, err := decode(codec, m)
@@ -137,7 +139,7 @@ func Handle[E Event](r *Router, topic string, h Handler[E], opts ...HandleOption
 	old := *r.routes.Load()
 	k := routeKey{topic, typ}
 	if _, dup := old[k]; dup {
-		panic(fmt.Sprintf("events: Handle: a handler for event type %q on topic %q is already registered", typ, topic))
+		panic(invalidOption(fmt.Sprintf("Handle: a handler for event type %q on topic %q is already registered", typ, topic)))
 	}
 	next := make(map[routeKey]route, len(old)+1)
 	for k, v := range old {

@@ -3,7 +3,6 @@ package kafka
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -14,19 +13,23 @@ import (
 	"github.com/twmb/franz-go/pkg/sasl"
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 	"github.com/twmb/franz-go/pkg/sasl/scram"
+
+	"github.com/hexkit-go/hexkit"
 )
 
 // Config describes how to reach Apache Kafka and who this service is. The
 // zero value is not usable: Brokers are required (unless Options name seed
-// brokers), and a Subscriber also needs ServiceName.
+// brokers).
 //
-// Config never prints its secrets: the SASL password is a [Secret], and
-// Config's String and LogValue methods show only what is safe to log.
+// Config never prints its secrets: the SASL password is a
+// [github.com/hexkit-go/hexkit.Secret], and Config's String and LogValue
+// methods show only what is safe to log.
 type Config struct {
 	// Brokers are the seed brokers, host:port.
 	Brokers []string
-	// ServiceName names the service: it is the consumer group of its
-	// subscribers and the first part of the client id.
+	// ServiceName names the service: it is the first part of the client
+	// id, and services usually pass it as the group of their subscribers
+	// ([NewSubscriber]).
 	ServiceName string
 	// InstanceID tells instances of one service apart: the client id is
 	// "<ServiceName>.<InstanceID>" (or just ServiceName when empty).
@@ -80,33 +83,7 @@ const (
 type SASL struct {
 	Mechanism string // SASLPlain, SASLScramSHA256 or SASLScramSHA512
 	Username  string
-	Password  Secret
-}
-
-// Secret is a string that does not print: String, GoString, LogValue and
-// MarshalText show "[redacted]". Use string(s) to read the value.
-type Secret string
-
-const redacted = "[redacted]"
-
-// String returns "[redacted]".
-func (Secret) String() string { return redacted }
-
-// GoString returns "[redacted]".
-func (Secret) GoString() string { return redacted }
-
-// LogValue returns "[redacted]".
-func (Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// MarshalText returns "[redacted]", so JSON and other encoders do not leak
-// the secret either.
-func (Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
-
-// ErrInvalidConfig is wrapped by every error about a Config or an option.
-var ErrInvalidConfig = errors.New("kafka: invalid configuration")
-
-func configErr(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalidConfig, fmt.Sprintf(format, args...))
+	Password  hexkit.Secret
 }
 
 // ClientID returns the client id the config gives: "<service>.<instance>",
@@ -148,17 +125,8 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(attrs...)
 }
 
-// clientOptions validates the config and translates it into franz-go
-// options, with Config.Options last.
-func (c Config) clientOptions() ([]kgo.Opt, error) {
-	opts, err := c.ownOptions()
-	if err != nil {
-		return nil, err
-	}
-	return append(opts, c.Options...), nil
-}
-
-// ownOptions is clientOptions without Config.Options: acks=all (franz-go's
+// ownOptions translates the config into franz-go options, without
+// Config.Options: acks=all (franz-go's
 // default, stated so that it is visible), idempotence left on, and the
 // fields of the config.
 func (c Config) ownOptions() ([]kgo.Opt, error) {
@@ -252,11 +220,11 @@ func (s *SASL) mechanism() (sasl.Mechanism, error) {
 	}
 	switch strings.ToUpper(s.Mechanism) {
 	case SASLPlain:
-		return plain.Auth{User: s.Username, Pass: string(s.Password)}.AsMechanism(), nil
+		return plain.Auth{User: s.Username, Pass: s.Password.Reveal()}.AsMechanism(), nil
 	case SASLScramSHA256:
-		return scram.Auth{User: s.Username, Pass: string(s.Password)}.AsSha256Mechanism(), nil
+		return scram.Auth{User: s.Username, Pass: s.Password.Reveal()}.AsSha256Mechanism(), nil
 	case SASLScramSHA512:
-		return scram.Auth{User: s.Username, Pass: string(s.Password)}.AsSha512Mechanism(), nil
+		return scram.Auth{User: s.Username, Pass: s.Password.Reveal()}.AsSha512Mechanism(), nil
 	}
 	return nil, configErr("SASL mechanism %q: want %s, %s or %s", s.Mechanism, SASLPlain, SASLScramSHA256, SASLScramSHA512)
 }

@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -67,13 +69,22 @@ func TestConfigValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := kafka.NewPublisher(tt.cfg); !errors.Is(err, kafka.ErrInvalidConfig) {
-				t.Fatalf("NewPublisher = %v, want ErrInvalidConfig", err)
+			if _, err := kafka.Open(context.Background(), tt.cfg); !errors.Is(err, kafka.ErrInvalidConfig) {
+				t.Fatalf("Open = %v, want ErrInvalidConfig", err)
 			}
 		})
 	}
-	if _, err := kafka.NewPublisherFromClient(nil); !errors.Is(err, kafka.ErrInvalidConfig) {
-		t.Fatalf("NewPublisherFromClient(nil) = %v, want ErrInvalidConfig", err)
+	if _, err := kafka.New(nil); !errors.Is(err, kafka.ErrInvalidConfig) {
+		t.Fatalf("New(nil) = %v, want ErrInvalidConfig", err)
+	}
+	for name, opt := range map[string]kafka.Option{
+		"key concurrency 0": kafka.WithKeyConcurrency(0),
+		"max queued 0":      kafka.WithMaxQueuedRecords(0),
+		"commit timeout 0":  kafka.WithCommitTimeout(0),
+	} {
+		if _, err := kafka.Open(context.Background(), kafka.Config{Brokers: []string{"b:1"}}, opt); !errors.Is(err, kafka.ErrInvalidConfig) {
+			t.Errorf("Open with %s = %v, want ErrInvalidConfig", name, err)
+		}
 	}
 }
 
@@ -86,34 +97,27 @@ func TestSASL(t *testing.T) {
 			b := kafkatest.NewFake(t, kfake.EnableSASL(), kfake.Superuser(mech, "admin", "admin-pw"))
 			ctx := testContext(t)
 			cfg := kafka.Config{Brokers: b.Addrs(), SASL: &kafka.SASL{Mechanism: mech, Username: "admin", Password: "admin-pw"}}
-			admin, err := kafka.NewAdmin(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer admin.Close()
+			c := open(t, cfg)
 			topic := "sasl-" + strings.ToLower(mech)
-			if err := admin.CreateTopics(ctx, kafka.TopicSpec{Name: topic}); err != nil {
+			if err := c.CreateTopics(ctx, kafka.TopicSpec{Name: topic}); err != nil {
 				t.Fatalf("CreateTopics over SASL: %v", err)
 			}
-			pub, err := kafka.NewPublisher(cfg)
+			pub, err := kafka.NewSender(c)
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer pub.Close(ctx)
 			send(t, ctx, pub, msg(topic, "k", "t", `{}`))
 
 			bad := cfg
 			bad.SASL = &kafka.SASL{Mechanism: mech, Username: "admin", Password: "wrong"}
-			badAdmin, err := kafka.NewAdmin(bad)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer badAdmin.Close()
 			// kfake drops the connection on a failed authentication rather
 			// than answering SASL_AUTHENTICATION_FAILED as Kafka does, so
 			// only the failure is checked here; the mapping is in errors_test.
-			if _, err := badAdmin.TopicExists(ctx, topic); err == nil {
-				t.Fatal("a call with a wrong password succeeded")
+			short, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			if c, err := kafka.Open(short, bad); err == nil {
+				_ = c.Close(ctx)
+				t.Fatal("Open with a wrong password succeeded")
 			}
 		})
 	}
@@ -121,24 +125,28 @@ func TestSASL(t *testing.T) {
 
 func TestAs(t *testing.T) {
 	b := kafkatest.NewFake(t)
-	pub := b.Publisher(t)
+	c := b.Open(t, "")
 	var cl *kgo.Client
-	if !pub.As(&cl) || cl == nil {
-		t.Fatal("Publisher.As(**kgo.Client) = false")
+	if !c.As(&cl) || cl == nil {
+		t.Fatal("Client.As(**kgo.Client) = false")
+	}
+	var adm *kadm.Client
+	if !c.As(&adm) || adm == nil {
+		t.Fatal("Client.As(**kadm.Client) = false")
 	}
 	var wrong *int
-	if pub.As(&wrong) {
-		t.Fatal("Publisher.As(**int) = true")
+	if c.As(&wrong) {
+		t.Fatal("Client.As(**int) = true")
 	}
-	own, err := kafka.NewPublisherFromClient(cl)
+	own, err := kafka.New(cl)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := own.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	// The caller's client stays open after the Publisher built on it closed.
+	// The caller's client stays open after the Client built on it closed.
 	if err := cl.Ping(testContext(t)); err != nil {
-		t.Fatalf("client closed by a Publisher that did not own it: %v", err)
+		t.Fatalf("client closed by a Client that did not own it: %v", err)
 	}
 }

@@ -2,7 +2,6 @@ package kafka_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -15,11 +14,13 @@ import (
 	"github.com/hexkit-go/hexkit/kafka/kafkatest"
 )
 
-// harness runs the events conformance suite on one broker.
+// harness runs the events conformance suite on one broker, through a
+// client of its own.
 type harness struct {
 	t   *testing.T
 	b   *kafkatest.Broker
-	pub *kafka.Publisher
+	c   *kafka.Client
+	s   events.Sender
 	raw *kgo.Client
 }
 
@@ -29,7 +30,13 @@ var (
 )
 
 func newHarness(t *testing.T, b *kafkatest.Broker) *harness {
-	pub, err := kafka.NewPublisher(b.Config(""))
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	c, err := kafka.Open(ctx, b.Config(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := kafka.NewSender(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,34 +45,18 @@ func newHarness(t *testing.T, b *kafkatest.Broker) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(raw.Close)
-	return &harness{t: t, b: b, pub: pub, raw: raw}
+	return &harness{t: t, b: b, c: c, s: s, raw: raw}
 }
 
-func (h *harness) Sender() events.Sender { return h.pub }
+func (h *harness) Sender() events.Sender { return h.s }
 
 func (h *harness) CreateTopic(_ context.Context, topic string, partitions int) error {
 	h.b.CreateTopic(h.t, topic, partitions)
 	return nil
 }
 
-func (h *harness) StartSubscriber(_ context.Context, group string, topics []string, mh events.MessageHandler) (func() error, error) {
-	s, err := kafka.NewSubscriber(h.b.Config(group), topics, mh, kafka.WithLogger(quietLogger()),
-		kafka.WithRetryBackoff(10*time.Millisecond, 200*time.Millisecond))
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
-	return func() error {
-		cancel()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(testTimeout):
-			return errors.New("Run did not return after its context was canceled")
-		}
-	}, nil
+func (h *harness) NewSubscriber(group string, mh events.MessageHandler, opts ...events.SubscriberOption) (events.Subscriber, error) {
+	return kafka.NewSubscriber(h.c, group, mh, opts...)
 }
 
 // SendRaw produces the messages as a foreign producer might: a header is
@@ -91,7 +82,7 @@ func (h *harness) SendRaw(ctx context.Context, msgs ...*events.Message) error {
 func (h *harness) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
-	return h.pub.Close(ctx)
+	return h.c.Close(ctx)
 }
 
 func TestConformanceKfake(t *testing.T) {

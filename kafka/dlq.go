@@ -14,12 +14,6 @@ import (
 	"github.com/hexkit-go/hexkit/events"
 )
 
-// ErrNotNext is returned by [DLQ.Replay] and [DLQ.Discard] for a dead
-// letter that is not the next unprocessed one of its partition: a DLQ is
-// worked through in order, since committing an offset commits everything
-// before it.
-var ErrNotNext = errors.New("kafka: not the next dead letter of its partition")
-
 // DeadLetterRecord is a dead letter with its place in the DLQ topic.
 type DeadLetterRecord struct {
 	events.DeadLetter
@@ -39,41 +33,34 @@ type DeadLetterRecord struct {
 // operator's, not a service's); its committed offsets are where the
 // operator stopped last time.
 type DLQ struct {
+	c     *Client
 	cl    *kgo.Client
 	adm   *kadm.Client
-	pub   *Publisher
+	pub   events.Sender
 	topic string
 	group string
 }
 
-// NewDLQ returns a handle on the DLQ topic for the consumer group
-// cfg.ServiceName (for example "dlq-tool"). The topic is usually
-// events.DefaultDLQTopic.
-func NewDLQ(cfg Config, topic string) (*DLQ, error) {
+// NewDLQ returns a handle on the DLQ topic (usually
+// events.DefaultDLQTopic) for the consumer group group (the operator's,
+// for example "dlq-tool"), working through c. An empty group or an invalid
+// topic fails with [ErrInvalidConfig].
+func NewDLQ(c *Client, group, topic string) (*DLQ, error) {
+	if c == nil {
+		return nil, configErr("NewDLQ: nil *Client")
+	}
 	if err := events.ValidateTopic(topic); err != nil {
 		return nil, fmt.Errorf("%w: DLQ topic: %w", ErrInvalidConfig, err)
 	}
-	if cfg.ServiceName == "" {
-		return nil, configErr("a DLQ handle needs a service name: its consumer group")
+	if group == "" {
+		return nil, configErr("a DLQ handle needs a consumer group")
 	}
-	opts, err := cfg.clientOptions()
+	pub, err := NewSender(c)
 	if err != nil {
 		return nil, err
 	}
-	cl, err := newClient(opts)
-	if err != nil {
-		return nil, err
-	}
-	pub, err := NewPublisherFromClient(cl)
-	if err != nil {
-		cl.Close()
-		return nil, err
-	}
-	return &DLQ{cl: cl, adm: kadm.NewClient(cl), pub: pub, topic: topic, group: cfg.ServiceName}, nil
+	return &DLQ{c: c, cl: c.cl, adm: c.adm, pub: pub, topic: topic, group: group}, nil
 }
-
-// Close releases the handle's client.
-func (d *DLQ) Close() { d.cl.Close() }
 
 // next returns, per partition, the next unprocessed offset and the end
 // offset, for partitions that hold unprocessed records.
@@ -132,7 +119,9 @@ func (d *DLQ) Preview(ctx context.Context, n int) ([]DeadLetterRecord, error) {
 		want[p] = min(int64(n), r[1]-r[0])
 	}
 	opts := append(slices.Clip(d.cl.Opts()), kgo.ConsumePartitions(parts), kgo.ClientID("hexkit-dlq-preview"))
+	d.c.optsMu.Lock()
 	rd, err := newClient(opts)
+	d.c.optsMu.Unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +160,7 @@ func remaining(want map[int32]int64, got map[int32][]DeadLetterRecord) bool {
 func toDeadLetter(r *kgo.Record) DeadLetterRecord {
 	out := DeadLetterRecord{Partition: r.Partition, Offset: r.Offset}
 	msgs, errs := decodeBatch([]*kgo.Record{r})
-	dl, err := events.ParseDeadLetter(&msgs[0])
+	dl, err := events.ParseDeadLetter((*events.Message)(&msgs[0]))
 	out.DeadLetter, out.ParseErr = dl, err
 	if errs != nil {
 		out.ParseErr = errs[0]

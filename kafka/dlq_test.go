@@ -19,7 +19,7 @@ func TestDLQPreviewReplayDiscard(t *testing.T) {
 		dlqTopic := b.Topic(t, "dlq", 2)
 		retry := events.RetryTopic(service)
 		b.CreateTopic(t, retry, 1)
-		pub := b.Publisher(t)
+		pub := b.Sender(t)
 
 		// Three events fail for good and become dead letters.
 		fh, err := events.NewFailureHandler(events.MessageHandlerFunc(func(context.Context, *events.Message) error {
@@ -38,12 +38,10 @@ func TestDLQPreviewReplayDiscard(t *testing.T) {
 			origs = append(origs, m)
 		}
 
-		cfg := b.Config("dlq-tool-" + service)
-		d, err := kafka.NewDLQ(cfg, dlqTopic)
+		d, err := kafka.NewDLQ(b.Open(t, ""), "dlq-tool-"+service, dlqTopic)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer d.Close()
 		recs, err := d.Preview(ctx, 10)
 		if err != nil {
 			t.Fatalf("Preview = %v", err)

@@ -11,26 +11,34 @@ import (
 	"github.com/hexkit-go/hexkit/events"
 )
 
-// Sentinels of this provider for failures the events protocol has no
-// portable name for. Each is wrapped together with the driver's error, so
-// errors.As still reaches the kerr.Error or kgo error behind it.
-var (
-	// ErrTopicNotFound: the topic does not exist (and the broker does not
-	// create topics automatically).
-	ErrTopicNotFound = errors.New("kafka: topic not found")
-	// ErrTopicExists: CreateTopics found the topic already there.
-	ErrTopicExists = errors.New("kafka: topic already exists")
-	// ErrMessageTooLarge: the record exceeds the client's or the broker's
-	// size limit.
-	ErrMessageTooLarge = errors.New("kafka: message too large")
-	// ErrUnauthorized: authentication failed or an ACL forbids the call.
-	ErrUnauthorized = errors.New("kafka: not authorized")
-)
+// ErrInvalidConfig is wrapped by every error about a [Config], an
+// [Option] or a constructor's arguments. An invalid option of package
+// events wraps events.ErrInvalidOption as well.
+var ErrInvalidConfig = errors.New("kafka: invalid configuration")
+
+// ErrNotNext is returned by [DLQ.Replay] and [DLQ.Discard] for a dead
+// letter that is not the next unprocessed one of its partition: a DLQ is
+// worked through in order, since committing an offset commits everything
+// before it.
+var ErrNotNext = errors.New("kafka: not the next dead letter of its partition")
+
+func configErr(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidConfig, fmt.Sprintf(format, args...))
+}
+
+// optionErr wraps err with ErrInvalidConfig when it is an error of
+// package events about an option.
+func optionErr(err error) error {
+	if errors.Is(err, events.ErrInvalidOption) {
+		return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	return err
+}
 
 // mapError is the one place where driver errors become hexkit errors.
 // Context errors pass through unwrapped; a closed client maps to
-// events.ErrClosed; known broker errors map to this package's sentinels;
-// every mapped error still wraps the driver's error for errors.As.
+// events.ErrClosed; known broker errors map to the sentinels of package
+// events; every mapped error still wraps the driver's error for errors.As.
 func mapError(err error) error {
 	switch {
 	case err == nil:
@@ -44,15 +52,17 @@ func mapError(err error) error {
 	case errors.Is(err, kgo.ErrClientClosed):
 		return fmt.Errorf("%w: %w", events.ErrClosed, err)
 	case errors.Is(err, kerr.UnknownTopicOrPartition), errors.Is(err, kerr.UnknownTopicID):
-		return fmt.Errorf("%w: %w", ErrTopicNotFound, err)
+		return fmt.Errorf("%w: %w", events.ErrTopicNotFound, err)
 	case errors.Is(err, kerr.TopicAlreadyExists):
-		return fmt.Errorf("%w: %w", ErrTopicExists, err)
+		return fmt.Errorf("%w: %w", events.ErrTopicExists, err)
+	case errors.Is(err, kerr.InvalidTopicException):
+		return fmt.Errorf("%w: %w", events.ErrInvalidMessage, err)
 	case errors.Is(err, kerr.MessageTooLarge), errors.Is(err, kerr.RecordListTooLarge):
-		return fmt.Errorf("%w: %w", ErrMessageTooLarge, err)
+		return fmt.Errorf("%w: %w", events.ErrMessageTooLarge, err)
 	case errors.Is(err, kerr.TopicAuthorizationFailed), errors.Is(err, kerr.GroupAuthorizationFailed),
 		errors.Is(err, kerr.ClusterAuthorizationFailed), errors.Is(err, kerr.SaslAuthenticationFailed),
 		errors.Is(err, kerr.TransactionalIDAuthorizationFailed):
-		return fmt.Errorf("%w: %w", ErrUnauthorized, err)
+		return fmt.Errorf("%w: %w", events.ErrUnauthorized, err)
 	}
 	return fmt.Errorf("kafka: %w", err)
 }

@@ -17,15 +17,15 @@ func TestMapError(t *testing.T) {
 		in   error
 		want error
 	}{
-		{kerr.UnknownTopicOrPartition, ErrTopicNotFound},
-		{kerr.UnknownTopicID, ErrTopicNotFound},
-		{kerr.TopicAlreadyExists, ErrTopicExists},
-		{kerr.MessageTooLarge, ErrMessageTooLarge},
-		{kerr.SaslAuthenticationFailed, ErrUnauthorized},
-		{kerr.TopicAuthorizationFailed, ErrUnauthorized},
-		{kerr.GroupAuthorizationFailed, ErrUnauthorized},
+		{kerr.UnknownTopicOrPartition, events.ErrTopicNotFound},
+		{kerr.UnknownTopicID, events.ErrTopicNotFound},
+		{kerr.TopicAlreadyExists, events.ErrTopicExists},
+		{kerr.MessageTooLarge, events.ErrMessageTooLarge},
+		{kerr.SaslAuthenticationFailed, events.ErrUnauthorized},
+		{kerr.TopicAuthorizationFailed, events.ErrUnauthorized},
+		{kerr.GroupAuthorizationFailed, events.ErrUnauthorized},
 		{kgo.ErrClientClosed, events.ErrClosed},
-		{fmt.Errorf("produce: %w", kerr.UnknownTopicOrPartition), ErrTopicNotFound},
+		{fmt.Errorf("produce: %w", kerr.UnknownTopicOrPartition), events.ErrTopicNotFound},
 	}
 	for _, tt := range tests {
 		got := mapError(tt.in)

@@ -21,12 +21,13 @@ func ExampleDLQ() {
 		panic(err)
 	}
 	defer cluster.Close()
-	cfg := kafka.Config{Brokers: cluster.ListenAddrs()}
-	admin, _ := kafka.NewAdmin(cfg)
-	defer admin.Close()
-	_ = admin.CreateTopics(ctx, kafka.TopicSpec{Name: "dlq", Partitions: 1}, kafka.TopicSpec{Name: "retry-shipping", Partitions: 1})
-	sender, _ := kafka.NewPublisher(cfg)
-	defer sender.Close(ctx)
+	client, err := kafka.Open(ctx, kafka.Config{Brokers: cluster.ListenAddrs()})
+	if err != nil {
+		panic(err)
+	}
+	defer client.Close(ctx)
+	_ = client.CreateTopics(ctx, kafka.TopicSpec{Name: "dlq", Partitions: 1}, kafka.TopicSpec{Name: "retry-shipping", Partitions: 1})
+	sender, _ := kafka.NewSender(client)
 
 	// Two events fail for good in the shipping service and are dead-lettered.
 	fh, _ := events.NewFailureHandler(events.MessageHandlerFunc(func(context.Context, *events.Message) error {
@@ -38,12 +39,11 @@ func ExampleDLQ() {
 			EventID: events.NewEventID(), CorrelationID: events.NewEventID(), Payload: []byte(payload)})
 	}
 
-	cfg.ServiceName = "dlq-operator" // the group that remembers what was processed
-	dlq, err := kafka.NewDLQ(cfg, events.DefaultDLQTopic)
+	// The group "dlq-operator" remembers what was processed.
+	dlq, err := kafka.NewDLQ(client, "dlq-operator", events.DefaultDLQTopic)
 	if err != nil {
 		panic(err)
 	}
-	defer dlq.Close()
 	recs, _ := dlq.Preview(ctx, 10)
 	for _, r := range recs {
 		fmt.Printf("%d@%d %s from %s by %s: %s %s\n", r.Partition, r.Offset, r.Type, r.OriginalTopic, r.Service, r.ExcMsg, r.Payload)

@@ -33,21 +33,16 @@ func Example() {
 	defer cluster.Close()
 	cfg := kafka.Config{Brokers: cluster.ListenAddrs(), ServiceName: "shipping", InstanceID: "1"}
 
-	admin, err := kafka.NewAdmin(cfg)
+	client, err := kafka.Open(ctx, cfg)
 	if err != nil {
 		panic(err)
 	}
-	defer admin.Close()
-	if err := admin.CreateTopics(ctx, kafka.TopicSpec{Name: "orders", Partitions: 3}); err != nil {
+	defer client.Close(ctx)
+	if err := client.CreateTopics(ctx, kafka.TopicSpec{Name: "orders", Partitions: 3}); err != nil {
 		panic(err)
 	}
 
-	sender, err := kafka.NewPublisher(cfg)
-	if err != nil {
-		panic(err)
-	}
-	defer sender.Close(ctx)
-	pub, err := events.NewPublisher[OrderPlaced](sender, "orders")
+	pub, err := kafka.NewPublisher[OrderPlaced](client, "orders")
 	if err != nil {
 		panic(err)
 	}
@@ -55,18 +50,23 @@ func Example() {
 		panic(err)
 	}
 
-	subCtx, stop := context.WithCancel(ctx)
 	r := events.NewRouter()
 	events.Handle(r, "orders", func(ctx context.Context, d events.Delivery[OrderPlaced]) error {
 		fmt.Printf("ship %s (total %d, key %s)\n", d.Event.ID, d.Event.Total, d.Key)
-		stop() // one event is enough for the example
 		return nil
 	})
-	sub, err := kafka.NewSubscriber(cfg, nil, r) // topics from the router
+	sub, err := kafka.NewSubscriber(client, cfg.ServiceName, r) // topics from the router
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println("run returned:", sub.Run(subCtx))
+	subCtx, stop := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() { done <- sub.Run(subCtx) }()
+	if err := sub.WaitIdle(ctx); err != nil { // every event published so far is handled
+		panic(err)
+	}
+	stop()
+	fmt.Println("run returned:", <-done)
 	// Output:
 	// ship order-1 (total 42, key order-1)
 	// run returned: <nil>
@@ -74,28 +74,50 @@ func Example() {
 
 // Invalid messages are refused before anything is sent; a missing topic
 // is reported per message with a sentinel.
-func ExamplePublisher_Send() {
+func ExampleNewSender() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cluster, _ := kfake.NewCluster(kfake.NumBrokers(1))
 	defer cluster.Close()
-	p, _ := kafka.NewPublisher(kafka.Config{Brokers: cluster.ListenAddrs(),
+	client, _ := kafka.Open(ctx, kafka.Config{Brokers: cluster.ListenAddrs(),
 		Options: []kgo.Opt{kgo.UnknownTopicRetries(1)}})
-	defer p.Close(ctx)
+	defer client.Close(ctx)
+	s, _ := kafka.NewSender(client)
 
 	bad := &events.Message{Topic: "orders", Key: "schlüssel", Type: "order_placed",
 		EventID: events.NewEventID(), CorrelationID: events.NewEventID(), Payload: []byte(`{}`)}
 	missing := &events.Message{Topic: "no-such-topic", Key: "k", Type: "order_placed",
 		EventID: events.NewEventID(), CorrelationID: events.NewEventID(), Payload: []byte(`{}`)}
-	err := p.Send(ctx, bad, missing)
+	err := s.Send(ctx, bad, missing)
 	var be *events.BatchError
 	if errors.As(err, &be) {
 		fmt.Println("invalid:", errors.Is(be.Errs[0], events.ErrInvalidMessage))
-		fmt.Println("topic not found:", errors.Is(be.Errs[1], kafka.ErrTopicNotFound))
+		fmt.Println("topic not found:", errors.Is(be.Errs[1], events.ErrTopicNotFound))
 	}
 	// Output:
 	// invalid: true
 	// topic not found: true
+}
+
+// New wraps a franz-go client the caller built and keeps owning.
+func ExampleNew() {
+	ctx := context.Background()
+	cluster, _ := kfake.NewCluster(kfake.NumBrokers(1))
+	defer cluster.Close()
+	cl, _ := kgo.NewClient(kgo.SeedBrokers(cluster.ListenAddrs()...))
+	defer cl.Close()
+
+	client, err := kafka.New(cl)
+	if err != nil {
+		panic(err)
+	}
+	_ = client.CreateTopics(ctx, kafka.TopicSpec{Name: "orders"})
+	pub, _ := kafka.NewPublisher[OrderPlaced](client, "orders")
+	fmt.Println(pub.Publish(ctx, "order-1", OrderPlaced{ID: "order-1"}))
+	fmt.Println(client.Close(ctx), cl.Ping(ctx)) // cl stays open
+	// Output:
+	// <nil>
+	// <nil> <nil>
 }
 
 // Config never prints its secrets.
@@ -113,7 +135,7 @@ func ExampleConfig_String() {
 	// Output:
 	// shipping.7
 	// kafka.Config{Brokers:[kafka-1:9093] ServiceName:"shipping" InstanceID:"7" TLS:false SASL:SCRAM-SHA-512/shipping Compression:"" MaxMessageSize:0 Linger:0s Options:0}
-	// [redacted] [redacted]
+	// [redacted] "[redacted]"
 	// level=INFO msg=config kafka.brokers=[kafka-1:9093] kafka.service=shipping kafka.instance=7 kafka.tls=false kafka.sasl_mechanism=SCRAM-SHA-512 kafka.sasl_user=shipping
 }
 

@@ -141,8 +141,8 @@ func publishAll(ctx context.Context, s events.Sender, topic string, n int, publi
 
 func runSubscriber(t *testing.T, cfg kafka.Config, topics []string, h events.MessageHandler) (stop func()) {
 	t.Helper()
-	s, err := kafka.NewSubscriber(cfg, topics, h, kafka.WithLogger(quietLogger()),
-		kafka.WithRetryBackoff(5*time.Millisecond, 200*time.Millisecond))
+	s, err := kafka.NewSubscriber(open(t, cfg), cfg.ServiceName, h, events.WithLogger(quietLogger()),
+		events.WithRetryBackoff(5*time.Millisecond, 200*time.Millisecond), events.WithTopics(topics...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,11 +173,7 @@ func testBrokerRestart(t *testing.T, p *ownKafka) {
 	cfg.Options = []kgo.Opt{kgo.AutoCommitInterval(500 * time.Millisecond)}
 	stop := runSubscriber(t, cfg, []string{topic}, got)
 
-	pub, err := kafka.NewPublisher(b.Config(""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = pub.Close(context.Background()) }()
+	pub := sender(t, b.Config(""))
 	var published atomic.Int64
 	var resent int
 	pubDone := make(chan error, 1)
@@ -259,7 +255,8 @@ func runFaultChild(t *testing.T, cfgJSON string) {
 		_, err = f.WriteString(strconv.Itoa(seq) + "\n")
 		return err
 	})
-	s, err := kafka.NewSubscriber(childConfig(c), []string{c.Topic}, h, kafka.WithLogger(quietLogger()))
+	cfg := childConfig(c)
+	s, err := kafka.NewSubscriber(open(t, cfg), cfg.ServiceName, h, events.WithLogger(quietLogger()), events.WithTopics(c.Topic))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +270,7 @@ func testConsumerKill(t *testing.T, p *ownKafka) {
 	b := kafkatest.Connect(t, p.brokers()...)
 	topic := b.Topic(t, "fault-kill", 4)
 	var published atomic.Int64
-	if _, err := publishAll(ctx, b.Publisher(t), topic, n, &published); err != nil {
+	if _, err := publishAll(ctx, b.Sender(t), topic, n, &published); err != nil {
 		t.Fatal(err)
 	}
 	child := faultChild{Brokers: p.brokers(), Topic: topic, Group: "fault-kill-svc", File: t.TempDir() + "/handled"}
@@ -373,7 +370,7 @@ func testFaultFailingSubset(t *testing.T, p *ownKafka) {
 		}
 		return ok.HandleMessage(ctx, m)
 	})
-	pub := b.Publisher(t)
+	pub := b.Sender(t)
 	fh, err := events.NewFailureHandler(h, service, events.WithAttempts(2),
 		events.WithBackoff(time.Millisecond, 10*time.Millisecond, 0.5), events.WithDLQ(pub), events.WithDLQTopic(dlq),
 		events.WithFailureLogger(quietLogger()))

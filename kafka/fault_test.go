@@ -53,20 +53,12 @@ func TestBrokerRestartLosesNothing(t *testing.T) {
 func restartMidStream(t *testing.T, cfg kafka.Config, restart func()) {
 	t.Helper()
 	ctx := testContext(t)
-	admin, err := kafka.NewAdmin(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
+	admin := open(t, cfg)
 	const topic = "restart"
 	if err := admin.CreateTopics(ctx, kafka.TopicSpec{Name: topic, Partitions: 2}); err != nil {
 		t.Fatal(err)
 	}
-	pub, err := kafka.NewPublisher(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pub.Close(ctx)
+	pub := sender(t, cfg)
 	c := newCollector()
 	startSubscriber(t, cfg, []string{topic}, c)
 

@@ -111,12 +111,53 @@ func (c *collector) waitN(t *testing.T, ctx context.Context, n int) []*events.Me
 	return c.wait(t, ctx, fmt.Sprintf("%d messages", n), func(got []*events.Message) bool { return len(got) >= n })
 }
 
-// startSubscriber runs a subscriber until the returned stop is called (or
-// the test ends) and checks that Run returned nil.
-func startSubscriber(t *testing.T, cfg kafka.Config, topics []string, h events.MessageHandler, opts ...kafka.SubscriberOption) (stop func()) {
+// open opens a client from cfg, closed when the test ends.
+func open(t *testing.T, cfg kafka.Config, opts ...kafka.Option) *kafka.Client {
 	t.Helper()
-	opts = append([]kafka.SubscriberOption{kafka.WithLogger(quietLogger()), kafka.WithRetryBackoff(10*time.Millisecond, 200*time.Millisecond)}, opts...)
-	s, err := kafka.NewSubscriber(cfg, topics, h, opts...)
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	c, err := kafka.Open(ctx, cfg, opts...)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+		defer cancel()
+		_ = c.Close(ctx)
+	})
+	return c
+}
+
+// sender opens a client from cfg and returns its events.Sender.
+func sender(t *testing.T, cfg kafka.Config) events.Sender {
+	t.Helper()
+	s, err := kafka.NewSender(open(t, cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// startSubscriber runs a subscriber of the group cfg.ServiceName on a
+// client of its own until the returned stop is called (or the test ends)
+// and checks that Run returned nil. opts are kafka.Options (for the
+// client) and events.SubscriberOptions.
+func startSubscriber(t *testing.T, cfg kafka.Config, topics []string, h events.MessageHandler, opts ...any) (stop func()) {
+	t.Helper()
+	var kopts []kafka.Option
+	sopts := []events.SubscriberOption{events.WithLogger(quietLogger()), events.WithRetryBackoff(10*time.Millisecond, 200*time.Millisecond),
+		events.WithTopics(topics...)}
+	for _, o := range opts {
+		switch o := o.(type) {
+		case kafka.Option:
+			kopts = append(kopts, o)
+		case events.SubscriberOption:
+			sopts = append(sopts, o)
+		default:
+			t.Fatalf("startSubscriber: option %T", o)
+		}
+	}
+	s, err := kafka.NewSubscriber(open(t, cfg, kopts...), cfg.ServiceName, h, sopts...)
 	if err != nil {
 		t.Fatalf("NewSubscriber: %v", err)
 	}

@@ -21,7 +21,7 @@ func TestRoundTrip(t *testing.T) {
 	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
 		ctx := testContext(t)
 		topic := b.Topic(t, "roundtrip", 3)
-		pub := b.Publisher(t)
+		pub := b.Sender(t)
 
 		const n = 200
 		var msgs []*events.Message
@@ -73,7 +73,7 @@ func TestSendValidatesBeforeSending(t *testing.T) {
 	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
 		ctx := testContext(t)
 		topic := b.Topic(t, "validate", 1)
-		pub := b.Publisher(t)
+		pub := b.Sender(t)
 		good := msg(topic, "k1", "ok", `{"a":1}`)
 		badKey := msg(topic, "ключ", "ok", `{}`)
 		badHeader := msg(topic, "k2", "ok", `{}`)
@@ -100,9 +100,9 @@ func TestSendValidatesBeforeSending(t *testing.T) {
 func TestSendToMissingTopic(t *testing.T) {
 	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
 		ctx := testContext(t)
-		pub := b.Publisher(t)
+		pub := b.Sender(t)
 		err := pub.Send(ctx, msg("no-such-topic-"+events.NewEventID(), "k", "t", `{}`))
-		if !errors.Is(err, kafka.ErrTopicNotFound) {
+		if !errors.Is(err, events.ErrTopicNotFound) {
 			t.Fatalf("Send to a missing topic = %v, want ErrTopicNotFound", err)
 		}
 	})
@@ -112,15 +112,16 @@ func TestSendAfterClose(t *testing.T) {
 	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
 		ctx := testContext(t)
 		topic := b.Topic(t, "closed", 1)
-		pub, err := kafka.NewPublisher(b.Config(""))
+		c := open(t, b.Config(""))
+		pub, err := kafka.NewSender(c)
 		if err != nil {
 			t.Fatal(err)
 		}
 		send(t, ctx, pub, msg(topic, "k", "t", `{}`))
-		if err := pub.Close(ctx); err != nil {
+		if err := c.Close(ctx); err != nil {
 			t.Fatalf("Close: %v", err)
 		}
-		if err := pub.Close(ctx); err != nil {
+		if err := c.Close(ctx); err != nil {
 			t.Fatalf("second Close: %v", err)
 		}
 		if err := pub.Send(ctx, msg(topic, "k", "t", `{}`)); !errors.Is(err, events.ErrClosed) {
@@ -132,7 +133,7 @@ func TestSendAfterClose(t *testing.T) {
 func TestSendContextCanceled(t *testing.T) {
 	b := kafkatest.NewFake(t)
 	topic := b.Topic(t, "ctx", 1)
-	pub := b.Publisher(t)
+	pub := b.Sender(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := pub.Send(ctx, msg(topic, "k", "t", `{}`)); err != context.Canceled {
@@ -144,7 +145,7 @@ func TestRedeliveryAfterHandlerError(t *testing.T) {
 	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
 		ctx := testContext(t)
 		topic := b.Topic(t, "redeliver", 1)
-		pub := b.Publisher(t)
+		pub := b.Sender(t)
 		msgs := []*events.Message{msg(topic, "k", "t", `{"n":0}`), msg(topic, "k", "t", `{"n":1}`), msg(topic, "k", "t", `{"n":2}`)}
 		send(t, ctx, pub, msgs...)
 		var failures atomic.Int32
@@ -157,8 +158,9 @@ func TestRedeliveryAfterHandlerError(t *testing.T) {
 			return nil
 		}
 		startSubscriber(t, b.Config(topic+"-svc"), []string{topic}, c,
-			kafka.WithErrorHook(func(_ context.Context, err *kafka.HandlerError) {
-				if err.Offset == 1 && err.Message.EventID == msgs[1].EventID {
+			events.WithErrorHook(func(_ context.Context, err error) {
+				var he *kafka.HandlerError
+				if errors.As(err, &he) && he.Offset == 1 && he.Message.EventID == msgs[1].EventID {
 					hookErrs.Add(1)
 				}
 			}))
@@ -187,7 +189,7 @@ func TestResumeFromCommit(t *testing.T) {
 	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
 		ctx := testContext(t)
 		topic := b.Topic(t, "resume", 2)
-		pub := b.Publisher(t)
+		pub := b.Sender(t)
 		cfg := b.Config(topic + "-svc")
 		var first []*events.Message
 		for i := range 50 {
@@ -251,7 +253,7 @@ func TestMalformedRecords(t *testing.T) {
 		recordErrs := make(chan error, 100)
 		c := newCollector()
 		stop := startSubscriber(t, b.Config(topic+"-svc"), []string{topic}, c,
-			kafka.WithErrorHook(func(_ context.Context, err *kafka.HandlerError) {
+			events.WithErrorHook(func(_ context.Context, err error) {
 				select {
 				case recordErrs <- err:
 				default:
@@ -295,7 +297,7 @@ func TestKeyConcurrency(t *testing.T) {
 	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
 		ctx := testContext(t)
 		topic := b.Topic(t, "lanes", 1)
-		pub := b.Publisher(t)
+		pub := b.Sender(t)
 		var msgs []*events.Message
 		for i := range 300 {
 			msgs = append(msgs, msg(topic, fmt.Sprint("k", i%10), "t", fmt.Sprintf(`{"n":%d}`, i)))
@@ -335,30 +337,43 @@ func TestKeyConcurrency(t *testing.T) {
 }
 
 func TestSubscriberOptionsValidated(t *testing.T) {
-	cfg := kafka.Config{Brokers: []string{"127.0.0.1:1"}, ServiceName: "svc"}
+	cl, err := kgo.NewClient(kgo.SeedBrokers("127.0.0.1:1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	c, err := kafka.New(cl)
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := events.MessageHandlerFunc(func(context.Context, *events.Message) error { return nil })
 	tests := []struct {
-		name string
-		cfg  kafka.Config
-		opts []kafka.SubscriberOption
+		name  string
+		group string
+		h     events.MessageHandler
+		opts  []events.SubscriberOption
 	}{
-		{"no service", kafka.Config{Brokers: []string{"x:1"}}, nil},
-		{"bad backoff", cfg, []kafka.SubscriberOption{kafka.WithRetryBackoff(time.Second, time.Millisecond)}},
-		{"bad lanes", cfg, []kafka.SubscriberOption{kafka.WithKeyConcurrency(0)}},
-		{"nil logger", cfg, []kafka.SubscriberOption{kafka.WithLogger(nil)}},
-		{"bad compression", kafka.Config{Brokers: []string{"x:1"}, ServiceName: "s", Compression: "brotli"}, nil},
+		{"no group", "", h, []events.SubscriberOption{events.WithTopics("topic")}},
+		{"nil handler", "svc", nil, []events.SubscriberOption{events.WithTopics("topic")}},
+		{"bad backoff", "svc", h, []events.SubscriberOption{events.WithTopics("topic"), events.WithRetryBackoff(time.Second, time.Millisecond)}},
+		{"zero backoff", "svc", h, []events.SubscriberOption{events.WithTopics("topic"), events.WithRetryBackoff(0, time.Millisecond)}},
+		{"no topics", "svc", h, nil},
+		{"invalid topic", "svc", h, []events.SubscriberOption{events.WithTopics("bad topic ä")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := kafka.NewSubscriber(tt.cfg, []string{"topic"}, h, tt.opts...); !errors.Is(err, kafka.ErrInvalidConfig) {
-				t.Fatalf("NewSubscriber = %v, want ErrInvalidConfig", err)
+			if _, err := kafka.NewSubscriber(c, tt.group, tt.h, tt.opts...); !errors.Is(err, kafka.ErrInvalidConfig) || !errors.Is(err, events.ErrInvalidOption) {
+				t.Fatalf("NewSubscriber = %v, want ErrInvalidConfig and events.ErrInvalidOption", err)
 			}
 		})
 	}
-	if _, err := kafka.NewSubscriber(cfg, nil, h); !errors.Is(err, kafka.ErrInvalidConfig) {
-		t.Fatalf("NewSubscriber without topics = %v, want ErrInvalidConfig", err)
+	if _, err := kafka.NewSubscriber(nil, "svc", h, events.WithTopics("topic")); !errors.Is(err, kafka.ErrInvalidConfig) {
+		t.Fatalf("NewSubscriber(nil client) = %v, want ErrInvalidConfig", err)
 	}
-	if _, err := kafka.NewSubscriber(cfg, []string{"bad topic ä"}, h); !errors.Is(err, kafka.ErrInvalidConfig) {
-		t.Fatalf("NewSubscriber with a non-ASCII topic = %v, want ErrInvalidConfig", err)
+	if _, err := kafka.Open(context.Background(), kafka.Config{Brokers: []string{"x:1"}, Compression: "brotli"}); !errors.Is(err, kafka.ErrInvalidConfig) {
+		t.Fatalf("Open with a bad compression = %v, want ErrInvalidConfig", err)
+	}
+	if _, err := kafka.New(cl, kafka.WithKeyConcurrency(0)); !errors.Is(err, kafka.ErrInvalidConfig) {
+		t.Fatalf("New with WithKeyConcurrency(0) = %v, want ErrInvalidConfig", err)
 	}
 }

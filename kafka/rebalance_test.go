@@ -16,7 +16,7 @@ func TestRebalanceLosesNothing(t *testing.T) {
 	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
 		ctx := testContext(t)
 		topic := b.Topic(t, "rebalance", 4)
-		pub := b.Publisher(t)
+		pub := b.Sender(t)
 		cfg := b.Config(topic + "-svc")
 		c := newCollector() // shared by all members
 		var all []*events.Message

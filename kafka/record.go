@@ -7,19 +7,19 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/events/driver"
 )
 
-// encodeRecords translates valid messages into records: key = ASCII key,
-// value = payload, headers type, event_id, correlation_id and the user's
-// headers. Messages whose skip[i] is not nil are skipped. Every record of one
-// call shares three allocations (records, headers, bytes), so a batch costs
-// the same few allocations whatever its size. The payloads are not copied.
-func encodeRecords(msgs []*events.Message, skip []error) []kgo.Record {
+// encodeRecords translates valid messages into records: key = ASCII key
+// (the empty key is sent as an empty, non-null key, as Python hexkit does,
+// so it is hashed to a partition like any other key), value = payload,
+// headers type, event_id, correlation_id and the user's headers. Every
+// record of one call shares three allocations (records, headers, bytes), so
+// a batch costs the same few allocations whatever its size. The payloads
+// are not copied.
+func encodeRecords(msgs []*driver.Message) []kgo.Record {
 	nHeaders, nBytes := 0, 0
-	for i, m := range msgs {
-		if skip[i] != nil {
-			continue
-		}
+	for _, m := range msgs {
 		nHeaders += 3 + len(m.Headers)
 		nBytes += len(m.Key) + len(m.Type) + len(m.EventID) + len(m.CorrelationID)
 		for _, v := range m.Headers {
@@ -30,17 +30,12 @@ func encodeRecords(msgs []*events.Message, skip []error) []kgo.Record {
 	hdrs := make([]kgo.RecordHeader, 0, nHeaders)
 	buf := make([]byte, 0, nBytes)
 	for i, m := range msgs {
-		if skip[i] != nil {
-			continue
-		}
 		r := &recs[i]
 		r.Topic = m.Topic
 		r.Value = m.Payload
-		if m.Key != "" {
-			start := len(buf)
-			buf = append(buf, m.Key...)
-			r.Key = buf[start:len(buf):len(buf)]
-		}
+		start := len(buf)
+		buf = append(buf, m.Key...)
+		r.Key = buf[start:len(buf):len(buf)]
 		first := len(hdrs)
 		hdrs, buf = appendHeader(hdrs, buf, events.HeaderType, m.Type)
 		hdrs, buf = appendHeader(hdrs, buf, events.HeaderEventID, m.EventID)
@@ -114,8 +109,8 @@ func reserved(r *kgo.Record) (typ, id, corr []byte, users int, err error) {
 // cannot be a message; a missing or invalid header is left as it is for
 // the handler to judge: the router generates a missing correlation id (or
 // refuses it when strict) and refuses a missing type.
-func decodeBatch(recs []*kgo.Record) (msgs []events.Message, errs []error) {
-	msgs = make([]events.Message, len(recs))
+func decodeBatch(recs []*kgo.Record) (msgs []driver.Message, errs []error) {
+	msgs = make([]driver.Message, len(recs))
 	for i, r := range recs {
 		typ, id, corr, users, err := reserved(r)
 		m := &msgs[i]

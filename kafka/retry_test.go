@@ -15,7 +15,7 @@ func TestRecordsArrivingDuringRetry(t *testing.T) {
 	b := kafkatest.NewFake(t)
 	ctx := testContext(t)
 	topic := b.Topic(t, "retry-arrivals", 1)
-	pub := b.Publisher(t)
+	pub := b.Sender(t)
 	var msgs []*events.Message
 	for range 6 {
 		msgs = append(msgs, msg(topic, "k", "t", `{}`))

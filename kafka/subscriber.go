@@ -4,117 +4,108 @@ import (
 	"context"
 	"errors"
 	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/events/driver"
 )
 
-// Subscriber consumes topics as a member of the consumer group named by
-// the service and hands every record, as an [events.Message], to a
-// handler (usually an [events.Router]). See the package documentation's
-// # Delivery semantics section for ordering, commits and redelivery.
-type Subscriber struct {
-	opts    []kgo.Opt
-	topics  []string
-	group   string
-	handler events.MessageHandler
-	cfg     subscriberConfig
-
-	running atomic.Bool
-	mu      sync.Mutex // guards cl
-	cl      *kgo.Client
+// NewSubscriber returns a member of the consumer group group (services
+// usually pass their Config.ServiceName) on c, handing every record, as an
+// events.Message, to h (usually an *events.Router or an
+// *events.FailureHandler around one). The options are those of package
+// events, with the same meaning and defaults on every provider; c's
+// [Option]s tune consuming further. Nothing is consumed before Run, which
+// builds the subscriber's own franz-go client (see [New]). See the package
+// documentation's # Delivery semantics section for ordering, commits and
+// redelivery. Errors are those of events.NewSubscriber, wrapped with
+// [ErrInvalidConfig] when they are about an option.
+func NewSubscriber(c *Client, group string, h events.MessageHandler, opts ...events.SubscriberOption) (events.Subscriber, error) {
+	if c == nil {
+		return nil, configErr("NewSubscriber: nil *Client")
+	}
+	s, err := events.NewSubscriber(c.subscriber, group, h, opts...)
+	return s, optionErr(err)
 }
 
-// NewSubscriber builds a Subscriber for the consumer group cfg.ServiceName
-// that consumes topics with h. When topics is empty, h must report its
-// topics with a Topics() []string method, as [events.Router] does. The
-// client is built by Run, so nothing is consumed before Run.
-func NewSubscriber(cfg Config, topics []string, h events.MessageHandler, opts ...SubscriberOption) (*Subscriber, error) {
-	if cfg.ServiceName == "" {
-		return nil, configErr("a subscriber needs a service name (its consumer group)")
-	}
-	if h == nil {
-		return nil, configErr("nil handler")
-	}
-	if len(topics) == 0 {
-		if t, ok := h.(interface{ Topics() []string }); ok {
-			topics = t.Topics()
-		}
-	}
-	if len(topics) == 0 {
-		return nil, configErr("no topics to consume")
-	}
-	for _, t := range topics {
-		if err := (&events.Message{Topic: t, Type: "x"}).Validate(); err != nil {
-			var ve *events.ValidationError
-			if errors.As(err, &ve) && ve.Field == "topic" {
-				return nil, configErr("topic %q: %s", t, ve.Reason)
-			}
-		}
-	}
-	sc := defaultSubscriberConfig()
-	for _, o := range opts {
-		if o != nil {
-			o.applySubscriber(&sc)
-		}
-	}
-	if err := sc.validate(); err != nil {
-		return nil, err
-	}
-	kopts, err := cfg.ownOptions()
-	if err != nil {
-		return nil, err
+// subscriber is the driver of one consumer group member.
+type subscriber struct {
+	c    *Client
+	opts []kgo.Opt
+	cfg  driver.SubscriberConfig
+
+	mu sync.Mutex // guards cl
+	cl *kgo.Client
+}
+
+// subscriber builds the driver of a subscriber from its checked
+// configuration.
+func (c *Client) subscriber(cfg driver.SubscriberConfig) (driver.Subscriber, error) {
+	if c.isClosed() {
+		return nil, errClientClosed
 	}
 	reset := kgo.NewOffset().AtStart()
-	if sc.latest {
+	if c.o.latest {
 		reset = kgo.NewOffset().AtEnd()
 	}
-	kopts = append(kopts,
-		kgo.ConsumerGroup(cfg.ServiceName),
-		kgo.ConsumeTopics(topics...),
+	kopts := append(append([]kgo.Opt{}, c.own...),
+		kgo.ConsumerGroup(cfg.Group),
+		kgo.ConsumeTopics(cfg.Topics...),
 		kgo.ConsumeResetOffset(reset),
 	)
-	kopts = append(kopts, cfg.Options...)
+	kopts = append(kopts, c.extra...)
 	// Our commit discipline comes last, so it cannot be overridden.
 	kopts = append(kopts, kgo.AutoCommitMarks(), kgo.BlockRebalanceOnPoll())
-	if err := kgo.ValidateOpts(kopts...); err != nil {
+	c.optsMu.Lock()
+	err := kgo.ValidateOpts(kopts...)
+	c.optsMu.Unlock()
+	if err != nil {
 		return nil, configErr("%v", err)
 	}
-	return &Subscriber{opts: kopts, topics: append([]string(nil), topics...), group: cfg.ServiceName, handler: h, cfg: sc}, nil
+	return &subscriber{c: c, opts: kopts, cfg: cfg}, nil
 }
 
-// ErrRunning is returned by Run when the Subscriber is already running.
-var ErrRunning = errors.New("kafka: subscriber is already running")
-
-// Run joins the consumer group and handles records until ctx ends. Then it
-// drains gracefully: it stops fetching, cancels the handlers' context
-// (ctx), waits for the running handlers, commits the offsets of every
-// handled record, leaves the group and returns nil. It returns an error
-// only when the client cannot be built or, at once, when the brokers refuse
-// its credentials (ErrUnauthorized). Run may be called again after it
-// returned, but not concurrently.
-func (s *Subscriber) Run(ctx context.Context) error {
-	if !s.running.CompareAndSwap(false, true) {
-		return ErrRunning
+// Run joins the consumer group and handles records until ctx ends or the
+// client is closed, then drains; see events.Subscriber.
+func (s *subscriber) Run(ctx context.Context) error {
+	c := s.c
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return errClientClosed
 	}
-	defer s.running.Store(false)
+	c.running.Add(1)
+	c.mu.Unlock()
+	defer c.running.Done()
 	if ctx.Err() != nil {
 		return nil
 	}
-	sess := &session{s: s, ctx: ctx, workers: make(map[topicPartition]*worker)}
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-c.done:
+			cancel()
+		case <-rctx.Done():
+		}
+	}()
+	sess := &session{s: s, ctx: rctx, workers: make(map[topicPartition]*worker)}
 	opts := append(append([]kgo.Opt{}, s.opts...),
 		kgo.OnPartitionsAssigned(sess.assigned),
 		kgo.OnPartitionsRevoked(sess.revoked),
 		kgo.OnPartitionsLost(sess.lost),
 	)
+	c.optsMu.Lock()
 	cl, err := newClient(opts)
+	c.optsMu.Unlock()
 	if err != nil {
 		return err
 	}
-	if err := refusedCredentials(ctx, cl); err != nil { // a wrong password would otherwise consume nothing, silently
+	if err := refusedCredentials(rctx, cl); err != nil { // a wrong password would otherwise consume nothing, silently
 		cl.Close()
 		return err
 	}
@@ -128,20 +119,96 @@ func (s *Subscriber) Run(ctx context.Context) error {
 	}()
 	sess.poll(cl)
 	sess.stopWorkers(cl, nil)
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.commitTimeout)
-	defer cancel()
+	cctx, ccancel := context.WithTimeout(context.WithoutCancel(ctx), c.o.commitTimeout)
+	defer ccancel()
 	if err := cl.CommitMarkedOffsets(cctx); err != nil {
-		s.cfg.logger.ErrorContext(ctx, "kafka: commit on shutdown failed; the uncommitted records will be redelivered",
-			"group", s.group, "error", err)
+		s.cfg.Logger.ErrorContext(ctx, "kafka: commit on shutdown failed; the uncommitted records will be redelivered",
+			"group", s.cfg.Group, "error", err)
 	}
 	cl.Close()
+	if ctx.Err() == nil && c.isClosed() {
+		return errClientClosed
+	}
 	return nil
 }
 
-// As reaches the franz-go client of a running Subscriber: target must be a
-// **kgo.Client. It returns false when the Subscriber is not running.
-func (s *Subscriber) As(target any) bool {
-	c, ok := target.(**kgo.Client)
+// WaitIdle takes the end offsets of the subscriber's topics and waits
+// until the group's committed offsets reach them, committing what this
+// member handled first, so it need not wait for the periodic commit.
+func (s *subscriber) WaitIdle(ctx context.Context) error {
+	adm := s.c.adm
+	starts, err := adm.ListStartOffsets(ctx, s.cfg.Topics...)
+	if err != nil {
+		return s.waitErr(ctx, err)
+	}
+	ends, err := adm.ListEndOffsets(ctx, s.cfg.Topics...)
+	if err != nil {
+		return s.waitErr(ctx, err)
+	}
+	for {
+		if s.c.isClosed() {
+			return errClientClosed
+		}
+		s.mu.Lock()
+		cl := s.cl
+		s.mu.Unlock()
+		if cl != nil {
+			_ = cl.CommitMarkedOffsets(ctx)
+		}
+		committed, err := adm.FetchOffsetsForTopics(ctx, s.cfg.Group, s.cfg.Topics...)
+		if err == nil {
+			err = committed.Error()
+		}
+		if errors.Is(err, kerr.GroupIDNotFound) {
+			committed, err = nil, nil
+		}
+		if err != nil {
+			return s.waitErr(ctx, err)
+		}
+		idle := true
+		ends.Each(func(end kadm.ListedOffset) {
+			if end.Err != nil { // a topic that does not exist holds nothing
+				return
+			}
+			from := int64(0)
+			if st, ok := starts.Lookup(end.Topic, end.Partition); ok && st.Err == nil {
+				from = st.Offset
+			}
+			if o, ok := committed.Lookup(end.Topic, end.Partition); ok && o.At > from {
+				from = o.At
+			}
+			if from < end.Offset {
+				idle = false
+			}
+		})
+		if idle {
+			return nil
+		}
+		select {
+		case <-time.After(20 * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.c.done:
+			return errClientClosed
+		}
+	}
+}
+
+// waitErr maps an error of WaitIdle's queries.
+func (s *subscriber) waitErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if s.c.isClosed() {
+		return errClientClosed
+	}
+	return mapError(err)
+}
+
+// As reaches the franz-go client of a running subscriber: target must be
+// a **kgo.Client. It returns false when the subscriber is not running.
+func (s *subscriber) As(target any) bool {
+	t, ok := target.(**kgo.Client)
 	if !ok {
 		return false
 	}
@@ -150,7 +217,7 @@ func (s *Subscriber) As(target any) bool {
 	if s.cl == nil {
 		return false
 	}
-	*c = s.cl
+	*t = s.cl
 	return true
 }
 
@@ -163,7 +230,7 @@ type topicPartition struct {
 // client is passed around rather than kept, because franz-go may call the
 // rebalance callbacks before NewClient has returned it.
 type session struct {
-	s   *Subscriber
+	s   *subscriber
 	ctx context.Context
 
 	mu      sync.Mutex // guards workers
@@ -176,7 +243,7 @@ type session struct {
 // records of the partitions it revokes: they are either queued at a worker
 // that the revoke stops (and dropped there, uncommitted) or not returned.
 func (ss *session) poll(cl *kgo.Client) {
-	log := ss.s.cfg.logger
+	log := ss.s.cfg.Logger
 	for {
 		fetches := cl.PollFetches(ss.ctx)
 		if ss.ctx.Err() != nil || fetches.IsClientClosed() {
@@ -225,10 +292,10 @@ func (ss *session) assigned(_ context.Context, cl *kgo.Client, assigned map[stri
 // resumes right after it.
 func (ss *session) revoked(ctx context.Context, cl *kgo.Client, revoked map[string][]int32) {
 	ss.stopWorkers(cl, revoked)
-	cctx, cancel := context.WithTimeout(ctx, ss.s.cfg.commitTimeout)
+	cctx, cancel := context.WithTimeout(ctx, ss.s.c.o.commitTimeout)
 	defer cancel()
 	if err := cl.CommitMarkedOffsets(cctx); err != nil && ctx.Err() == nil {
-		ss.s.cfg.logger.Error("kafka: commit on revoke failed; the uncommitted records will be redelivered", "error", err)
+		ss.s.cfg.Logger.Error("kafka: commit on revoke failed; the uncommitted records will be redelivered", "error", err)
 	}
 }
 

@@ -50,27 +50,17 @@ func TestTLSFiles(t *testing.T) {
 	ctx := testContext(t)
 
 	cfg := kafka.Config{Brokers: b.Addrs(), TLSFiles: &kafka.TLSFiles{CAFile: caFile}}
-	admin, err := kafka.NewAdmin(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
+	admin := open(t, cfg)
 	if err := admin.CreateTopics(ctx, kafka.TopicSpec{Name: "tls"}); err != nil {
 		t.Fatalf("CreateTopics over TLS: %v", err)
 	}
-	pub, err := kafka.NewPublisher(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pub.Close(ctx)
+	pub := sender(t, cfg)
 	send(t, ctx, pub, msg("tls", "k", "t", `{}`))
 
-	untrusted, err := kafka.NewAdmin(kafka.Config{Brokers: b.Addrs(), TLS: &tls.Config{MinVersion: tls.VersionTLS12}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer untrusted.Close()
-	if _, err := untrusted.TopicExists(ctx, "tls"); err == nil {
+	// Open dials, so a client that does not trust the broker fails there.
+	untrusted, err := kafka.Open(ctx, kafka.Config{Brokers: b.Addrs(), TLS: &tls.Config{MinVersion: tls.VersionTLS12}})
+	if err == nil {
+		_ = untrusted.Close(ctx)
 		t.Fatal("a client that does not trust the broker's certificate connected")
 	}
 }

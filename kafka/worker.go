@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"hash/maphash"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/events/driver"
 )
 
 // worker handles the records of one assigned partition in offset order
@@ -45,7 +45,7 @@ func (w *worker) push(recs []*kgo.Record) {
 	w.mu.Lock()
 	w.queue = append(w.queue, recs)
 	w.queued += len(recs)
-	if !w.paused && w.queued >= w.ss.s.cfg.maxQueued {
+	if !w.paused && w.queued >= w.ss.s.c.o.maxQueued {
 		w.paused = true
 		w.cl.PauseFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
 	}
@@ -105,7 +105,7 @@ func (w *worker) run() {
 // handled prefix for commit. It returns false when the worker must stop.
 func (w *worker) handleBatch(ctx context.Context, recs []*kgo.Record) bool {
 	msgs, errs := decodeBatch(recs)
-	if lanes := w.ss.s.cfg.keyLanes; lanes > 1 && len(recs) > 1 {
+	if lanes := w.ss.s.c.o.keyLanes; lanes > 1 && len(recs) > 1 {
 		return w.handleLanes(ctx, recs, msgs, errs, lanes)
 	}
 	done := ctx.Done()
@@ -140,9 +140,9 @@ func errAt(errs []error, i int) error {
 // handleLanes handles recs with up to lanes concurrent handlers: records
 // with the same key go to the same lane, in offset order. The batch is
 // marked only when every lane has finished it, so marks stay contiguous.
-func (w *worker) handleLanes(ctx context.Context, recs []*kgo.Record, msgs []events.Message, errs []error, lanes int) bool {
+func (w *worker) handleLanes(ctx context.Context, recs []*kgo.Record, msgs []driver.Message, errs []error, lanes int) bool {
 	split := make([][]int, lanes)
-	seed := w.ss.s.cfg.seed
+	seed := w.ss.s.c.o.seed
 	for i, r := range recs {
 		var l int
 		if len(r.Key) == 0 {
@@ -183,20 +183,20 @@ func (w *worker) mark(r *kgo.Record) {
 }
 
 // handle delivers m, decoded from r, until the handler accepts it; when
-// decoding failed (decodeErr), every attempt fails with that error. On the
-// first failure it marks *handled (what the batch handled so far) and
-// clears it; it reports every failure and retries after an exponential
-// backoff. It returns false when the worker is stopped or ctx ends first;
-// r is then neither handled nor marked.
-func (w *worker) handle(ctx context.Context, r *kgo.Record, m *events.Message, decodeErr error, handled **kgo.Record) bool {
+// decoding failed (decodeErr), every attempt hands the record to the
+// handler's HandleUndecodable. On the first failure it marks *handled (what
+// the batch handled so far) and clears it; it reports every failure and
+// retries after an exponential backoff. It returns false when the worker
+// is stopped or ctx ends first; r is then neither handled nor marked.
+func (w *worker) handle(ctx context.Context, r *kgo.Record, m *driver.Message, decodeErr error, handled **kgo.Record) bool {
 	cfg := &w.ss.s.cfg
-	backoff := cfg.backoffMin
+	backoff := cfg.Backoff.Initial
 	for attempt := 1; ; attempt++ {
-		err := decodeErr
-		if err == nil {
-			err = w.call(ctx, m)
-		} else if uh, ok := w.ss.s.handler.(events.UndecodableHandler); ok {
-			err = uh.HandleUndecodable(ctx, m, decodeErr) // e.g. a FailureHandler's dead letter queue
+		var err error
+		if decodeErr == nil {
+			err = cfg.Handler.HandleMessage(ctx, m)
+		} else {
+			err = cfg.Handler.HandleUndecodable(ctx, m, decodeErr) // e.g. a FailureHandler's dead letter queue
 		}
 		if err == nil {
 			return true
@@ -208,29 +208,23 @@ func (w *worker) handle(ctx context.Context, r *kgo.Record, m *events.Message, d
 			w.mark(*handled)
 			*handled = nil
 		}
-		cfg.onError(ctx, &HandlerError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
-			Attempt: attempt, Message: m, Err: err})
+		herr := &HandlerError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
+			Attempt: attempt, Message: (*events.Message)(m), Err: err}
+		cfg.Logger.WarnContext(ctx, "kafka: handling failed; retrying the record after a backoff",
+			"topic", herr.Topic, "partition", herr.Partition, "offset", herr.Offset, "attempt", attempt,
+			"type", m.Type, "event_id", m.EventID, "retry_in", backoff, "error", err)
+		cfg.OnError(ctx, herr)
 		if !sleep(ctx, w.halt, backoff) {
 			return false
 		}
-		backoff = min(backoff*2, cfg.backoffMax)
+		backoff = min(backoff*2, cfg.Backoff.Max)
 	}
-}
-
-// call runs the handler, turning a panic into an error so one bad record
-// cannot crash the service.
-func (w *worker) call(ctx context.Context, m *events.Message) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("kafka: handler panicked: %v\n%s", p, debug.Stack())
-		}
-	}()
-	return w.ss.s.handler.HandleMessage(ctx, m)
 }
 
 // HandlerError reports one failed attempt to handle a record: the
 // handler's error, or a *RecordError when the record could not be decoded.
 // The record is retried after a backoff; it is never skipped or committed.
+// The error hook of events.WithErrorHook receives it.
 type HandlerError struct {
 	Topic     string
 	Partition int32

@@ -75,11 +75,11 @@ func testRoutingByType(e *env) {
 
 	ctx := e.ctx()
 	pa := e.publisher(topic)
-	pb, err := events.NewPublisher[otherEvent](e.h.Sender(), topic)
+	pb, err := events.NewPublisher[otherEvent](senderDriver{e.h.Sender()}, topic)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps, err := events.NewPublisher[strayEvent](e.h.Sender(), topic)
+	ps, err := events.NewPublisher[strayEvent](senderDriver{e.h.Sender()}, topic)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -479,7 +479,7 @@ func testStopWithoutDLQ(e *env) {
 	done := make(chan error, 1)
 	go func() {
 		done <- fh.Supervise(e.ctx(), func(ctx context.Context) error {
-			stop, err := e.h.StartSubscriber(ctx, s.service, fh.Topics(), fh)
+			stop, err := e.startSubscriber(ctx, s.service, fh.Topics(), fh)
 			if err != nil {
 				return err
 			}

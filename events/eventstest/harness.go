@@ -2,42 +2,34 @@ package eventstest
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/events/driver"
 )
 
-// Harness gives the suite access to one implementation of the events
-// protocol. [Run] builds a fresh harness for every subtest and closes it at
-// the end of the subtest; the suite uses unique topic and group names in
-// every subtest, so harnesses may share one server.
+// Harness gives the suite access to one provider of the events protocol,
+// through the constructors a service uses. [Run] builds a fresh harness for
+// every subtest and closes it at the end of the subtest; the suite uses
+// unique topic and group names in every subtest, so harnesses may share one
+// server.
 type Harness interface {
-	// Sender returns the provider's sender. The suite publishes through it,
-	// both directly and through events.NewPublisher.
+	// Sender returns the provider's events.Sender (its NewSender). The
+	// suite publishes through it, directly and under typed publishers.
 	Sender() events.Sender
 
 	// CreateTopic creates topic with the given number of partitions and
 	// returns once producers and consumers can use it.
 	CreateTopic(ctx context.Context, topic string, partitions int) error
 
-	// StartSubscriber starts one member of the consumer group group that
-	// consumes topics with h, from the group's committed offsets (the
-	// earliest offset when the group has none), as the provider's Run does.
-	// It returns once the subscriber runs (it need not have joined the group
-	// yet). ctx bounds the start only: the subscriber runs until stop is
-	// called. stop cancels the subscriber's context, waits until it returns
-	// after its graceful drain, and returns its result (nil for a graceful
-	// shutdown). The suite calls every stop exactly once, before Close.
-	//
-	// The protocol's delivery rules apply: per partition, messages reach h in
-	// order; a handler error redelivers the same message (after the
-	// provider's backoff) without moving past it; the committed offset
-	// advances only over handled messages and is committed on shutdown; the
-	// context given to h is canceled when the subscriber shuts down.
-	StartSubscriber(ctx context.Context, group string, topics []string, h events.MessageHandler) (stop func() error, err error)
+	// NewSubscriber returns a member of the consumer group group that hands
+	// messages to h, built by the provider's NewSubscriber with opts. The
+	// suite runs it, stops it by canceling Run's context and waits for Run
+	// to return, always before Close.
+	NewSubscriber(group string, h events.MessageHandler, opts ...events.SubscriberOption) (events.Subscriber, error)
 
-	// Close closes the sender and releases the harness. Afterwards Send must
-	// fail with an error wrapping events.ErrClosed. Close may be called more
-	// than once.
+	// Close closes the provider. Afterwards Send must fail with an error
+	// wrapping events.ErrClosed. Close may be called more than once.
 	Close() error
 }
 
@@ -59,4 +51,21 @@ type Features struct {
 	// Partitions is the number of partitions the suite asks for in its
 	// multi-partition cases (per-key order, group split). Zero means 4.
 	Partitions int
+}
+
+// senderDriver lets the suite build typed publishers with
+// events.NewPublisher on the harness's events.Sender.
+type senderDriver struct{ s events.Sender }
+
+func (d senderDriver) Send(ctx context.Context, msgs []*driver.Message, errs []error) error {
+	ms := make([]*events.Message, len(msgs))
+	for i, m := range msgs {
+		ms[i] = (*events.Message)(m)
+	}
+	err := d.s.Send(ctx, ms...)
+	if be, ok := errors.AsType[*events.BatchError](err); ok {
+		copy(errs, be.Errs)
+		return nil
+	}
+	return err
 }

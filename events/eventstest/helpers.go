@@ -93,11 +93,30 @@ func (e *env) topic(partitions int) string {
 	return name
 }
 
+// startSubscriber builds a subscriber of group for topics on the
+// harness, runs it, and returns a stop function that cancels Run's context
+// and returns Run's result.
+func (e *env) startSubscriber(_ context.Context, group string, topics []string, h events.MessageHandler) (func() error, error) {
+	s, err := e.h.NewSubscriber(group, h, events.WithTopics(topics...),
+		events.WithRetryBackoff(5*time.Millisecond, 100*time.Millisecond),
+		events.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	return func() error {
+		cancel()
+		return <-done
+	}, nil
+}
+
 // subscribe starts a subscriber and returns its stop function; stop is
 // also called at cleanup when the test did not call it.
 func (e *env) subscribe(group string, topics []string, h events.MessageHandler) func() error {
 	e.t.Helper()
-	stop, err := e.h.StartSubscriber(e.ctx(), group, topics, h)
+	stop, err := e.startSubscriber(e.ctx(), group, topics, h)
 	if err != nil {
 		e.t.Fatalf("StartSubscriber(%q, %v) = %v", group, topics, err)
 	}
@@ -129,7 +148,7 @@ func stopWithin(stop func() error) error {
 
 func (e *env) publisher(topic string, opts ...events.PublisherOption) events.Publisher[testEvent] {
 	e.t.Helper()
-	p, err := events.NewPublisher[testEvent](e.h.Sender(), topic, opts...)
+	p, err := events.NewPublisher[testEvent](senderDriver{e.h.Sender()}, topic, opts...)
 	if err != nil {
 		e.t.Fatalf("NewPublisher(%q) = %v", topic, err)
 	}

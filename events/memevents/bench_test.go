@@ -28,19 +28,22 @@ func BenchmarkPublishHandle(b *testing.B) {
 		b.Run(map[int]string{1: "partitions=1", 4: "partitions=4"}[partitions], func(b *testing.B) {
 			ctx, cancel := context.WithCancel(hexkit.WithCorrelationID(context.Background(), hexkit.NewCorrelationID()))
 			defer cancel()
-			broker, err := memevents.New(memevents.WithPartitions(partitions))
+			broker, err := memevents.New()
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer broker.Close()
+			if err := broker.CreateTopic("bench", partitions); err != nil {
+				b.Fatal(err)
+			}
 			r := events.NewRouter()
 			events.Handle(r, "bench", func(ctx context.Context, d events.Delivery[benchEvent]) error { return nil })
-			sub, err := broker.NewSubscriber("bench", r)
+			sub, err := memevents.NewSubscriber(broker, "bench", r)
 			if err != nil {
 				b.Fatal(err)
 			}
 			go sub.Run(ctx)
-			pub, err := events.NewPublisher[benchEvent](broker, "bench")
+			pub, err := memevents.NewPublisher[benchEvent](broker, "bench")
 			if err != nil {
 				b.Fatal(err)
 			}

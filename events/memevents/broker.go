@@ -2,44 +2,35 @@ package memevents
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
 	"maps"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/events/driver"
 )
 
-// ErrTopicExists is returned by [Broker.CreateTopic] for a topic that
-// already exists (created explicitly or implicitly by a send or a
-// subscriber).
-var ErrTopicExists = errors.New("memevents: topic already exists")
-
 // Broker is an in-memory event broker: topics with partitions, consumer
-// groups with committed offsets, at-least-once delivery. It implements
-// [events.Sender]. A Broker is safe for concurrent use; its zero value is
+// groups with committed offsets, at-least-once delivery. Build publishers,
+// senders and subscribers on it with [NewPublisher], [NewSender] and
+// [NewSubscriber]. A Broker is safe for concurrent use; its zero value is
 // not usable, call [New].
 type Broker struct {
-	partitions int
-	logger     *slog.Logger
-	now        func() time.Time
+	now func() time.Time
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced on every state change
 	topics  map[string]*topic
 	groups  map[string]*group
 	closed  bool
-	running map[*Subscriber]struct{} // subscribers inside Run
+	running map[*subscriber]struct{} // subscribers inside Run
 	runWG   sync.WaitGroup
 }
 
-var _ events.Sender = (*Broker)(nil)
-
 type topic struct {
-	parts [][]*events.Message // per partition, by offset
+	parts [][]*driver.Message // per partition, by offset
 }
 
 // tp names one partition of a topic.
@@ -51,54 +42,28 @@ type tp struct {
 // Option configures [New].
 type Option func(*Broker) error
 
-// WithPartitions sets the number of partitions of topics the broker creates
-// implicitly, on the first send to them or when a subscriber names them.
-// Default: 1, like Kafka's num.partitions. Use [Broker.CreateTopic] for
-// another count per topic.
-func WithPartitions(n int) Option {
-	return func(b *Broker) error {
-		if n < 1 {
-			return fmt.Errorf("memevents: WithPartitions(%d): need at least 1", n)
-		}
-		b.partitions = n
-		return nil
-	}
-}
-
-// WithLogger sets the logger for handler failures (a warning per failed
-// attempt). Default: slog.Default() at the time New is called.
-func WithLogger(l *slog.Logger) Option {
-	return func(b *Broker) error {
-		if l == nil {
-			return errors.New("memevents: WithLogger(nil)")
-		}
-		b.logger = l
-		return nil
-	}
-}
-
 // WithClock sets the clock that stamps sent messages (Message.Timestamp).
 // Default: time.Now.
 func WithClock(now func() time.Time) Option {
 	return func(b *Broker) error {
 		if now == nil {
-			return errors.New("memevents: WithClock(nil)")
+			return fmt.Errorf("%w: WithClock(nil)", ErrInvalidConfig)
 		}
 		b.now = now
 		return nil
 	}
 }
 
-// New returns an empty broker.
+// New returns an empty broker: it has no topics until [Broker.CreateTopic]
+// creates them. An invalid option fails with an error wrapping
+// [ErrInvalidConfig].
 func New(opts ...Option) (*Broker, error) {
 	b := &Broker{
-		partitions: 1,
-		logger:     slog.Default(),
-		now:        time.Now,
-		changed:    make(chan struct{}),
-		topics:     map[string]*topic{},
-		groups:     map[string]*group{},
-		running:    map[*Subscriber]struct{}{},
+		now:     time.Now,
+		changed: make(chan struct{}),
+		topics:  map[string]*topic{},
+		groups:  map[string]*group{},
+		running: map[*subscriber]struct{}{},
 	}
 	for _, opt := range opts {
 		if opt == nil {
@@ -111,31 +76,53 @@ func New(opts ...Option) (*Broker, error) {
 	return b, nil
 }
 
+// NewPublisher returns a publisher of E events to topic on b. It fails
+// like events.NewPublisher: an invalid topic name or an event type E cannot
+// name wraps events.ErrInvalidMessage; an invalid option wraps
+// events.ErrInvalidOption and [ErrInvalidConfig]. The topic need not exist
+// yet; publishing fails with events.ErrTopicNotFound while it does not.
+func NewPublisher[E events.Event](b *Broker, topic string, opts ...events.PublisherOption) (events.Publisher[E], error) {
+	if b == nil {
+		return nil, fmt.Errorf("%w: NewPublisher: nil *Broker", ErrInvalidConfig)
+	}
+	p, err := events.NewPublisher[E]((*sender)(b), topic, opts...)
+	return p, optionErr(err)
+}
+
+// NewSender returns an events.Sender on b, which publishes messages as
+// they are: for a FailureHandler's dead letter queue and for tools.
+func NewSender(b *Broker) (events.Sender, error) {
+	if b == nil {
+		return nil, fmt.Errorf("%w: NewSender: nil *Broker", ErrInvalidConfig)
+	}
+	return events.NewSender((*sender)(b))
+}
+
 // notifyLocked wakes everything waiting for a state change. b.mu is held.
 func (b *Broker) notifyLocked() {
 	close(b.changed)
 	b.changed = make(chan struct{})
 }
 
-// CreateTopic creates topic with the given number of partitions. It fails
-// with a *events.ValidationError for an invalid name, and with
-// [ErrTopicExists] when the topic exists.
+// CreateTopic creates topic with the given number of partitions (less
+// than 1 means 1). It fails with a *events.ValidationError wrapping
+// events.ErrInvalidMessage for an invalid name (see events.ValidateTopic),
+// with events.ErrTopicExists when the topic exists, and with
+// events.ErrClosed after Close.
 func (b *Broker) CreateTopic(name string, partitions int) error {
 	if err := events.ValidateTopic(name); err != nil {
 		return err
 	}
-	if partitions < 1 {
-		return fmt.Errorf("memevents: CreateTopic(%q, %d): need at least 1 partition", name, partitions)
-	}
+	partitions = max(partitions, 1)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
 		return events.ErrClosed
 	}
 	if _, ok := b.topics[name]; ok {
-		return fmt.Errorf("%w: %q", ErrTopicExists, name)
+		return fmt.Errorf("%w: %q", events.ErrTopicExists, name)
 	}
-	b.topics[name] = &topic{parts: make([][]*events.Message, partitions)}
+	b.topics[name] = &topic{parts: make([][]*driver.Message, partitions)}
 	for _, g := range b.groups {
 		g.rebalance(b)
 	}
@@ -143,78 +130,45 @@ func (b *Broker) CreateTopic(name string, partitions int) error {
 	return nil
 }
 
-// topicLocked returns the topic name, creating it with the default
-// partition count when it does not exist. b.mu is held.
-func (b *Broker) topicLocked(name string) *topic {
-	t, ok := b.topics[name]
-	if !ok {
-		t = &topic{parts: make([][]*events.Message, b.partitions)}
-		b.topics[name] = t
-	}
-	return t
-}
+// sender is the broker's driver.Sender.
+type sender Broker
 
-// Send validates msgs and appends each valid one to its topic's partition
-// chosen by its key (creating the topic when needed), stamped with the
-// broker's clock. It implements [events.Sender]: nil when all were stored,
-// otherwise a *events.BatchError with the error of each failed message
-// (invalid ones wrap events.ErrInvalidMessage, all wrap events.ErrClosed
-// after Close); a done ctx returns its error and stores nothing. The broker
-// keeps copies: callers may reuse msgs afterwards.
-func (b *Broker) Send(ctx context.Context, msgs ...*events.Message) error {
-	return b.send(ctx, true, msgs)
-}
-
-func (b *Broker) send(ctx context.Context, validate bool, msgs []*events.Message) error {
+// Send stores copies of msgs, each on its topic's partition chosen by its
+// key, stamped with the broker's clock. A message to a topic that does not
+// exist fails with events.ErrTopicNotFound, every message after Close with
+// events.ErrClosed.
+func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	var errs []error
-	fail := func(i int, err error) {
-		if errs == nil {
-			errs = make([]error, len(msgs))
-		}
-		errs[i] = err
-	}
-	copies := make([]*events.Message, len(msgs))
+	b := (*Broker)(s)
+	copies := make([]*driver.Message, len(msgs))
 	for i, m := range msgs {
-		switch {
-		case m == nil:
-			fail(i, &events.ValidationError{Field: "message", Value: "<nil>", Reason: "nil message"})
-			continue
-		case validate:
-			if err := m.Validate(); err != nil {
-				fail(i, err)
-				continue
-			}
-		}
 		copies[i] = clone(m)
 	}
 	now := b.now()
 	b.mu.Lock()
 	for i, c := range copies {
-		if c == nil {
+		if b.closed {
+			errs[i] = events.ErrClosed
 			continue
 		}
-		if b.closed {
-			fail(i, events.ErrClosed)
+		t, ok := b.topics[c.Topic]
+		if !ok {
+			errs[i] = fmt.Errorf("%w: %q", events.ErrTopicNotFound, c.Topic)
 			continue
 		}
 		c.Timestamp = now
-		t := b.topicLocked(c.Topic)
 		p := partitionFor(c.Key, len(t.parts))
 		t.parts[p] = append(t.parts[p], c)
 	}
 	b.notifyLocked()
 	b.mu.Unlock()
-	if errs != nil {
-		return &events.BatchError{Errs: errs}
-	}
 	return nil
 }
 
 // clone returns a deep copy of m.
-func clone(m *events.Message) *events.Message {
+func clone(m *driver.Message) *driver.Message {
 	c := *m
 	if m.Headers != nil {
 		c.Headers = maps.Clone(m.Headers)
@@ -238,7 +192,7 @@ func (b *Broker) Messages(topic string) []*events.Message {
 	var out []*events.Message
 	for _, p := range t.parts {
 		for _, m := range p {
-			out = append(out, clone(m))
+			out = append(out, (*events.Message)(clone(m)))
 		}
 	}
 	return out
@@ -247,21 +201,28 @@ func (b *Broker) Messages(topic string) []*events.Message {
 // WaitIdle returns nil once every message stored in the topics of every
 // group with members has been handled (committed) by that group, and the
 // context's error if ctx ends first. A group's members count from
-// [Broker.NewSubscriber] until their Run returns, so a test may start
-// subscribers, publish and call WaitIdle without racing with the
-// subscribers' start. WaitIdle does not return while a handler keeps
-// failing. After Close it returns events.ErrClosed.
+// [NewSubscriber] until their Run returns, so a test may build
+// subscribers, start them, publish and call WaitIdle without racing with
+// the subscribers' start. WaitIdle does not return while a handler keeps
+// failing. After Close it returns events.ErrClosed. For one subscriber's
+// group, events.Subscriber.WaitIdle does the same on every provider.
 func (b *Broker) WaitIdle(ctx context.Context) error {
+	return b.waitUntil(ctx, b.idleLocked)
+}
+
+// waitUntil returns once cond, called with b.mu held after every state
+// change, reports true.
+func (b *Broker) waitUntil(ctx context.Context, cond func() bool) error {
 	for {
 		b.mu.Lock()
 		if b.closed {
 			b.mu.Unlock()
 			return events.ErrClosed
 		}
-		idle := b.idleLocked()
+		done := cond()
 		ch := b.changed
 		b.mu.Unlock()
-		if idle {
+		if done {
 			return nil
 		}
 		select {
@@ -278,7 +239,10 @@ func (b *Broker) idleLocked() bool {
 			continue
 		}
 		for _, name := range g.topics() {
-			t := b.topics[name]
+			t, ok := b.topics[name]
+			if !ok {
+				continue
+			}
 			for p, msgs := range t.parts {
 				if g.committed[tp{name, p}] < len(msgs) {
 					return false

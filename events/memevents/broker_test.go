@@ -23,7 +23,7 @@ func (tick) EventType() string { return "tick" }
 
 func newBroker(t *testing.T, opts ...memevents.Option) *memevents.Broker {
 	t.Helper()
-	b, err := memevents.New(append([]memevents.Option{memevents.WithLogger(slog.New(slog.DiscardHandler))}, opts...)...)
+	b, err := memevents.New(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,9 +31,15 @@ func newBroker(t *testing.T, opts ...memevents.Option) *memevents.Broker {
 	return b
 }
 
+// quiet is the options of a test subscriber: no log output, fast retries.
+func quiet(opts ...events.SubscriberOption) []events.SubscriberOption {
+	return append([]events.SubscriberOption{events.WithLogger(slog.New(slog.DiscardHandler)),
+		events.WithRetryBackoff(time.Millisecond, 20*time.Millisecond)}, opts...)
+}
+
 // run starts s and returns a stop function that cancels it and returns
 // Run's result.
-func run(t *testing.T, s *memevents.Subscriber) func() error {
+func run(t *testing.T, s events.Subscriber) func() error {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -55,31 +61,29 @@ func timeout(t *testing.T) context.Context {
 }
 
 func TestOptionsAndSetupErrors(t *testing.T) {
-	if _, err := memevents.New(memevents.WithPartitions(0)); err == nil {
-		t.Error("WithPartitions(0) accepted")
-	}
-	if _, err := memevents.New(memevents.WithLogger(nil)); err == nil {
-		t.Error("WithLogger(nil) accepted")
-	}
-	if _, err := memevents.New(memevents.WithClock(nil)); err == nil {
-		t.Error("WithClock(nil) accepted")
+	if _, err := memevents.New(memevents.WithClock(nil)); !errors.Is(err, memevents.ErrInvalidConfig) {
+		t.Errorf("WithClock(nil) = %v, want ErrInvalidConfig", err)
 	}
 	b := newBroker(t)
 	h := events.MessageHandlerFunc(func(context.Context, *events.Message) error { return nil })
-	if _, err := b.NewSubscriber("g", h); err == nil {
-		t.Error("NewSubscriber without topics accepted")
+	for name, opts := range map[string][]events.SubscriberOption{
+		"no topics":          nil,
+		"backoff max < init": {events.WithTopics("t"), events.WithRetryBackoff(time.Second, time.Millisecond)},
+		"zero backoff":       {events.WithTopics("t"), events.WithRetryBackoff(0, time.Millisecond)},
+		"non-ASCII topic":    {events.WithTopics("tö")},
+	} {
+		if _, err := memevents.NewSubscriber(b, "g", h, opts...); !errors.Is(err, memevents.ErrInvalidConfig) || !errors.Is(err, events.ErrInvalidOption) {
+			t.Errorf("NewSubscriber with %s = %v, want ErrInvalidConfig and events.ErrInvalidOption", name, err)
+		}
 	}
-	if _, err := b.NewSubscriber("", h, memevents.WithTopics("t")); err == nil {
-		t.Error("NewSubscriber with an empty group accepted")
-	}
-	if _, err := b.NewSubscriber("g", h, memevents.WithTopics("t"), memevents.WithRetryBackoff(time.Second, time.Millisecond)); err == nil {
-		t.Error("WithRetryBackoff(max < initial) accepted")
-	}
-	if _, err := b.NewSubscriber("g", h, memevents.WithTopics("tö")); !errors.Is(err, events.ErrInvalidMessage) {
+	if _, err := memevents.NewSubscriber(b, "g", h, events.WithTopics("tö")); !errors.Is(err, events.ErrInvalidMessage) {
 		t.Errorf("WithTopics(non-ASCII) = %v, want ErrInvalidMessage", err)
 	}
-	if err := b.CreateTopic("t2", 0); err == nil {
-		t.Error("CreateTopic with 0 partitions accepted")
+	if _, err := memevents.NewSubscriber(b, "", h, events.WithTopics("t")); !errors.Is(err, memevents.ErrInvalidConfig) {
+		t.Errorf("NewSubscriber with an empty group = %v, want ErrInvalidConfig", err)
+	}
+	if _, err := memevents.NewSubscriber(b, "g", nil, events.WithTopics("t")); !errors.Is(err, memevents.ErrInvalidConfig) {
+		t.Errorf("NewSubscriber with a nil handler = %v, want ErrInvalidConfig", err)
 	}
 	if err := b.CreateTopic("", 1); !errors.Is(err, events.ErrInvalidMessage) {
 		t.Errorf("CreateTopic(\"\") = %v, want ErrInvalidMessage", err)
@@ -87,10 +91,10 @@ func TestOptionsAndSetupErrors(t *testing.T) {
 	if err := b.CreateTopic("t2", 2); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.CreateTopic("t2", 2); !errors.Is(err, memevents.ErrTopicExists) {
+	if err := b.CreateTopic("t2", 2); !errors.Is(err, events.ErrTopicExists) {
 		t.Errorf("second CreateTopic = %v, want ErrTopicExists", err)
 	}
-	s, err := b.NewSubscriber("g", h, memevents.WithTopics("t"))
+	s, err := memevents.NewSubscriber(b, "g", h, events.WithTopics("t"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,17 +103,24 @@ func TestOptionsAndSetupErrors(t *testing.T) {
 	if err := s.Run(canceled); err != nil {
 		t.Errorf("Run(canceled) = %v, want nil", err)
 	}
-	if err := s.Run(timeout(t)); err == nil {
-		t.Error("second Run accepted")
+	if err := s.Run(timeout(t)); !errors.Is(err, events.ErrClosed) {
+		t.Errorf("second Run = %v, want ErrClosed", err)
 	}
 }
 
 func TestSendStoresCopies(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	b := newBroker(t, memevents.WithClock(func() time.Time { return now }))
+	if err := b.CreateTopic("t", 1); err != nil {
+		t.Fatal(err)
+	}
+	snd, err := memevents.NewSender(b)
+	if err != nil {
+		t.Fatal(err)
+	}
 	m := &events.Message{Topic: "t", Key: "k", Type: "tick", EventID: events.NewEventID(), CorrelationID: hexkit.NewCorrelationID(),
 		Headers: map[string]string{"h": "v"}, Payload: []byte(`{"seq":1}`)}
-	err := b.Send(context.Background(), m, nil)
+	err = snd.Send(context.Background(), m, nil)
 	var be *events.BatchError
 	if !errors.As(err, &be) || be.Errs[0] != nil || !errors.Is(be.Errs[1], events.ErrInvalidMessage) {
 		t.Fatalf("Send(valid, nil) = %v, want a BatchError for the nil message only", err)
@@ -137,11 +148,14 @@ func TestWaitIdleWaitsForCreatedSubscribers(t *testing.T) {
 		handled++
 		return nil
 	})
-	s, err := b.NewSubscriber("g", r)
+	if err := b.CreateTopic("t", 1); err != nil {
+		t.Fatal(err)
+	}
+	s, err := memevents.NewSubscriber(b, "g", r, quiet()...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, _ := events.NewPublisher[tick](b, "t")
+	pub, _ := memevents.NewPublisher[tick](b, "t")
 	if err := pub.Publish(context.Background(), "k", tick{}); err != nil {
 		t.Fatal(err)
 	}
@@ -156,6 +170,9 @@ func TestWaitIdleWaitsForCreatedSubscribers(t *testing.T) {
 	}
 	if handled != 1 {
 		t.Errorf("handled %d events, want 1", handled)
+	}
+	if err := s.WaitIdle(timeout(t)); err != nil {
+		t.Errorf("Subscriber.WaitIdle = %v", err)
 	}
 }
 
@@ -173,7 +190,7 @@ func TestRebalanceUnderChurn(t *testing.T) {
 	last := map[string]int{}
 	count := map[int]int{}
 	handled := make(chan struct{}, 1000)
-	newMember := func() *memevents.Subscriber {
+	newMember := func() events.Subscriber {
 		r := events.NewRouter()
 		events.Handle(r, "churn", func(ctx context.Context, d events.Delivery[tick]) error {
 			mu.Lock()
@@ -194,13 +211,13 @@ func TestRebalanceUnderChurn(t *testing.T) {
 			handled <- struct{}{}
 			return nil
 		})
-		s, err := b.NewSubscriber("g", r)
+		s, err := memevents.NewSubscriber(b, "g", r, quiet()...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s
 	}
-	pub, _ := events.NewPublisher[tick](b, "churn")
+	pub, _ := memevents.NewPublisher[tick](b, "churn")
 	ctx := timeout(t)
 	publish := func(from, to int) {
 		for seq := from; seq < to; seq++ {

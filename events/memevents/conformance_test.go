@@ -3,43 +3,32 @@ package memevents_test
 import (
 	"context"
 	"errors"
-	"log/slog"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/events/eventstest"
 	"github.com/hexkit-go/hexkit/events/memevents"
 )
 
+// harness runs the conformance suite on a fresh broker.
 type harness struct {
 	b *memevents.Broker
+	s events.Sender
 }
 
-func (h *harness) Sender() events.Sender { return h.b }
+var (
+	_ eventstest.Harness   = (*harness)(nil)
+	_ eventstest.RawSender = (*harness)(nil)
+)
+
+func (h *harness) Sender() events.Sender { return h.s }
 
 func (h *harness) CreateTopic(_ context.Context, topic string, partitions int) error {
 	return h.b.CreateTopic(topic, partitions)
 }
 
-func (h *harness) StartSubscriber(ctx context.Context, group string, topics []string, mh events.MessageHandler) (func() error, error) {
-	s, err := h.b.NewSubscriber(group, mh, memevents.WithTopics(topics...), memevents.WithRetryBackoff(time.Millisecond, 20*time.Millisecond))
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
-	var once sync.Once
-	var runErr error
-	return func() error {
-		once.Do(func() {
-			cancel()
-			runErr = <-done
-		})
-		return runErr
-	}, nil
+func (h *harness) NewSubscriber(group string, mh events.MessageHandler, opts ...events.SubscriberOption) (events.Subscriber, error) {
+	return memevents.NewSubscriber(h.b, group, mh, opts...)
 }
 
 func (h *harness) SendRaw(ctx context.Context, msgs ...*events.Message) error {
@@ -49,11 +38,15 @@ func (h *harness) SendRaw(ctx context.Context, msgs ...*events.Message) error {
 func (h *harness) Close() error { return h.b.Close() }
 
 func newHarness(t *testing.T) eventstest.Harness {
-	b, err := memevents.New(memevents.WithLogger(slog.New(slog.DiscardHandler)))
+	b, err := memevents.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{b: b}
+	s, err := memevents.NewSender(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{b: b, s: s}
 }
 
 func TestConformance(t *testing.T) {
@@ -67,7 +60,8 @@ func TestCloseStopsSubscribers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := b.NewSubscriber("g", events.MessageHandlerFunc(func(context.Context, *events.Message) error { return nil }), memevents.WithTopics("t"))
+	h := events.MessageHandlerFunc(func(context.Context, *events.Message) error { return nil })
+	s, err := memevents.NewSubscriber(b, "g", h, events.WithTopics("t"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +76,10 @@ func TestCloseStopsSubscribers(t *testing.T) {
 	if err := b.WaitIdle(context.Background()); !errors.Is(err, events.ErrClosed) {
 		t.Errorf("WaitIdle after Close = %v, want ErrClosed", err)
 	}
-	if _, err := b.NewSubscriber("g", events.MessageHandlerFunc(nil), memevents.WithTopics("t")); err == nil {
-		t.Error("NewSubscriber after Close succeeded")
+	if err := s.WaitIdle(context.Background()); !errors.Is(err, events.ErrClosed) {
+		t.Errorf("Subscriber.WaitIdle after Close = %v, want ErrClosed", err)
+	}
+	if _, err := memevents.NewSubscriber(b, "g", h, events.WithTopics("t")); !errors.Is(err, events.ErrClosed) {
+		t.Errorf("NewSubscriber after Close = %v, want ErrClosed", err)
 	}
 }

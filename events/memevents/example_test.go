@@ -24,8 +24,9 @@ func (PaymentReceived) EventType() string { return "payment_received" }
 func Example() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	broker, _ := memevents.New(memevents.WithPartitions(3))
+	broker, _ := memevents.New()
 	defer broker.Close()
+	_ = broker.CreateTopic("payments", 3)
 
 	var mu sync.Mutex
 	totals := map[string]int{}
@@ -37,11 +38,11 @@ func Example() {
 			totals[group] += d.Event.Cents
 			return nil
 		})
-		sub, _ := broker.NewSubscriber(group, r)
+		sub, _ := memevents.NewSubscriber(broker, group, r)
 		go sub.Run(ctx)
 	}
 
-	pub, _ := events.NewPublisher[PaymentReceived](broker, "payments")
+	pub, _ := memevents.NewPublisher[PaymentReceived](broker, "payments")
 	for i, cents := range []int{500, 1200, 300} {
 		id := fmt.Sprintf("order-%d", i)
 		_ = pub.Publish(ctx, id, PaymentReceived{OrderID: id, Cents: cents})
@@ -56,11 +57,12 @@ func Example() {
 }
 
 // A handler error redelivers the same event after a backoff: at least once.
-func ExampleSubscriber_Run_redelivery() {
+func ExampleNewSubscriber_redelivery() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	broker, _ := memevents.New(memevents.WithLogger(slog.New(slog.DiscardHandler)))
+	broker, _ := memevents.New()
 	defer broker.Close()
+	_ = broker.CreateTopic("payments", 1)
 
 	attempts := 0
 	r := events.NewRouter()
@@ -72,11 +74,31 @@ func ExampleSubscriber_Run_redelivery() {
 		fmt.Printf("handled %s on attempt %d\n", d.Event.OrderID, attempts)
 		return nil
 	})
-	sub, _ := broker.NewSubscriber("billing", r, memevents.WithRetryBackoff(time.Millisecond, 10*time.Millisecond))
+	sub, _ := memevents.NewSubscriber(broker, "billing", r,
+		events.WithRetryBackoff(time.Millisecond, 10*time.Millisecond),
+		events.WithLogger(slog.New(slog.DiscardHandler)))
 	go sub.Run(ctx)
 
-	pub, _ := events.NewPublisher[PaymentReceived](broker, "payments")
+	pub, _ := memevents.NewPublisher[PaymentReceived](broker, "payments")
 	_ = pub.Publish(ctx, "order-7", PaymentReceived{OrderID: "order-7", Cents: 100})
-	_ = broker.WaitIdle(ctx)
+	_ = sub.WaitIdle(ctx)
 	// Output: handled order-7 on attempt 3
+}
+
+// Publishing to a topic that does not exist fails, as on Kafka: topics are
+// created by operations, here by CreateTopic.
+func ExampleBroker_CreateTopic() {
+	ctx := context.Background()
+	broker, _ := memevents.New()
+	defer broker.Close()
+	pub, _ := memevents.NewPublisher[PaymentReceived](broker, "payments")
+
+	err := pub.Publish(ctx, "order-1", PaymentReceived{OrderID: "order-1"})
+	fmt.Println(errors.Is(err, events.ErrTopicNotFound))
+
+	_ = broker.CreateTopic("payments", 1)
+	fmt.Println(pub.Publish(ctx, "order-1", PaymentReceived{OrderID: "order-1"}))
+	// Output:
+	// true
+	// <nil>
 }

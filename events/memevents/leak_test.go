@@ -14,8 +14,11 @@ import (
 // and one failing) and checks that Close leaves no goroutine behind.
 func TestNoGoroutineLeak(t *testing.T) {
 	before := runtime.NumGoroutine()
-	b, err := memevents.New(memevents.WithPartitions(3))
+	b, err := memevents.New()
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.CreateTopic("t", 3); err != nil {
 		t.Fatal(err)
 	}
 	entered := make(chan struct{}, 1)
@@ -30,13 +33,13 @@ func TestNoGoroutineLeak(t *testing.T) {
 	failing := events.MessageHandlerFunc(func(ctx context.Context, m *events.Message) error { return context.DeadlineExceeded })
 	done := make(chan error, 3)
 	for i, h := range []events.MessageHandler{blocking, failing, failing} {
-		s, err := b.NewSubscriber([]string{"a", "b", "b"}[i], h, memevents.WithTopics("t"))
+		s, err := memevents.NewSubscriber(b, []string{"a", "b", "b"}[i], h, quiet(events.WithTopics("t"))...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		go func() { done <- s.Run(context.Background()) }()
 	}
-	pub, _ := events.NewPublisher[tick](b, "t")
+	pub, _ := memevents.NewPublisher[tick](b, "t")
 	for i := range 10 {
 		if err := pub.Publish(context.Background(), string(rune('a'+i)), tick{Seq: i}); err != nil {
 			t.Fatal(err)

@@ -2,7 +2,6 @@ package memevents
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -10,103 +9,50 @@ import (
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/events/driver"
 )
 
-// Subscriber is one member of a consumer group: it hands the messages of
-// the partitions assigned to it to its handler. Create it with
-// [Broker.NewSubscriber] and start it with [Subscriber.Run].
-type Subscriber struct {
-	b          *Broker
-	g          *group
-	topics     []string
-	h          events.MessageHandler
-	backoffMin time.Duration
-	backoffMax time.Duration
+// NewSubscriber returns a member of the consumer group group on b that
+// hands messages to h, configured by the options of package events (topics
+// from h when it is an events.TopicLister, backoff, logger, error hook).
+// The member joins its group at once, so [Broker.WaitIdle] and the
+// subscriber's WaitIdle wait for it; the group's partitions are rebalanced
+// over its members, and those assigned to this member wait until Run is
+// called. The member leaves its group when Run returns. Errors are those
+// of events.NewSubscriber, wrapped with [ErrInvalidConfig] when they are
+// about an option; after Close it fails with events.ErrClosed.
+func NewSubscriber(b *Broker, group string, h events.MessageHandler, opts ...events.SubscriberOption) (events.Subscriber, error) {
+	if b == nil {
+		return nil, fmt.Errorf("%w: NewSubscriber: nil *Broker", ErrInvalidConfig)
+	}
+	s, err := events.NewSubscriber(b.join, group, h, opts...)
+	return s, optionErr(err)
+}
+
+// subscriber is one member of a consumer group.
+type subscriber struct {
+	b   *Broker
+	g   *group
+	cfg driver.SubscriberConfig
 
 	// guarded by b.mu
-	started bool
-	left    bool
-	cancel  context.CancelFunc
+	left   bool
+	cancel context.CancelFunc
 }
 
-// SubscriberOption configures [Broker.NewSubscriber].
-type SubscriberOption func(*Subscriber) error
-
-// WithTopics sets the topics the subscriber consumes. Default: the
-// handler's Topics() when it implements events.TopicLister (an
-// *events.Router does); NewSubscriber fails when neither gives a topic.
-func WithTopics(topics ...string) SubscriberOption {
-	return func(s *Subscriber) error {
-		for _, t := range topics {
-			if err := events.ValidateTopic(t); err != nil {
-				return err
-			}
-		}
-		s.topics = slices.Clone(topics)
-		return nil
-	}
-}
-
-// WithRetryBackoff sets the pacing of redeliveries after a handler error:
-// the first redelivery waits initial, each further one twice as long as the
-// previous, at most max; a success resets it. Default: 10ms initial, 1s max.
-func WithRetryBackoff(initial, max time.Duration) SubscriberOption {
-	return func(s *Subscriber) error {
-		if initial < 0 || max < initial {
-			return fmt.Errorf("memevents: WithRetryBackoff(%v, %v): need 0 <= initial <= max", initial, max)
-		}
-		s.backoffMin, s.backoffMax = initial, max
-		return nil
-	}
-}
-
-// NewSubscriber returns a member of the consumer group groupName that
-// hands messages to h. The member joins its group at once (topics that do
-// not exist yet are created with the default partition count), so
-// [Broker.WaitIdle] waits for it; the group's partitions are rebalanced
-// over its members, and those assigned to this member wait until Run is
-// called. The member leaves its group when Run returns.
-func (b *Broker) NewSubscriber(groupName string, h events.MessageHandler, opts ...SubscriberOption) (*Subscriber, error) {
-	if groupName == "" {
-		return nil, errors.New("memevents: NewSubscriber: empty group name")
-	}
-	if h == nil {
-		return nil, errors.New("memevents: NewSubscriber: nil handler")
-	}
-	s := &Subscriber{b: b, h: h, backoffMin: 10 * time.Millisecond, backoffMax: time.Second}
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(s); err != nil {
-			return nil, err
-		}
-	}
-	if s.topics == nil {
-		if tl, ok := h.(events.TopicLister); ok {
-			s.topics = tl.Topics()
-		}
-	}
-	if len(s.topics) == 0 {
-		return nil, errors.New("memevents: NewSubscriber: no topics: use WithTopics or a handler with Topics()")
-	}
-	slices.Sort(s.topics)
-	s.topics = slices.Compact(s.topics)
-
+// join adds a member to its group.
+func (b *Broker) join(cfg driver.SubscriberConfig) (driver.Subscriber, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
 		return nil, events.ErrClosed
 	}
-	for _, t := range s.topics {
-		b.topicLocked(t)
-	}
-	g, ok := b.groups[groupName]
+	g, ok := b.groups[cfg.Group]
 	if !ok {
-		g = &group{name: groupName, committed: map[tp]int{}, owner: map[tp]*Subscriber{}, busy: map[tp]bool{}}
-		b.groups[groupName] = g
+		g = &group{name: cfg.Group, committed: map[tp]int{}, owner: map[tp]*subscriber{}, busy: map[tp]bool{}}
+		b.groups[cfg.Group] = g
 	}
-	s.g = g
+	s := &subscriber{b: b, g: g, cfg: cfg}
 	g.members = append(g.members, s)
 	g.rebalance(b)
 	b.notifyLocked()
@@ -115,24 +61,11 @@ func (b *Broker) NewSubscriber(groupName string, h events.MessageHandler, opts .
 
 // Run hands the messages of the partitions assigned to s to its handler,
 // one partition after the other in offset order and different partitions
-// concurrently, until ctx ends or the broker is closed. A message is
-// committed for the group when the handler returned nil; after an error the
-// same message is redelivered to the handler, paced by WithRetryBackoff,
-// and the partition does not move past it.
-//
-// When ctx ends, Run cancels the handlers' context, waits for in-flight
-// handlers, leaves the group (its partitions go to the remaining members,
-// from the committed offsets) and returns nil. When the broker is closed,
-// it does the same and returns events.ErrClosed. Run may be called once.
-func (s *Subscriber) Run(ctx context.Context) error {
+// concurrently, until ctx ends or the broker is closed.
+func (s *subscriber) Run(ctx context.Context) error {
 	b := s.b
 	b.mu.Lock()
-	if s.started {
-		b.mu.Unlock()
-		return errors.New("memevents: Subscriber.Run called twice")
-	}
-	s.started = true
-	if b.closed {
+	if b.closed || s.left {
 		s.leaveLocked()
 		b.mu.Unlock()
 		return events.ErrClosed
@@ -155,11 +88,7 @@ func (s *Subscriber) Run(ctx context.Context) error {
 		for p, owner := range s.g.owner {
 			if owner == s && !s.g.busy[p] {
 				s.g.busy[p] = true
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					s.consume(rctx, p)
-				}()
+				wg.Go(func() { s.consume(rctx, p) })
 			}
 		}
 		ch := b.changed
@@ -182,21 +111,49 @@ func (s *Subscriber) Run(ctx context.Context) error {
 	return nil
 }
 
+// WaitIdle waits until the group has committed every message that the
+// subscriber's topics held when it was called.
+func (s *subscriber) WaitIdle(ctx context.Context) error {
+	b := s.b
+	b.mu.Lock()
+	target := map[tp]int{}
+	for _, name := range s.cfg.Topics {
+		if t, ok := b.topics[name]; ok {
+			for p, msgs := range t.parts {
+				target[tp{name, p}] = len(msgs)
+			}
+		}
+	}
+	b.mu.Unlock()
+	return b.waitUntil(ctx, func() bool {
+		for p, n := range target {
+			if s.g.committed[p] < n {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// As reaches nothing: the in-memory provider has no native types.
+func (s *subscriber) As(any) bool { return false }
+
 // leaveLocked removes s from its group. b.mu is held.
-func (s *Subscriber) leaveLocked() {
+func (s *subscriber) leaveLocked() {
 	if s.left {
 		return
 	}
 	s.left = true
 	g := s.g
-	g.members = slices.DeleteFunc(g.members, func(m *Subscriber) bool { return m == s })
+	g.members = slices.DeleteFunc(g.members, func(m *subscriber) bool { return m == s })
 	g.rebalance(s.b)
 	s.b.notifyLocked()
 }
 
 // consume handles partition p while s owns it and rctx lasts.
-func (s *Subscriber) consume(rctx context.Context, p tp) {
+func (s *subscriber) consume(rctx context.Context, p tp) {
 	b, g := s.b, s.g
+	h := s.cfg.Handler
 	var delay time.Duration
 	attempt := 0
 	for {
@@ -221,12 +178,20 @@ func (s *Subscriber) consume(rctx context.Context, p tp) {
 		m := clone(msgs[off])
 		b.mu.Unlock()
 
-		if err := s.h.HandleMessage(rctx, m); err != nil {
+		if err := h.HandleMessage(rctx, m); err != nil {
+			if rctx.Err() != nil {
+				continue
+			}
 			attempt++
-			delay = min(max(delay*2, s.backoffMin), s.backoffMax)
-			b.logger.WarnContext(hexkit.WithCorrelationID(rctx, m.CorrelationID), "memevents: handler failed; redelivering",
+			delay = min(max(delay*2, s.cfg.Backoff.Initial), s.cfg.Backoff.Max)
+			lctx := rctx
+			if hexkit.ValidateCorrelationID(m.CorrelationID) == nil {
+				lctx = hexkit.WithCorrelationID(rctx, m.CorrelationID)
+			}
+			s.cfg.Logger.WarnContext(lctx, "memevents: handler failed; redelivering",
 				"group", g.name, "topic", p.topic, "partition", p.part, "offset", off,
 				"type", m.Type, "event_id", m.EventID, "attempt", attempt, "retry_in", delay, "error", err)
+			s.cfg.OnError(lctx, fmt.Errorf("memevents: handling %s/%d@%d (attempt %d) failed: %w", p.topic, p.part, off, attempt, err))
 			t := time.NewTimer(delay)
 			select {
 			case <-t.C:
@@ -249,9 +214,9 @@ func (s *Subscriber) consume(rctx context.Context, p tp) {
 // and the committed offset (the next offset to handle) per partition.
 type group struct {
 	name      string
-	members   []*Subscriber // in joining order
+	members   []*subscriber // in joining order
 	committed map[tp]int
-	owner     map[tp]*Subscriber
+	owner     map[tp]*subscriber
 	busy      map[tp]bool // a member is consuming the partition
 }
 
@@ -259,26 +224,30 @@ type group struct {
 func (g *group) topics() []string {
 	var out []string
 	for _, m := range g.members {
-		out = append(out, m.topics...)
+		out = append(out, m.cfg.Topics...)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
-// rebalance assigns the partitions of every topic the members consume
-// round-robin over the members consuming it, in joining order. A member
-// that loses a partition stops after its in-flight message; the new owner
-// starts once it did (busy), from the committed offset. b.mu is held.
+// rebalance assigns the partitions of every existing topic the members
+// consume round-robin over the members consuming it, in joining order. A
+// member that loses a partition stops after its in-flight message; the new
+// owner starts once it did (busy), from the committed offset. b.mu is
+// held.
 func (g *group) rebalance(b *Broker) {
 	clear(g.owner)
 	for _, name := range g.topics() {
-		var ms []*Subscriber
+		t, ok := b.topics[name]
+		if !ok {
+			continue
+		}
+		var ms []*subscriber
 		for _, m := range g.members {
-			if slices.Contains(m.topics, name) {
+			if slices.Contains(m.cfg.Topics, name) {
 				ms = append(ms, m)
 			}
 		}
-		t := b.topicLocked(name)
 		for p := range t.parts {
 			g.owner[tp{name, p}] = ms[p%len(ms)]
 		}

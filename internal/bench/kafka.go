@@ -35,11 +35,11 @@ func kafkaSuite(ctx context.Context, r *reporter) error {
 		return errors.New("HEXKIT_KAFKA_BROKERS is not set (eval \"$(scripts/servers env)\")")
 	}
 	b := &kafkaBench{brokers: brokers, data: newKafkaData(kafkaEvents)}
-	admin, err := kafka.NewAdmin(kafka.Config{Brokers: brokers})
+	admin, err := kafka.Open(ctx, kafka.Config{Brokers: brokers})
 	if err != nil {
 		return err
 	}
-	defer admin.Close()
+	defer admin.Close(context.WithoutCancel(ctx))
 	b.admin = admin
 	defer b.cleanup()
 
@@ -60,7 +60,7 @@ func kafkaSuite(ctx context.Context, r *reporter) error {
 
 type kafkaBench struct {
 	brokers      []string
-	admin        *kafka.Admin
+	admin        *kafka.Client
 	data         *kafkaData
 	topics       []string
 	consumeTopic string
@@ -167,7 +167,7 @@ func (b *kafkaBench) rawPublishTo(ctx context.Context, topic string) (int, error
 	return len(d.keys), nil
 }
 
-// hexkitPublish sends the same events through kafka.Publisher: messages
+// hexkitPublish sends the same events through a kafka.NewSender sender: messages
 // built per event, Send calls of kafkaChunk messages from kafkaSenders
 // goroutines, each returning once its records are acknowledged.
 func (b *kafkaBench) hexkitPublish(ctx context.Context) (int, error) {
@@ -175,7 +175,11 @@ func (b *kafkaBench) hexkitPublish(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	pub, err := kafka.NewPublisher(b.config(""))
+	client, err := kafka.Open(ctx, b.config(""))
+	if err != nil {
+		return 0, err
+	}
+	pub, err := kafka.NewSender(client)
 	if err != nil {
 		return 0, err
 	}
@@ -191,7 +195,7 @@ func (b *kafkaBench) hexkitPublish(ctx context.Context) (int, error) {
 			return pub.Send(ctx, msgs...)
 		}
 	})
-	if cerr := pub.Close(ctx); err == nil {
+	if cerr := client.Close(ctx); err == nil {
 		err = cerr
 	}
 	if err != nil {
@@ -288,7 +292,7 @@ func (b *kafkaBench) rawConsume(ctx context.Context) (int, error) {
 	return int(n.Load()), nil
 }
 
-// hexkitConsume reads the topic with kafka.Subscriber as a new group
+// hexkitConsume reads the topic with a kafka.NewSubscriber subscriber as a new group
 // member and stops (graceful drain and commit included) once it has
 // handled every event.
 func (b *kafkaBench) hexkitConsume(ctx context.Context) (int, error) {
@@ -302,8 +306,13 @@ func (b *kafkaBench) hexkitConsume(ctx context.Context) (int, error) {
 		}
 		return nil
 	})
-	sub, err := kafka.NewSubscriber(b.config(group), []string{b.consumeTopic}, h,
-		kafka.WithLogger(slog.New(slog.DiscardHandler)))
+	client, err := kafka.Open(ctx, b.config(group))
+	if err != nil {
+		return 0, err
+	}
+	defer client.Close(context.WithoutCancel(ctx))
+	sub, err := kafka.NewSubscriber(client, group, h, events.WithTopics(b.consumeTopic),
+		events.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		return 0, err
 	}

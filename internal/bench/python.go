@@ -54,11 +54,11 @@ func pythonSuite(ctx context.Context, r *reporter) error {
 	}
 
 	cfg := kafka.Config{Brokers: brokers, ServiceName: "bench-go-" + run}
-	admin, err := kafka.NewAdmin(cfg)
+	admin, err := kafka.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer admin.Close()
+	defer admin.Close(context.WithoutCancel(ctx))
 	pyTopic, goTopic, seqTopic := "bench-py-"+run, "bench-go-"+run, "bench-go-seq-"+run
 	for _, t := range []string{pyTopic, goTopic, seqTopic} {
 		if err := admin.CreateTopics(ctx, kafka.TopicSpec{Name: t, Partitions: 3}); err != nil {
@@ -67,11 +67,7 @@ func pythonSuite(ctx context.Context, r *reporter) error {
 	}
 	defer func() { _ = admin.DeleteTopics(context.WithoutCancel(ctx), pyTopic, goTopic, seqTopic) }()
 
-	pubClient, err := kafka.NewPublisher(cfg)
-	if err != nil {
-		return err
-	}
-	defer pubClient.Close(context.WithoutCancel(ctx))
+	pubClient := admin
 	data := strings.Repeat("x", pythonPayloadSize-20)
 
 	// Publish, one event at a time: every call waits for its acknowledgement.
@@ -80,7 +76,7 @@ func pythonSuite(ctx context.Context, r *reporter) error {
 		return err
 	}
 	goSeq, err := timeIt(func() error {
-		pub, err := events.NewPublisher[benchEvent](pubClient, seqTopic)
+		pub, err := kafka.NewPublisher[benchEvent](pubClient, seqTopic)
 		if err != nil {
 			return err
 		}
@@ -102,7 +98,7 @@ func pythonSuite(ctx context.Context, r *reporter) error {
 
 	// Publish in bulk: hexkit-go's batch call against Python's only way.
 	goBatch, err := timeIt(func() error {
-		pub, err := events.NewPublisher[benchEvent](pubClient, goTopic)
+		pub, err := kafka.NewPublisher[benchEvent](pubClient, goTopic)
 		if err != nil {
 			return err
 		}
@@ -150,7 +146,12 @@ func consumeN(ctx context.Context, cfg kafka.Config, topic string, n int64) erro
 		}
 		return nil
 	})
-	sub, err := kafka.NewSubscriber(cfg, r.Topics(), r)
+	client, err := kafka.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer client.Close(context.WithoutCancel(ctx))
+	sub, err := kafka.NewSubscriber(client, cfg.ServiceName, r)
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ func TestPythonDeadLetterReadByGo(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
-	pub, err := events.NewPublisher[interopEvent](b.Publisher(t), topic)
+	pub, err := kafka.NewPublisher[interopEvent](b.Open(t, ""), topic)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,13 +112,12 @@ func TestGoDeadLetterReadByPython(t *testing.T) {
 	})
 	fh, err := events.NewFailureHandler(r, goService, events.WithAttempts(2),
 		events.WithBackoff(10*time.Millisecond, 50*time.Millisecond, 0.1),
-		events.WithDLQ(b.Publisher(t)), events.WithDLQTopic(dlq),
+		events.WithDLQ(b.Sender(t)), events.WithDLQTopic(dlq),
 		events.WithFailureLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := b.Config(goService)
-	sub, err := kafka.NewSubscriber(cfg, fh.Topics(), fh, kafka.WithLogger(slog.New(slog.DiscardHandler)))
+	sub, err := kafka.NewSubscriber(b.Open(t, goService), goService, fh, events.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,8 @@
 //
 //	b := kafkatest.New(t)                 // kfake, or the real broker from env
 //	topic := b.Topic(t, "orders", 1)      // unique, deleted after the test
-//	pub := b.Publisher(t)                 // a *kafka.Publisher, closed after the test
+//	c := b.Open(t, "shop")                // a *kafka.Client, closed after the test
+//	pub, _ := kafka.NewPublisher[OrderPlaced](c, topic)
 //	b.ExpectEvents(t, topic, func() {
 //		// code that publishes
 //	}, kafkatest.Event("order-1", OrderPlaced{ID: "order-1"}))
@@ -25,6 +26,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/kafka"
 )
 
@@ -109,19 +111,34 @@ func (b *Broker) Config(service string) kafka.Config {
 	return cfg
 }
 
-// Publisher returns a publisher on this broker, closed when the test ends.
-func (b *Broker) Publisher(tb testing.TB) *kafka.Publisher {
+// Open returns a kafka.Client on this broker for service (see
+// [Broker.Config]), with opts; it is closed when the test ends.
+func (b *Broker) Open(tb testing.TB, service string, opts ...kafka.Option) *kafka.Client {
 	tb.Helper()
-	p, err := kafka.NewPublisher(b.Config(""))
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	c, err := kafka.Open(ctx, b.Config(service), opts...)
 	if err != nil {
-		tb.Fatalf("kafkatest: publisher: %v", err)
+		tb.Fatalf("kafkatest: open client: %v", err)
 	}
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
-		_ = p.Close(ctx)
+		_ = c.Close(ctx)
 	})
-	return p
+	return c
+}
+
+// Sender returns an events.Sender on a client of its own (see
+// [Broker.Open]), for messages as they are: a FailureHandler's dead
+// letter queue, raw test input.
+func (b *Broker) Sender(tb testing.TB) events.Sender {
+	tb.Helper()
+	s, err := kafka.NewSender(b.Open(tb, ""))
+	if err != nil {
+		tb.Fatalf("kafkatest: sender: %v", err)
+	}
+	return s
 }
 
 // Topic creates a topic with a name unique to this test (prefix, the
@@ -139,7 +156,7 @@ func (b *Broker) CreateTopic(tb testing.TB, topic string, partitions int) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	adm, err := kafka.NewAdminFromClient(b.cl)
+	adm, err := kafka.New(b.cl)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/internal/testenv"
+	"github.com/hexkit-go/hexkit/kafka"
 	"github.com/hexkit-go/hexkit/kafka/kafkatest"
 )
 
@@ -38,7 +39,7 @@ func TestExpectEvents(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		topic := b.Topic(t, "orders", 2)
-		pub, err := events.NewPublisher[orderPlaced](b.Publisher(t), topic)
+		pub, err := kafka.NewPublisher[orderPlaced](b.Open(t, ""), topic)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +94,7 @@ func TestClearTopic(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		topic := b.Topic(t, "clear", 1)
-		pub, err := events.NewPublisher[orderPlaced](b.Publisher(t), topic)
+		pub, err := kafka.NewPublisher[orderPlaced](b.Open(t, ""), topic)
 		if err != nil {
 			t.Fatal(err)
 		}

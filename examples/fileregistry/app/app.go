@@ -26,11 +26,8 @@ func NewRegistry(cfg Config, b *Backend) (*registry.Registry, error) {
 	if err != nil {
 		return nil, err
 	}
-	announcer, err := translators.NewAnnouncer(b.Sender, cfg.Topic)
-	if err != nil {
-		return nil, err
-	}
-	return registry.New(translators.NewRecords(b.Records), storage, announcer, registry.WithMaxSize(cfg.MaxSize))
+	return registry.New(translators.NewRecords(b.Records), storage, translators.NewAnnouncer(b.Announcements),
+		registry.WithMaxSize(cfg.MaxSize))
 }
 
 // Run runs the service: it serves the HTTP API on cfg.Listen until ctx

@@ -26,11 +26,22 @@ import (
 type Backend struct {
 	Records dao.DAO[translators.FileRecord, string]
 	Store   *objstore.Store
-	Sender  events.Sender
-	// Subscribe returns the Run function of a subscriber of group to the
-	// router's topics (the demo uses it to listen like another service).
-	Subscribe func(group string, r *events.Router) (run func(ctx context.Context) error, err error)
-	closers   []func(ctx context.Context) error
+	// Announcements publishes the registry's events on cfg.Topic.
+	Announcements events.Publisher[translators.FileRegistered]
+	broker        *memevents.Broker // the events provider: one of broker
+	kafka         *kafka.Client     // and kafka is set
+	closers       []func(ctx context.Context) error
+}
+
+// NewSubscriber returns a member of group on the backend's events provider
+// that hands messages to h (the demo uses it to listen like another
+// service). Both providers return the same events.Subscriber and take the
+// same options.
+func (b *Backend) NewSubscriber(group string, h events.MessageHandler, opts ...events.SubscriberOption) (events.Subscriber, error) {
+	if b.kafka != nil {
+		return kafka.NewSubscriber(b.kafka, group, h, opts...)
+	}
+	return memevents.NewSubscriber(b.broker, group, h, opts...)
 }
 
 // Close releases the providers, the last opened first.
@@ -96,20 +107,17 @@ func (b *Backend) openMemory(ctx context.Context, cfg Config, logger *slog.Logge
 		return err
 	}
 
-	broker, err := memevents.New(memevents.WithLogger(logger))
+	broker, err := memevents.New()
 	if err != nil {
 		return err
 	}
 	b.closers = append(b.closers, func(context.Context) error { return broker.Close() })
-	b.Sender = broker
-	b.Subscribe = func(group string, r *events.Router) (func(context.Context) error, error) {
-		sub, err := broker.NewSubscriber(group, r)
-		if err != nil {
-			return nil, err
-		}
-		return sub.Run, nil
+	b.broker = broker
+	if err := broker.CreateTopic(cfg.Topic, 3); err != nil {
+		return err
 	}
-	return nil
+	b.Announcements, err = memevents.NewPublisher[translators.FileRegistered](broker, cfg.Topic)
+	return err
 }
 
 // openServers connects to MongoDB, S3 and Kafka and checks that the bucket
@@ -131,26 +139,17 @@ func (b *Backend) openServers(ctx context.Context, cfg Config, logger *slog.Logg
 	if err := ensureBucket(ctx, b.Store, cfg.Bucket, cfg.Setup); err != nil {
 		return err
 	}
-	if err := ensureTopic(ctx, kcfg, cfg.Topic, cfg.Setup); err != nil {
-		return err
-	}
-
-	pub, err := kafka.NewPublisher(kcfg)
+	kclient, err := kafka.Open(ctx, kcfg)
 	if err != nil {
 		return err
 	}
-	b.closers = append(b.closers, pub.Close)
-	b.Sender = pub
-	b.Subscribe = func(group string, r *events.Router) (func(context.Context) error, error) {
-		c := kcfg
-		c.ServiceName = group
-		sub, err := kafka.NewSubscriber(c, r.Topics(), r, kafka.WithLogger(logger))
-		if err != nil {
-			return nil, err
-		}
-		return sub.Run, nil
+	b.closers = append(b.closers, kclient.Close)
+	b.kafka = kclient
+	if err := ensureTopic(ctx, kclient, cfg.Topic, cfg.Setup); err != nil {
+		return err
 	}
-	return nil
+	b.Announcements, err = kafka.NewPublisher[translators.FileRegistered](kclient, cfg.Topic)
+	return err
 }
 
 // ensureBucket checks that the bucket exists, or creates it when create is
@@ -174,12 +173,7 @@ func ensureBucket(ctx context.Context, store *objstore.Store, bucket string, cre
 
 // ensureTopic checks that the topic exists, or creates it when create is
 // set.
-func ensureTopic(ctx context.Context, kcfg kafka.Config, topic string, create bool) error {
-	admin, err := kafka.NewAdmin(kcfg)
-	if err != nil {
-		return err
-	}
-	defer admin.Close()
+func ensureTopic(ctx context.Context, admin *kafka.Client, topic string, create bool) error {
 	ok, err := admin.TopicExists(ctx, topic)
 	switch {
 	case err != nil:

@@ -105,13 +105,13 @@ func runDemo(ctx context.Context, cfg Config, b *Backend, apiURL string, out io.
 		}
 		return nil
 	})
-	listen, err := b.Subscribe(cfg.ServiceName+"-demo", r)
+	listen, err := b.NewSubscriber(cfg.ServiceName+"-demo", r, events.WithLogger(logger))
 	if err != nil {
 		return err
 	}
 	listenCtx, stopListening := context.WithCancel(ctx)
 	listened := make(chan error, 1)
-	go func() { listened <- listen(listenCtx) }()
+	go func() { listened <- listen.Run(listenCtx) }()
 	defer func() { stopListening(); <-listened }()
 
 	confirmURL := apiURL + "/files/" + id + "/confirm"

@@ -30,13 +30,11 @@ type Announcer struct {
 
 var _ registry.Announcer = (*Announcer)(nil)
 
-// NewAnnouncer returns an Announcer that sends to topic through s.
-func NewAnnouncer(s events.Sender, topic string) (*Announcer, error) {
-	pub, err := events.NewPublisher[FileRegistered](s, topic)
-	if err != nil {
-		return nil, err
-	}
-	return &Announcer{pub: pub}, nil
+// NewAnnouncer returns an Announcer that publishes through pub, which a
+// provider built for the registry's topic (memevents.NewPublisher,
+// kafka.NewPublisher).
+func NewAnnouncer(pub events.Publisher[FileRegistered]) *Announcer {
+	return &Announcer{pub: pub}
 }
 
 // FileRegistered implements registry.Announcer; it returns once the

@@ -13,6 +13,7 @@ import (
 	"github.com/hexkit-go/hexkit/examples/fileregistry/registry"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/translators"
 	"github.com/hexkit-go/hexkit/internal/testenv"
+	"github.com/hexkit-go/hexkit/kafka"
 	"github.com/hexkit-go/hexkit/kafka/kafkatest"
 	"github.com/hexkit-go/hexkit/mongo"
 	"github.com/hexkit-go/hexkit/objstore"
@@ -113,10 +114,11 @@ func TestStorageOnS3(t *testing.T) {
 func TestAnnouncerOnKafka(t *testing.T) {
 	b := kafkatest.New(t)
 	topic := b.Topic(t, "fileregistry", 1)
-	announcer, err := translators.NewAnnouncer(b.Publisher(t), topic)
+	pub, err := kafka.NewPublisher[translators.FileRegistered](b.Open(t, ""), topic)
 	if err != nil {
 		t.Fatal(err)
 	}
+	announcer := translators.NewAnnouncer(pub)
 	f := registry.File{ID: "f1", Name: "a.txt", Size: 5, ETag: "e", State: registry.Available}
 	b.ExpectEvents(t, topic, func() {
 		if err := announcer.FileRegistered(context.Background(), f); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/dao"
 	"github.com/hexkit-go/hexkit/dao/memdao"
+	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/events/memevents"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/registry"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/translators"
@@ -59,10 +60,14 @@ func newFakes(t *testing.T) *fakes {
 	if f.storage, err = translators.NewStorage(store, "files"); err != nil {
 		t.Fatal(err)
 	}
-	announcer, err := translators.NewAnnouncer(broker, translators.Topic)
+	if err := broker.CreateTopic(translators.Topic, 1); err != nil {
+		t.Fatal(err)
+	}
+	pub, err := memevents.NewPublisher[translators.FileRegistered](broker, translators.Topic)
 	if err != nil {
 		t.Fatal(err)
 	}
+	announcer := translators.NewAnnouncer(pub)
 	if f.reg, err = registry.New(f.records, f.storage, announcer); err != nil {
 		t.Fatal(err)
 	}
@@ -169,8 +174,8 @@ func TestTranslatorsMapErrors(t *testing.T) {
 	if _, err := translators.NewStorage(fx.store, "Not A Bucket"); !errors.Is(err, objstore.ErrInvalidID) {
 		t.Errorf("NewStorage with a bad bucket id = %v, want objstore.ErrInvalidID", err)
 	}
-	if _, err := translators.NewAnnouncer(fx.broker, ""); err == nil {
-		t.Error("NewAnnouncer with an empty topic succeeded")
+	if _, err := memevents.NewPublisher[translators.FileRegistered](fx.broker, ""); !errors.Is(err, events.ErrInvalidMessage) {
+		t.Errorf("a publisher for the announcer with an empty topic = %v, want events.ErrInvalidMessage", err)
 	}
 }
 

@@ -16,90 +16,97 @@ import (
 	"github.com/hexkit-go/hexkit/kafka"
 )
 
-// Transport is what the service needs of an event provider: a sender and a
-// way to run a subscriber for a consumer group.
+// Transport is the event provider the service runs on, chosen by
+// cfg.Backend: the in-memory broker or a Kafka client. Publishers and
+// subscribers come from the provider's constructors, which return the same
+// events.Publisher and events.Subscriber and take the same options.
 type Transport struct {
-	Sender events.Sender
-	// Subscribe returns the Run function of a subscriber of group to the
-	// router's topics. Run returns after a graceful drain once ctx ends.
-	Subscribe func(group string, r *events.Router) (run func(ctx context.Context) error, err error)
-	// Close releases the provider after every subscriber returned.
-	Close func(ctx context.Context) error
-}
-
-// NewRouter wires the domain core to the transport's sender: problems
-// arriving on cfg.ProblemsTopic are solved by a calc.Calculator whose
-// results are published on cfg.OutputTopic.
-func NewRouter(cfg Config, sender events.Sender, logger *slog.Logger) (*events.Router, error) {
-	out, err := eventio.NewResultPublisher(sender, cfg.OutputTopic)
-	if err != nil {
-		return nil, err
-	}
-	r := events.NewRouter(events.WithLogger(logger))
-	eventio.RegisterProblemHandlers(r, cfg.ProblemsTopic, calc.New(out))
-	return r, nil
+	broker *memevents.Broker
+	kafka  *kafka.Client
 }
 
 // NewTransport opens the provider cfg.Backend names.
-func NewTransport(ctx context.Context, cfg Config, logger *slog.Logger) (*Transport, error) {
+func NewTransport(ctx context.Context, cfg Config) (*Transport, error) {
 	switch cfg.Backend {
 	case BackendMemory:
-		broker, err := memevents.New(memevents.WithLogger(logger))
+		broker, err := memevents.New()
 		if err != nil {
 			return nil, err
 		}
-		return &Transport{
-			Sender: broker,
-			Subscribe: func(group string, r *events.Router) (func(context.Context) error, error) {
-				sub, err := broker.NewSubscriber(group, r)
-				if err != nil {
-					return nil, err
-				}
-				return sub.Run, nil
-			},
-			Close: func(context.Context) error { return broker.Close() },
-		}, nil
-	case BackendKafka:
-		kcfg := kafka.Config{Brokers: cfg.Brokers, ServiceName: cfg.ServiceName, InstanceID: cfg.InstanceID}
-		if cfg.CreateTopics {
-			if err := createTopics(ctx, kcfg, cfg.ProblemsTopic, cfg.OutputTopic); err != nil {
+		for _, t := range []string{cfg.ProblemsTopic, cfg.OutputTopic} {
+			if err := broker.CreateTopic(t, 3); err != nil && !errors.Is(err, events.ErrTopicExists) {
+				_ = broker.Close()
 				return nil, err
 			}
 		}
-		pub, err := kafka.NewPublisher(kcfg)
+		return &Transport{broker: broker}, nil
+	case BackendKafka:
+		kcfg := kafka.Config{Brokers: cfg.Brokers, ServiceName: cfg.ServiceName, InstanceID: cfg.InstanceID}
+		client, err := kafka.Open(ctx, kcfg)
 		if err != nil {
 			return nil, err
 		}
-		return &Transport{
-			Sender: pub,
-			Subscribe: func(group string, r *events.Router) (func(context.Context) error, error) {
-				c := kcfg
-				c.ServiceName = group
-				sub, err := kafka.NewSubscriber(c, r.Topics(), r, kafka.WithLogger(logger))
-				if err != nil {
-					return nil, err
-				}
-				return sub.Run, nil
-			},
-			Close: pub.Close,
-		}, nil
+		if cfg.CreateTopics {
+			if err := createTopics(ctx, client, cfg.ProblemsTopic, cfg.OutputTopic); err != nil {
+				_ = client.Close(ctx)
+				return nil, err
+			}
+		}
+		return &Transport{kafka: client}, nil
 	}
 	return nil, fmt.Errorf("%w: unknown backend %q", ErrConfig, cfg.Backend)
 }
 
-func createTopics(ctx context.Context, kcfg kafka.Config, topics ...string) error {
-	admin, err := kafka.NewAdmin(kcfg)
-	if err != nil {
-		return err
+// NewPublisher returns the transport's publisher of E events to topic.
+func NewPublisher[E events.Event](t *Transport, topic string) (events.Publisher[E], error) {
+	if t.kafka != nil {
+		return kafka.NewPublisher[E](t.kafka, topic)
 	}
-	defer admin.Close()
+	return memevents.NewPublisher[E](t.broker, topic)
+}
+
+// NewSubscriber returns a member of group on the transport that hands
+// messages to h.
+func (t *Transport) NewSubscriber(group string, h events.MessageHandler, opts ...events.SubscriberOption) (events.Subscriber, error) {
+	if t.kafka != nil {
+		return kafka.NewSubscriber(t.kafka, group, h, opts...)
+	}
+	return memevents.NewSubscriber(t.broker, group, h, opts...)
+}
+
+// Close releases the provider after every subscriber returned.
+func (t *Transport) Close(ctx context.Context) error {
+	if t.kafka != nil {
+		return t.kafka.Close(ctx)
+	}
+	return t.broker.Close()
+}
+
+// NewRouter wires the domain core to the transport: problems arriving on
+// cfg.ProblemsTopic are solved by a calc.Calculator whose results are
+// published on cfg.OutputTopic.
+func NewRouter(cfg Config, tr *Transport, logger *slog.Logger) (*events.Router, error) {
+	success, err := NewPublisher[eventio.CalcSuccess](tr, cfg.OutputTopic)
+	if err != nil {
+		return nil, err
+	}
+	failure, err := NewPublisher[eventio.CalcFailure](tr, cfg.OutputTopic)
+	if err != nil {
+		return nil, err
+	}
+	r := events.NewRouter(events.WithLogger(logger))
+	eventio.RegisterProblemHandlers(r, cfg.ProblemsTopic, calc.New(eventio.NewResultPublisher(success, failure)))
+	return r, nil
+}
+
+func createTopics(ctx context.Context, client *kafka.Client, topics ...string) error {
 	for _, t := range topics {
-		ok, err := admin.TopicExists(ctx, t)
+		ok, err := client.TopicExists(ctx, t)
 		if err != nil {
 			return fmt.Errorf("streamcalc: checking topic %s: %w", t, err)
 		}
 		if !ok {
-			if err := admin.CreateTopics(ctx, kafka.TopicSpec{Name: t, Partitions: 3}); err != nil {
+			if err := client.CreateTopics(ctx, kafka.TopicSpec{Name: t, Partitions: 3}); err != nil {
 				return fmt.Errorf("streamcalc: creating topic %s: %w", t, err)
 			}
 		}
@@ -115,7 +122,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer, logger *slog.Logger) (e
 		return err
 	}
 	logger = slog.New(hexkit.NewLogHandler(logger.Handler(), cfg.ServiceName, cfg.InstanceID))
-	tr, err := NewTransport(ctx, cfg, logger)
+	tr, err := NewTransport(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -124,11 +131,11 @@ func Run(ctx context.Context, cfg Config, out io.Writer, logger *slog.Logger) (e
 			err = cerr
 		}
 	}()
-	r, err := NewRouter(cfg, tr.Sender, logger)
+	r, err := NewRouter(cfg, tr, logger)
 	if err != nil {
 		return err
 	}
-	run, err := tr.Subscribe(cfg.ServiceName, r)
+	sub, err := tr.NewSubscriber(cfg.ServiceName, r, events.WithLogger(logger))
 	if err != nil {
 		return err
 	}
@@ -136,7 +143,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer, logger *slog.Logger) (e
 	svcCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	var runErr error
-	wg.Go(func() { runErr = run(svcCtx) })
+	wg.Go(func() { runErr = sub.Run(svcCtx) })
 	logger.InfoContext(ctx, "streamcalc running", "backend", cfg.Backend,
 		"problems_topic", cfg.ProblemsTopic, "output_topic", cfg.OutputTopic)
 

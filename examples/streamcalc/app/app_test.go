@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/hexkit-go/hexkit"
-	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/examples/streamcalc/eventio"
 	"github.com/hexkit-go/hexkit/internal/testenv"
+	"github.com/hexkit-go/hexkit/kafka"
 	"github.com/hexkit-go/hexkit/kafka/kafkatest"
 )
 
@@ -88,7 +88,7 @@ func TestServeKafka(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- Run(ctx, cfg, &bytes.Buffer{}, quietLogger()) }()
 
-	pub, err := events.NewPublisher[eventio.DivisionProblem](b.Publisher(t), cfg.ProblemsTopic)
+	pub, err := kafka.NewPublisher[eventio.DivisionProblem](b.Open(t, ""), cfg.ProblemsTopic)
 	if err != nil {
 		t.Fatal(err)
 	}

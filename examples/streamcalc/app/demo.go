@@ -43,11 +43,11 @@ var demoProblems = []demoProblem{multiply(6, 7), divide(10, 4), multiply(2.5, -4
 // runDemo submits the demo problems as events, waits for the service's
 // answers on the output topic and prints them in the order asked.
 func runDemo(ctx context.Context, cfg Config, tr *Transport, out io.Writer, logger *slog.Logger) error {
-	mul, err := events.NewPublisher[eventio.MultiplicationProblem](tr.Sender, cfg.ProblemsTopic)
+	mul, err := NewPublisher[eventio.MultiplicationProblem](tr, cfg.ProblemsTopic)
 	if err != nil {
 		return err
 	}
-	div, err := events.NewPublisher[eventio.DivisionProblem](tr.Sender, cfg.ProblemsTopic)
+	div, err := NewPublisher[eventio.DivisionProblem](tr, cfg.ProblemsTopic)
 	if err != nil {
 		return err
 	}
@@ -87,13 +87,13 @@ func runDemo(ctx context.Context, cfg Config, tr *Transport, out io.Writer, logg
 		record(d.Event.ProblemID, "failed: "+d.Event.Reason)
 		return nil
 	})
-	listen, err := tr.Subscribe(cfg.ServiceName+"-demo", r)
+	listen, err := tr.NewSubscriber(cfg.ServiceName+"-demo", r, events.WithLogger(logger))
 	if err != nil {
 		return err
 	}
 	listenCtx, stopListening := context.WithCancel(ctx)
 	listened := make(chan error, 1)
-	go func() { listened <- listen(listenCtx) }()
+	go func() { listened <- listen.Run(listenCtx) }()
 	defer func() { stopListening(); <-listened }()
 
 	for i, p := range demoProblems {

@@ -22,27 +22,36 @@ import (
 func TestTranslatorsOnMemoryBroker(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	broker, err := memevents.New(memevents.WithPartitions(3))
+	broker, err := memevents.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer broker.Close()
+	for _, topic := range []string{eventio.ProblemsTopic, eventio.OutputTopic} {
+		if err := broker.CreateTopic(topic, 3); err != nil {
+			t.Fatal(err)
+		}
+	}
 
-	out, err := eventio.NewResultPublisher(broker, eventio.OutputTopic)
+	success, err := memevents.NewPublisher[eventio.CalcSuccess](broker, eventio.OutputTopic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failure, err := memevents.NewPublisher[eventio.CalcFailure](broker, eventio.OutputTopic)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := events.NewRouter()
-	eventio.RegisterProblemHandlers(r, eventio.ProblemsTopic, calc.New(out))
-	sub, err := broker.NewSubscriber("streamcalc", r)
+	eventio.RegisterProblemHandlers(r, eventio.ProblemsTopic, calc.New(eventio.NewResultPublisher(success, failure)))
+	sub, err := memevents.NewSubscriber(broker, "streamcalc", r)
 	if err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- sub.Run(ctx) }()
 
-	mul, _ := events.NewPublisher[eventio.MultiplicationProblem](broker, eventio.ProblemsTopic)
-	div, _ := events.NewPublisher[eventio.DivisionProblem](broker, eventio.ProblemsTopic)
+	mul, _ := memevents.NewPublisher[eventio.MultiplicationProblem](broker, eventio.ProblemsTopic)
+	div, _ := memevents.NewPublisher[eventio.DivisionProblem](broker, eventio.ProblemsTopic)
 	cid1, cid2, cid3 := hexkit.NewCorrelationID(), hexkit.NewCorrelationID(), hexkit.NewCorrelationID()
 	if err := mul.Publish(hexkit.WithCorrelationID(ctx, cid1), "p1", eventio.MultiplicationProblem{ProblemID: "p1", Multiplier: 2.5, Multiplicand: 10}); err != nil {
 		t.Fatal(err)
@@ -53,7 +62,7 @@ func TestTranslatorsOnMemoryBroker(t *testing.T) {
 	if err := div.Publish(hexkit.WithCorrelationID(ctx, cid3), "p3", eventio.DivisionProblem{ProblemID: "p3", Dividend: 1, Divisor: 0}); err != nil {
 		t.Fatal(err)
 	}
-	if err := broker.WaitIdle(ctx); err != nil {
+	if err := sub.WaitIdle(ctx); err != nil {
 		t.Fatal(err)
 	}
 	cancel()

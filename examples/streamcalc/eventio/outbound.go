@@ -17,17 +17,11 @@ type ResultPublisher struct {
 
 var _ calc.Reporter = (*ResultPublisher)(nil)
 
-// NewResultPublisher returns a ResultPublisher that sends to topic through s.
-func NewResultPublisher(s events.Sender, topic string) (*ResultPublisher, error) {
-	success, err := events.NewPublisher[CalcSuccess](s, topic)
-	if err != nil {
-		return nil, err
-	}
-	failure, err := events.NewPublisher[CalcFailure](s, topic)
-	if err != nil {
-		return nil, err
-	}
-	return &ResultPublisher{success: success, failure: failure}, nil
+// NewResultPublisher returns a ResultPublisher that sends through the two
+// publishers, which a provider built for the output topic
+// (memevents.NewPublisher, kafka.NewPublisher).
+func NewResultPublisher(success events.Publisher[CalcSuccess], failure events.Publisher[CalcFailure]) *ResultPublisher {
+	return &ResultPublisher{success: success, failure: failure}
 }
 
 // ReportSuccess publishes a CalcSuccess event.

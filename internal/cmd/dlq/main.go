@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/kafka"
 )
@@ -66,15 +67,19 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		if pw == "" {
 			return fmt.Errorf("-sasl-user needs the password in $%s", envPassword)
 		}
-		cfg.SASL = &kafka.SASL{Mechanism: kafka.SASLScramSHA512, Username: *user, Password: kafka.Secret(pw)}
+		cfg.SASL = &kafka.SASL{Mechanism: kafka.SASLScramSHA512, Username: *user, Password: hexkit.Secret(pw)}
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	d, err := kafka.NewDLQ(cfg, *topic)
+	client, err := kafka.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
+	defer client.Close(context.WithoutCancel(ctx))
+	d, err := kafka.NewDLQ(client, *group, *topic)
+	if err != nil {
+		return err
+	}
 
 	cmd, rest := fs.Arg(0), fs.Args()[1:]
 	switch cmd {

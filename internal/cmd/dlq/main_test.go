@@ -25,7 +25,7 @@ func TestCommands(t *testing.T) {
 	b.CreateTopic(t, events.RetryTopic(service), 1)
 	fh, err := events.NewFailureHandler(events.MessageHandlerFunc(func(context.Context, *events.Message) error {
 		return errors.New("no stock")
-	}), service, events.WithAttempts(1), events.WithDLQ(b.Publisher(t)), events.WithDLQTopic(dlq))
+	}), service, events.WithAttempts(1), events.WithDLQ(b.Sender(t)), events.WithDLQTopic(dlq))
 	if err != nil {
 		t.Fatal(err)
 	}

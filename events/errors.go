@@ -1,0 +1,150 @@
+package events
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hexkit-go/hexkit/events/driver"
+)
+
+// ErrInvalidMessage is wrapped by every validation error of a message: an
+// invalid topic name (see [ValidateTopic]), an empty or non-ASCII type, a
+// non-ASCII key (the empty key is valid), an empty or non-ASCII header
+// name, a non-ASCII header value, a reserved header name, an invalid event
+// or correlation id. It also refuses event types at setup: a type that
+// [NewPublisher] or [Handle] cannot name.
+var ErrInvalidMessage = driver.ErrInvalidMessage
+
+// ValidationError says which field of a message is invalid and why. It
+// wraps ErrInvalidMessage.
+type ValidationError struct {
+	Field  string // "topic", "type", "key", "event_id", "correlation_id", "header" or "payload"
+	Value  string
+	Reason string
+}
+
+// Error names the field, its value and the reason.
+func (e *ValidationError) Error() string {
+	return fmt.Sprintf("events: invalid %s %q: %s", e.Field, e.Value, e.Reason)
+}
+
+// Unwrap returns ErrInvalidMessage.
+func (e *ValidationError) Unwrap() error { return ErrInvalidMessage }
+
+// BatchError reports the outcome of sending several messages: Errs[i] is the
+// error of the i-th message, nil where it was sent.
+type BatchError struct {
+	Errs []error
+}
+
+// Error counts the failed messages and shows the first error.
+func (e *BatchError) Error() string {
+	failed := 0
+	var first error
+	for _, err := range e.Errs {
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			failed++
+		}
+	}
+	return fmt.Sprintf("events: %d of %d messages failed; first: %v", failed, len(e.Errs), first)
+}
+
+// Unwrap returns the individual errors, so errors.Is and errors.As look
+// into each of them.
+func (e *BatchError) Unwrap() []error {
+	out := make([]error, 0, len(e.Errs))
+	for _, err := range e.Errs {
+		if err != nil {
+			out = append(out, err)
+		}
+	}
+	return out
+}
+
+// ErrMalformedPayload is wrapped by every [PayloadError]: an event that its
+// codec could not encode (on publish) or a payload that could not be decoded
+// into the handler's event type (on delivery).
+var ErrMalformedPayload = driver.ErrMalformedPayload
+
+// PayloadError reports a payload that could not be encoded or decoded.
+// errors.Is(err, ErrMalformedPayload) holds for every PayloadError; on
+// publish (Op "encode") errors.Is(err, ErrInvalidMessage) holds too, since
+// nothing was sent. errors.As reaches the codec's own error through Err.
+//
+// On delivery the router returns a PayloadError to the subscriber instead of
+// acknowledging: the message is not committed, so it is never lost silently.
+type PayloadError struct {
+	Op      string // "encode" or "decode"
+	Topic   string
+	Type    string
+	EventID string // empty on encode
+	Err     error  // the codec's error
+}
+
+// Error describes the failure with the event's topic, type and id.
+func (e *PayloadError) Error() string {
+	if e.Op == "decode" {
+		return fmt.Sprintf("events: cannot decode %q event %s from topic %q: %v", e.Type, e.EventID, e.Topic, e.Err)
+	}
+	return fmt.Sprintf("events: cannot encode %q event for topic %q: %v", e.Type, e.Topic, e.Err)
+}
+
+// Unwrap returns ErrMalformedPayload, the codec's error and, on encode,
+// ErrInvalidMessage.
+func (e *PayloadError) Unwrap() []error {
+	if e.Op == "encode" {
+		return []error{ErrMalformedPayload, ErrInvalidMessage, e.Err}
+	}
+	return []error{ErrMalformedPayload, e.Err}
+}
+
+// ErrClosed is returned for calls on a closed provider (its publishers,
+// senders and subscribers fail with it) and by a subscriber's Run once it
+// has run.
+var ErrClosed = driver.ErrClosed
+
+// ErrTopicNotFound is returned for a publish to a topic that does not
+// exist: topics are created by operations or a provider's admin calls
+// (kafka.Client.CreateTopics, memevents.Broker.CreateTopic), never
+// implicitly, on every provider.
+var ErrTopicNotFound = driver.ErrTopicNotFound
+
+// ErrTopicExists is returned when a topic to create exists already.
+var ErrTopicExists = driver.ErrTopicExists
+
+// ErrMessageTooLarge is returned for a message over the transport's size
+// limit.
+var ErrMessageTooLarge = driver.ErrMessageTooLarge
+
+// ErrUnauthorized is returned when the transport refuses the credentials
+// or an ACL forbids the call.
+var ErrUnauthorized = driver.ErrUnauthorized
+
+// ErrInvalidOption is wrapped by the error of a constructor of this
+// package given an invalid option, a nil handler or an invalid group;
+// providers' constructors wrap it together with their own ErrInvalidConfig.
+var ErrInvalidOption = driver.ErrInvalidOption
+
+// ErrNotDeadLetter is returned by [ParseDeadLetter] for a message that
+// lacks the original_topic or service header.
+var ErrNotDeadLetter = errors.New("events: not a dead letter")
+
+// PanicError is the error a [FailureHandler] makes of a handler's panic:
+// the panic counts as a failed attempt like any other error, so a bad
+// event can neither crash the service nor be lost.
+type PanicError struct {
+	Value any    // what the handler panicked with
+	Stack []byte // the goroutine's stack at the panic
+}
+
+// Error reports the panic value.
+func (e *PanicError) Error() string { return fmt.Sprintf("events: handler panicked: %v", e.Value) }
+
+// Unwrap returns the panic value when it is an error.
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}

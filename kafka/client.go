@@ -1,0 +1,273 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/hexkit-go/hexkit/events"
+)
+
+// Client is a connection to Apache Kafka: publishers, senders and
+// subscribers are built on it ([NewPublisher], [NewSender],
+// [NewSubscriber]), and it manages topics for tests and tools. Build it
+// with [Open] from a [Config] or with [New] around a franz-go client.
+// A Client is safe for concurrent use.
+type Client struct {
+	cl    *kgo.Client
+	adm   *kadm.Client
+	owned bool
+	// own are the options the consumer clients of subscribers start from
+	// (the Config's, or the wrapped client's), extra the Config's Options,
+	// which come after a subscriber's group options so they win.
+	own, extra []kgo.Opt
+	o          clientOptions
+	// optsMu serializes franz-go's validation of own and extra: options
+	// shared by several clients are not safe for concurrent validation.
+	optsMu sync.Mutex
+
+	mu      sync.Mutex
+	closed  bool
+	done    chan struct{} // closed by Close
+	running sync.WaitGroup
+}
+
+// Open builds a client from cfg and dials: it returns once the brokers
+// answered a metadata request, so a wrong address, a TLS problem or
+// refused credentials (events.ErrUnauthorized) fail here, at startup,
+// rather than in the first publish; it returns ctx's error when ctx ends
+// first (franz-go keeps retrying an unreachable broker). Invalid
+// configuration or options fail with [ErrInvalidConfig]. The producer is
+// idempotent and waits for all in-sync replicas (acks=all). Close closes
+// what Open built.
+func Open(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
+	o, err := applyOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	own, err := cfg.ownOptions()
+	if err != nil {
+		return nil, err
+	}
+	cl, err := newClient(append(append([]kgo.Opt{}, own...), cfg.Options...))
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cl: cl, adm: kadm.NewClient(cl), owned: true, own: own, extra: cfg.Options, o: o, done: make(chan struct{})}
+	if err := c.Ping(ctx); err != nil {
+		cl.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// New wraps cl, a franz-go client the caller built and keeps owning:
+// Close flushes what the Client's publishers produced but does not close
+// cl. Publishing and topic management go through cl, which must keep
+// franz-go's defaults of acks=all and idempotence for the delivery
+// guarantees of the package documentation. A subscriber cannot share a
+// client (a client belongs to at most one consumer group), so each
+// subscriber's Run builds its own from cl's options (cl.Opts()), with the
+// group, topics and commit discipline added; cl must therefore not be a
+// consumer itself. New does not contact the brokers. A nil cl fails with
+// [ErrInvalidConfig].
+func New(cl *kgo.Client, opts ...Option) (*Client, error) {
+	if cl == nil {
+		return nil, configErr("nil *kgo.Client")
+	}
+	o, err := applyOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{cl: cl, adm: kadm.NewClient(cl), own: cl.Opts(), o: o, done: make(chan struct{})}, nil
+}
+
+// Ping checks that the brokers answer and accept the client's TLS and
+// SASL settings: it asks for the cluster's metadata. Refused credentials
+// fail within a round trip with an error wrapping events.ErrUnauthorized;
+// a certificate the CA does not vouch for fails with the TLS error.
+func (c *Client) Ping(ctx context.Context) error {
+	_, err := kmsg.NewPtrMetadataRequest().RequestWith(ctx, c.cl)
+	return mapError(err)
+}
+
+// Close stops the client: running subscribers drain and their Run returns
+// events.ErrClosed, then Close waits until every record produced through
+// the client is acknowledged or failed (or ctx ends), and closes the
+// franz-go client if Open built it. Later publishes fail with
+// events.ErrClosed. Close is idempotent.
+func (c *Client) Close(ctx context.Context) error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil
+	}
+	c.closed = true
+	close(c.done)
+	c.mu.Unlock()
+	c.running.Wait()
+	err := c.cl.Flush(ctx)
+	if c.owned {
+		c.cl.Close()
+	}
+	return mapError(err)
+}
+
+// isClosed reports whether Close was called.
+func (c *Client) isClosed() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// As reaches the franz-go clients behind the Client: target must be a
+// **kgo.Client or a **kadm.Client. See the package documentation's # As
+// section.
+func (c *Client) As(target any) bool {
+	switch t := target.(type) {
+	case **kgo.Client:
+		*t = c.cl
+	case **kadm.Client:
+		*t = c.adm
+	default:
+		return false
+	}
+	return true
+}
+
+// TopicSpec describes a topic to create.
+type TopicSpec struct {
+	Name       string
+	Partitions int32             // default 1
+	Replicas   int16             // default: the broker's default
+	Configs    map[string]string // topic configs, e.g. "retention.ms"
+}
+
+// CreateTopics creates the topics and returns once the brokers know them.
+// A topic that exists already fails with events.ErrTopicExists, an invalid
+// name with events.ErrInvalidMessage; the others are still created, and
+// the errors are joined.
+func (c *Client) CreateTopics(ctx context.Context, topics ...TopicSpec) error {
+	var errs []error
+	for _, t := range topics {
+		parts := t.Partitions
+		if parts <= 0 {
+			parts = 1
+		}
+		repl := t.Replicas
+		if repl <= 0 {
+			repl = -1
+		}
+		var configs map[string]*string
+		if len(t.Configs) > 0 {
+			configs = make(map[string]*string, len(t.Configs))
+			for k, v := range t.Configs {
+				configs[k] = &v
+			}
+		}
+		resp, err := c.adm.CreateTopic(ctx, parts, repl, configs, t.Name)
+		if err == nil {
+			err = resp.Err
+		}
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return ctxErr
+			}
+			errs = append(errs, mapError(err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return c.waitForTopics(ctx, topics)
+}
+
+// waitForTopics polls metadata until every topic has a leader for all of
+// its partitions, so producing right after CreateTopics does not race the
+// broker's propagation.
+func (c *Client) waitForTopics(ctx context.Context, topics []TopicSpec) error {
+	names := make([]string, len(topics))
+	for i, t := range topics {
+		names[i] = t.Name
+	}
+	for {
+		md, err := c.adm.Metadata(ctx, names...)
+		if err == nil && topicsReady(md.Topics, names) {
+			return nil
+		}
+		if !sleep(ctx, nil, 50*time.Millisecond) {
+			return ctx.Err()
+		}
+	}
+}
+
+func topicsReady(td kadm.TopicDetails, names []string) bool {
+	for _, n := range names {
+		t, ok := td[n]
+		if !ok || t.Err != nil || len(t.Partitions) == 0 {
+			return false
+		}
+		for _, p := range t.Partitions {
+			if p.Err != nil || p.Leader < 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// DeleteTopics deletes the topics. Topics that do not exist are ignored.
+func (c *Client) DeleteTopics(ctx context.Context, topics ...string) error {
+	if len(topics) == 0 {
+		return nil
+	}
+	resps, err := c.adm.DeleteTopics(ctx, topics...)
+	if err != nil {
+		return mapError(err)
+	}
+	var errs []error
+	for _, r := range resps.Sorted() {
+		if err := mapError(r.Err); err != nil && !errors.Is(err, events.ErrTopicNotFound) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// TopicExists reports whether topic exists.
+func (c *Client) TopicExists(ctx context.Context, topic string) (bool, error) {
+	md, err := c.adm.Metadata(ctx, topic)
+	if err != nil {
+		return false, mapError(err)
+	}
+	t, ok := md.Topics[topic]
+	if !ok || t.Err != nil {
+		if ok && !errors.Is(mapError(t.Err), events.ErrTopicNotFound) {
+			return false, mapError(t.Err)
+		}
+		return false, nil
+	}
+	return true, nil
+}
+
+// refusedCredentials asks the brokers for metadata once, within a few
+// seconds, and returns the error only when they refuse the credentials
+// (events.ErrUnauthorized): that a retry cannot fix, unlike a broker that
+// is down or slow, which the caller rides through.
+func refusedCredentials(ctx context.Context, cl *kgo.Client) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, err := kmsg.NewPtrMetadataRequest().RequestWith(ctx, cl)
+	if err = mapError(err); errors.Is(err, events.ErrUnauthorized) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,100 @@
+package kafka
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/events/driver"
+)
+
+// NewPublisher returns a publisher of E events to topic through c. It
+// fails like events.NewPublisher: an invalid topic name or an event type E
+// cannot name wraps events.ErrInvalidMessage; a nil c or an invalid option
+// wraps [ErrInvalidConfig] (and events.ErrInvalidOption). A topic that
+// does not exist fails each publish with events.ErrTopicNotFound (with
+// automatic topic creation off on the brokers, as in production).
+//
+// Records are produced asynchronously through c's franz-go client, so the
+// events of concurrent calls share batches; Publish returns once the
+// record is acknowledged by all in-sync replicas or has failed.
+func NewPublisher[E events.Event](c *Client, topic string, opts ...events.PublisherOption) (events.Publisher[E], error) {
+	if c == nil {
+		return nil, configErr("NewPublisher: nil *Client")
+	}
+	p, err := events.NewPublisher[E]((*sender)(c), topic, opts...)
+	return p, optionErr(err)
+}
+
+// NewSender returns an events.Sender through c, which publishes messages
+// as they are: for an events.FailureHandler's dead letter queue and for
+// tools. A nil c fails with [ErrInvalidConfig].
+func NewSender(c *Client) (events.Sender, error) {
+	if c == nil {
+		return nil, configErr("NewSender: nil *Client")
+	}
+	return events.NewSender((*sender)(c))
+}
+
+// sender is the client's driver.Sender.
+type sender Client
+
+var errClientClosed = fmt.Errorf("%w: kafka: client closed", events.ErrClosed)
+
+// Send produces msgs (validated by package events) and waits for every
+// acknowledgement; see driver.Sender. Payloads are not copied.
+func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	c := (*Client)(s)
+	if c.isClosed() {
+		for i := range errs {
+			errs[i] = errClientClosed
+		}
+		return nil
+	}
+	b := &sendBatch{errs: errs, done: make(chan struct{})}
+	b.recs = encodeRecords(msgs)
+	b.remaining.Store(int64(len(msgs)))
+	for i := range b.recs {
+		c.cl.Produce(ctx, &b.recs[i], b.promise)
+	}
+	select {
+	case <-b.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// sendBatch tracks the records of one Send call until all are finished.
+type sendBatch struct {
+	recs      []kgo.Record
+	errs      []error
+	remaining atomic.Int64
+	done      chan struct{}
+}
+
+// promise is the produce callback of every record of the batch. Errors are
+// rare, so the failing record's index is found by a scan instead of a
+// closure per record.
+func (b *sendBatch) promise(r *kgo.Record, err error) {
+	if err != nil {
+		for i := range b.recs {
+			if &b.recs[i] == r {
+				b.errs[i] = mapError(err)
+				break
+			}
+		}
+	}
+	if b.remaining.Add(-1) == 0 {
+		close(b.done)
+	}
+}
