@@ -2,7 +2,9 @@
 //
 // Services publish and handle typed Go values; the protocol turns them into
 // [Message] values, the erased wire form that providers carry (package
-// kafka for Apache Kafka, package memevents in memory):
+// kafka for Apache Kafka, package memevents in memory). A service meets the
+// protocol at two interfaces, [Publisher] and [Subscriber], which every
+// provider's constructors return:
 //
 //	type OrderPlaced struct {
 //		ID    string `json:"id"`
@@ -11,21 +13,29 @@
 //
 //	func (OrderPlaced) EventType() string { return "order_placed" }
 //
-//	pub, err := events.NewPublisher[OrderPlaced](sender, "orders")
+//	pub, err := kafka.NewPublisher[OrderPlaced](client, "orders") // or memevents.NewPublisher
 //	err = pub.Publish(ctx, "order-1", OrderPlaced{ID: "order-1", Total: 42})
 //
 //	r := events.NewRouter()
 //	events.Handle(r, "orders", func(ctx context.Context, d events.Delivery[OrderPlaced]) error {
 //		return svc.Ship(ctx, d.Event)
 //	})
-//	// give r to a subscriber (memevents.Broker.NewSubscriber, kafka's subscriber)
+//	sub, err := kafka.NewSubscriber(client, "shipping", r) // or memevents.NewSubscriber
+//	err = sub.Run(ctx) // until ctx ends, then a graceful drain
 //
 // A [Publisher] encodes events with a [Codec] (JSON by default), stamps the
-// event type, a fresh event id and the correlation id, validates and sends
-// through the provider's [Sender]. A [Router] is the [MessageHandler] that a
-// subscriber calls for every delivered message; it decodes the payload and
-// calls the [Handler] registered with [Handle] for the message's topic and
-// type.
+// event type, a fresh event id and the correlation id, validates and sends.
+// A [Router] is the [MessageHandler] that a subscriber calls for every
+// delivered message; it decodes the payload and calls the [Handler]
+// registered with [Handle] for the message's topic and type. A [Sender]
+// publishes messages as they are (dead letter queues, tools).
+//
+// Every provider takes the same [SubscriberOption]s with the same defaults
+// and validation: [WithTopics] (default: the handler's, see [TopicLister]),
+// [WithRetryBackoff] (100ms doubling up to 10s), [WithLogger] and
+// [WithErrorHook]. Provider constructors return the user-facing interfaces;
+// package events/driver is the contract behind them, which only providers
+// import (see [NewPublisher], [NewSender], [NewSubscriber]).
 //
 // # Wire format
 //
@@ -34,13 +44,20 @@
 // (with the default codec); headers "type" (the event type), "event_id" (a
 // UUID version 4) and "correlation_id" (a UUID version 4) travel next to
 // the user's own headers, which are printable ASCII and may not use those
-// three names. Topic and type are printable ASCII and not empty.
+// three names. The type is printable ASCII and not empty. The empty key is
+// valid, as in Python hexkit: it is a key like any other (Kafka hashes it
+// to one partition, so events with the empty key keep their order). Topic
+// names follow Kafka's rules, on every provider ([ValidateTopic]): 1 to
+// 249 ASCII letters, digits, '.', '_' and '-', not "." or "..".
 //
 // # Semantics
 //
 // Publishing: [Publisher.Publish] returns once the transport acknowledged
 // the event, so its error is the real outcome; [Publisher.PublishBatch]
-// sends many events in one call and reports per event. The correlation id
+// sends many events in one call and reports per event. Topics are never
+// created by publishing: a publish to a topic that does not exist fails
+// with [ErrTopicNotFound] on every provider (Kafka brokers run with
+// automatic topic creation off). The correlation id
 // comes from the context ([github.com/hexkit-go/hexkit.CorrelationID]) or is
 // generated ([WithStrictCorrelationID] refuses instead).
 //
@@ -57,8 +74,9 @@
 //     one group share the topic's partitions and take over those of members
 //     that leave. A restarted member resumes from the group's committed
 //     offsets.
-//   - Shutdown: a subscriber's Run returns after its context ends and its
-//     in-flight handlers returned. The handler's context ends with the
+//   - Shutdown: a subscriber's Run returns nil after its context ends and its
+//     in-flight handlers returned, and [ErrClosed] when its provider is
+//     closed. The handler's context ends with the
 //     subscriber's, so a long handler can stop early; what it did not finish
 //     (returned an error) is redelivered later.
 //   - Handler context: carries the message's correlation id, so records
@@ -77,9 +95,20 @@
 //
 // # Errors
 //
+// Sentinels are shared by every provider, so errors.Is works whatever the
+// transport; providers wrap their driver's error too, for errors.As.
+//
 //   - [ErrInvalidMessage]: a topic, key, type, header, event id or
 //     correlation id breaks the wire format. The error is a *[ValidationError]
-//     naming the field. Nothing was sent.
+//     naming the field. Nothing was sent. An event type that cannot name
+//     itself (a pointer type, see [Event]) is refused the same way when a
+//     publisher is built or a handler registered.
+//   - [ErrTopicNotFound]: the topic does not exist; [ErrTopicExists]: a
+//     topic to create exists already.
+//   - [ErrMessageTooLarge], [ErrUnauthorized]: the transport's size limit;
+//     refused credentials or ACLs.
+//   - [ErrInvalidOption]: a constructor got an invalid option, group or
+//     handler; providers wrap it together with their ErrInvalidConfig.
 //   - [ErrMalformedPayload]: a *[PayloadError]; on publish the codec could
 //     not encode the event, or it is not a JSON object (then it also wraps
 //     ErrInvalidMessage, and nothing was sent); on delivery the payload does
@@ -92,13 +121,16 @@
 //   - Context errors are returned as they are, unwrapped.
 //
 // Setup errors (an invalid topic or event type, a duplicate handler) are
-// returned by [NewPublisher] and make [Handle] panic.
+// returned by the publisher constructors and make [Handle] panic with the
+// error.
 //
 // # Testing
 //
 // Unit tests run services against package memevents, an in-memory broker
-// with the same delivery semantics as Kafka, and its WaitIdle, which returns
-// once every published event has been handled. Package eventstest is the
-// conformance suite that every provider passes; package kafka/kafkatest
-// offers an in-process Kafka broker and event expectations.
+// with the same delivery semantics as Kafka and the same refusals (topic
+// names, missing topics). [Subscriber.WaitIdle] returns once every event
+// published so far has been handled, on every provider. Package eventstest
+// is the conformance suite that every provider passes, and offers test
+// helpers that work on any provider; package kafka/kafkatest offers an
+// in-process Kafka broker and event expectations.
 package events

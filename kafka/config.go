@@ -126,9 +126,8 @@ func (c Config) LogValue() slog.Value {
 }
 
 // ownOptions translates the config into franz-go options, without
-// Config.Options: acks=all (franz-go's
-// default, stated so that it is visible), idempotence left on, and the
-// fields of the config.
+// Config.Options: acks=all (franz-go's default, stated so that it is
+// visible), idempotence left on, and the fields of the config.
 func (c Config) ownOptions() ([]kgo.Opt, error) {
 	if len(c.Brokers) == 0 && len(c.Options) == 0 {
 		return nil, configErr("no brokers")

@@ -1,15 +1,16 @@
 // Package kafka is the Apache Kafka provider of hexkit's events protocol,
 // built on franz-go.
 //
-// A [Publisher] implements [events.Sender], so typed publishers come from
-// events.NewPublisher; a [Subscriber] runs an [events.MessageHandler]
-// (normally an [events.Router]) as a member of the service's consumer
-// group. [Config] holds brokers, the service and instance names, TLS, SASL
-// (PLAIN, SCRAM-SHA-256/512) and producer tuning; constructors also accept
-// franz-go options (Config.Options) or, for publishing and topic admin, a
-// *kgo.Client the caller built. [Admin] creates and deletes topics for
-// tests and tools. Package kafkatest offers an in-process broker and
-// expectation helpers for tests.
+// A [Client] is the connection: [Open] dials from a [Config] (brokers, the
+// service and instance names, TLS, SASL PLAIN or SCRAM-SHA-256/512,
+// producer tuning, extra franz-go options) and [New] wraps a *kgo.Client
+// the caller built. On a client, [NewPublisher] returns a typed
+// events.Publisher, [NewSender] an events.Sender and [NewSubscriber] an
+// events.Subscriber that runs an events.MessageHandler (normally an
+// events.Router) as a member of a consumer group, with the options of
+// package events; the client's [Option]s tune consuming. The Client also
+// creates and deletes topics for tests and tools. Package kafkatest offers
+// an in-process broker and expectation helpers for tests.
 //
 // # Wire format
 //
@@ -22,16 +23,18 @@
 // # Delivery semantics
 //
 // Publishing: the producer is idempotent and waits for all in-sync
-// replicas (acks=all). Send validates every message first (invalid ones
-// fail with events.ErrInvalidMessage and are not sent), produces the rest
-// asynchronously, so concurrent Send calls share batches (records queue
-// behind requests in flight; Config.Linger, default 0, can hold batches
-// open longer), and returns once every record is acknowledged or failed,
-// with the error of each. Close flushes what is buffered.
+// replicas (acks=all). Package events validates every message first
+// (invalid ones fail with events.ErrInvalidMessage and are not sent); the
+// rest are produced asynchronously, so concurrent calls share batches
+// (records queue behind requests in flight; Config.Linger, default 0, can
+// hold batches open longer), and a call returns once every record is
+// acknowledged or failed, with the error of each. The empty key is sent as
+// an empty (not null) key, as Python hexkit does. Client.Close flushes
+// what is buffered.
 //
-// Consuming is at least once. The consumer group is Config.ServiceName; a
-// group without committed offsets starts at the earliest offset (see
-// [WithStartAtLatest]). Each assigned partition gets its own worker, so
+// Consuming is at least once. The consumer group is NewSubscriber's group
+// argument (services pass Config.ServiceName); a group without committed
+// offsets starts at the earliest offset (see [WithStartAtLatest]). Each assigned partition gets its own worker, so
 // partitions are handled concurrently while records of one partition are
 // handled in offset order; [WithKeyConcurrency] relaxes this to order per
 // key. A record's offset is marked only after the handler returned nil for
@@ -43,12 +46,13 @@
 // committed: records may be handled twice, never skipped.
 //
 // A handler error does not skip the record: it is retried, with an
-// exponential backoff ([WithRetryBackoff], 100ms doubling up to 10s), on its
-// partition only, until it succeeds, the partition is revoked or Run ends.
+// exponential backoff (events.WithRetryBackoff, 100ms doubling up to 10s),
+// on its partition only, until it succeeds, the partition is revoked or
+// Run ends.
 // Other partitions go on meanwhile: a partition whose worker falls behind
 // by more than [WithMaxQueuedRecords] records stops being fetched until it
-// catches up. Every failed attempt is logged and given to the hook of
-// [WithErrorHook]. Retrying forever is the safe default; for a bounded
+// catches up. Every failed attempt is logged and given, as a
+// *[HandlerError], to the hook of events.WithErrorHook. Retrying forever is the safe default; for a bounded
 // number of attempts and a dead letter queue, wrap the handler in an
 // events.FailureHandler (dead letters are worked with [DLQ]). A panic in
 // a handler is recovered and treated as an error.
@@ -72,28 +76,38 @@
 // handlers' context (ctx) is canceled, running handlers are awaited, the
 // handled offsets are committed and the member leaves the group. Records
 // fetched but not yet handled are left uncommitted for the next owner.
+// Client.Close drains every running subscriber the same way; their Run
+// returns events.ErrClosed. Each subscriber's Run builds a franz-go client
+// of its own (a client belongs to at most one group), from the Config's
+// options or, for a client from [New], from the wrapped client's options.
+// WaitIdle compares the group's committed offsets (after committing what
+// this member handled) with the end offsets of its topics at the call.
 //
 // # Errors
 //
-// Driver errors are mapped in one place: a closed publisher or client
-// gives events.ErrClosed; a missing topic [ErrTopicNotFound]; an oversized
-// record [ErrMessageTooLarge]; failed authentication or authorization
-// [ErrUnauthorized]; others are wrapped with a "kafka: " prefix. Mapped
-// errors still wrap the franz-go error, so errors.As reaches *kerr.Error.
-// Context errors are returned unwrapped. Bad configuration fails the
-// constructors with [ErrInvalidConfig].
+// Driver errors are mapped in one place to the sentinels of package
+// events: a closed client gives events.ErrClosed; a missing topic
+// events.ErrTopicNotFound; an existing one on create events.ErrTopicExists;
+// an oversized record events.ErrMessageTooLarge; failed authentication or
+// authorization events.ErrUnauthorized; others are wrapped with a "kafka: "
+// prefix. Mapped errors still wrap the franz-go error, so errors.As reaches
+// *kerr.Error. Context errors are returned unwrapped. Bad configuration or
+// options fail the constructors with [ErrInvalidConfig] (wrapping
+// events.ErrInvalidOption too for an option of package events).
 //
 // # As
 //
-// Publisher, Subscriber and Admin have an As(target any) bool method that
-// reaches the franz-go client behind them: pass a **kgo.Client (Admin also
-// takes a **kadm.Client). A Subscriber has a client only while Run runs.
+// Client.As reaches the franz-go client behind it: pass a **kgo.Client or
+// a **kadm.Client. A subscriber's As (events.Subscriber.As) takes a
+// **kgo.Client and reaches its own client only while Run runs.
 // Use it for what hexkit does not cover, such as metrics or lag queries;
 // producing or committing through it bypasses hexkit's guarantees.
 //
 // # Security
 //
-// Config.SASL's password is a [Secret], and Config's String, GoString and
-// LogValue leave secrets out, so a config can be logged. TLS comes from a
+// Config.SASL's password is a hexkit.Secret, and Config's String, GoString
+// and LogValue leave secrets out, so a config can be logged. [Open] dials,
+// so refused credentials fail at startup with events.ErrUnauthorized;
+// [Client.Ping] checks again later. TLS comes from a
 // *tls.Config or from PEM files (Config.TLSFiles).
 package kafka
