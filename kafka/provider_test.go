@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/kafka"
 	"github.com/hexkit-go/hexkit/kafka/kafkatest"
 )
@@ -375,5 +377,60 @@ func TestSubscriberOptionsValidated(t *testing.T) {
 	}
 	if _, err := kafka.New(cl, kafka.WithKeyConcurrency(0)); !errors.Is(err, kafka.ErrInvalidConfig) {
 		t.Fatalf("New with WithKeyConcurrency(0) = %v, want ErrInvalidConfig", err)
+	}
+}
+
+// TestTopicRuleMatchesBroker checks events.ValidateTopic against the real
+// broker: every name the rule refuses, the broker refuses to create, and
+// the names it accepts at the edges (the longest, every allowed character)
+// the broker creates.
+func TestTopicRuleMatchesBroker(t *testing.T) {
+	t.Parallel()
+	b := kafkatest.Connect(t, testenv.KafkaBrokers(t)...)
+	adm := kafkatestAdmin(t, b)
+	ctx := testContext(t)
+	for _, name := range []string{strings.Repeat("t", events.MaxTopicLen+1), ".", "..", "with space", "a/b", "a:b",
+		"a,b", "a\\b", "a*b", "tö", "a\x00b", "a#b"} {
+		if events.ValidateTopic(name) == nil {
+			t.Errorf("ValidateTopic(%q) = nil, want a refusal", name)
+		}
+		resp, err := adm.CreateTopic(ctx, 1, -1, nil, name)
+		if err == nil {
+			err = resp.Err
+		}
+		if err == nil {
+			_, _ = adm.DeleteTopics(ctx, name)
+			t.Errorf("the broker created topic %q, which events.ValidateTopic refuses", name)
+		}
+	}
+	base := testenv.UniqueName(t, "Rule") + "-Az09._"
+	for _, name := range []string{base, base + strings.Repeat("x", events.MaxTopicLen-len(base))} {
+		if err := events.ValidateTopic(name); err != nil {
+			t.Fatalf("ValidateTopic(%q) = %v", name, err)
+		}
+		resp, err := adm.CreateTopic(ctx, 1, -1, nil, name)
+		if err == nil {
+			err = resp.Err
+		}
+		if err != nil {
+			t.Errorf("the broker refused topic %q (%d characters), which events.ValidateTopic accepts: %v", name, len(name), err)
+			continue
+		}
+		_, _ = adm.DeleteTopics(ctx, name)
+	}
+	// Names that differ only in '.' versus '_' collide, as memevents'
+	// CreateTopic also says.
+	dot := testenv.UniqueName(t, "rule") + ".dot"
+	under := strings.Replace(dot, ".dot", "_dot", 1)
+	if resp, err := adm.CreateTopic(ctx, 1, -1, nil, dot); err != nil || resp.Err != nil {
+		t.Fatalf("create %s: %v %v", dot, err, resp.Err)
+	}
+	defer func() { _, _ = adm.DeleteTopics(context.Background(), dot, under) }()
+	resp, err := adm.CreateTopic(ctx, 1, -1, nil, under)
+	if err == nil {
+		err = resp.Err
+	}
+	if !errors.Is(kafka.MapErrorForTest(err), events.ErrInvalidMessage) {
+		t.Errorf("creating %s next to %s = %v, want a refusal mapped to events.ErrInvalidMessage", under, dot, err)
 	}
 }

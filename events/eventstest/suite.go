@@ -29,6 +29,12 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness, f Features) {
 		{"BadInputOnPublish", testBadInputOnPublish},
 		{"BadPayloadOnDelivery", testBadPayloadOnDelivery},
 		{"MissingHeaders", testMissingHeaders},
+		{"TopicNames", testTopicNames},
+		{"MissingTopic", testMissingTopic},
+		{"EmptyKey", testEmptyKey},
+		{"PointerEventType", testPointerEventType},
+		{"WaitIdle", testWaitIdle},
+		{"RecorderExpect", testRecorderExpect},
 	}
 	runCases(t, newHarness, f, cases)
 }

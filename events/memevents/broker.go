@@ -106,7 +106,9 @@ func (b *Broker) notifyLocked() {
 
 // CreateTopic creates topic with the given number of partitions (less
 // than 1 means 1). It fails with a *events.ValidationError wrapping
-// events.ErrInvalidMessage for an invalid name (see events.ValidateTopic),
+// events.ErrInvalidMessage for an invalid name (see events.ValidateTopic)
+// and, as Kafka does, for a name that differs from an existing topic's
+// only in '.' versus '_',
 // with events.ErrTopicExists when the topic exists, and with
 // events.ErrClosed after Close.
 func (b *Broker) CreateTopic(name string, partitions int) error {
@@ -122,12 +124,33 @@ func (b *Broker) CreateTopic(name string, partitions int) error {
 	if _, ok := b.topics[name]; ok {
 		return fmt.Errorf("%w: %q", events.ErrTopicExists, name)
 	}
+	for other := range b.topics {
+		if collides(name, other) {
+			return &events.ValidationError{Field: "topic", Value: name,
+				Reason: fmt.Sprintf("collides with topic %q: Kafka treats '.' and '_' alike in topic names", other)}
+		}
+	}
 	b.topics[name] = &topic{parts: make([][]*driver.Message, partitions)}
 	for _, g := range b.groups {
 		g.rebalance(b)
 	}
 	b.notifyLocked()
 	return nil
+}
+
+// collides reports whether two different topic names differ only in '.'
+// versus '_', which Kafka refuses to have side by side.
+func collides(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		ca, cb := a[i], b[i]
+		if ca != cb && !(ca == '.' && cb == '_' || ca == '_' && cb == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // sender is the broker's driver.Sender.

@@ -94,6 +94,15 @@ func TestOptionsAndSetupErrors(t *testing.T) {
 	if err := b.CreateTopic("t2", 2); !errors.Is(err, events.ErrTopicExists) {
 		t.Errorf("second CreateTopic = %v, want ErrTopicExists", err)
 	}
+	if err := b.CreateTopic("a.b", 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.CreateTopic("a_b", 1); !errors.Is(err, events.ErrInvalidMessage) {
+		t.Errorf("CreateTopic(a_b) next to a.b = %v, want ErrInvalidMessage, as Kafka refuses colliding names", err)
+	}
+	if err := b.CreateTopic("with space", 1); !errors.Is(err, events.ErrInvalidMessage) {
+		t.Errorf("CreateTopic(with space) = %v, want ErrInvalidMessage", err)
+	}
 	s, err := memevents.NewSubscriber(b, "g", h, events.WithTopics("t"))
 	if err != nil {
 		t.Fatal(err)

@@ -1,39 +1,28 @@
 package kafkatest
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/events/eventstest"
 )
 
-// Expected is an event a test expects on a topic.
-type Expected struct {
-	Type string
-	Key  string
-	// Payload is compared as JSON, so key order and white space do not
-	// matter: a []byte, json.RawMessage or string holding JSON, or any
-	// value that encoding/json marshals (a struct with json tags, a map).
-	Payload any
-	// Headers are the expected user headers; nil means "not compared".
-	Headers map[string]string
-}
+// Expected is an event a test expects on a topic; it is the expectation
+// of package eventstest, so the same values serve tests on any provider.
+// Headers nil means "not compared" for that expectation.
+type Expected = eventstest.Expected
 
 // Event builds the expectation of publishing e under key: its type and
 // its JSON encoding (the default codec).
-func Event(key string, e events.Event) Expected {
-	return Expected{Type: e.EventType(), Key: key, Payload: e}
-}
+func Event(key string, e events.Event) Expected { return eventstest.Event(key, e) }
 
 // Recorded is one record seen on a topic, decoded like a subscriber does.
 type Recorded struct {
@@ -139,39 +128,18 @@ func messageOf(r *kgo.Record) events.Message {
 }
 
 // Expect fails tb unless the records produced since the recording started
-// are exactly want. Order is compared per key: Kafka orders records within
-// a partition, and a key always maps to one partition.
+// are exactly want, as eventstest.CompareEvents compares them: order per
+// key (Kafka orders records within a partition, and a key always maps to
+// one partition), payloads as JSON, headers only where an expectation sets
+// them.
 func (r *Recording) Expect(tb testing.TB, want ...Expected) {
 	tb.Helper()
 	got := r.Records(tb)
-	type event struct {
-		Type, Key string
-		Payload   any
-		Headers   map[string]string
+	msgs := make([]*events.Message, len(got))
+	for i := range got {
+		msgs[i] = &got[i].Message
 	}
-	compareHeaders := false
-	for _, w := range want {
-		compareHeaders = compareHeaders || w.Headers != nil
-	}
-	gotEvents := make([]event, len(got))
-	for i, g := range got {
-		gotEvents[i] = event{Type: g.Message.Type, Key: g.Message.Key, Payload: jsonValue(tb, g.Message.Payload)}
-		if compareHeaders {
-			gotEvents[i].Headers = g.Message.Headers
-		}
-	}
-	wantEvents := make([]event, len(want))
-	for i, w := range want {
-		wantEvents[i] = event{Type: w.Type, Key: w.Key, Payload: jsonValue(tb, w.Payload), Headers: w.Headers}
-	}
-	byKey := func(a, b event) int { return strings.Compare(a.Key, b.Key) }
-	slices.SortStableFunc(gotEvents, byKey)
-	slices.SortStableFunc(wantEvents, byKey)
-	if diff := cmp.Diff(wantEvents, gotEvents, cmp.Comparer(func(a, b map[string]string) bool {
-		return len(a) == len(b) && (len(a) == 0 || cmp.Equal(a, b))
-	})); diff != "" {
-		tb.Errorf("kafkatest: events on topic %s differ (-want +got):\n%s", r.topic, diff)
-	}
+	eventstest.CompareEvents(tb, msgs, want...)
 }
 
 // ExpectEvents runs fn and fails tb unless the events produced to topic
@@ -182,36 +150,6 @@ func (b *Broker) ExpectEvents(tb testing.TB, topic string, fn func(), want ...Ex
 	rec := b.Record(tb, topic)
 	fn()
 	rec.Expect(tb, want...)
-}
-
-// jsonValue normalizes a payload for comparison: JSON text is decoded,
-// other values are encoded and decoded, invalid JSON stays a string.
-func jsonValue(tb testing.TB, v any) any {
-	tb.Helper()
-	var raw []byte
-	switch p := v.(type) {
-	case nil:
-		return nil
-	case []byte:
-		raw = p
-	case json.RawMessage:
-		raw = p
-	case string:
-		raw = []byte(p)
-	default:
-		b, err := json.Marshal(v)
-		if err != nil {
-			tb.Fatalf("kafkatest: expected payload %T does not encode as JSON: %v", v, err)
-		}
-		raw = b
-	}
-	var out any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&out); err != nil {
-		return string(raw)
-	}
-	return out
 }
 
 var nameUnsafe = regexp.MustCompile(`[^a-z0-9-]+`)

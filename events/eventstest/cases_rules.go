@@ -1,0 +1,177 @@
+package eventstest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hexkit-go/hexkit"
+	"github.com/hexkit-go/hexkit/events"
+)
+
+// The cases of this file check the rules that every provider must share
+// with Kafka, so that a fake never accepts what the broker refuses.
+
+// invalidTopics are names Kafka refuses: empty, too long, "." and "..",
+// and characters outside [a-zA-Z0-9._-].
+var invalidTopics = []string{"", strings.Repeat("t", events.MaxTopicLen+1), ".", "..",
+	"with space", "a/b", "a:b", "a,b", "a\\b", "a*b", "tö", "a\x00b"}
+
+func testTopicNames(e *env) {
+	t := e.t
+	ctx := e.ctx()
+	for _, name := range invalidTopics {
+		if _, err := events.NewPublisher[testEvent](senderDriver{e.h.Sender()}, name); !errors.Is(err, events.ErrInvalidMessage) {
+			t.Errorf("NewPublisher(%q) = %v, want an error wrapping events.ErrInvalidMessage: Kafka refuses the name", name, err)
+		}
+		m := &events.Message{Topic: name, Key: "k", Type: (testEvent{}).EventType(), EventID: events.NewEventID(),
+			CorrelationID: hexkit.NewCorrelationID(), Payload: []byte(`{}`)}
+		if err := e.h.Sender().Send(ctx, m); !errors.Is(err, events.ErrInvalidMessage) {
+			t.Errorf("Sender.Send to topic %q = %v, want an error wrapping events.ErrInvalidMessage", name, err)
+		}
+		if _, err := e.h.NewSubscriber(e.name("g"), newRouter(), events.WithTopics(name)); !errors.Is(err, events.ErrInvalidMessage) || !errors.Is(err, events.ErrInvalidOption) {
+			t.Errorf("NewSubscriber with topic %q = %v, want an error wrapping events.ErrInvalidOption and events.ErrInvalidMessage", name, err)
+		}
+	}
+
+	// The longest name and every allowed character work end to end.
+	base := e.name("t") + "-Az09._"
+	long := base + strings.Repeat("x", events.MaxTopicLen-len(base))
+	if err := e.h.CreateTopic(ctx, long, 1); err != nil {
+		t.Fatalf("CreateTopic of a valid %d-character name: %v", len(long), err)
+	}
+	rec := newRecorder()
+	r := newRouter()
+	events.Handle(r, long, rec.handler("m", nil))
+	e.subscribe(e.name("g"), []string{long}, r)
+	if err := e.publisher(long).Publish(ctx, "k", testEvent{Key: "k"}); err != nil {
+		t.Fatalf("Publish to a valid %d-character topic: %v", len(long), err)
+	}
+	rec.waitFor(t, "an event on a topic with the longest valid name is delivered", func(got []record) bool { return len(got) == 1 })
+}
+
+func testMissingTopic(e *env) {
+	t := e.t
+	ctx := e.ctx()
+	missing := e.name("missing")
+	err := e.publisher(missing).Publish(ctx, "k", testEvent{Key: "k"})
+	if !errors.Is(err, events.ErrTopicNotFound) {
+		t.Errorf("Publish to a topic that does not exist = %v, want an error wrapping events.ErrTopicNotFound: topics are never created by publishing", err)
+	}
+	m := &events.Message{Topic: missing, Key: "k", Type: (testEvent{}).EventType(), EventID: events.NewEventID(),
+		CorrelationID: hexkit.NewCorrelationID(), Payload: []byte(`{}`)}
+	err = e.h.Sender().Send(ctx, m)
+	var be *events.BatchError
+	if !errors.As(err, &be) || len(be.Errs) != 1 || !errors.Is(be.Errs[0], events.ErrTopicNotFound) {
+		t.Errorf("Sender.Send to a topic that does not exist = %v, want a *events.BatchError whose entry wraps events.ErrTopicNotFound", err)
+	}
+	// The failed publish created nothing: creating the topic now works.
+	if err := e.h.CreateTopic(ctx, missing, 1); err != nil {
+		t.Errorf("CreateTopic after a refused publish = %v: the publish must not have created the topic", err)
+	}
+}
+
+func testEmptyKey(e *env) {
+	t := e.t
+	ctx := e.ctx()
+	topic := e.topic(e.partitions())
+	rec := newRecorder()
+	r := newRouter()
+	events.Handle(r, topic, rec.handler("m", nil))
+	e.subscribe(e.name("g"), []string{topic}, r)
+	p := e.publisher(topic)
+	const n = 20
+	for i := range n {
+		if err := p.Publish(ctx, "", testEvent{Seq: i}); err != nil {
+			t.Fatalf("Publish with the empty key = %v, want nil: the empty key is valid", err)
+		}
+	}
+	got := rec.waitFor(t, "events with the empty key are delivered", func(got []record) bool { return len(got) >= n })
+	for i, g := range got[:n] {
+		if g.d.Key != "" || g.d.Event.Seq != i {
+			t.Fatalf("delivery %d has key %q and seq %d, want the empty key and seq %d: the empty key is a key like any other, its events keep their order", i, g.d.Key, g.d.Event.Seq, i)
+		}
+	}
+}
+
+// pointerEvent names its type on a pointer receiver, which the rules
+// refuse.
+type pointerEvent struct{}
+
+func (*pointerEvent) EventType() string { return "eventstest_pointer" }
+
+func testPointerEventType(e *env) {
+	t := e.t
+	topic := e.topic(1)
+	_, err := events.NewPublisher[*pointerEvent](senderDriver{e.h.Sender()}, topic)
+	var ve *events.ValidationError
+	if !errors.Is(err, events.ErrInvalidMessage) || !errors.As(err, &ve) || ve.Field != "type" {
+		t.Errorf("NewPublisher of a pointer event type = %v, want a *events.ValidationError on \"type\"", err)
+	}
+	func() {
+		defer func() {
+			p := recover()
+			err, _ := p.(error)
+			if !errors.Is(err, events.ErrInvalidMessage) {
+				t.Errorf("Handle of a pointer event type panicked with %v, want an error wrapping events.ErrInvalidMessage", p)
+			}
+		}()
+		events.Handle(newRouter(), topic, func(context.Context, events.Delivery[*pointerEvent]) error { return nil })
+	}()
+}
+
+func testWaitIdle(e *env) {
+	t := e.t
+	ctx := e.ctx()
+	topic := e.topic(e.partitions())
+	p := e.publisher(topic)
+	const n = 30
+	for i := range n {
+		if err := p.Publish(ctx, fmt.Sprint("k", i%5), testEvent{Key: fmt.Sprint("k", i%5), Seq: i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := newRecorder()
+	r := newRouter()
+	events.Handle(r, topic, rec.handler("m", nil))
+	sub, err := e.h.NewSubscriber(e.name("g"), r, events.WithRetryBackoff(5*time.Millisecond, 100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	Start(t, sub)
+	if err := sub.WaitIdle(ctx); err != nil {
+		t.Fatalf("WaitIdle = %v", err)
+	}
+	if got := len(rec.snapshot()); got < n {
+		t.Errorf("WaitIdle returned with %d of %d events handled, want every event published before the call handled", got, n)
+	}
+}
+
+func testRecorderExpect(e *env) {
+	t := e.t
+	ctx := e.ctx()
+	topic := e.topic(e.partitions())
+	p := e.publisher(topic)
+	if err := p.Publish(ctx, "before", testEvent{Key: "before"}); err != nil {
+		t.Fatal(err)
+	}
+	rec := NewRecorder()
+	sub, err := e.h.NewSubscriber(e.name("g"), rec, events.WithTopics(topic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	Start(t, sub)
+	rec.Expect(t, sub, func() {
+		if err := p.Publish(ctx, "a", testEvent{Key: "a", Seq: 1}, events.WithHeaders(map[string]string{"tenant": "t1"})); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Publish(ctx, "b", testEvent{Key: "b", Seq: 2}, events.WithHeaders(map[string]string{"tenant": "t2"})); err != nil {
+			t.Fatal(err)
+		}
+	},
+		Expected{Type: (testEvent{}).EventType(), Key: "a", Payload: `{"seq":1,"key":"a"}`, Headers: map[string]string{"tenant": "t1"}},
+		Event("b", testEvent{Key: "b", Seq: 2}), // headers not compared
+	)
+}
