@@ -2,11 +2,17 @@ package kafka_test
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sasl/scram"
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
@@ -84,4 +90,36 @@ func testSASLSSL(t *testing.T, p *ownKafka) {
 		t.Errorf("a wrong password took %v to detect, want a quick failure", took)
 	}
 
+	// A subscriber on a wrapped client with the wrong password (New does
+	// not dial) stops at once with the error.
+	pem, err := os.ReadFile(k.CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(k.Brokers...),
+		kgo.DialTLSConfig(&tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}),
+		kgo.SASL(scram.Auth{User: k.User, Pass: "not-the-password"}.AsSha512Mechanism()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	wc, err := kafka.New(cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := kafka.NewSubscriber(wc, sub.ServiceName, newCollector(), events.WithTopics(topic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 = time.Now()
+	err = s.Run(ctx)
+	t.Logf("wrong password stopped the subscriber in %v", time.Since(t0).Round(time.Millisecond))
+	if !errors.Is(err, events.ErrUnauthorized) {
+		t.Errorf("subscriber Run with a wrong password = %v, want ErrUnauthorized", err)
+	}
+	if err := wc.Ping(ctx); !errors.Is(err, events.ErrUnauthorized) {
+		t.Errorf("Ping of a wrapped client with a wrong password = %v, want ErrUnauthorized", err)
+	}
 }

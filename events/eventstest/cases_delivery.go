@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/hexkit-go/hexkit/events"
 )
 
@@ -44,7 +42,7 @@ func testPerKeyOrder(e *env) {
 	}
 	for k := range keys {
 		key := fmt.Sprintf("key-%d", k)
-		if diff := cmp.Diff(want, byKey[key]); diff != "" {
+		if diff := diff(want, byKey[key]); diff != "" {
 			t.Errorf("key %q: events with one key must be handled once each in publishing order (-want +got):\n%s", key, diff)
 		}
 	}
@@ -163,7 +161,7 @@ func testRedelivery(e *env) {
 			t.Errorf("redelivery carries event id %s, want %s: a redelivered event keeps its id", r.d.EventID, ids[1])
 		}
 	}
-	if diff := cmp.Diff([]int{0, 1, 1, 1, 2}, seqs); diff != "" {
+	if diff := diff([]int{0, 1, 1, 1, 2}, seqs); diff != "" {
 		t.Errorf("after a handler error the same event must be redelivered before the later events of its partition, and a handled event not again (-want +got handler calls by seq):\n%s", diff)
 	}
 }

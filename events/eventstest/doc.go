@@ -2,8 +2,8 @@
 // every provider (memevents, kafka on kfake and on a real broker) runs it,
 // so services can rely on one set of delivery rules whatever the transport.
 //
-// A provider's test implements [Harness] (a sender, topic creation,
-// subscribers that run until stopped) and calls [Run]:
+// A provider's test implements [Harness] (its sender, topic creation, its
+// NewSubscriber) and calls [Run]:
 //
 //	func TestConformance(t *testing.T) {
 //		eventstest.Run(t, func(t *testing.T) eventstest.Harness {
@@ -28,7 +28,13 @@
 // is redelivered); close; concurrent publishers; and bad input on publish
 // (typed errors, nothing sent, valid events of a batch sent) and on delivery
 // (undecodable payloads and, with [Features].RawSend, missing headers are
-// refused with typed errors and redelivered rather than lost).
+// refused with typed errors and redelivered rather than lost). The rules a
+// fake must share with Kafka are cases too: topic names Kafka refuses are
+// refused everywhere, with the longest valid name working end to end; a
+// publish to a missing topic fails with events.ErrTopicNotFound and
+// creates nothing; the empty key is valid and keeps order; a pointer event
+// type is refused; Subscriber.WaitIdle returns once everything published
+// before is handled; and the test helpers below work on the provider.
 //
 // [RunFailure] is the second suite, for the failure handling
 // (events.FailureHandler) on the same harness: retries numbered from 1,
@@ -49,6 +55,11 @@
 //
 // # Testing
 //
-// The package imports only the standard library, hexkit and go-cmp, so a
-// provider's tests can use it without further dependencies.
+// The package imports only the standard library and hexkit, so services'
+// and providers' tests can use it without further dependencies. Besides the
+// suites, it offers helpers for a service's own tests that work on every
+// provider: [Start] runs a subscriber until the test ends, a [Recorder]
+// keeps what a subscriber of its own delivered, and [Recorder.Expect]
+// checks the events a block of code published ([Expected], [Event],
+// [CompareEvents], which package kafkatest shares).
 package eventstest

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -185,6 +186,15 @@ func CompareEvents(tb testing.TB, got []*events.Message, want ...Expected) {
 	if len(diff) > 0 {
 		tb.Errorf("eventstest: events differ (-want +got, sorted by key):\n%s", strings.Join(diff, "\n"))
 	}
+}
+
+// diff returns "" when want and got are deeply equal, and otherwise both,
+// for a failure message.
+func diff[T any](want, got T) string {
+	if reflect.DeepEqual(want, got) {
+		return ""
+	}
+	return fmt.Sprintf("-want %+v\n+got  %+v", want, got)
 }
 
 // canonicalJSON renders a payload for comparison: JSON is re-encoded
