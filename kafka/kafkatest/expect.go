@@ -144,7 +144,7 @@ func (r *Recording) Expect(tb testing.TB, want ...Expected) {
 
 // ExpectEvents runs fn and fails tb unless the events produced to topic
 // while fn ran are exactly want (see [Recording.Expect]). fn must return
-// only after its publishing has finished, as kafka.Publisher.Send does.
+// only after its publishing has finished, as Publish does.
 func (b *Broker) ExpectEvents(tb testing.TB, topic string, fn func(), want ...Expected) {
 	tb.Helper()
 	rec := b.Record(tb, topic)
