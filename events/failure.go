@@ -215,12 +215,16 @@ func (f *FailureHandler) HandleUndecodable(ctx context.Context, m *Message, err 
 
 // NewFailureHandler returns the failure handling of the subscriber of
 // service (its consumer group name; it names the retry topic and the
-// dead letters' service header) around next.
+// dead letters' service header) around next. The service name must make a
+// valid retry topic name ([ValidateTopic]).
 func NewFailureHandler(next MessageHandler, service string, opts ...FailureOption) (*FailureHandler, error) {
 	if next == nil {
 		return nil, errors.New("events: NewFailureHandler: nil handler")
 	}
 	if err := checkASCII("service", service, service, false); err != nil {
+		return nil, err
+	}
+	if err := ValidateTopic(RetryTopic(service)); err != nil { // the service names its retry topic
 		return nil, err
 	}
 	f := &FailureHandler{next: next, service: service, retry: RetryTopic(service)}

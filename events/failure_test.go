@@ -66,6 +66,9 @@ func TestFailureOptionsValidated(t *testing.T) {
 	if _, err := events.NewFailureHandler(h, ""); err == nil {
 		t.Error("NewFailureHandler with an empty service accepted it")
 	}
+	if _, err := events.NewFailureHandler(h, "my service"); !errors.Is(err, events.ErrInvalidMessage) {
+		t.Errorf("NewFailureHandler with a service that makes an invalid retry topic = %v, want ErrInvalidMessage", err)
+	}
 }
 
 func TestAttemptOutsideFailureHandler(t *testing.T) {
