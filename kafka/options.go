@@ -49,7 +49,9 @@ func WithKeyConcurrency(n int) Option {
 
 // WithStartAtLatest makes a group without committed offsets start at the
 // end of each partition instead of the beginning (the default), so it
-// sees only records produced after it joined.
+// sees only records produced after it joined. WaitIdle counts a partition
+// the group never committed from its first offset, so on such a group it
+// returns only once records produced after the join are handled.
 func WithStartAtLatest() Option {
 	return func(o *clientOptions) { o.latest = true }
 }
