@@ -66,3 +66,42 @@ func mapError(err error) error {
 	}
 	return fmt.Errorf("kafka: %w", err)
 }
+
+// HandlerError reports one failed attempt to handle a record: the
+// handler's error, or a *RecordError when the record could not be decoded.
+// The record is retried after a backoff; it is never skipped or committed.
+// The error hook of events.WithErrorHook receives it.
+type HandlerError struct {
+	Topic     string
+	Partition int32
+	Offset    int64
+	Attempt   int             // 1 for the first failure
+	Message   *events.Message // as decoded; partial when decoding failed
+	Err       error
+}
+
+// Error names the record, the attempt and the handler's error.
+func (e *HandlerError) Error() string {
+	return fmt.Sprintf("kafka: handling %s/%d@%d (attempt %d) failed: %v", e.Topic, e.Partition, e.Offset, e.Attempt, e.Err)
+}
+
+// Unwrap returns the handler's error.
+func (e *HandlerError) Unwrap() error { return e.Err }
+
+// RecordError reports a consumed record that could not be turned into a
+// valid message (a missing, duplicated or invalid header). It wraps the
+// validation error, so errors.Is(err, events.ErrInvalidMessage) holds.
+type RecordError struct {
+	Topic     string
+	Partition int32
+	Offset    int64
+	Err       error
+}
+
+// Error names the record and the reason.
+func (e *RecordError) Error() string {
+	return fmt.Sprintf("kafka: record %s/%d@%d: %v", e.Topic, e.Partition, e.Offset, e.Err)
+}
+
+// Unwrap returns the underlying error.
+func (e *RecordError) Unwrap() error { return e.Err }

@@ -1,7 +1,6 @@
 package kafka
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -53,24 +52,6 @@ func appendHeader(hdrs []kgo.RecordHeader, buf []byte, key, value string) ([]kgo
 	buf = append(buf, value...)
 	return append(hdrs, kgo.RecordHeader{Key: key, Value: buf[start:len(buf):len(buf)]}), buf
 }
-
-// RecordError reports a consumed record that could not be turned into a
-// valid message (a missing, duplicated or invalid header). It wraps the
-// validation error, so errors.Is(err, events.ErrInvalidMessage) holds.
-type RecordError struct {
-	Topic     string
-	Partition int32
-	Offset    int64
-	Err       error
-}
-
-// Error names the record and the reason.
-func (e *RecordError) Error() string {
-	return fmt.Sprintf("kafka: record %s/%d@%d: %v", e.Topic, e.Partition, e.Offset, e.Err)
-}
-
-// Unwrap returns the underlying error.
-func (e *RecordError) Unwrap() error { return e.Err }
 
 // reserved returns the values of r's reserved headers and the number of
 // user headers. A header given twice is an error: a message cannot

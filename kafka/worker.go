@@ -2,7 +2,6 @@ package kafka
 
 import (
 	"context"
-	"fmt"
 	"hash/maphash"
 	"sync"
 	"sync/atomic"
@@ -220,24 +219,3 @@ func (w *worker) handle(ctx context.Context, r *kgo.Record, m *driver.Message, d
 		backoff = min(backoff*2, cfg.Backoff.Max)
 	}
 }
-
-// HandlerError reports one failed attempt to handle a record: the
-// handler's error, or a *RecordError when the record could not be decoded.
-// The record is retried after a backoff; it is never skipped or committed.
-// The error hook of events.WithErrorHook receives it.
-type HandlerError struct {
-	Topic     string
-	Partition int32
-	Offset    int64
-	Attempt   int             // 1 for the first failure
-	Message   *events.Message // as decoded; partial when decoding failed
-	Err       error
-}
-
-// Error names the record, the attempt and the handler's error.
-func (e *HandlerError) Error() string {
-	return fmt.Sprintf("kafka: handling %s/%d@%d (attempt %d) failed: %v", e.Topic, e.Partition, e.Offset, e.Attempt, e.Err)
-}
-
-// Unwrap returns the handler's error.
-func (e *HandlerError) Unwrap() error { return e.Err }
