@@ -11,6 +11,7 @@ import (
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/events/eventstest"
 	"github.com/hexkit-go/hexkit/events/memevents"
 	"github.com/hexkit-go/hexkit/examples/streamcalc/calc"
 	"github.com/hexkit-go/hexkit/examples/streamcalc/eventio"
@@ -113,3 +114,53 @@ type failingReporter struct{ err error }
 
 func (f failingReporter) ReportSuccess(context.Context, string, float64) error { return f.err }
 func (f failingReporter) ReportFailure(context.Context, string, string) error  { return f.err }
+
+// TestResultsWithEventstest is the same round trip written with the
+// portable test helpers: eventstest.Start runs the service's subscriber and
+// a recorder for the test's length, and Recorder.Expect checks the result
+// events that publishing the problems caused. The same test runs on Kafka
+// with kafka.NewSubscriber and kafka.NewPublisher.
+func TestResultsWithEventstest(t *testing.T) {
+	ctx := context.Background()
+	broker, err := memevents.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = broker.Close() })
+	for _, topic := range []string{eventio.ProblemsTopic, eventio.OutputTopic} {
+		if err := broker.CreateTopic(topic, 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	success, _ := memevents.NewPublisher[eventio.CalcSuccess](broker, eventio.OutputTopic)
+	failure, _ := memevents.NewPublisher[eventio.CalcFailure](broker, eventio.OutputTopic)
+	r := events.NewRouter()
+	eventio.RegisterProblemHandlers(r, eventio.ProblemsTopic, calc.New(eventio.NewResultPublisher(success, failure)))
+	svc, err := memevents.NewSubscriber(broker, "streamcalc", r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventstest.Start(t, svc)
+
+	rec := eventstest.NewRecorder()
+	results, err := memevents.NewSubscriber(broker, "test-results", rec, events.WithTopics(eventio.OutputTopic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventstest.Start(t, results)
+
+	div, _ := memevents.NewPublisher[eventio.DivisionProblem](broker, eventio.ProblemsTopic)
+	rec.Expect(t, results, func() {
+		for _, p := range []eventio.DivisionProblem{{ProblemID: "q1", Dividend: 9, Divisor: 3}, {ProblemID: "q2", Dividend: 1, Divisor: 0}} {
+			if err := div.Publish(ctx, p.ProblemID, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := svc.WaitIdle(ctx); err != nil { // the service handled the problems
+			t.Fatal(err)
+		}
+	},
+		eventstest.Event("q1", eventio.CalcSuccess{ProblemID: "q1", Result: 3}),
+		eventstest.Event("q2", eventio.CalcFailure{ProblemID: "q2", Reason: "division by zero"}),
+	)
+}
