@@ -380,14 +380,8 @@ func (f *FailureHandler) Supervise(ctx context.Context, run func(ctx context.Con
 // checkDelivered checks a delivered message against the wire format,
 // except its correlation id, which the router checks under its own policy.
 func checkDelivered(m *Message) error {
-	cp := *m
-	cp.CorrelationID = validProbeID
-	return cp.Validate()
+	return m.validate(false, true)
 }
-
-// validProbeID is a syntactically valid UUID version 4 that stands in for
-// the correlation id while checkDelivered validates the rest.
-const validProbeID = "00000000-0000-4000-8000-000000000000"
 
 // isPoison reports whether err says that the message itself is broken, so
 // that retrying cannot help.
