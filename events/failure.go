@@ -176,6 +176,13 @@ func WithFailureLogger(l *slog.Logger) FailureOption {
 // the sum of the backoff waits well below the consumer group's rebalance
 // timeout (a minute by default on Kafka).
 //
+// A FailureHandler is not a router [Middleware]: it wraps the router (or
+// any [MessageHandler]) from outside, so that it also sees the messages of
+// the retry topic and those a provider cannot decode
+// ([UndecodableHandler]). The router's middleware ([WithMiddleware]) thus
+// runs inside every attempt, with [Attempt] in its context, and sees
+// messages of the retry topic under their original topic.
+//
 // A FailureHandler is safe for concurrent use.
 type FailureHandler struct {
 	next    MessageHandler
