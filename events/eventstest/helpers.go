@@ -2,8 +2,6 @@ package eventstest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/internal/testenv"
 )
 
 // waitTimeout bounds every wait of the suite. It is generous because real
@@ -66,21 +65,10 @@ func (e *env) ctx() context.Context {
 	return hexkit.WithCorrelationID(ctx, hexkit.NewCorrelationID())
 }
 
-// name returns a name unique to this run: prefix, the case, random hex.
+// name returns a name unique to this run: "eventstest-", prefix, the end
+// of the test's name and random hex digits.
 func (e *env) name(prefix string) string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	c := e.t.Name()
-	if i := strings.LastIndexByte(c, '/'); i >= 0 {
-		c = c[i+1:]
-	}
-	c = strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
-			return r
-		}
-		return '-'
-	}, strings.ToLower(c))
-	return fmt.Sprintf("eventstest-%s-%s-%s", prefix, c, hex.EncodeToString(b[:]))
+	return testenv.UniqueName(e.t, "eventstest-"+prefix)
 }
 
 // topic creates a topic with the given partitions and returns its name.
