@@ -69,7 +69,7 @@ func testPoisonHeaders(e *env) {
 		msg("k", typ, "not-a-uuid", corr, 2),                  // invalid event id
 		msg("k", typ, "", corr, 3),                            // no event id
 		msg("k\u00e9", typ, events.NewEventID(), corr, 4),     // non-ASCII key
-		msg("k", typ, events.NewEventID(), "", 5),             // no correlation id: handled under a fresh one
+		msg("k", typ, events.NewEventID(), "", 5),             // no correlation id: gets a fresh one
 		msg("k", typ, events.NewEventID(), "not-a-uuid-1", 6), // invalid correlation id: idem
 		msg("k", typ, events.NewEventID(), corr, 7),
 	)
