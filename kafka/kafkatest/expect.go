@@ -3,10 +3,7 @@ package kafkatest
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -212,21 +209,4 @@ func jsonValue(tb testing.TB, v any) any {
 		return string(raw)
 	}
 	return out
-}
-
-var nameUnsafe = regexp.MustCompile(`[^a-z0-9-]+`)
-
-// uniqueName returns prefix and the test's name, cleaned and cut, plus
-// random hex: a valid topic name that no other test uses.
-func uniqueName(tb testing.TB, prefix string) string {
-	tb.Helper()
-	var b [4]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		tb.Fatal(err)
-	}
-	base := strings.Trim(nameUnsafe.ReplaceAllString(strings.ToLower(prefix+"-"+tb.Name()), "-"), "-")
-	if len(base) > 40 {
-		base = strings.TrimRight(base[:40], "-")
-	}
-	return base + "-" + hex.EncodeToString(b[:])
 }
