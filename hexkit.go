@@ -30,5 +30,11 @@
 // follow a request through contexts, events and log records
 // ([WithCorrelationID], [CorrelationID], [NewCorrelationID],
 // [ValidateCorrelationID]), and a [log/slog] handler that stamps every record
-// with the correlation id and the service's identity ([NewLogHandler]).
+// with the correlation id and the service's identity ([NewLogHandler]), and
+// [Secret], the one type of every password, key and token in a provider's
+// configuration, which no formatting, logging or encoding reveals.
+//
+// How a protocol and its providers are shaped (a user-facing package over a
+// provider contract in its driver sub-package, constructors named Open and
+// New, one option style) is written down in CONTRIBUTING.md.
 package hexkit

@@ -6,24 +6,47 @@ import (
 	"log/slog"
 )
 
-// Secret is a string that never shows itself: fmt with any verb (%v, %+v,
-// %#v, %s, %q, %x, ...), log/slog, encoding/json and every encoder that uses
-// encoding.TextMarshaler (YAML included) print "[redacted]" in its place, also
-// when the Secret is a field of a printed struct. An empty Secret prints as
-// "" so that a missing password is visible in logs. Every provider
-// configuration holds its passwords, keys and tokens in this type.
+// Secret holds a password, key or token that never shows itself: fmt with
+// any verb and flag (%v, %+v, %#v, %s, %q, %x, %d, ...), log/slog with any
+// handler, encoding/json and every encoder that uses encoding.TextMarshaler
+// (YAML included) print "[redacted]" in its place. That holds also where the
+// Secret sits in a struct field, exported or not, at any depth: the value is
+// kept behind a pointer, which fmt never follows inside a struct. An empty
+// Secret prints as "", so that a missing password is visible in logs. Every
+// provider configuration holds its passwords, keys and tokens in this type.
 //
-// Decoding (JSON, YAML, environment variables) reads the plain value. Read it
-// with [Secret.Reveal] at the point where it is handed to a client library.
-type Secret string
+// Build one with [NewSecret]; decoding (JSON, YAML, environment variables
+// through encoding.TextUnmarshaler) reads the plain value. Read it with
+// [Secret.Reveal] where it is handed to a client library. The zero Secret is
+// empty. Secrets are not comparable with ==; compare what Reveal returns.
+type Secret struct {
+	_ [0]func() // not comparable: == on pointers would mislead
+	v *string
+}
+
+// NewSecret returns a Secret holding s.
+func NewSecret(s string) Secret {
+	if s == "" {
+		return Secret{}
+	}
+	return Secret{v: &s}
+}
 
 const redacted = "[redacted]"
 
-// Reveal returns the secret itself.
-func (s Secret) Reveal() string { return string(s) }
+// Reveal returns the secret itself ("" for the zero Secret).
+func (s Secret) Reveal() string {
+	if s.v == nil {
+		return ""
+	}
+	return *s.v
+}
+
+// IsZero reports whether the secret is empty.
+func (s Secret) IsZero() bool { return s.Reveal() == "" }
 
 func (s Secret) shown() string {
-	if s == "" {
+	if s.IsZero() {
 		return ""
 	}
 	return redacted
@@ -58,6 +81,6 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(s.shown()), nil }
 // UnmarshalText reads the plain value, so configuration decoders fill a
 // Secret like a string.
 func (s *Secret) UnmarshalText(b []byte) error {
-	*s = Secret(b)
+	*s = NewSecret(string(b))
 	return nil
 }

@@ -16,17 +16,23 @@ type secretConfig struct {
 	Password hexkit.Secret
 	Nested   struct{ Token hexkit.Secret }
 	Ptr      *hexkit.Secret
+	hidden   hexkit.Secret
+	inner    struct{ cfg struct{ Key hexkit.Secret } }
 }
 
 func TestSecretNeverPrints(t *testing.T) {
 	const value = "s3cr3t-value"
-	s := hexkit.Secret(value)
-	cfg := secretConfig{User: "ada", Password: s, Ptr: &s}
+	s := hexkit.NewSecret(value)
+	cfg := secretConfig{User: "ada", Password: s, Ptr: &s, hidden: s}
 	cfg.Nested.Token = s
+	cfg.inner.cfg.Key = s
+	type wrapper struct{ cfg secretConfig }
+	w := wrapper{cfg}
 
 	var outputs []string
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%10s"} {
-		outputs = append(outputs, fmt.Sprintf(verb, s), fmt.Sprintf(verb, cfg), fmt.Sprintf(verb, &cfg))
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%t", "%10s", "%p"} {
+		outputs = append(outputs, fmt.Sprintf(verb, s), fmt.Sprintf(verb, cfg), fmt.Sprintf(verb, &cfg),
+			fmt.Sprintf(verb, w), fmt.Sprintf(verb, &w), fmt.Sprintf(verb, []any{cfg}))
 	}
 	outputs = append(outputs, fmt.Sprint(s), fmt.Sprintln(cfg), s.String(), s.GoString())
 	j, err := json.Marshal(cfg)
@@ -36,8 +42,8 @@ func TestSecretNeverPrints(t *testing.T) {
 	outputs = append(outputs, string(j))
 	var buf bytes.Buffer
 	log := slog.New(slog.NewJSONHandler(&buf, nil))
-	log.Info("cfg", "password", s, "cfg", cfg)
-	slog.New(slog.NewTextHandler(&buf, nil)).Info("cfg", "password", s, "cfg", cfg)
+	log.Info("cfg", "password", s, "cfg", cfg, "w", w)
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("cfg", "password", s, "cfg", cfg, "w", w)
 	outputs = append(outputs, buf.String())
 
 	for _, out := range outputs {
@@ -51,7 +57,7 @@ func TestSecretNeverPrints(t *testing.T) {
 }
 
 func TestSecretEmptyAndDecode(t *testing.T) {
-	if got := fmt.Sprintf("%v", hexkit.Secret("")); got != "" {
+	if got := fmt.Sprintf("%v", hexkit.Secret{}); got != "" {
 		t.Errorf("empty secret prints %q, want empty", got)
 	}
 	var cfg secretConfig
@@ -68,7 +74,7 @@ func ExampleSecret() {
 		User     string
 		Password hexkit.Secret
 	}
-	cfg := Config{User: "svc", Password: "s3cr3t"}
+	cfg := Config{User: "svc", Password: hexkit.NewSecret("s3cr3t")}
 	fmt.Printf("%+v\n", cfg)
 	fmt.Println(len(cfg.Password.Reveal()))
 	// Output:

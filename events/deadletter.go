@@ -126,7 +126,7 @@ func deadLetterMessage(dlqTopic, service string, m *Message, err error) *Message
 		h[k] = asciiEscape(v)
 	}
 	h[HeaderExcClass] = excClass(err)
-	h[HeaderExcMsg] = truncate(asciiEscape(err.Error()), maxExcMsg)
+	h[HeaderExcMsg] = excMsg(err)
 	h[HeaderOriginalTopic] = asciiEscape(m.Topic)
 	h[HeaderOriginalEventID] = asciiEscape(m.EventID)
 	h[HeaderService] = service
@@ -164,11 +164,16 @@ func excClass(err error) string {
 // cannot push a dead letter over the transport's size limit.
 const maxExcMsg = 2000
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+// excMsg returns the exc_msg header for err: its message, escaped like
+// every header value, and when that is longer than maxExcMsg bytes, its
+// first maxExcMsg-3 bytes followed by "...". The escaped message is ASCII,
+// so the cut splits no character (it may split an escape sequence).
+func excMsg(err error) string {
+	msg := asciiEscape(err.Error())
+	if len(msg) > maxExcMsg {
+		msg = msg[:maxExcMsg-len("...")] + "..."
 	}
-	return s[:n-3] + "..."
+	return msg
 }
 
 // asciiEscape returns s when it is printable ASCII, and otherwise its

@@ -109,8 +109,8 @@ func ExampleRouter_HandleMessage_malformed() {
 	// Output: true
 }
 
-// Middleware wraps the router's dispatch: here it logs failures; retries
-// and dead-letter hand-off plug in the same way.
+// Middleware wraps the router's dispatch: here it logs failures. Retries
+// and dead letters are not middleware: see FailureHandler.
 func ExampleWithMiddleware() {
 	logFailures := func(next events.MessageHandler) events.MessageHandler {
 		return events.MessageHandlerFunc(func(ctx context.Context, m *events.Message) error {

@@ -176,6 +176,13 @@ func WithFailureLogger(l *slog.Logger) FailureOption {
 // the sum of the backoff waits well below the consumer group's rebalance
 // timeout (a minute by default on Kafka).
 //
+// A FailureHandler is not a router [Middleware]: it wraps the router (or
+// any [MessageHandler]) from outside, so that it also sees the messages of
+// the retry topic and those a provider cannot decode
+// ([UndecodableHandler]). The router's middleware ([WithMiddleware]) thus
+// runs inside every attempt, with [Attempt] in its context, and sees
+// messages of the retry topic under their original topic.
+//
 // A FailureHandler is safe for concurrent use.
 type FailureHandler struct {
 	next    MessageHandler
@@ -384,14 +391,8 @@ func (f *FailureHandler) Supervise(ctx context.Context, run func(ctx context.Con
 // checkDelivered checks a delivered message against the wire format,
 // except its correlation id, which the router checks under its own policy.
 func checkDelivered(m *Message) error {
-	cp := *m
-	cp.CorrelationID = validProbeID
-	return cp.Validate()
+	return m.validate(false, true)
 }
-
-// validProbeID is a syntactically valid UUID version 4 that stands in for
-// the correlation id while checkDelivered validates the rest.
-const validProbeID = "00000000-0000-4000-8000-000000000000"
 
 // isPoison reports whether err says that the message itself is broken, so
 // that retrying cannot help.

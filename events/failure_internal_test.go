@@ -78,7 +78,27 @@ func TestExcMsgBounded(t *testing.T) {
 		long[i] = 'x'
 	}
 	dl := deadLetterMessage("dlq", "svc", &Message{Topic: "t", Type: "x"}, errors.New(string(long)))
-	if n := len(dl.Headers[HeaderExcMsg]); n != maxExcMsg {
-		t.Errorf("exc_msg has %d bytes, want %d", n, maxExcMsg)
+	if got := dl.Headers[HeaderExcMsg]; len(got) != maxExcMsg || got != string(long[:maxExcMsg-3])+"..." {
+		t.Errorf("exc_msg has %d bytes ending in %q, want the first %d bytes and \"...\"", len(got), got[max(0, len(got)-5):], maxExcMsg-3)
+	}
+	if got, want := excMsg(errors.New("short \u00e9")), `short \u00e9`; got != want {
+		t.Errorf("excMsg(short) = %q, want the escaped message unchanged, %q", got, want)
+	}
+}
+
+func TestCheckDeliveredIgnoresCorrelationID(t *testing.T) {
+	valid := Message{Topic: "t", Type: "x", EventID: NewEventID(), CorrelationID: NewEventID()}
+	for _, corr := range []string{"", "not-a-uuid"} {
+		m := valid
+		m.CorrelationID = corr
+		if err := checkDelivered(&m); err != nil {
+			t.Errorf("checkDelivered(correlation id %q) = %v, want nil: the router checks correlation ids", corr, err)
+		}
+	}
+	m := valid
+	m.EventID = "not-a-uuid"
+	var ve *ValidationError
+	if err := checkDelivered(&m); !errors.As(err, &ve) || ve.Field != HeaderEventID {
+		t.Errorf("checkDelivered(invalid event id) = %v, want a *ValidationError on event_id", err)
 	}
 }

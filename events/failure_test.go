@@ -3,6 +3,7 @@ package events_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -198,5 +199,39 @@ func TestParseDeadLetter(t *testing.T) {
 	}
 	if _, ok := hexkit.CorrelationID(context.Background()); ok {
 		t.Fatal("background context has a correlation id")
+	}
+}
+
+// The router's middleware runs inside the failure handling: once per
+// attempt, with the attempt in its context, and on messages of the retry
+// topic under their original topic, as WithMiddleware and FailureHandler
+// document.
+func TestMiddlewareRunsInsideEachAttempt(t *testing.T) {
+	var seen []string
+	mw := func(next events.MessageHandler) events.MessageHandler {
+		return events.MessageHandlerFunc(func(ctx context.Context, m *events.Message) error {
+			err := next.HandleMessage(ctx, m)
+			seen = append(seen, fmt.Sprintf("%s/%d/%v", m.Topic, events.Attempt(ctx), err != nil))
+			return err
+		})
+	}
+	r := events.NewRouter(events.WithMiddleware(mw), events.WithLogger(slog.New(slog.DiscardHandler)))
+	events.Handle(r, "orders", func(ctx context.Context, d events.Delivery[orderPlaced]) error {
+		if events.Attempt(ctx) < 3 {
+			return errors.New("not yet")
+		}
+		return nil
+	})
+	fh, err := events.NewFailureHandler(r, "shop", events.WithAttempts(3), fast(), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := message("retry-shop", "order_placed", `{}`)
+	m.Headers = map[string]string{events.HeaderOriginalTopic: "orders"}
+	if err := fh.HandleMessage(context.Background(), m); err != nil {
+		t.Fatalf("HandleMessage = %v, want nil: the third attempt succeeds", err)
+	}
+	if want := []string{"orders/1/true", "orders/2/true", "orders/3/false"}; !slices.Equal(seen, want) {
+		t.Errorf("middleware saw (topic/attempt/failed) %v, want %v", seen, want)
 	}
 }

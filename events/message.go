@@ -71,8 +71,11 @@ func (f MessageHandlerFunc) HandleMessage(ctx context.Context, m *Message) error
 // into the payload.
 func (m *Message) Validate() error { return m.validate(false, false) }
 
-// validate is Validate, skipping the checks of ids the caller generated.
-func (m *Message) validate(eventIDGenerated, correlationIDGenerated bool) error {
+// validate is Validate without the check of the event id when
+// skipEventID, and of the correlation id when skipCorrelationID: a
+// publisher skips the ids it generated, a [FailureHandler] the correlation
+// id, which the router checks under its own policy.
+func (m *Message) validate(skipEventID, skipCorrelationID bool) error {
 	if err := ValidateTopic(m.Topic); err != nil {
 		return err
 	}
@@ -82,12 +85,12 @@ func (m *Message) validate(eventIDGenerated, correlationIDGenerated bool) error 
 	if err := checkASCII("key", m.Key, m.Key, true); err != nil {
 		return err
 	}
-	if !eventIDGenerated {
+	if !skipEventID {
 		if err := checkUUID4(HeaderEventID, m.EventID); err != nil {
 			return err
 		}
 	}
-	if !correlationIDGenerated {
+	if !skipCorrelationID {
 		if err := checkUUID4(HeaderCorrelationID, m.CorrelationID); err != nil {
 			return err
 		}

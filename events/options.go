@@ -99,8 +99,11 @@ func WithUnknownType(hook func(ctx context.Context, m *Message) error) RouterOpt
 
 // WithMiddleware wraps the router's dispatch in mw, the first one
 // outermost. Middleware sees every message after the router put its
-// correlation id into the context and before it is decoded and dispatched;
-// it is where retries and dead-letter handling plug in. Default: none.
+// correlation id into the context and before it is checked, decoded and
+// dispatched, and it sees the dispatch's result: it is where cross-cutting
+// concerns such as logging, metrics or tracing plug in. Retries and dead
+// letters are not middleware: a [FailureHandler] wraps the whole router
+// from outside, so the middleware runs once per attempt. Default: none.
 func WithMiddleware(mw ...Middleware) RouterOption {
 	return routerOptionFunc(func(r *routerOptions) { r.middleware = append(r.middleware, mw...) })
 }

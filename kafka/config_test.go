@@ -16,6 +16,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/kafka"
 	"github.com/hexkit-go/hexkit/kafka/kafkatest"
 )
@@ -23,7 +24,7 @@ import (
 func TestConfigNeverPrintsSecrets(t *testing.T) {
 	const secret = "s3cr3t-value"
 	cfg := kafka.Config{Brokers: []string{"b:9092"}, ServiceName: "svc",
-		SASL: &kafka.SASL{Mechanism: kafka.SASLPlain, Username: "u", Password: secret}}
+		SASL: &kafka.SASL{Mechanism: kafka.SASLPlain, Username: "u", Password: hexkit.NewSecret(secret)}}
 	var sb strings.Builder
 	slog.New(slog.NewJSONHandler(&sb, nil)).Info("cfg", "cfg", cfg, "pw", cfg.SASL.Password)
 	js, err := json.Marshal(cfg.SASL)
@@ -40,8 +41,8 @@ func TestConfigNeverPrintsSecrets(t *testing.T) {
 			t.Errorf("%s printed the password: %s", how, out)
 		}
 	}
-	if string(cfg.SASL.Password) != secret {
-		t.Errorf("string(Password) = %q, want the value", string(cfg.SASL.Password))
+	if cfg.SASL.Password.Reveal() != secret {
+		t.Errorf("Password.Reveal() = %q, want the value", cfg.SASL.Password.Reveal())
 	}
 }
 
@@ -96,7 +97,7 @@ func TestSASL(t *testing.T) {
 			t.Parallel()
 			b := kafkatest.NewFake(t, kfake.EnableSASL(), kfake.Superuser(mech, "admin", "admin-pw"))
 			ctx := testContext(t)
-			cfg := kafka.Config{Brokers: b.Addrs(), SASL: &kafka.SASL{Mechanism: mech, Username: "admin", Password: "admin-pw"}}
+			cfg := kafka.Config{Brokers: b.Addrs(), SASL: &kafka.SASL{Mechanism: mech, Username: "admin", Password: hexkit.NewSecret("admin-pw")}}
 			c := open(t, cfg)
 			topic := "sasl-" + strings.ToLower(mech)
 			if err := c.CreateTopics(ctx, kafka.TopicSpec{Name: topic}); err != nil {
@@ -109,7 +110,7 @@ func TestSASL(t *testing.T) {
 			send(t, ctx, pub, msg(topic, "k", "t", `{}`))
 
 			bad := cfg
-			bad.SASL = &kafka.SASL{Mechanism: mech, Username: "admin", Password: "wrong"}
+			bad.SASL = &kafka.SASL{Mechanism: mech, Username: "admin", Password: hexkit.NewSecret("wrong")}
 			// kfake drops the connection on a failed authentication rather
 			// than answering SASL_AUTHENTICATION_FAILED as Kafka does, so
 			// only the failure is checked here; the mapping is in errors_test.

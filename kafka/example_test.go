@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/kafka"
 )
@@ -126,7 +127,7 @@ func ExampleConfig_String() {
 		Brokers:     []string{"kafka-1:9093"},
 		ServiceName: "shipping",
 		InstanceID:  "7",
-		SASL:        &kafka.SASL{Mechanism: kafka.SASLScramSHA512, Username: "shipping", Password: "hunter2"},
+		SASL:        &kafka.SASL{Mechanism: kafka.SASLScramSHA512, Username: "shipping", Password: hexkit.NewSecret("hunter2")},
 	}
 	fmt.Println(cfg.ClientID())
 	fmt.Println(cfg)

@@ -36,7 +36,7 @@ func testSASLSSL(t *testing.T, p *ownKafka) {
 	cfg := kafka.Config{
 		Brokers:  k.Brokers,
 		TLSFiles: &kafka.TLSFiles{CAFile: k.CAFile},
-		SASL:     &kafka.SASL{Mechanism: kafka.SASLScramSHA512, Username: k.User, Password: hexkit.Secret(k.Password)},
+		SASL:     &kafka.SASL{Mechanism: kafka.SASLScramSHA512, Username: k.User, Password: hexkit.NewSecret(k.Password)},
 		Linger:   time.Millisecond,
 	}
 	if s := fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg); strings.Contains(s, k.Password) {
@@ -72,7 +72,7 @@ func testSASLSSL(t *testing.T, p *ownKafka) {
 	// Open dials: a client with the wrong password (and so every publisher
 	// and subscriber it would build) fails at once with the error.
 	wrong := cfg
-	wrong.SASL = &kafka.SASL{Mechanism: kafka.SASLScramSHA512, Username: k.User, Password: "not-the-password"}
+	wrong.SASL = &kafka.SASL{Mechanism: kafka.SASLScramSHA512, Username: k.User, Password: hexkit.NewSecret("not-the-password")}
 	t0 := time.Now()
 	c, err := kafka.Open(ctx, wrong)
 	took := time.Since(t0)

@@ -2,8 +2,6 @@ package eventstest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/internal/testenv"
 )
 
 // waitTimeout bounds every wait of the suite. It is generous because real
@@ -66,21 +65,10 @@ func (e *env) ctx() context.Context {
 	return hexkit.WithCorrelationID(ctx, hexkit.NewCorrelationID())
 }
 
-// name returns a name unique to this run: prefix, the case, random hex.
+// name returns a name unique to this run: "eventstest-", prefix, the end
+// of the test's name and random hex digits.
 func (e *env) name(prefix string) string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	c := e.t.Name()
-	if i := strings.LastIndexByte(c, '/'); i >= 0 {
-		c = c[i+1:]
-	}
-	c = strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
-			return r
-		}
-		return '-'
-	}, strings.ToLower(c))
-	return fmt.Sprintf("eventstest-%s-%s-%s", prefix, c, hex.EncodeToString(b[:]))
+	return testenv.UniqueName(e.t, "eventstest-"+prefix)
 }
 
 // topic creates a topic with the given partitions and returns its name.
@@ -157,73 +145,6 @@ func (e *env) publisher(topic string, opts ...events.PublisherOption) events.Pub
 
 func newRouter(opts ...events.RouterOption) *events.Router {
 	return events.NewRouter(append([]events.RouterOption{events.WithLogger(slog.New(slog.DiscardHandler))}, opts...)...)
-}
-
-// record is one handler call seen by a recorder.
-type record struct {
-	member string
-	d      events.Delivery[testEvent]
-	ctxCID string // correlation id found in the handler's context
-	err    error  // what the handler returned
-}
-
-// recorder collects handler calls and lets the test wait for a condition.
-type recorder struct {
-	mu      sync.Mutex
-	recs    []record
-	changed chan struct{}
-}
-
-func newRecorder() *recorder { return &recorder{changed: make(chan struct{})} }
-
-func (r *recorder) add(rec record) {
-	r.mu.Lock()
-	r.recs = append(r.recs, rec)
-	close(r.changed)
-	r.changed = make(chan struct{})
-	r.mu.Unlock()
-}
-
-// handler returns a typed handler that records under member and returns
-// fail's result (nil fail: success).
-func (r *recorder) handler(member string, fail func(ctx context.Context, d events.Delivery[testEvent]) error) events.Handler[testEvent] {
-	return func(ctx context.Context, d events.Delivery[testEvent]) error {
-		var err error
-		if fail != nil {
-			err = fail(ctx, d)
-		}
-		cid, _ := hexkit.CorrelationID(ctx)
-		r.add(record{member: member, d: d, ctxCID: cid, err: err})
-		return err
-	}
-}
-
-func (r *recorder) snapshot() []record {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]record(nil), r.recs...)
-}
-
-// waitFor waits until cond holds for the records; on timeout it fails the
-// test with rule, the broken rule in a sentence, and the records' summary.
-func (r *recorder) waitFor(t *testing.T, rule string, cond func([]record) bool) []record {
-	t.Helper()
-	timer := time.NewTimer(waitTimeout)
-	defer timer.Stop()
-	for {
-		r.mu.Lock()
-		recs := append([]record(nil), r.recs...)
-		ch := r.changed
-		r.mu.Unlock()
-		if cond(recs) {
-			return recs
-		}
-		select {
-		case <-ch:
-		case <-timer.C:
-			t.Fatalf("%s (gave up after %v; %d handler calls seen: %s)", rule, waitTimeout, len(recs), summarize(recs))
-		}
-	}
 }
 
 // handledIDs returns the event ids of successful handler calls.

@@ -39,6 +39,29 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness, f Features) {
 	runCases(t, newHarness, f, cases)
 }
 
+// RunFailure runs the failure-handling suite against the implementation
+// that newHarness builds: an [events.FailureHandler] in front of a router,
+// on the implementation's subscriber, with the implementation's sender as
+// dead letter queue. It checks retries (attempt numbers, panics), dead
+// letters (headers, acknowledgement only after the dead letter), the retry
+// topic, poison messages, the stop without a dead letter queue, and that a
+// failing partition does not hold up the others. Like [Run], every case is
+// a parallel subtest with its own harness, topics and groups.
+func RunFailure(t *testing.T, newHarness func(t *testing.T) Harness, f Features) {
+	cases := []suiteCase{
+		{"RetryThenSuccess", testRetryThenSuccess},
+		{"DeadLetterAfterRetries", testDeadLetterAfterRetries},
+		{"PanicIsAFailure", testPanicIsAFailure},
+		{"FailingSubsetToDLQ", testFailingSubset},
+		{"PoisonPayload", testPoisonPayload},
+		{"PoisonHeaders", testPoisonHeaders},
+		{"StopWithoutDLQ", testStopWithoutDLQ},
+		{"ReplayThroughRetryTopic", testReplay},
+		{"OtherPartitionsFlow", testOtherPartitionsFlow},
+	}
+	runCases(t, newHarness, f, cases)
+}
+
 // suiteCase is one rule of a suite, checked by fn.
 type suiteCase struct {
 	name string

@@ -92,22 +92,50 @@ func S3Server(tb testing.TB) S3 {
 	return s
 }
 
-var nameUnsafe = regexp.MustCompile(`[^a-z0-9-]+`)
+// nameUnsafe matches the runs of characters that UniqueName replaces by one
+// '-': everything but lower-case letters and digits.
+var nameUnsafe = regexp.MustCompile(`[^a-z0-9]+`)
 
-// UniqueName returns a name that is unique to this test run, usable as a
-// Kafka topic, a database, a collection or a bucket name: prefix and the
-// test's name in lower case, cut to stay short, plus random hex. Tests that
-// share a server use it to keep out of each other's way.
+// maxNameBase bounds the readable part of a [UniqueName].
+const maxNameBase = 40
+
+// UniqueName returns a name that is unique to this test run, for tests
+// and test helpers that share a server: prefix, then the end of the
+// test's name (where its subtests are named), each lower-cased with every
+// run of characters other than a-z and 0-9 turned into one '-', cut to 40
+// characters together, then '-' and 12 random hex digits. The name has at
+// most 53 characters of a-z, 0-9 and '-' and starts and ends with a letter
+// or digit, so it is valid as a Kafka topic or consumer group, a MongoDB
+// database or collection and an S3 bucket name.
+//
+// It is the one unique-name helper of hexkit's tests: the conformance
+// suites and kafkatest use it too, so it depends on the standard library
+// only.
 func UniqueName(tb testing.TB, prefix string) string {
 	tb.Helper()
-	var b [4]byte
+	var b [6]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		tb.Fatal(err)
 	}
-	base := nameUnsafe.ReplaceAllString(strings.ToLower(prefix+"-"+tb.Name()), "-")
-	base = strings.Trim(base, "-")
-	if len(base) > 40 {
-		base = strings.TrimRight(base[:40], "-")
+	clean := func(s string) string {
+		return strings.Trim(nameUnsafe.ReplaceAllString(strings.ToLower(s), "-"), "-")
+	}
+	base := clean(prefix)
+	if len(base) > maxNameBase {
+		base = strings.TrimRight(base[:maxNameBase], "-")
+	}
+	test := clean(tb.Name())
+	if room := maxNameBase - len(base) - 1; len(test) > room {
+		test = strings.TrimLeft(test[len(test)-max(room, 0):], "-")
+	}
+	switch {
+	case base == "":
+		base = test
+	case test != "":
+		base += "-" + test
+	}
+	if base == "" {
+		base = "test"
 	}
 	return base + "-" + hex.EncodeToString(b[:])
 }

@@ -8,17 +8,26 @@ import (
 )
 
 func TestUniqueName(t *testing.T) {
-	valid := regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
+	valid := regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,51}[a-z0-9]$`)
 	a := UniqueName(t, "Topic")
 	b := UniqueName(t, "Topic")
 	if a == b {
 		t.Fatalf("UniqueName returned %q twice", a)
 	}
-	for _, name := range []string{a, b, UniqueName(t, "a very long prefix that goes on and on and on and on")} {
+	for _, name := range []string{a, b, UniqueName(t, "a very long prefix that goes on and on and on and on"), UniqueName(t, ""), UniqueName(t, "--"), UniqueName(t, "x_Y.z")} {
 		if !valid.MatchString(name) {
-			t.Errorf("UniqueName = %q, not a valid bucket/topic name", name)
+			t.Errorf("UniqueName = %q, not a valid bucket/topic/collection name of at most 53 characters", name)
 		}
 	}
+	if !strings.HasPrefix(a, "topic-testuniquename-") {
+		t.Errorf("UniqueName(t, %q) = %q, want the prefix and the test's name first", "Topic", a)
+	}
+	t.Run("Sub_Test/With Many/Levels-of-subtests-that-are-long", func(t *testing.T) {
+		name := UniqueName(t, "eventstest-dlqreader")
+		if !valid.MatchString(name) || !strings.HasPrefix(name, "eventstest-dlqreader-") || !strings.Contains(name, "long-") {
+			t.Errorf("UniqueName = %q, want the whole prefix and the end of the subtest's name", name)
+		}
+	})
 }
 
 // recorder is a testing.TB that records Skip and Fatal instead of ending

@@ -27,6 +27,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/kafka"
 )
 
@@ -141,11 +142,12 @@ func (b *Broker) Sender(tb testing.TB) events.Sender {
 	return s
 }
 
-// Topic creates a topic with a name unique to this test (prefix, the
-// test's name, random digits) and deletes it when the test ends.
+// Topic creates a topic with a name unique to this test (prefix, the end
+// of the test's name, random hex digits) and deletes it when the test
+// ends.
 func (b *Broker) Topic(tb testing.TB, prefix string, partitions int) string {
 	tb.Helper()
-	name := uniqueName(tb, prefix)
+	name := testenv.UniqueName(tb, prefix)
 	b.CreateTopic(tb, name, partitions)
 	return name
 }

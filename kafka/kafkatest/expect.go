@@ -2,11 +2,7 @@ package kafkatest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"regexp"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -150,21 +146,4 @@ func (b *Broker) ExpectEvents(tb testing.TB, topic string, fn func(), want ...Ex
 	rec := b.Record(tb, topic)
 	fn()
 	rec.Expect(tb, want...)
-}
-
-var nameUnsafe = regexp.MustCompile(`[^a-z0-9-]+`)
-
-// uniqueName returns prefix and the test's name, cleaned and cut, plus
-// random hex: a valid topic name that no other test uses.
-func uniqueName(tb testing.TB, prefix string) string {
-	tb.Helper()
-	var b [4]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		tb.Fatal(err)
-	}
-	base := strings.Trim(nameUnsafe.ReplaceAllString(strings.ToLower(prefix+"-"+tb.Name()), "-"), "-")
-	if len(base) > 40 {
-		base = strings.TrimRight(base[:40], "-")
-	}
-	return base + "-" + hex.EncodeToString(b[:])
 }

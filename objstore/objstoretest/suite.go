@@ -16,18 +16,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"io"
 	mrand "math/rand/v2"
 	"net/http"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/objstore"
 )
 
@@ -91,19 +89,11 @@ func (h *harness) ctx() context.Context {
 	return ctx
 }
 
-var unsafeName = regexp.MustCompile(`[^a-z0-9]+`)
-
 // bucket creates a uniquely named bucket that is deleted, with its
 // content, when the test ends.
 func (h *harness) bucket() string {
 	h.t.Helper()
-	var r [4]byte
-	_, _ = rand.Read(r[:])
-	base := strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(h.t.Name()), "-"), "-")
-	if len(base) > 40 {
-		base = strings.Trim(base[len(base)-40:], "-")
-	}
-	name := "ost-" + base + "-" + hex.EncodeToString(r[:])
+	name := testenv.UniqueName(h.t, "ost")
 	ctx := h.ctx()
 	if err := h.s.CreateBucket(ctx, name); err != nil {
 		h.t.Fatalf("CreateBucket(%q) = %v, want nil", name, err)

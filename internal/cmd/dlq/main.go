@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		if pw == "" {
 			return fmt.Errorf("-sasl-user needs the password in $%s", envPassword)
 		}
-		cfg.SASL = &kafka.SASL{Mechanism: kafka.SASLScramSHA512, Username: *user, Password: hexkit.Secret(pw)}
+		cfg.SASL = &kafka.SASL{Mechanism: kafka.SASLScramSHA512, Username: *user, Password: hexkit.NewSecret(pw)}
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
