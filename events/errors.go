@@ -148,3 +148,34 @@ func (e *PanicError) Unwrap() error {
 	err, _ := e.Value.(error)
 	return err
 }
+
+// ErrStopSubscriber is wrapped by the error a [FailureHandler] without a
+// dead letter queue returns for an event that failed its last attempt: the
+// event must not be committed and the subscriber must stop.
+// [FailureHandler.Supervise] stops it.
+var ErrStopSubscriber = errors.New("events: event failed for good and no dead letter queue is configured; stopping the subscriber")
+
+// FailedError reports an event that failed every attempt (or was
+// poison), with the handler's last error in Err. With a dead letter queue
+// it is only logged; without one it is what the subscriber stops with.
+type FailedError struct {
+	Topic    string // the topic the event was consumed from
+	Type     string
+	Key      string
+	EventID  string
+	Attempts int  // handling attempts made; 0 for poison, which is not handled
+	Poison   bool // the message breaks the wire format or its payload does not decode
+	Err      error
+}
+
+// Error says which event failed, how, and why.
+func (e *FailedError) Error() string {
+	what := fmt.Sprintf("failed after %d attempts", e.Attempts)
+	if e.Poison {
+		what = "is poison"
+	}
+	return fmt.Sprintf("events: %q event %s on topic %q (key %q) %s: %v", e.Type, e.EventID, e.Topic, e.Key, what, e.Err)
+}
+
+// Unwrap returns the handler's error and [ErrStopSubscriber].
+func (e *FailedError) Unwrap() []error { return []error{e.Err, ErrStopSubscriber} }

@@ -13,37 +13,6 @@ import (
 	"github.com/hexkit-go/hexkit"
 )
 
-// ErrStopSubscriber is wrapped by the error a [FailureHandler] without a
-// dead letter queue returns for an event that failed its last attempt: the
-// event must not be committed and the subscriber must stop.
-// [FailureHandler.Supervise] stops it.
-var ErrStopSubscriber = errors.New("events: event failed for good and no dead letter queue is configured; stopping the subscriber")
-
-// FailedError reports an event that failed every attempt (or was
-// poison), with the handler's last error in Err. With a dead letter queue
-// it is only logged; without one it is what the subscriber stops with.
-type FailedError struct {
-	Topic    string // the topic the event was consumed from
-	Type     string
-	Key      string
-	EventID  string
-	Attempts int  // handling attempts made; 0 for poison, which is not handled
-	Poison   bool // the message breaks the wire format or its payload does not decode
-	Err      error
-}
-
-// Error says which event failed, how, and why.
-func (e *FailedError) Error() string {
-	what := fmt.Sprintf("failed after %d attempts", e.Attempts)
-	if e.Poison {
-		what = "is poison"
-	}
-	return fmt.Sprintf("events: %q event %s on topic %q (key %q) %s: %v", e.Type, e.EventID, e.Topic, e.Key, what, e.Err)
-}
-
-// Unwrap returns the handler's error and [ErrStopSubscriber].
-func (e *FailedError) Unwrap() []error { return []error{e.Err, ErrStopSubscriber} }
-
 // FailureOption configures [NewFailureHandler].
 type FailureOption func(*failureOptions) error
 
@@ -61,7 +30,7 @@ type failureOptions struct {
 func WithAttempts(n int) FailureOption {
 	return func(o *failureOptions) error {
 		if n < 1 {
-			return fmt.Errorf("events: WithAttempts(%d): need at least 1", n)
+			return invalidOption(fmt.Sprintf("WithAttempts(%d): need at least 1", n))
 		}
 		o.attempts = n
 		return nil
@@ -76,7 +45,7 @@ func WithAttempts(n int) FailureOption {
 func WithBackoff(initial, max time.Duration, jitter float64) FailureOption {
 	return func(o *failureOptions) error {
 		if initial < 0 || max < initial || jitter < 0 || jitter > 1 {
-			return fmt.Errorf("events: WithBackoff(%v, %v, %v): need 0 <= initial <= max and 0 <= jitter <= 1", initial, max, jitter)
+			return invalidOption(fmt.Sprintf("WithBackoff(%v, %v, %v): need 0 <= initial <= max and 0 <= jitter <= 1", initial, max, jitter))
 		}
 		o.backoff = backoff{initial: initial, max: max, jitter: jitter}
 		return nil
@@ -91,7 +60,7 @@ func WithBackoff(initial, max time.Duration, jitter float64) FailureOption {
 func WithDLQ(s Sender) FailureOption {
 	return func(o *failureOptions) error {
 		if s == nil {
-			return errors.New("events: WithDLQ(nil)")
+			return invalidOption("WithDLQ(nil)")
 		}
 		o.dlq = s
 		return nil
@@ -102,7 +71,7 @@ func WithDLQ(s Sender) FailureOption {
 func WithDLQTopic(topic string) FailureOption {
 	return func(o *failureOptions) error {
 		if err := ValidateTopic(topic); err != nil {
-			return err
+			return fmt.Errorf("%w: WithDLQTopic: %w", ErrInvalidOption, err)
 		}
 		o.dlqTopic = topic
 		return nil
@@ -122,7 +91,7 @@ func WithoutRetryTopic() FailureOption {
 func WithFailureLogger(l *slog.Logger) FailureOption {
 	return func(o *failureOptions) error {
 		if l == nil {
-			return errors.New("events: WithFailureLogger(nil)")
+			return invalidOption("WithFailureLogger(nil)")
 		}
 		o.logger = l
 		return nil
@@ -223,10 +192,11 @@ func (f *FailureHandler) HandleUndecodable(ctx context.Context, m *Message, err 
 // NewFailureHandler returns the failure handling of the subscriber of
 // service (its consumer group name; it names the retry topic and the
 // dead letters' service header) around next. The service name must make a
-// valid retry topic name ([ValidateTopic]).
+// valid retry topic name ([ValidateTopic]). A nil next or an invalid option
+// fails with an error wrapping [ErrInvalidOption].
 func NewFailureHandler(next MessageHandler, service string, opts ...FailureOption) (*FailureHandler, error) {
 	if next == nil {
-		return nil, errors.New("events: NewFailureHandler: nil handler")
+		return nil, invalidOption("NewFailureHandler: nil handler")
 	}
 	if err := checkASCII("service", service, service, false); err != nil {
 		return nil, err

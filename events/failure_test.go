@@ -57,8 +57,8 @@ func TestFailureOptionsValidated(t *testing.T) {
 		"bad DLQ topic":     events.WithDLQTopic("d\u00e9"),
 		"nil logger":        events.WithFailureLogger(nil),
 	} {
-		if _, err := events.NewFailureHandler(h, "svc", opt); err == nil {
-			t.Errorf("%s: NewFailureHandler accepted it", name)
+		if _, err := events.NewFailureHandler(h, "svc", opt); !errors.Is(err, events.ErrInvalidOption) {
+			t.Errorf("%s: NewFailureHandler = %v, want an error wrapping ErrInvalidOption", name, err)
 		}
 	}
 	if _, err := events.NewFailureHandler(nil, "svc"); err == nil {
