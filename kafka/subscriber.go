@@ -137,11 +137,24 @@ func (s *subscriber) Run(ctx context.Context) error {
 // member handled first, so it need not wait for the periodic commit.
 func (s *subscriber) WaitIdle(ctx context.Context) error {
 	adm := s.c.adm
-	starts, err := adm.ListStartOffsets(ctx, s.cfg.Topics...)
+	md, err := adm.Metadata(ctx, s.cfg.Topics...)
 	if err != nil {
 		return s.waitErr(ctx, err)
 	}
-	ends, err := adm.ListEndOffsets(ctx, s.cfg.Topics...)
+	var topics []string // those that exist: the others hold nothing
+	for _, t := range s.cfg.Topics {
+		if d, ok := md.Topics[t]; ok && d.Err == nil {
+			topics = append(topics, t)
+		}
+	}
+	if len(topics) == 0 {
+		return nil
+	}
+	starts, err := adm.ListStartOffsets(ctx, topics...)
+	if err != nil {
+		return s.waitErr(ctx, err)
+	}
+	ends, err := adm.ListEndOffsets(ctx, topics...)
 	if err != nil {
 		return s.waitErr(ctx, err)
 	}
@@ -155,7 +168,7 @@ func (s *subscriber) WaitIdle(ctx context.Context) error {
 		if cl != nil {
 			_ = cl.CommitMarkedOffsets(ctx)
 		}
-		committed, err := adm.FetchOffsetsForTopics(ctx, s.cfg.Group, s.cfg.Topics...)
+		committed, err := adm.FetchOffsetsForTopics(ctx, s.cfg.Group, topics...)
 		if err == nil {
 			err = committed.Error()
 		}

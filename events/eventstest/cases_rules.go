@@ -147,6 +147,17 @@ func testWaitIdle(e *env) {
 	if got := len(rec.snapshot()); got < n {
 		t.Errorf("WaitIdle returned with %d of %d events handled, want every event published before the call handled", got, n)
 	}
+
+	// A subscriber of a topic that does not exist yet has nothing to wait
+	// for.
+	idle, err := e.h.NewSubscriber(e.name("g"), NewRecorder(), events.WithTopics(e.name("missing")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	Start(t, idle)
+	if err := idle.WaitIdle(ctx); err != nil {
+		t.Errorf("WaitIdle of a subscriber whose topic does not exist = %v, want nil", err)
+	}
 }
 
 func testRecorderExpect(e *env) {
