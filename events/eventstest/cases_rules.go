@@ -186,3 +186,31 @@ func testRecorderExpect(e *env) {
 		Event("b", testEvent{Key: "b", Seq: 2}), // headers not compared
 	)
 }
+
+func testRunAfterClose(e *env) {
+	t := e.t
+	topic := e.topic(1)
+	sub, err := e.h.NewSubscriber(e.name("g"), NewRecorder(), events.WithTopics(topic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- sub.Run(context.Background()) }()
+	if err := sub.WaitIdle(e.ctx()); err != nil { // running or about to
+		t.Fatal(err)
+	}
+	if err := e.h.Close(); err != nil && !errors.Is(err, events.ErrClosed) {
+		t.Fatalf("Close = %v", err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, events.ErrClosed) {
+			t.Errorf("Run after its provider closed = %v, want an error wrapping events.ErrClosed", err)
+		}
+	case <-time.After(waitTimeout):
+		t.Fatal("Run did not return after its provider closed: Close must drain running subscribers")
+	}
+	if err := sub.Run(context.Background()); !errors.Is(err, events.ErrClosed) {
+		t.Errorf("a second Run = %v, want an error wrapping events.ErrClosed: a subscriber runs once", err)
+	}
+}

@@ -34,7 +34,9 @@
 // publish to a missing topic fails with events.ErrTopicNotFound and
 // creates nothing; the empty key is valid and keeps order; a pointer event
 // type is refused; Subscriber.WaitIdle returns once everything published
-// before is handled; and the test helpers below work on the provider.
+// before is handled (at once for topics that do not exist); Run ends with
+// events.ErrClosed when the provider closes, and a subscriber runs once;
+// and the test helpers below work on the provider.
 //
 // [RunFailure] is the second suite, for the failure handling
 // (events.FailureHandler) on the same harness: retries numbered from 1,

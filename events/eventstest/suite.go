@@ -35,6 +35,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness, f Features) {
 		{"PointerEventType", testPointerEventType},
 		{"WaitIdle", testWaitIdle},
 		{"RecorderExpect", testRecorderExpect},
+		{"RunAfterClose", testRunAfterClose},
 	}
 	runCases(t, newHarness, f, cases)
 }
