@@ -57,7 +57,9 @@ func (s *sender) Send(ctx context.Context, msgs ...*Message) error {
 
 // send hands msgs to d and spreads the per-message errors over errs (the
 // error of msgs[j] goes to errs[idx[j]], or errs[j] when idx is nil). It
-// returns the error of the call as a whole.
+// returns the error of the call as a whole (the context's) when every
+// message was valid (idx nil); otherwise that error becomes the error of
+// each valid message, so that the refused ones are still reported.
 func send(ctx context.Context, d driver.Sender, msgs []*driver.Message, errs []error, idx []int) error {
 	if len(msgs) == 0 {
 		return nil
@@ -67,7 +69,12 @@ func send(ctx context.Context, d driver.Sender, msgs []*driver.Message, errs []e
 		derrs = make([]error, len(msgs))
 	}
 	if err := d.Send(ctx, msgs, derrs); err != nil {
-		return err
+		if idx == nil {
+			return err
+		}
+		for j := range derrs {
+			derrs[j] = err
+		}
 	}
 	if idx != nil {
 		for j, err := range derrs {
