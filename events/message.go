@@ -42,7 +42,9 @@ type Sender interface {
 	// Send publishes msgs and returns once every message is acknowledged by
 	// the transport or has failed. It returns nil when all succeeded,
 	// otherwise a *BatchError whose Errs[i] is the error of msgs[i], or the
-	// context's error, unwrapped, when ctx ended first. Messages are
+	// context's error, unwrapped, when ctx ended first (when some messages
+	// were refused, the *BatchError instead, with the context's error for
+	// each valid message: those may or may not be written). Messages are
 	// validated before anything is sent: a nil or invalid message fails
 	// with an error wrapping ErrInvalidMessage and is not sent; the valid
 	// ones are sent. A message to a topic that does not exist fails with

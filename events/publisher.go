@@ -23,10 +23,11 @@ type Publisher[E Event] interface {
 	Publish(ctx context.Context, key string, e E, opts ...PublishOption) error
 	// PublishBatch sends several events in one call and returns once each
 	// is acknowledged or failed. It returns nil when all succeeded, the
-	// context's error when ctx ended before anything was sent, and otherwise
-	// a *BatchError whose Errs[i] is the error of batch[i] (nil when that
-	// event was sent). Invalid events are reported and not sent; the valid
-	// ones in the same batch are sent.
+	// context's error when ctx ended before the events were acknowledged
+	// (they may or may not be written), and otherwise a *BatchError whose
+	// Errs[i] is the error of batch[i] (nil when that event was sent).
+	// Invalid events are reported and not sent; the valid ones in the same
+	// batch are sent (with the context's error each when ctx ends first).
 	PublishBatch(ctx context.Context, batch ...Keyed[E]) error
 }
 
