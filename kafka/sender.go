@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -70,6 +71,11 @@ func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error)
 	case <-b.done:
 		return nil
 	case <-ctx.Done():
+		// errs is the caller's again: promises still to come must not
+		// write to it.
+		b.mu.Lock()
+		b.abandoned = true
+		b.mu.Unlock()
 		return ctx.Err()
 	}
 }
@@ -80,6 +86,9 @@ type sendBatch struct {
 	errs      []error
 	remaining atomic.Int64
 	done      chan struct{}
+
+	mu        sync.Mutex // guards errs against a Send that returned early
+	abandoned bool
 }
 
 // promise is the produce callback of every record of the batch. Errors are
@@ -87,12 +96,14 @@ type sendBatch struct {
 // closure per record.
 func (b *sendBatch) promise(r *kgo.Record, err error) {
 	if err != nil {
+		b.mu.Lock()
 		for i := range b.recs {
-			if &b.recs[i] == r {
+			if &b.recs[i] == r && !b.abandoned {
 				b.errs[i] = mapError(err)
 				break
 			}
 		}
+		b.mu.Unlock()
 	}
 	if b.remaining.Add(-1) == 0 {
 		close(b.done)

@@ -46,9 +46,9 @@ type Sender interface {
 	// the provider was closed; ErrUnauthorized). Send returns a non-nil
 	// error only for the call as a whole: the context's error, unwrapped,
 	// when ctx ended before every message finished (messages already handed
-	// to the transport may still be written). Send must be safe for
-	// concurrent use and must not keep msgs or their payloads after it
-	// returned.
+	// to the transport may still be written, and may still read their
+	// payloads). Send must be safe for concurrent use and must not keep
+	// msgs or their payloads after it returned nil.
 	Send(ctx context.Context, msgs []*Message, errs []error) error
 }
 
