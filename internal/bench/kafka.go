@@ -306,12 +306,9 @@ func (b *kafkaBench) hexkitConsume(ctx context.Context) (int, error) {
 		}
 		return nil
 	})
-	client, err := kafka.Open(ctx, b.config(group))
-	if err != nil {
-		return 0, err
-	}
-	defer client.Close(context.WithoutCancel(ctx))
-	sub, err := kafka.NewSubscriber(client, group, h, events.WithTopics(b.consumeTopic),
+	// The suite's client: Run builds the subscriber's own consumer client,
+	// as the raw side builds one per round.
+	sub, err := kafka.NewSubscriber(b.admin, group, h, events.WithTopics(b.consumeTopic),
 		events.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		return 0, err
