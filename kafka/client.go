@@ -67,8 +67,7 @@ func Open(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
 }
 
 // New wraps cl, a franz-go client the caller built and keeps owning:
-// Close flushes what the Client's publishers produced but does not close
-// cl. Publishing and topic management go through cl, which must keep
+// Close flushes cl (every record buffered in it) but does not close it. Publishing and topic management go through cl, which must keep
 // franz-go's defaults of acks=all and idempotence for the delivery
 // guarantees of the package documentation. A subscriber cannot share a
 // client (a client belongs to at most one consumer group), so each
