@@ -1,6 +1,10 @@
 package objstore
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
 
 // validID reports whether id has min to max bytes, each allowed by ok,
 // and neither starts nor ends with a byte in edge. A loop instead of a
@@ -28,9 +32,14 @@ func objectByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_'
 }
 
-// IDRules decide which bucket and object ids a [Store] accepts. A nil
+// IDRules decide which bucket and object ids a store accepts. A nil
 // function means the default rule. Every error a rule returns is reported
 // wrapped in [ErrInvalidID].
+//
+// Whatever the rules say, ids S3 refuses are refused on every backend:
+// bucket ids are 3 to 63 of a-z, 0-9, '.' and '-', starting and ending
+// with a letter or digit; object ids are 1 to 1024 bytes of UTF-8 without
+// control characters and without "." or ".." between slashes.
 type IDRules struct {
 	// Bucket checks bucket ids. Default [DefaultBucketID].
 	Bucket func(id string) error
@@ -57,10 +66,42 @@ func DefaultObjectID(id string) error {
 	return nil
 }
 
+// s3Bucket is S3's own bucket naming rule, which holds under any IDRules.
+func s3Bucket(id string) error {
+	ok := validID(id, 3, 63, func(c byte) bool { return bucketByte(c) || c == '.' }, "-.")
+	if !ok {
+		return fmt.Errorf("bucket id %q: S3 wants 3 to 63 of a-z, 0-9, '.', '-', starting and ending with a letter or digit", id)
+	}
+	return nil
+}
+
+// s3Object is what S3 servers accept as an object key, which holds under
+// any IDRules.
+func s3Object(id string) error {
+	switch {
+	case len(id) < 1 || len(id) > 1024:
+		return fmt.Errorf("object id of %d bytes: S3 wants 1 to 1024", len(id))
+	case !utf8.ValidString(id):
+		return fmt.Errorf("object id %q is not valid UTF-8", id)
+	case strings.IndexFunc(id, isControl) >= 0:
+		return fmt.Errorf("object id %q has control characters", id)
+	}
+	for seg := range strings.SplitSeq(id, "/") {
+		if seg == "." || seg == ".." {
+			return fmt.Errorf("object id %q has a %q segment", id, seg)
+		}
+	}
+	return nil
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
 func (r IDRules) bucket(id string) error {
 	check := r.Bucket
 	if check == nil {
 		check = DefaultBucketID
+	} else if err := s3Bucket(id); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidID, err)
 	}
 	if err := check(id); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidID, err)
@@ -75,6 +116,8 @@ func (r IDRules) object(bucket, id string) error {
 	check := r.Object
 	if check == nil {
 		check = DefaultObjectID
+	} else if err := s3Object(id); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidID, err)
 	}
 	if err := check(id); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidID, err)

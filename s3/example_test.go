@@ -2,6 +2,7 @@ package s3_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 
@@ -11,7 +12,7 @@ import (
 )
 
 func ExampleOpen() {
-	store, err := s3.Open(s3.Config{
+	store, err := s3.Open(context.Background(), s3.Config{
 		Endpoint:  "127.0.0.1:7070",
 		Region:    "us-east-1",
 		AccessKey: "service-a",
@@ -21,6 +22,7 @@ func ExampleOpen() {
 	if err != nil {
 		panic(err)
 	}
+	defer store.Close()
 	// Presigning is local: no request reaches the server.
 	raw, err := store.PresignGet(context.Background(), "reports", "q3.pdf")
 	if err != nil {
@@ -36,9 +38,13 @@ func ExampleOpen() {
 	// true 127.0.0.1:7070
 }
 
-func ExampleConfig_String() {
+// A Config never shows its secrets, whether printed, logged or encoded.
+func ExampleConfig() {
 	cfg := s3.Config{Endpoint: "s3.example.org", AccessKey: "service-a", SecretKey: "s3cr3t", TLS: true}
-	fmt.Println(cfg)
+	fmt.Printf("%+v\n", cfg)
+	out, _ := json.Marshal(cfg)
+	fmt.Println(string(out))
 	// Output:
-	// s3.Config{Endpoint: "s3.example.org", Region: "us-east-1", AccessKey: "service-a", SecretKey: "REDACTED", PathStyle: false, TLS: true}
+	// {Endpoint:s3.example.org Region: AccessKey:service-a SecretKey:[redacted] SessionToken: PathStyle:false TLS:true TLSConfig:<nil>}
+	// {"Endpoint":"s3.example.org","Region":"","AccessKey":"service-a","SecretKey":"[redacted]","SessionToken":"","PathStyle":false,"TLS":true}
 }

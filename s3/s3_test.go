@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/minio/minio-go/v7"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/objstore"
 	"github.com/hexkit-go/hexkit/objstore/objstoretest"
@@ -23,15 +25,16 @@ func config(tb testing.TB) s3.Config {
 	tb.Helper()
 	srv := testenv.S3Server(tb)
 	return s3.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: srv.AccessKey,
-		SecretKey: srv.SecretKey, PathStyle: true}
+		SecretKey: hexkit.Secret(srv.SecretKey), PathStyle: true}
 }
 
-func newStore(t *testing.T) *objstore.Store {
+func newStore(t *testing.T) objstore.Store {
 	t.Helper()
-	s, err := s3.Open(config(t))
+	s, err := s3.Open(context.Background(), config(t))
 	if err != nil {
 		t.Fatalf("s3.Open: %v", err)
 	}
+	t.Cleanup(func() { s.Close() })
 	return s
 }
 
@@ -43,7 +46,11 @@ func TestConfigNeverPrintsSecrets(t *testing.T) {
 	cfg := s3.Config{Endpoint: "h:1", AccessKey: "ak", SecretKey: "very-secret", SessionToken: "token-secret"}
 	var logs bytes.Buffer
 	slog.New(slog.NewJSONHandler(&logs, nil)).Info("cfg", "s3", cfg)
-	for _, out := range []string{fmt.Sprint(cfg), fmt.Sprintf("%v %+v %#v %s", cfg, cfg, cfg, cfg), fmt.Sprintf("%v", &cfg), logs.String()} {
+	js, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatalf("json.Marshal(Config) = %v", err)
+	}
+	for _, out := range []string{fmt.Sprint(cfg), fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg), fmt.Sprintf("%v", &cfg), logs.String(), string(js)} {
 		if strings.Contains(out, "secret") {
 			t.Errorf("printed config shows a secret: %s", out)
 		}
@@ -54,20 +61,34 @@ func TestConfigNeverPrintsSecrets(t *testing.T) {
 }
 
 func TestConfigValidation(t *testing.T) {
+	ctx := context.Background()
 	for name, cfg := range map[string]s3.Config{
 		"no endpoint":    {AccessKey: "a", SecretKey: "b"},
 		"scheme":         {Endpoint: "http://h:1", AccessKey: "a", SecretKey: "b"},
 		"no credentials": {Endpoint: "h:1"},
+		"no secret key":  {Endpoint: "h:1", AccessKey: "a"},
 	} {
-		if _, err := s3.Open(cfg); err == nil {
-			t.Errorf("Open(%s) = nil error, want one", name)
+		if _, err := s3.Open(ctx, cfg); !errors.Is(err, s3.ErrInvalidConfig) {
+			t.Errorf("Open(%s) = %v, want ErrInvalidConfig", name, err)
 		}
 	}
-	if _, err := s3.New(nil); err == nil {
-		t.Errorf("New(nil) = nil error, want one")
+	if _, err := s3.New(nil); !errors.Is(err, s3.ErrInvalidConfig) {
+		t.Errorf("New(nil) = %v, want ErrInvalidConfig", err)
 	}
-	if _, err := s3.Open(s3.Config{Endpoint: "h:1", AccessKey: "a", SecretKey: "b", TLS: true, TLSConfig: &tls.Config{MinVersion: tls.VersionTLS13}}); err != nil {
-		t.Errorf("Open(TLS with a TLSConfig) = %v", err)
+	valid := s3.Config{Endpoint: "h:1", AccessKey: "a", SecretKey: "b"}
+	_, err := s3.Open(ctx, valid, objstore.WithPartSize(1))
+	if !errors.Is(err, s3.ErrInvalidConfig) || !errors.Is(err, objstore.ErrInvalidOption) {
+		t.Errorf("Open(WithPartSize(1)) = %v, want ErrInvalidConfig and objstore.ErrInvalidOption", err)
+	}
+	s, err := s3.Open(ctx, s3.Config{Endpoint: "h:1", AccessKey: "a", SecretKey: "b", TLS: true, TLSConfig: &tls.Config{MinVersion: tls.VersionTLS13}})
+	if err != nil {
+		t.Fatalf("Open(TLS with a TLSConfig) = %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("Close = %v", err)
+	}
+	if err := s.CreateBucket(ctx, "after-close"); !errors.Is(err, objstore.ErrClosed) {
+		t.Errorf("CreateBucket after Close = %v, want ErrClosed", err)
 	}
 }
 
@@ -102,7 +123,7 @@ func TestErrorsReachDriverError(t *testing.T) {
 // A multipart Put with IfAbsent sends If-None-Match at completion: the
 // server refuses it and the store aborts the upload.
 func TestIfAbsentMultipart(t *testing.T) {
-	s, err := s3.Open(config(t), objstore.WithPartSize(objstore.MinPartSize))
+	s, err := s3.Open(context.Background(), config(t), objstore.WithPartSize(objstore.MinPartSize))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,7 @@
 // Every implementation runs it:
 //
 //	func TestConformance(t *testing.T) {
-//		objstoretest.Run(t, func(t *testing.T) *objstore.Store { ... }, objstoretest.Features{})
+//		objstoretest.Run(t, func(t *testing.T) objstore.Store { ... }, objstoretest.Features{})
 //	}
 //
 // Each subtest creates its own uniquely named buckets and deletes them with
@@ -40,7 +40,7 @@ type Features struct {
 
 // Run runs the conformance suite. newStore returns a fresh store for one
 // subtest; it may share the backend with other subtests and tests.
-func Run(t *testing.T, newStore func(t *testing.T) *objstore.Store, f Features) {
+func Run(t *testing.T, newStore func(t *testing.T) objstore.Store, f Features) {
 	if f.HTTPClient == nil {
 		f.HTTPClient = http.DefaultClient
 	}
@@ -81,7 +81,7 @@ func Run(t *testing.T, newStore func(t *testing.T) *objstore.Store, f Features) 
 // harness holds one subtest's store and helpers.
 type harness struct {
 	t    *testing.T
-	s    *objstore.Store
+	s    objstore.Store
 	http *http.Client
 }
 
@@ -129,7 +129,7 @@ func (h *harness) put(ctx context.Context, b, id string, data []byte, opts ...ob
 }
 
 // read reads a whole object and fails the test on error.
-func (h *harness) read(ctx context.Context, b, id string, opts ...objstore.GetOption) ([]byte, *objstore.Reader) {
+func (h *harness) read(ctx context.Context, b, id string, opts ...objstore.GetOption) ([]byte, objstore.Reader) {
 	h.t.Helper()
 	r, err := h.s.Get(ctx, b, id, opts...)
 	if err != nil {

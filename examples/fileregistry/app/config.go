@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/registry"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/translators"
 	"github.com/hexkit-go/hexkit/mongo"
@@ -79,7 +80,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	cfg := Config{
 		MongoURI: mongo.Secret(env("FILEREGISTRY_MONGO_URI", "HEXKIT_MONGO_URI")),
 		S3: s3.Config{
-			SecretKey: env("FILEREGISTRY_S3_SECRET_KEY", "HEXKIT_S3_SECRET_KEY"),
+			SecretKey: hexkit.Secret(env("FILEREGISTRY_S3_SECRET_KEY", "HEXKIT_S3_SECRET_KEY")),
 			PathStyle: true,
 		},
 	}

@@ -1,4 +1,4 @@
-package memobjstore
+package memdriver
 
 import (
 	"bytes"
@@ -14,15 +14,15 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hexkit-go/hexkit/objstore"
+	"github.com/hexkit-go/hexkit/objstore/driver"
 )
 
-// ServeHTTP serves the Fake's presigned URLs like an S3 server would:
+// ServeHTTP serves the Driver's presigned URLs like an S3 server would:
 // GET downloads an object, PUT uploads an object or a part (answering its
 // ETag), POST uploads a form within its policy (204 on success, 400
 // EntityTooLarge over the size limit). A missing, tampered or expired
 // signature is 403; errors carry an S3-style XML body.
-func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (f *Driver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	b, id, _ := strings.Cut(path, "/")
 	switch r.Method {
@@ -58,27 +58,27 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 // writeStoreError answers err as S3 would.
 func writeStoreError(w http.ResponseWriter, err error) {
 	switch {
-	case errors.Is(err, objstore.ErrBucketNotFound):
+	case errors.Is(err, driver.ErrBucketNotFound):
 		writeError(w, http.StatusNotFound, "NoSuchBucket", err.Error())
-	case errors.Is(err, objstore.ErrObjectNotFound):
+	case errors.Is(err, driver.ErrObjectNotFound):
 		writeError(w, http.StatusNotFound, "NoSuchKey", err.Error())
-	case errors.Is(err, objstore.ErrUploadNotFound):
+	case errors.Is(err, driver.ErrUploadNotFound):
 		writeError(w, http.StatusNotFound, "NoSuchUpload", err.Error())
-	case errors.Is(err, objstore.ErrChecksumMismatch):
+	case errors.Is(err, driver.ErrChecksumMismatch):
 		writeError(w, http.StatusBadRequest, "BadDigest", err.Error())
-	case errors.Is(err, objstore.ErrInvalidArgument):
+	case errors.Is(err, driver.ErrInvalidArgument):
 		writeError(w, http.StatusBadRequest, "InvalidArgument", err.Error())
 	default:
 		writeError(w, http.StatusInternalServerError, "InternalError", err.Error())
 	}
 }
 
-func (f *Fake) expired(unix string) bool {
+func (f *Driver) expired(unix string) bool {
 	t, err := strconv.ParseInt(unix, 10, 64)
 	return err != nil || f.now().Unix() > t
 }
 
-func (f *Fake) serveObject(w http.ResponseWriter, r *http.Request, b, id string) {
+func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id string) {
 	q := r.URL.Query()
 	uid, part := q.Get(paramUploadID), q.Get(paramPartNumber)
 	contentMD5 := ""
@@ -130,11 +130,11 @@ func (f *Fake) serveObject(w http.ResponseWriter, r *http.Request, b, id string)
 		etag, err = f.putPart(b, id, uid, n, data, contentMD5)
 	} else {
 		if contentMD5 != "" && contentMD5 != b64sum(data) {
-			writeStoreError(w, fmt.Errorf("%w: Content-MD5 does not match the body", objstore.ErrChecksumMismatch))
+			writeStoreError(w, fmt.Errorf("%w: Content-MD5 does not match the body", driver.ErrChecksumMismatch))
 			return
 		}
 		etag, err = f.Put(ctx, b, id, bytes.NewReader(data), int64(len(data)),
-			objstore.WriteInfo{ContentType: r.Header.Get("Content-Type")})
+			driver.WriteInfo{ContentType: r.Header.Get("Content-Type")})
 	}
 	if err != nil {
 		writeStoreError(w, err)
@@ -149,7 +149,7 @@ func b64sum(data []byte) string {
 	return b64(s)
 }
 
-func (f *Fake) servePost(w http.ResponseWriter, r *http.Request, b string) {
+func (f *Driver) servePost(w http.ResponseWriter, r *http.Request, b string) {
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", "want a multipart/form-data body")
@@ -186,7 +186,7 @@ func (f *Fake) servePost(w http.ResponseWriter, r *http.Request, b string) {
 	}
 }
 
-func (f *Fake) checkPolicy(w http.ResponseWriter, b string, fields map[string]string) (postPolicy, bool) {
+func (f *Driver) checkPolicy(w http.ResponseWriter, b string, fields map[string]string) (postPolicy, bool) {
 	var pol postPolicy
 	if !f.checkSignature(fields[fieldSignature], "POST", fields[fieldPolicy]) {
 		writeError(w, http.StatusForbidden, "SignatureDoesNotMatch", "the policy signature does not match")
@@ -209,7 +209,7 @@ func (f *Fake) checkPolicy(w http.ResponseWriter, b string, fields map[string]st
 	return pol, false
 }
 
-func (f *Fake) storePost(ctx context.Context, w http.ResponseWriter, b string, pol postPolicy, file io.Reader, ctype string) {
+func (f *Driver) storePost(ctx context.Context, w http.ResponseWriter, b string, pol postPolicy, file io.Reader, ctype string) {
 	data, err := readAll(ctx, io.LimitReader(file, pol.MaxSize+1), -1)
 	if err != nil {
 		writeStoreError(w, err)
@@ -219,7 +219,7 @@ func (f *Fake) storePost(ctx context.Context, w http.ResponseWriter, b string, p
 		writeError(w, http.StatusBadRequest, "EntityTooLarge", fmt.Sprintf("the file exceeds the maximum of %d bytes", pol.MaxSize))
 		return
 	}
-	if _, err := f.Put(ctx, b, pol.Key, bytes.NewReader(data), int64(len(data)), objstore.WriteInfo{ContentType: ctype}); err != nil {
+	if _, err := f.Put(ctx, b, pol.Key, bytes.NewReader(data), int64(len(data)), driver.WriteInfo{ContentType: ctype}); err != nil {
 		writeStoreError(w, err)
 		return
 	}
