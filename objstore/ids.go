@@ -2,6 +2,7 @@ package objstore
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 	"unicode/utf8"
 )
@@ -36,10 +37,12 @@ func objectByte(c byte) bool {
 // function means the default rule. Every error a rule returns is reported
 // wrapped in [ErrInvalidID].
 //
-// Whatever the rules say, ids S3 refuses are refused on every backend:
-// bucket ids are 3 to 63 of a-z, 0-9, '.' and '-', starting and ending
-// with a letter or digit; object ids are 1 to 1024 bytes of UTF-8 without
-// control characters and without "." or ".." between slashes.
+// Whatever the rules say, ids that S3 servers refuse or store under another
+// name are refused on every backend: bucket ids are 3 to 63 of a-z, 0-9,
+// '.' and '-', starting and ending with a letter or digit, and not an IP
+// address; object ids are at most 1024 bytes of UTF-8 without control
+// characters, made of segments between slashes of 1 to 255 bytes that are
+// not "." or ".." (so no leading, trailing or double slash).
 type IDRules struct {
 	// Bucket checks bucket ids. Default [DefaultBucketID].
 	Bucket func(id string) error
@@ -72,6 +75,9 @@ func s3Bucket(id string) error {
 	if !ok {
 		return fmt.Errorf("bucket id %q: S3 wants 3 to 63 of a-z, 0-9, '.', '-', starting and ending with a letter or digit", id)
 	}
+	if ip, err := netip.ParseAddr(id); err == nil && ip.Is4() {
+		return fmt.Errorf("bucket id %q: S3 refuses an IP address", id)
+	}
 	return nil
 }
 
@@ -79,16 +85,19 @@ func s3Bucket(id string) error {
 // any IDRules.
 func s3Object(id string) error {
 	switch {
-	case len(id) < 1 || len(id) > 1024:
-		return fmt.Errorf("object id of %d bytes: S3 wants 1 to 1024", len(id))
+	case len(id) > 1024:
+		return fmt.Errorf("object id of %d bytes: S3 wants at most 1024", len(id))
 	case !utf8.ValidString(id):
 		return fmt.Errorf("object id %q is not valid UTF-8", id)
 	case strings.IndexFunc(id, isControl) >= 0:
 		return fmt.Errorf("object id %q has control characters", id)
 	}
 	for seg := range strings.SplitSeq(id, "/") {
-		if seg == "." || seg == ".." {
-			return fmt.Errorf("object id %q has a %q segment", id, seg)
+		switch {
+		case seg == "" || seg == "." || seg == "..":
+			return fmt.Errorf("object id %q has a segment %q between slashes", id, seg)
+		case len(seg) > 255:
+			return fmt.Errorf("object id %q has a segment of %d bytes, more than 255", id, len(seg))
 		}
 	}
 	return nil

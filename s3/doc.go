@@ -41,6 +41,13 @@
 //     tell ErrBucketNotFound from ErrObjectNotFound (a HEAD response has no
 //     error code).
 //
+// Servers differ where S3 leaves room: versitygw's POSIX backend keeps an
+// object "a/b" as file b in directory a, so "a" and "a/b" cannot both
+// exist (the second write fails with objstore.ErrObjectExists) and each
+// segment of an id between slashes has at most 255 bytes (which objstore
+// enforces for every backend). AWS S3 and the in-memory store allow both
+// objects.
+//
 // Copy uses one CopyObject request, which S3 limits to 5 GiB sources.
 // Streaming Put sends parts without Content-MD5 but hashes what it sends
 // and compares with each part's ETag, and Get compares what it reads with
@@ -61,7 +68,8 @@
 // EntityTooSmall -> ErrPartsMismatch; InvalidRange, InvalidArgument,
 // InvalidRequest, EntityTooLarge, MetadataTooLarge,
 // RequestHeaderSectionTooLarge -> ErrInvalidArgument; InvalidBucketName,
-// KeyTooLongError -> ErrInvalidID; BadDigest and checksum mismatches ->
+// KeyTooLongError, DirectoryObjectContainsData -> ErrInvalidID;
+// ObjectParentIsFile, ExistingObjectIsDirectory -> ErrObjectExists; BadDigest and checksum mismatches ->
 // ErrChecksumMismatch. The objstore layer refuses most of these before a
 // request is sent, so that the in-memory store refuses them too. The error wraps
 // both the sentinel and minio's error, so errors.As(err, &minio.ErrorResponse{})

@@ -39,6 +39,11 @@ var codes = map[string]error{
 	"XAmzContentChecksumMismatch":  driver.ErrChecksumMismatch,
 	"InvalidBucketName":            driver.ErrInvalidID,
 	"KeyTooLongError":              driver.ErrInvalidID,
+	// versitygw's POSIX backend stores "a/b" as a file in directory "a":
+	// "a" and "a/b" cannot both be objects.
+	"ObjectParentIsFile":          driver.ErrObjectExists,
+	"ExistingObjectIsDirectory":   driver.ErrObjectExists,
+	"DirectoryObjectContainsData": driver.ErrInvalidID,
 }
 
 // mapError is the one place where driver errors become objstore errors:

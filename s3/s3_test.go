@@ -28,9 +28,9 @@ func config(tb testing.TB) s3.Config {
 		SecretKey: hexkit.Secret(srv.SecretKey), PathStyle: true}
 }
 
-func newStore(t *testing.T) objstore.Store {
+func newStore(t *testing.T, opts ...objstore.Option) objstore.Store {
 	t.Helper()
-	s, err := s3.Open(context.Background(), config(t))
+	s, err := s3.Open(context.Background(), config(t), opts...)
 	if err != nil {
 		t.Fatalf("s3.Open: %v", err)
 	}
@@ -149,5 +149,26 @@ func TestIfAbsentMultipart(t *testing.T) {
 	}
 	if _, err := s.Put(ctx, b, "fresh.bin", bytes.NewReader(data), int64(len(data)), objstore.IfAbsent()); err != nil {
 		t.Errorf("multipart Put(IfAbsent) of a new object = %v", err)
+	}
+}
+
+// On versitygw's POSIX backend "a" and "a/b" cannot both be objects; the
+// refusal is a sentinel, not a bare server error.
+func TestObjectParentIsFile(t *testing.T) {
+	any := func(string) error { return nil }
+	s := newStore(t, objstore.WithIDRules(objstore.IDRules{Object: any}))
+	ctx := context.Background()
+	b := testenv.UniqueName(t, "parent")
+	if err := s.CreateBucket(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.DeleteBucket(context.Background(), b, objstore.WithContent()) })
+	if _, err := s.Put(ctx, b, "dir", strings.NewReader("x"), 1); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Put(ctx, b, "dir/x", strings.NewReader("y"), 1)
+	var resp minio.ErrorResponse
+	if err != nil && (!errors.Is(err, objstore.ErrObjectExists) || !errors.As(err, &resp)) {
+		t.Errorf("Put(dir/x) with an object dir = %v; want nil (AWS) or ErrObjectExists wrapping the server's error", err)
 	}
 }

@@ -9,5 +9,7 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	objstoretest.Run(t, func(t *testing.T) objstore.Store { return memobjstore.NewTest(t) }, objstoretest.Features{})
+	objstoretest.Run(t, func(t *testing.T, opts ...objstore.Option) objstore.Store {
+		return memobjstore.NewTest(t, memobjstore.WithStoreOptions(opts...))
+	}, objstoretest.Features{})
 }

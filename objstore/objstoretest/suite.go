@@ -2,7 +2,9 @@
 // Every implementation runs it:
 //
 //	func TestConformance(t *testing.T) {
-//		objstoretest.Run(t, func(t *testing.T) objstore.Store { ... }, objstoretest.Features{})
+//		objstoretest.Run(t, func(t *testing.T, opts ...objstore.Option) objstore.Store {
+//			return memobjstore.NewTest(t, memobjstore.WithStoreOptions(opts...))
+//		}, objstoretest.Features{})
 //	}
 //
 // Each subtest creates its own uniquely named buckets and deletes them with
@@ -38,9 +40,13 @@ type Features struct {
 	HTTPClient *http.Client
 }
 
-// Run runs the conformance suite. newStore returns a fresh store for one
-// subtest; it may share the backend with other subtests and tests.
-func Run(t *testing.T, newStore func(t *testing.T) objstore.Store, f Features) {
+// NewStore returns a fresh store with the given options for one subtest,
+// closed when the subtest ends; it may share the backend with other
+// subtests and tests.
+type NewStore func(t *testing.T, opts ...objstore.Option) objstore.Store
+
+// Run runs the conformance suite.
+func Run(t *testing.T, newStore NewStore, f Features) {
 	if f.HTTPClient == nil {
 		f.HTTPClient = http.DefaultClient
 	}
@@ -69,20 +75,25 @@ func Run(t *testing.T, newStore func(t *testing.T) objstore.Store, f Features) {
 		{"Concurrency", testConcurrency},
 		{"Cancellation", testCancellation},
 		{"CancelStreaming", testCancelStreaming},
+		{"MetadataRules", testMetadataRules},
+		{"IDsWithinS3", testIDsWithinS3},
+		{"Close", testClose},
+		{"MultipartEdges", testMultipartEdges},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			tt.run(t, &harness{t: t, s: newStore(t), http: f.HTTPClient})
+			tt.run(t, &harness{t: t, s: newStore(t), http: f.HTTPClient, newStore: newStore})
 		})
 	}
 }
 
 // harness holds one subtest's store and helpers.
 type harness struct {
-	t    *testing.T
-	s    objstore.Store
-	http *http.Client
+	t        *testing.T
+	s        objstore.Store
+	http     *http.Client
+	newStore NewStore
 }
 
 func (h *harness) ctx() context.Context {
@@ -97,6 +108,12 @@ var unsafeName = regexp.MustCompile(`[^a-z0-9]+`)
 // content, when the test ends.
 func (h *harness) bucket() string {
 	h.t.Helper()
+	return h.bucketOn(h.s)
+}
+
+// bucketOn creates a bucket as bucket does, through store s.
+func (h *harness) bucketOn(s objstore.Store) string {
+	h.t.Helper()
 	var r [4]byte
 	_, _ = rand.Read(r[:])
 	base := strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(h.t.Name()), "-"), "-")
@@ -105,13 +122,13 @@ func (h *harness) bucket() string {
 	}
 	name := "ost-" + base + "-" + hex.EncodeToString(r[:])
 	ctx := h.ctx()
-	if err := h.s.CreateBucket(ctx, name); err != nil {
+	if err := s.CreateBucket(ctx, name); err != nil {
 		h.t.Fatalf("CreateBucket(%q) = %v, want nil", name, err)
 	}
 	h.t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if err := h.s.DeleteBucket(ctx, name, objstore.WithContent()); err != nil && !errors.Is(err, objstore.ErrBucketNotFound) {
+		if err := s.DeleteBucket(ctx, name, objstore.WithContent()); err != nil && !errors.Is(err, objstore.ErrBucketNotFound) {
 			h.t.Errorf("cleanup: DeleteBucket(%q, WithContent()) = %v", name, err)
 		}
 	})
