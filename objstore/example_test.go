@@ -171,3 +171,29 @@ func ExampleWithIDRules() {
 	// <nil>
 	// true
 }
+
+// Every store refuses, before any request, metadata that S3 servers refuse
+// or would store changed, so a test on the in-memory store catches it.
+func ExampleWithMetadata() {
+	ctx := context.Background()
+	store := newStore()
+	defer store.Close()
+	_ = store.CreateBucket(ctx, "docs")
+
+	_, err := store.Put(ctx, "docs", "a.txt", strings.NewReader("a"), 1,
+		objstore.WithMetadata(map[string]string{"Title": "Grüße"}))
+	fmt.Println(err)
+	info, _ := store.Stat(ctx, "docs", "a.txt")
+	fmt.Println(info.Metadata)
+
+	for _, m := range []map[string]string{{"title": "trailing space "}, {"title": "tab\there"}, {"my key": "v"}} {
+		_, err = store.Put(ctx, "docs", "b.txt", strings.NewReader("b"), 1, objstore.WithMetadata(m))
+		fmt.Println(errors.Is(err, objstore.ErrInvalidArgument))
+	}
+	// Output:
+	// <nil>
+	// map[title:Grüße]
+	// true
+	// true
+	// true
+}

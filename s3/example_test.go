@@ -3,11 +3,14 @@ package s3_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 
 	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
 
+	"github.com/hexkit-go/hexkit/objstore"
 	"github.com/hexkit-go/hexkit/s3"
 )
 
@@ -36,6 +39,32 @@ func ExampleOpen() {
 	// Output:
 	// 127.0.0.1:7070 /reports/q3.pdf AWS4-HMAC-SHA256
 	// true 127.0.0.1:7070
+}
+
+// A service that already has a minio-go client wraps it; the store leaves
+// the client open when it is closed.
+func ExampleNew() {
+	client, err := minio.New("127.0.0.1:7070", &minio.Options{
+		Creds:        credentials.NewStaticV4("service-a", "s3cr3t", ""),
+		Region:       "us-east-1",
+		BucketLookup: minio.BucketLookupPath,
+	})
+	if err != nil {
+		panic(err)
+	}
+	store, err := s3.New(client, objstore.WithPartSize(64<<20))
+	if err != nil {
+		panic(err)
+	}
+	defer store.Close()
+	var got *minio.Client
+	fmt.Println(store.As(&got), got == client)
+
+	_, err = s3.New(client, objstore.WithPartSize(1))
+	fmt.Println(errors.Is(err, s3.ErrInvalidConfig), errors.Is(err, objstore.ErrInvalidOption))
+	// Output:
+	// true true
+	// true true
 }
 
 // A Config never shows its secrets, whether printed, logged or encoded.

@@ -72,13 +72,6 @@ func New(now func() time.Time, base string) *Driver {
 	return f
 }
 
-// SetBaseURL sets the base of presigned URLs made from now on.
-func (f *Driver) SetBaseURL(u string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.base = strings.TrimRight(u, "/")
-}
-
 // As supports no native type: it always reports false.
 func (f *Driver) As(any) bool { return false }
 
