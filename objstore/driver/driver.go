@@ -45,8 +45,9 @@ type WriteInfo struct {
 	// ContentType is the content type; "" leaves the backend's default
 	// (application/octet-stream).
 	ContentType string
-	// Metadata is the user metadata, keys in lower case, checked by the
-	// portable layer (keys are HTTP tokens, values printable ASCII).
+	// Metadata is the user metadata, keys in lower case, already checked
+	// by the portable layer (keys are HTTP tokens; values UTF-8 without
+	// control characters or edge spaces; at most 2000 bytes in all).
 	Metadata map[string]string
 	// IfAbsent asks the driver to refuse the write with [ErrObjectExists]
 	// when the object exists, atomically where the backend can.

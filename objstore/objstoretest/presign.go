@@ -63,6 +63,10 @@ func testPresignGet(t *testing.T, h *harness) {
 	if status, _, _ := h.do(h.request(ctx, http.MethodGet, missing, nil)); status != http.StatusNotFound {
 		t.Errorf("GET presigned URL of a missing object: status %d, want 404", status)
 	}
+	for _, d := range []time.Duration{time.Second, objstore.MaxExpiry} {
+		_, err := h.s.PresignGet(ctx, b, "download.bin", objstore.WithExpiry(d))
+		noErr(t, fmt.Sprintf("PresignGet(WithExpiry(%v))", d), err)
+	}
 	for _, d := range []time.Duration{0, time.Millisecond, objstore.MaxExpiry + time.Second} {
 		_, err := h.s.PresignGet(ctx, b, "download.bin", objstore.WithExpiry(d))
 		wantErr(t, fmt.Sprintf("PresignGet(WithExpiry(%v))", d), err, objstore.ErrInvalidArgument)
