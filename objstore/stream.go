@@ -168,8 +168,15 @@ func (s *portable) putSingle(ctx context.Context, bucket, object string, r io.Re
 	return s.written(bucket, object, size, etag, w), nil
 }
 
+// defaultContentType is what every backend stores without WithContentType.
+const defaultContentType = "application/octet-stream"
+
 func (s *portable) written(bucket, object string, size int64, etag string, w writeConfig) ObjectInfo {
-	return cleanInfo(driver.ObjectInfo{Bucket: bucket, ID: object, Size: size, ETag: etag, ContentType: w.ContentType,
+	ctype := w.ContentType
+	if ctype == "" {
+		ctype = defaultContentType
+	}
+	return cleanInfo(driver.ObjectInfo{Bucket: bucket, ID: object, Size: size, ETag: etag, ContentType: ctype,
 		Metadata: w.Metadata})
 }
 

@@ -42,8 +42,9 @@ type PresignedPost struct {
 	Fields map[string]string
 }
 
-// Reader reads an object opened by [Store.Get]. io.Copy reads it with large
-// reads (it has a WriteTo method).
+// Reader reads an object opened by [Store.Get]. The readers of every
+// provider's store also implement io.WriterTo, so io.Copy moves the bytes
+// with large reads.
 type Reader interface {
 	// Read reads the next bytes of the object. Once the context given to
 	// Get is done, Read returns its error. A whole-object read that does
