@@ -88,7 +88,8 @@
 // backend: [ErrBucketNotFound], [ErrBucketExists], [ErrBucketNotEmpty],
 // [ErrObjectNotFound], [ErrObjectExists], [ErrUploadNotFound],
 // [ErrUploadActive], [ErrInvalidID], [ErrPartsMismatch],
-// [ErrChecksumMismatch], [ErrInvalidArgument] and [ErrClosed]; a
+// [ErrChecksumMismatch], [ErrInvalidArgument], [ErrUnauthorized],
+// [ErrUnavailable] and [ErrClosed]; a
 // constructor given an invalid [Option] fails with [ErrInvalidOption].
 // Providers wrap their driver's error as well, so errors.As reaches it.
 // Context errors come back unwrapped: errors.Is(err, context.Canceled)

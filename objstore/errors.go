@@ -41,4 +41,10 @@ var (
 	ErrInvalidOption = driver.ErrInvalidOption
 	// ErrClosed: the store was closed.
 	ErrClosed = driver.ErrClosed
+	// ErrUnauthorized: the server refused the store's credentials or
+	// signature.
+	ErrUnauthorized = driver.ErrUnauthorized
+	// ErrUnavailable: the server did not answer, or answered that it
+	// cannot serve the request now.
+	ErrUnavailable = driver.ErrUnavailable
 )

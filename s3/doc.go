@@ -69,10 +69,15 @@
 // InvalidRequest, EntityTooLarge, MetadataTooLarge,
 // RequestHeaderSectionTooLarge -> ErrInvalidArgument; InvalidBucketName,
 // KeyTooLongError, DirectoryObjectContainsData -> ErrInvalidID;
-// ObjectParentIsFile, ExistingObjectIsDirectory -> ErrObjectExists; BadDigest and checksum mismatches ->
+// ObjectParentIsFile, ExistingObjectIsDirectory -> ErrObjectExists;
+// AccessDenied, InvalidAccessKeyId, SignatureDoesNotMatch, ExpiredToken,
+// InvalidToken -> ErrUnauthorized; InternalError, ServiceUnavailable,
+// SlowDown and network errors (after minio-go's retries) ->
+// ErrUnavailable; BadDigest and checksum mismatches ->
 // ErrChecksumMismatch. The objstore layer refuses most of these before a
 // request is sent, so that the in-memory store refuses them too. The error wraps
-// both the sentinel and minio's error, so errors.As(err, &minio.ErrorResponse{})
+// both the sentinel and minio's error, so errors.As(err, &resp) with a
+// minio.ErrorResponse resp
 // still reaches the code, message and request id. Other errors are wrapped
 // with the "s3: " prefix; context errors come back unwrapped.
 //

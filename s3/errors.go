@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 
 	"github.com/minio/minio-go/v7"
 
@@ -39,6 +40,14 @@ var codes = map[string]error{
 	"XAmzContentChecksumMismatch":  driver.ErrChecksumMismatch,
 	"InvalidBucketName":            driver.ErrInvalidID,
 	"KeyTooLongError":              driver.ErrInvalidID,
+	"AccessDenied":                 driver.ErrUnauthorized,
+	"InvalidAccessKeyId":           driver.ErrUnauthorized,
+	"SignatureDoesNotMatch":        driver.ErrUnauthorized,
+	"ExpiredToken":                 driver.ErrUnauthorized,
+	"InvalidToken":                 driver.ErrUnauthorized,
+	"InternalError":                driver.ErrUnavailable,
+	"ServiceUnavailable":           driver.ErrUnavailable,
+	"SlowDown":                     driver.ErrUnavailable,
 	// versitygw's POSIX backend stores "a/b" as a file in directory "a":
 	// "a" and "a/b" cannot both be objects.
 	"ObjectParentIsFile":          driver.ErrObjectExists,
@@ -49,8 +58,8 @@ var codes = map[string]error{
 // mapError is the one place where driver errors become objstore errors:
 // context errors come back unwrapped; S3 error codes with an objstore
 // meaning wrap both the sentinel and the minio error (errors.Is reaches the
-// first, errors.As the minio.ErrorResponse); anything else is wrapped with
-// the package prefix.
+// first, errors.As the minio.ErrorResponse); network errors wrap
+// ErrUnavailable; anything else is wrapped with the package prefix.
 func mapError(err error) error {
 	if err == nil {
 		return nil
@@ -62,6 +71,10 @@ func mapError(err error) error {
 	}
 	if s, ok := codes[minio.ToErrorResponse(err).Code]; ok {
 		return fmt.Errorf("%w: %w", s, err)
+	}
+	var nerr net.Error
+	if errors.As(err, &nerr) {
+		return fmt.Errorf("%w: %w", driver.ErrUnavailable, err)
 	}
 	return fmt.Errorf("s3: %w", err)
 }

@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 
@@ -170,5 +172,39 @@ func TestObjectParentIsFile(t *testing.T) {
 	var resp minio.ErrorResponse
 	if err != nil && (!errors.Is(err, objstore.ErrObjectExists) || !errors.As(err, &resp)) {
 		t.Errorf("Put(dir/x) with an object dir = %v; want nil (AWS) or ErrObjectExists wrapping the server's error", err)
+	}
+}
+
+// Refused credentials and a server that does not answer are sentinels.
+func TestUnauthorizedAndUnavailable(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cfg := config(t)
+	cfg.SecretKey = "not-the-secret"
+	s, err := s3.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err = s.BucketExists(ctx, "any-bucket")
+	var resp minio.ErrorResponse
+	if !errors.Is(err, objstore.ErrUnauthorized) || !errors.As(err, &resp) {
+		t.Errorf("BucketExists with a wrong secret key = %v, want ErrUnauthorized wrapping the server's error", err)
+	}
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg = config(t)
+	cfg.Endpoint = l.Addr().String()
+	l.Close() // nothing listens there now
+	s, err = s3.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.CreateBucket(ctx, "any-bucket"); !errors.Is(err, objstore.ErrUnavailable) {
+		t.Errorf("CreateBucket on a closed port = %v, want ErrUnavailable", err)
 	}
 }

@@ -18,4 +18,6 @@ var (
 	ErrInvalidArgument  = errors.New("objstore: invalid argument")
 	ErrInvalidOption    = errors.New("objstore: invalid option")
 	ErrClosed           = errors.New("objstore: store closed")
+	ErrUnauthorized     = errors.New("objstore: unauthorized")
+	ErrUnavailable      = errors.New("objstore: server unavailable")
 )
