@@ -75,11 +75,11 @@
 // SlowDown and network errors (after minio-go's retries) ->
 // ErrUnavailable; BadDigest and checksum mismatches ->
 // ErrChecksumMismatch. The objstore layer refuses most of these before a
-// request is sent, so that the in-memory store refuses them too. The error wraps
-// both the sentinel and minio's error, so errors.As(err, &resp) with a
-// minio.ErrorResponse resp
-// still reaches the code, message and request id. Other errors are wrapped
-// with the "s3: " prefix; context errors come back unwrapped.
+// request is sent, so that the in-memory store refuses them too. The error
+// wraps both the sentinel and minio's error, so errors.As(err, &resp) with
+// a minio.ErrorResponse resp still reaches the code, message and request
+// id. Other errors are wrapped with the "s3: " prefix; context errors come
+// back unwrapped.
 //
 // # As
 //
