@@ -176,3 +176,32 @@ func testPresignPost(t *testing.T, h *harness) {
 		wantErr(t, fmt.Sprintf("PresignPost(max size %d)", n), err, objstore.ErrInvalidArgument)
 	}
 }
+
+// testPresignExpiry checks that a presigned URL stops working once its
+// expiry has passed, on the real clock.
+func testPresignExpiry(t *testing.T, h *harness) {
+	ctx := h.ctx()
+	b := h.bucket()
+	h.put(ctx, b, "short.bin", []byte("short-lived"))
+	get, err := h.s.PresignGet(ctx, b, "short.bin", objstore.WithExpiry(time.Second))
+	noErr(t, "PresignGet(WithExpiry(1s))", err)
+	put, err := h.s.PresignPut(ctx, b, "late.bin", objstore.WithExpiry(time.Second))
+	noErr(t, "PresignPut(WithExpiry(1s))", err)
+	post, err := h.s.PresignPost(ctx, b, "late-form.bin", 100, objstore.WithExpiry(time.Second))
+	noErr(t, "PresignPost(WithExpiry(1s))", err)
+	time.Sleep(2100 * time.Millisecond)
+	if status, resp := h.postForm(post, []byte("late")); status != http.StatusForbidden {
+		t.Errorf("POST form after its policy expired: status %d (%s), want 403", status, resp)
+	}
+	if status, _, _ := h.do(h.request(ctx, http.MethodGet, get, nil)); status != http.StatusForbidden {
+		t.Errorf("GET of a presigned URL after its expiry: status %d, want 403", status)
+	}
+	if status, _, _ := h.do(h.request(ctx, http.MethodPut, put, []byte("late"))); status != http.StatusForbidden {
+		t.Errorf("PUT of a presigned URL after its expiry: status %d, want 403", status)
+	}
+	for _, id := range []string{"late.bin", "late-form.bin"} {
+		if ok, err := h.s.ObjectExists(ctx, b, id); err != nil || ok {
+			t.Errorf("ObjectExists(%s) after an expired upload = %v, %v; want false, nil", id, ok, err)
+		}
+	}
+}

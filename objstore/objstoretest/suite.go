@@ -66,6 +66,7 @@ func Run(t *testing.T, newStore NewStore, f Features) {
 		{"PresignGet", testPresignGet},
 		{"PresignPut", testPresignPut},
 		{"PresignPost", testPresignPost},
+		{"PresignExpiry", testPresignExpiry},
 		{"Multipart", testMultipart},
 		{"MultipartChecks", testMultipartChecks},
 		{"MultipartServerRules", testMultipartServerRules},
