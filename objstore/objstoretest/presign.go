@@ -55,6 +55,16 @@ func testPresignGet(t *testing.T, h *harness) {
 	if got := driver.TrimETag(hdr.Get("ETag")); got != md5Hex(data) {
 		t.Errorf("GET presigned URL: ETag %q, want %q", got, md5Hex(data))
 	}
+	req := h.request(ctx, http.MethodGet, u, nil)
+	req.Header.Set("Range", "bytes=10-19")
+	if status, body, _ := h.do(req); status != http.StatusPartialContent || !bytes.Equal(body, data[10:20]) {
+		t.Errorf("GET presigned URL with Range bytes=10-19: status %d, %d bytes; want 206 and bytes 10 to 19", status, len(body))
+	}
+	req = h.request(ctx, http.MethodGet, u, nil)
+	req.Header.Set("Range", "bytes=20000-")
+	if status, _, _ := h.do(req); status != http.StatusRequestedRangeNotSatisfiable {
+		t.Errorf("GET presigned URL with a Range beyond the object: status %d, want 416", status)
+	}
 	if status, _, _ := h.do(h.request(ctx, http.MethodGet, tamper(t, u), nil)); status != http.StatusForbidden {
 		t.Errorf("GET with a tampered signature: status %d, want 403", status)
 	}

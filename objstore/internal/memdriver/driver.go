@@ -358,6 +358,22 @@ func (f *Driver) Get(ctx context.Context, b, id string, offset, length int64) (i
 	return &ctxReader{ctx: ctx, r: bytes.NewReader(o.data[offset:end])}, o.info(b, id), nil
 }
 
+// snapshot returns the bytes and description of an object; the bytes are
+// never modified once stored, so the caller reads them without the lock.
+func (f *Driver) snapshot(b, id string) ([]byte, driver.ObjectInfo, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	bk, err := f.lookup(b)
+	if err != nil {
+		return nil, driver.ObjectInfo{}, err
+	}
+	o := bk.objects[id]
+	if o == nil {
+		return nil, driver.ObjectInfo{}, notFoundObject(b, id)
+	}
+	return o.data, o.info(b, id), nil
+}
+
 // ctxReader stops reading when its context is done, as a network read would.
 type ctxReader struct {
 	ctx context.Context

@@ -96,16 +96,15 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 	}
 	ctx := r.Context()
 	if r.Method == http.MethodGet {
-		rc, info, err := f.Get(ctx, b, id, 0, -1)
+		data, info, err := f.snapshot(b, id)
 		if err != nil {
 			writeStoreError(w, err)
 			return
 		}
-		defer rc.Close()
+		// Ranges (206, 416) and conditional headers as S3 answers them.
 		w.Header().Set("ETag", `"`+info.ETag+`"`)
 		w.Header().Set("Content-Type", info.ContentType)
-		w.Header().Set("Content-Length", strconv.FormatInt(info.Size, 10))
-		_, _ = io.Copy(w, rc)
+		http.ServeContent(w, r, "", info.LastModified, bytes.NewReader(data))
 		return
 	}
 	data, err := readAll(ctx, r.Body, -1)
