@@ -100,9 +100,27 @@ func testPresignPut(t *testing.T, h *harness) {
 		t.Errorf("Get after presigned PUT = %d bytes, want the %d uploaded", len(got), len(data))
 	}
 
+	u, err = h.s.PresignPut(ctx, b, "typed.txt")
+	noErr(t, "PresignPut", err)
+	req := h.request(ctx, http.MethodPut, u, []byte("text"))
+	req.Header.Set("Content-Type", "text/plain")
+	if status, body, _ := h.do(req); status != http.StatusOK {
+		t.Errorf("PUT with a Content-Type: status %d (%s), want 200", status, body)
+	}
+	if st, err := h.s.Stat(ctx, b, "typed.txt"); err != nil || st.ContentType != "text/plain" {
+		t.Errorf("Stat after a PUT with Content-Type text/plain = %+v, %v; want that content type", st, err)
+	}
+	gone := h.bucket()
+	u, err = h.s.PresignPut(ctx, gone, "x.bin")
+	noErr(t, "PresignPut", err)
+	noErr(t, "DeleteBucket", h.s.DeleteBucket(ctx, gone))
+	if status, body, _ := h.do(h.request(ctx, http.MethodPut, u, data)); status != http.StatusNotFound {
+		t.Errorf("PUT presigned URL of a deleted bucket: status %d (%s), want 404", status, body)
+	}
+
 	u, err = h.s.PresignPut(ctx, b, "md5.bin", objstore.WithContentMD5(md5Base64(data)))
 	noErr(t, "PresignPut(WithContentMD5)", err)
-	req := h.request(ctx, http.MethodPut, u, data[:100])
+	req = h.request(ctx, http.MethodPut, u, data[:100])
 	req.Header.Set("Content-MD5", md5Base64(data))
 	if status, body, _ := h.do(req); status != http.StatusBadRequest {
 		t.Errorf("PUT with a body that does not match Content-MD5: status %d (%s), want 400", status, body)
