@@ -36,7 +36,9 @@ type Upload struct {
 
 // PresignedPost is a presigned form upload: a client sends a
 // multipart/form-data POST to URL with every field of Fields, then a field
-// named "file" carrying the bytes, last.
+// named "file" carrying the bytes, last. The server refuses (403) a form
+// with any other field, such as a content type or metadata, and a file
+// larger than the limit (400 EntityTooLarge).
 type PresignedPost struct {
 	URL    string
 	Fields map[string]string

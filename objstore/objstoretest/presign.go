@@ -199,6 +199,25 @@ func testPresignPost(t *testing.T, h *harness) {
 	if status, resp := h.postForm(p, data[:10]); status != http.StatusForbidden && status != http.StatusBadRequest {
 		t.Errorf("POST form with a tampered policy: status %d (%s), want 403 or 400", status, resp)
 	}
+	// The policy allows the fields it was given, nothing more.
+	for name, value := range map[string]string{"Content-Type": "text/plain", "x-amz-meta-owner": "mallory", "key": "other.bin"} {
+		p, err := h.s.PresignPost(ctx, b, "extra.bin", 100)
+		noErr(t, "PresignPost", err)
+		p.Fields[name] = value
+		if status, resp := h.postForm(p, data[:10]); status != http.StatusForbidden {
+			t.Errorf("POST form with a field %s the policy does not name: status %d (%s), want 403", name, status, resp)
+		}
+	}
+	for _, id := range []string{"extra.bin", "other.bin"} {
+		if ok, err := h.s.ObjectExists(ctx, b, id); err != nil || ok {
+			t.Errorf("ObjectExists(%s) after refused POSTs = %v, %v; want false, nil", id, ok, err)
+		}
+	}
+	p, err = h.s.PresignPost(ctx, b, "empty.bin", 100)
+	noErr(t, "PresignPost", err)
+	if status, resp := h.postForm(p, nil); status/100 != 2 {
+		t.Errorf("POST form of an empty file: status %d (%s), want 2xx", status, resp)
+	}
 	for _, n := range []int64{0, -1} {
 		_, err := h.s.PresignPost(ctx, b, "x.bin", n)
 		wantErr(t, fmt.Sprintf("PresignPost(max size %d)", n), err, objstore.ErrInvalidArgument)

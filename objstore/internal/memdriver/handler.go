@@ -180,7 +180,7 @@ func (f *Driver) servePost(w http.ResponseWriter, r *http.Request, b string) {
 		if !ok {
 			return
 		}
-		f.storePost(r.Context(), w, b, pol, p, fields["Content-Type"])
+		f.storePost(r.Context(), w, b, pol, p)
 		return
 	}
 }
@@ -202,13 +202,28 @@ func (f *Driver) checkPolicy(w http.ResponseWriter, b string, fields map[string]
 		writeError(w, http.StatusForbidden, "AccessDenied", "policy has expired")
 	case pol.Bucket != b || pol.Key != fields[fieldKey]:
 		writeError(w, http.StatusForbidden, "AccessDenied", "policy does not allow this bucket or key")
+	case extraField(fields) != "":
+		writeError(w, http.StatusForbidden, "AccessDenied", "Invalid according to Policy: Extra input fields: "+extraField(fields))
 	default:
 		return pol, true
 	}
 	return pol, false
 }
 
-func (f *Driver) storePost(ctx context.Context, w http.ResponseWriter, b string, pol postPolicy, file io.Reader, ctype string) {
+// extraField returns a form field the policy does not allow, as S3 refuses
+// any field its policy has no condition for (a content type, metadata).
+func extraField(fields map[string]string) string {
+	for name := range fields {
+		switch n := strings.ToLower(name); {
+		case n == fieldKey, n == fieldPolicy, n == fieldSignature, strings.HasPrefix(n, "x-ignore-"):
+		default:
+			return n
+		}
+	}
+	return ""
+}
+
+func (f *Driver) storePost(ctx context.Context, w http.ResponseWriter, b string, pol postPolicy, file io.Reader) {
 	data, err := readAll(ctx, io.LimitReader(file, pol.MaxSize+1), -1)
 	if err != nil {
 		writeStoreError(w, err)
@@ -218,7 +233,7 @@ func (f *Driver) storePost(ctx context.Context, w http.ResponseWriter, b string,
 		writeError(w, http.StatusBadRequest, "EntityTooLarge", fmt.Sprintf("the file exceeds the maximum of %d bytes", pol.MaxSize))
 		return
 	}
-	if _, err := f.Put(ctx, b, pol.Key, bytes.NewReader(data), int64(len(data)), driver.WriteInfo{ContentType: ctype}); err != nil {
+	if _, err := f.Put(ctx, b, pol.Key, bytes.NewReader(data), int64(len(data)), driver.WriteInfo{}); err != nil {
 		writeStoreError(w, err)
 		return
 	}
