@@ -61,6 +61,22 @@ func testPresignGet(t *testing.T, h *harness) {
 		t.Errorf("GET presigned URL with Range bytes=10-19: status %d, %d bytes; want 206 and bytes 10 to 19", status, len(body))
 	}
 	req = h.request(ctx, http.MethodGet, u, nil)
+	req.Header.Set("If-None-Match", `"`+md5Hex(data)+`"`)
+	if status, _, _ := h.do(req); status != http.StatusNotModified {
+		t.Errorf("GET presigned URL with If-None-Match of its ETag: status %d, want 304", status)
+	}
+	// The URL allows what was signed: this method, no x-amz-* header.
+	for _, method := range []string{http.MethodHead, http.MethodDelete, http.MethodPut} {
+		if status, _, _ := h.do(h.request(ctx, method, u, nil)); status != http.StatusForbidden {
+			t.Errorf("%s on a presigned GET URL: status %d, want 403", method, status)
+		}
+	}
+	req = h.request(ctx, http.MethodGet, u, nil)
+	req.Header.Set("X-Amz-Meta-Owner", "mallory")
+	if status, _, _ := h.do(req); status != http.StatusForbidden {
+		t.Errorf("GET presigned URL with an unsigned x-amz-meta header: status %d, want 403", status)
+	}
+	req = h.request(ctx, http.MethodGet, u, nil)
 	req.Header.Set("Range", "bytes=20000-")
 	if status, _, _ := h.do(req); status != http.StatusRequestedRangeNotSatisfiable {
 		t.Errorf("GET presigned URL with a Range beyond the object: status %d, want 416", status)
@@ -109,6 +125,16 @@ func testPresignPut(t *testing.T, h *harness) {
 	}
 	if st, err := h.s.Stat(ctx, b, "typed.txt"); err != nil || st.ContentType != "text/plain" {
 		t.Errorf("Stat after a PUT with Content-Type text/plain = %+v, %v; want that content type", st, err)
+	}
+	u, err = h.s.PresignPut(ctx, b, "meta.bin")
+	noErr(t, "PresignPut", err)
+	req = h.request(ctx, http.MethodPut, u, []byte("x"))
+	req.Header.Set("X-Amz-Meta-Owner", "mallory")
+	if status, body, _ := h.do(req); status != http.StatusForbidden {
+		t.Errorf("PUT with an unsigned x-amz-meta header: status %d (%s), want 403", status, body)
+	}
+	if ok, err := h.s.ObjectExists(ctx, b, "meta.bin"); err != nil || ok {
+		t.Errorf("ObjectExists after a refused PUT = %v, %v; want false, nil", ok, err)
 	}
 	gone := h.bucket()
 	u, err = h.s.PresignPut(ctx, gone, "x.bin")

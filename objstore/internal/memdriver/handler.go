@@ -21,7 +21,8 @@ import (
 // GET downloads an object, PUT uploads an object or a part (answering its
 // ETag), POST uploads a form within its policy (204 on success, 400
 // EntityTooLarge over the size limit). A missing, tampered or expired
-// signature is 403; errors carry an S3-style XML body.
+// signature, another method than the one signed, and an x-amz-* header
+// that was not signed are 403; errors carry an S3-style XML body.
 func (f *Driver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	b, id, _ := strings.Cut(path, "/")
@@ -32,15 +33,24 @@ func (f *Driver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.servePost(w, r, b)
-	case http.MethodGet, http.MethodPut:
+	default:
 		if id == "" {
 			writeError(w, http.StatusForbidden, "AccessDenied", "not a presigned object URL")
 			return
 		}
 		f.serveObject(w, r, b, id)
-	default:
-		writeError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", r.Method+" not supported")
 	}
+}
+
+// unsignedAmzHeader returns an x-amz-* header of r: the URLs sign none, and
+// S3 refuses a request with a header its signature does not cover.
+func unsignedAmzHeader(r *http.Request) string {
+	for name := range r.Header {
+		if strings.HasPrefix(strings.ToLower(name), "x-amz-") {
+			return name
+		}
+	}
+	return ""
 }
 
 type xmlError struct {
@@ -92,6 +102,10 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 	}
 	if f.expired(expires) {
 		writeError(w, http.StatusForbidden, "AccessDenied", "request has expired")
+		return
+	}
+	if h := unsignedAmzHeader(r); h != "" {
+		writeError(w, http.StatusForbidden, "AccessDenied", "There were headers present in the request which were not signed: "+h)
 		return
 	}
 	ctx := r.Context()
