@@ -34,7 +34,10 @@
 // whose size the server limits. Presigning is local (no request to the
 // server), so it is fast and does not check that the object or upload
 // exists; using a URL of a missing object answers 404. URLs are valid for
-// [DefaultExpiry] unless [WithExpiry] says otherwise.
+// [DefaultExpiry] unless [WithExpiry] says otherwise, and allow what was
+// signed only: another method, or an x-amz-* header the URL does not name
+// (such as metadata), is refused with 403 on every backend. A GET URL
+// answers Range (206) and If-None-Match (304) requests.
 //
 // Multipart uploads carry large files: [Store.InitUpload] (refusing an
 // object that already has an active upload), [Store.PresignPart] for parts
