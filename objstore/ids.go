@@ -2,7 +2,6 @@ package objstore
 
 import (
 	"fmt"
-	"net/netip"
 	"strings"
 	"unicode/utf8"
 )
@@ -39,8 +38,8 @@ func objectByte(c byte) bool {
 //
 // Whatever the rules say, ids that S3 servers refuse or store under another
 // name are refused on every backend: bucket ids are 3 to 63 of a-z, 0-9,
-// '.' and '-', starting and ending with a letter or digit, and not an IP
-// address; object ids are at most 1024 bytes of UTF-8 without control
+// '.' and '-', starting and ending with a letter or digit, without "..",
+// ".-" or "-.", and not shaped like an IP address; object ids are at most 1024 bytes of UTF-8 without control
 // characters, made of segments between slashes of 1 to 255 bytes that are
 // not "." or ".." (so no leading, trailing or double slash).
 type IDRules struct {
@@ -75,10 +74,29 @@ func s3Bucket(id string) error {
 	if !ok {
 		return fmt.Errorf("bucket id %q: S3 wants 3 to 63 of a-z, 0-9, '.', '-', starting and ending with a letter or digit", id)
 	}
-	if ip, err := netip.ParseAddr(id); err == nil && ip.Is4() {
-		return fmt.Errorf("bucket id %q: S3 refuses an IP address", id)
+	for _, bad := range []string{"..", ".-", "-."} {
+		if strings.Contains(id, bad) {
+			return fmt.Errorf("bucket id %q: S3 refuses %q in a bucket id", id, bad)
+		}
+	}
+	if ipLike(id) {
+		return fmt.Errorf("bucket id %q: S3 refuses a bucket id shaped like an IP address", id)
 	}
 	return nil
+}
+
+// ipLike reports whether id is four dot-separated groups of digits.
+func ipLike(id string) bool {
+	groups := strings.Split(id, ".")
+	if len(groups) != 4 {
+		return false
+	}
+	for _, g := range groups {
+		if g == "" || strings.Trim(g, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // s3Object is what S3 servers accept as an object key, which holds under

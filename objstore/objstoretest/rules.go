@@ -73,7 +73,7 @@ func testIDsWithinS3(t *testing.T, h *harness) {
 	ctx := h.ctx()
 	any := func(string) error { return nil }
 	s := h.newStore(t, objstore.WithIDRules(objstore.IDRules{Bucket: any, Object: any}))
-	for _, id := range []string{"UPPER", "a_b", "ab", "-abc", "abc.", "192.168.1.1", strings.Repeat("a", 64)} {
+	for _, id := range []string{"UPPER", "a_b", "ab", "-abc", "abc.", "192.168.1.1", "999.1.1.1", "a..b", "a.-b", "a-.b", strings.Repeat("a", 64)} {
 		wantErr(t, "CreateBucket("+id+") under permissive rules", s.CreateBucket(ctx, id), objstore.ErrInvalidID)
 	}
 	b := h.bucketOn(s)
