@@ -27,9 +27,12 @@ const (
 
 // Defaults of the options.
 const (
-	DefaultPartSize       = 16 << 20
+	// DefaultPartSize is the part size of streaming Put (16 MiB).
+	DefaultPartSize = 16 << 20
+	// DefaultPutConcurrency is how many parts one Put uploads at a time.
 	DefaultPutConcurrency = 4
-	DefaultExpiry         = 15 * time.Minute
+	// DefaultExpiry is how long a presigned URL stays valid.
+	DefaultExpiry = 15 * time.Minute
 )
 
 // Option configures a store; provider constructors accept it. An invalid
