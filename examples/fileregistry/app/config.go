@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/registry"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/translators"
 	"github.com/hexkit-go/hexkit/mongo"
@@ -79,7 +80,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	cfg := Config{
 		MongoURI: mongo.Secret(env("FILEREGISTRY_MONGO_URI", "HEXKIT_MONGO_URI")),
 		S3: s3.Config{
-			SecretKey: env("FILEREGISTRY_S3_SECRET_KEY", "HEXKIT_S3_SECRET_KEY"),
+			SecretKey: hexkit.NewSecret(env("FILEREGISTRY_S3_SECRET_KEY", "HEXKIT_S3_SECRET_KEY")),
 			PathStyle: true,
 		},
 	}
@@ -137,7 +138,7 @@ func (c Config) Validate() error {
 			return fmt.Errorf("%w: the servers backend needs FILEREGISTRY_MONGO_URI or HEXKIT_MONGO_URI", ErrConfig)
 		case c.MongoDatabase == "" || c.Collection == "":
 			return fmt.Errorf("%w: the MongoDB database and collection must not be empty", ErrConfig)
-		case c.S3.Endpoint == "" || c.S3.AccessKey == "" || c.S3.SecretKey == "":
+		case c.S3.Endpoint == "" || c.S3.AccessKey == "" || c.S3.SecretKey.IsZero():
 			return fmt.Errorf("%w: the servers backend needs -s3-endpoint, -s3-access-key and FILEREGISTRY_S3_SECRET_KEY (or the HEXKIT_S3_* variables)", ErrConfig)
 		case len(c.Brokers) == 0:
 			return fmt.Errorf("%w: the servers backend needs -brokers", ErrConfig)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/dao"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/registry"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/translators"
@@ -70,10 +71,11 @@ func TestRecordsOnMongo(t *testing.T) {
 func TestStorageOnS3(t *testing.T) {
 	ctx := context.Background()
 	srv := testenv.S3Server(t)
-	store, err := s3.Open(s3.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, PathStyle: true})
+	store, err := s3.Open(ctx, s3.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: srv.AccessKey, SecretKey: hexkit.NewSecret(srv.SecretKey), PathStyle: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { store.Close() })
 	bucket := testenv.UniqueName(t, "fileregistry")
 	if err := store.CreateBucket(ctx, bucket); err != nil {
 		t.Fatal(err)
