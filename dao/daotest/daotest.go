@@ -15,11 +15,11 @@ import (
 // the constructor's error.
 type Harness struct {
 	// People returns a DAO of Person documents with string ids.
-	People func(tb testing.TB, opts ...dao.Option) (dao.DAO[Person, string], error)
+	People func(tb testing.TB, opts ...dao.Option[Person]) (dao.DAO[Person, string], error)
 	// Counters returns a DAO of Counter documents with int64 ids.
-	Counters func(tb testing.TB, opts ...dao.Option) (dao.DAO[Counter, int64], error)
+	Counters func(tb testing.TB, opts ...dao.Option[Counter]) (dao.DAO[Counter, int64], error)
 	// Tickets returns a DAO of Ticket documents with uuid.UUID ids.
-	Tickets func(tb testing.TB, opts ...dao.Option) (dao.DAO[Ticket, uuid.UUID], error)
+	Tickets func(tb testing.TB, opts ...dao.Option[Ticket]) (dao.DAO[Ticket, uuid.UUID], error)
 }
 
 // Features tells the suite what an implementation supports.
@@ -83,7 +83,7 @@ type suite struct {
 	f Features
 }
 
-func (s *suite) people(t *testing.T, opts ...dao.Option) dao.DAO[Person, string] {
+func (s *suite) people(t *testing.T, opts ...dao.Option[Person]) dao.DAO[Person, string] {
 	t.Helper()
 	d, err := s.h.People(t, opts...)
 	if err != nil {

@@ -1,6 +1,7 @@
 package daotest
 
 import (
+	"github.com/hexkit-go/hexkit/dao"
 	"time"
 
 	"github.com/google/uuid"
@@ -48,3 +49,34 @@ type Ticket struct {
 	Owner uuid.UUID  `json:"owner"`
 	Ref   *uuid.UUID `json:"ref,omitempty"`
 }
+
+// Typed references to the suite's fields.
+var (
+	pID       = dao.MustField[Person, string]("id")
+	pName     = dao.MustField[Person, string]("name")
+	pEmail    = dao.MustField[Person, string]("email")
+	pTenant   = dao.MustField[Person, string]("tenant")
+	pAge      = dao.MustField[Person, int]("age")
+	pScore    = dao.MustField[Person, float64]("score")
+	pActive   = dao.MustField[Person, bool]("active")
+	pNick     = dao.MustField[Person, *string]("nick")
+	pBorn     = dao.MustField[Person, time.Time]("born")
+	pAddress  = dao.MustField[Person, Address]("address")
+	pStreet   = dao.MustField[Person, string]("address.street")
+	pCity     = dao.MustField[Person, string]("address.city")
+	pZip      = dao.MustField[Person, *string]("address.zip")
+	pHome     = dao.MustField[Person, *Address]("home")
+	pHomeCity = dao.MustField[Person, string]("home.city")
+	// pCityOpt and pHomeCityOpt test for null and missing values.
+	pCityOpt     = dao.MustField[Person, *string]("address.city")
+	pHomeCityOpt = dao.MustField[Person, *string]("home.city")
+	pTags        = dao.MustField[Person, []string]("tags")
+	pAttrs       = dao.MustField[Person, map[string]string]("attrs")
+	pAvatar      = dao.MustField[Person, []byte]("avatar")
+	pVersion     = dao.MustField[Person, int]("version")
+
+	cID = dao.MustField[Counter, int64]("id")
+
+	tOwner = dao.MustField[Ticket, uuid.UUID]("owner")
+	tRef   = dao.MustField[Ticket, uuid.UUID]("ref")
+)

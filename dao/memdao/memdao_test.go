@@ -10,7 +10,7 @@ import (
 	"github.com/hexkit-go/hexkit/dao/memdao"
 )
 
-func newDAO[T any, ID comparable](_ testing.TB, opts ...dao.Option) (dao.DAO[T, ID], error) {
+func newDAO[T any, ID comparable](_ testing.TB, opts ...dao.Option[T]) (dao.DAO[T, ID], error) {
 	return memdao.New[T, ID](opts...)
 }
 

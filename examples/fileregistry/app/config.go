@@ -13,9 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/registry"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/translators"
-	"github.com/hexkit-go/hexkit/mongo"
 	"github.com/hexkit-go/hexkit/s3"
 )
 
@@ -41,7 +41,7 @@ type Config struct {
 	DemoTimeout time.Duration
 
 	// Servers backend.
-	MongoURI      mongo.Secret
+	MongoURI      hexkit.Secret
 	MongoDatabase string    // default fileregistry
 	Collection    string    // default files
 	S3            s3.Config // endpoint, region, keys, path style
@@ -77,7 +77,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 
 	cfg := Config{
-		MongoURI: mongo.Secret(env("FILEREGISTRY_MONGO_URI", "HEXKIT_MONGO_URI")),
+		MongoURI: hexkit.Secret(env("FILEREGISTRY_MONGO_URI", "HEXKIT_MONGO_URI")),
 		S3: s3.Config{
 			SecretKey: env("FILEREGISTRY_S3_SECRET_KEY", "HEXKIT_S3_SECRET_KEY"),
 			PathStyle: true,
