@@ -386,13 +386,18 @@ func (d *store[T, ID]) read(ctx context.Context, q driver.Query) iter.Seq2[T, er
 			return
 		}
 		defer func() { _ = cur.Close(context.WithoutCancel(ctx)) }()
+		// One document to decode into for the whole loop, zeroed before
+		// each decode so that nothing of the previous one is reused: the
+		// caller gets a copy, and no allocation per document is added.
+		doc := new(T)
+		id := d.idPtr(doc)
 		for cur.Next(ctx) {
-			var doc T
-			if err := cur.Decode(&doc, d.idPtr(&doc)); err != nil {
+			*doc = zero
+			if err := cur.Decode(doc, id); err != nil {
 				yield(zero, fail(ctx, err))
 				return
 			}
-			if !yield(doc, nil) {
+			if !yield(*doc, nil) {
 				return
 			}
 		}

@@ -32,6 +32,7 @@ func loadedBench(b *testing.B, n int) dao.DAO[daotest.Person, string] {
 
 func BenchmarkInsertUnique(b *testing.B) {
 	d := loadedBench(b, 10000)
+	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		i++
@@ -43,6 +44,7 @@ func BenchmarkInsertUnique(b *testing.B) {
 
 func BenchmarkGet(b *testing.B) {
 	d := loadedBench(b, 10000)
+	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := d.Get(b.Context(), "p005000"); err != nil {
 			b.Fatal(err)
@@ -52,6 +54,7 @@ func BenchmarkGet(b *testing.B) {
 
 func BenchmarkFind100(b *testing.B) {
 	d := loadedBench(b, 10000)
+	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
 		for _, err := range d.Find(b.Context(), personAge.Eq(42)) {
