@@ -65,6 +65,7 @@ func Run(t *testing.T, h Harness, f Features) {
 		{"IntIDs", s.testIntIDs},
 		{"UUIDIDs", s.testUUIDIDs},
 		{"InvalidOptions", s.testInvalidOptions},
+		{"RefusedValues", s.testRefusedValues},
 		{"Cancellation", s.testCancellation},
 		{"ConcurrentInserts", s.testConcurrentInserts},
 		{"ConcurrentVersionedUpdates", s.testConcurrentVersioned},

@@ -17,22 +17,23 @@ type Address struct {
 // Person is the suite's main document type: string ids, every supported
 // field kind, nested structs, pointers, omitempty fields and a version.
 type Person struct {
-	ID      string            `json:"id"`
-	Name    string            `json:"name"`
-	Email   string            `json:"email"`
-	Tenant  string            `json:"tenant"`
-	Age     int               `json:"age"`
-	Score   float64           `json:"score"`
-	Active  bool              `json:"active"`
-	Nick    *string           `json:"nick,omitempty"`
-	Born    time.Time         `json:"born"`
-	Address Address           `json:"address"`
-	Home    *Address          `json:"home,omitempty"`
-	Tags    []string          `json:"tags"`
-	Attrs   map[string]string `json:"attrs,omitempty"`
-	Avatar  []byte            `json:"avatar,omitempty"`
-	Version int               `json:"version"`
-	Note    string            `json:"-"`
+	ID      string             `json:"id"`
+	Name    string             `json:"name"`
+	Email   string             `json:"email"`
+	Tenant  string             `json:"tenant"`
+	Age     int                `json:"age"`
+	Score   float64            `json:"score"`
+	Active  bool               `json:"active"`
+	Nick    *string            `json:"nick,omitempty"`
+	Born    time.Time          `json:"born"`
+	Address Address            `json:"address"`
+	Home    *Address           `json:"home,omitempty"`
+	Tags    []string           `json:"tags"`
+	Attrs   map[string]string  `json:"attrs,omitempty"`
+	Avatar  []byte             `json:"avatar,omitempty"`
+	Ratings map[string]float64 `json:"ratings,omitempty"`
+	Version int                `json:"version"`
+	Note    string             `json:"-"`
 }
 
 // Counter has integer ids.

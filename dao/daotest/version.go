@@ -21,7 +21,9 @@ func (s *suite) testVersioning(t *testing.T) {
 	equal(t, "Insert stores the version as given", got.Version, 0)
 
 	p.Name = "v1"
-	noErr(t, "Update with the stored version", errOf(d.Update(ctx, p)))
+	v, err := d.Update(ctx, p)
+	noErr(t, "Update with the stored version", err)
+	equal(t, "Update returns the new version", v, int64(1))
 	got, _ = d.Get(ctx, "a")
 	equal(t, "Update stores version+1", got.Version, 1)
 	p.Name = "stale"
@@ -30,20 +32,26 @@ func (s *suite) testVersioning(t *testing.T) {
 	got, _ = d.Get(ctx, "a")
 	equal(t, "a conflict writes nothing", got.Name, "v1")
 
-	p.Version = 1
+	p.Version = int(v)
 	p.Name = "v2"
-	noErr(t, "Upsert with the stored version", errOf(d.Upsert(ctx, p)))
+	v, err = d.Upsert(ctx, p)
+	noErr(t, "Upsert with the stored version", err)
+	equal(t, "Upsert returns the new version", v, int64(2))
 	got, _ = d.Get(ctx, "a")
 	equal(t, "Upsert stores version+1", got, Person{ID: "a", Name: "v2", Version: 2})
 
 	isErr(t, "Update of a missing id is ErrNotFound, not ErrConflict", errOf(d.Update(ctx, Person{ID: "b", Version: 3})), dao.ErrNotFound)
-	noErr(t, "Upsert of a missing id", errOf(d.Upsert(ctx, Person{ID: "b", Version: 3})))
+	v, err = d.Upsert(ctx, Person{ID: "b", Version: 3})
+	noErr(t, "Upsert of a missing id", err)
+	equal(t, "Upsert of a missing id returns version+1", v, int64(4))
 	got, _ = d.Get(ctx, "b")
 	equal(t, "Upsert of a missing document stores version+1", got.Version, 4)
 
 	unversioned := s.people(t)
 	noErr(t, "Insert", unversioned.Insert(ctx, Person{ID: "a", Version: 5}))
-	noErr(t, "without WithVersionField the version is an ordinary field", errOf(unversioned.Update(ctx, Person{ID: "a", Version: 1})))
+	v, err = unversioned.Update(ctx, Person{ID: "a", Version: 1})
+	noErr(t, "without WithVersionField the version is an ordinary field", err)
+	equal(t, "without WithVersionField Update returns version 0", v, int64(0))
 	got, _ = unversioned.Get(ctx, "a")
 	equal(t, "without WithVersionField Update stores the version as given", got.Version, 1)
 }
@@ -58,10 +66,13 @@ func (s *suite) testConcurrentVersioned(t *testing.T) {
 		var wg sync.WaitGroup
 		for w := range s.f.Workers {
 			wg.Go(func() {
-				_, err := d.Update(ctx, Person{ID: "a", Version: round, Age: w})
+				v, err := d.Update(ctx, Person{ID: "a", Version: round, Age: w})
 				switch {
 				case err == nil:
 					wins.Add(1)
+					if v != int64(round+1) {
+						t.Errorf("the winning Update of version %d returned version %d, want %d", round, v, round+1)
+					}
 				case errors.Is(err, dao.ErrConflict):
 					conflicts.Add(1)
 				default:
