@@ -357,6 +357,9 @@ func (d *store[T, ID]) query(filter Filter[T], opts []FindOption[T]) (driver.Que
 			if k.err != nil {
 				return q, k.err
 			}
+			if k.key.Field == "" {
+				return q, fmt.Errorf("%w: a zero Sort; make sort keys with Field.Asc or Field.Desc", ErrInvalidFilter)
+			}
 			for _, prev := range q.Sort {
 				if prev.Field == k.key.Field {
 					return q, fmt.Errorf("%w: sort: field %q named twice", ErrInvalidFilter, k.key.Field)
