@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -124,7 +123,7 @@ func compile(t reflect.Type, seen map[reflect.Type]*checker) checker {
 			h := (*sliceHeader)(p)
 			for i := range h.len {
 				if err := elem(unsafe.Add(h.data, uintptr(i)*size)); err != nil {
-					return fmt.Errorf("[%d]: %w", i, err)
+					return fieldError(fmt.Sprintf("[%d]", i), err)
 				}
 			}
 			return nil
@@ -157,7 +156,7 @@ func compileMap(t reflect.Type, elem checker) checker {
 			if elem != nil {
 				val.SetIterValue(it)
 				if err := elem(val.Addr().UnsafePointer()); err != nil {
-					return fmt.Errorf("%s: %w", k, err)
+					return fieldError(k, err)
 				}
 			}
 		}
@@ -199,20 +198,3 @@ func compileStruct(t reflect.Type, seen map[reflect.Type]*checker) checker {
 	}
 	return *c
 }
-
-// fieldError prefixes err with the field's name, dotting nested names.
-func fieldError(name string, err error) error {
-	var fe *pathError
-	if errors.As(err, &fe) {
-		return &pathError{path: name + "." + fe.path, err: fe.err}
-	}
-	return &pathError{path: name, err: err}
-}
-
-type pathError struct {
-	path string
-	err  error
-}
-
-func (e *pathError) Error() string { return "field " + e.path + ": " + e.err.Error() }
-func (e *pathError) Unwrap() error { return e.err }
