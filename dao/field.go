@@ -149,8 +149,8 @@ func (f Field[T, V]) value(op driver.Op, v V) (driver.Value, error) {
 	return val, nil
 }
 
-// Eq matches documents whose field equals v. For a pointer field, Eq(nil)
-// matches a null or missing field.
+// Eq matches documents whose field equals v. When V is a pointer type,
+// Eq(nil) matches a null or missing field.
 func (f Field[T, V]) Eq(v V) Filter[T] { return f.compare(driver.OpEq, v) }
 
 // Ne matches documents whose field does not equal v, including documents
