@@ -43,6 +43,10 @@ type stubCollection struct {
 
 func (stubCollection) Init(context.Context, driver.Schema) error { return nil }
 
+func (stubCollection) Insert(context.Context, driver.Value, any) error { return nil }
+
+func (stubCollection) Get(context.Context, driver.Value, any) error { return nil }
+
 func (s stubCollection) Find(context.Context, driver.Query) (driver.Cursor, error) {
 	return &stubCursor{left: s.n}, nil
 }
@@ -78,4 +82,31 @@ func BenchmarkFind(b *testing.B) {
 			b.Fatalf("found %d, want 100", n)
 		}
 	}
+}
+
+// BenchmarkWrite measures the portable layer's cost of an Insert and a Get
+// (id conversion, the document check), without a store behind it.
+func BenchmarkWrite(b *testing.B) {
+	users, err := dao.New[User, string](context.Background(), stubCollection{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	u := User{ID: "u1", Email: "ada@example.org", Name: "Ada", Age: 36, Score: 9.5, Address: Address{City: "London"}}
+	b.Run("Insert", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := users.Insert(ctx, u); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Get", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := users.Get(ctx, "u1"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
