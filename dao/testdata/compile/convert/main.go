@@ -1,40 +1,12 @@
+// Converting a filter to another document type.
 package main
 
 import (
-	"context"
-
 	"github.com/hexkit-go/hexkit/dao"
-	"github.com/hexkit-go/hexkit/dao/memdao"
+	. "github.com/hexkit-go/hexkit/dao/testdata/compile/docs"
 )
 
-type User struct {
-	ID    string `json:"id"`
-	Email string `json:"email"`
-	Name  string `json:"name"`
-	Age   int    `json:"age"`
-}
-
-type Order struct {
-	ID    string  `json:"id"`
-	Total float64 `json:"total"`
-}
-
-var (
-	userAge    = dao.MustField[User, int]("age")
-	userEmail  = dao.MustField[User, string]("email")
-	userName   = dao.MustField[User, string]("name")
-	orderTotal = dao.MustField[Order, float64]("total")
-)
-
-var (
-	users, _  = memdao.New[User, string]()
-	orders, _ = memdao.New[Order, string]()
-	ctx       = context.Background()
-)
-
-var _, _, _, _, _, _ = userAge, userEmail, userName, orderTotal, users, orders
-
-// want: cannot convert userAge\.Gte\(1\) \(value of struct type dao\.Filter\[User\]\) to type dao\.Filter\[Order\]
+// want: cannot convert UserAge\.Gte\(1\) \(value of struct type dao\.Filter\[docs\.User\]\) to type dao\.Filter\[docs\.Order\]
 func main() {
-	_, _ = orders.Count(ctx, dao.Filter[Order](userAge.Gte(1)))
+	_, _ = Orders.Count(Ctx, dao.Filter[Order](UserAge.Gte(1)))
 }

@@ -1,40 +1,9 @@
+// A value of the wrong type among In's values.
 package main
 
-import (
-	"context"
+import . "github.com/hexkit-go/hexkit/dao/testdata/compile/docs"
 
-	"github.com/hexkit-go/hexkit/dao"
-	"github.com/hexkit-go/hexkit/dao/memdao"
-)
-
-type User struct {
-	ID    string `json:"id"`
-	Email string `json:"email"`
-	Name  string `json:"name"`
-	Age   int    `json:"age"`
-}
-
-type Order struct {
-	ID    string  `json:"id"`
-	Total float64 `json:"total"`
-}
-
-var (
-	userAge    = dao.MustField[User, int]("age")
-	userEmail  = dao.MustField[User, string]("email")
-	userName   = dao.MustField[User, string]("name")
-	orderTotal = dao.MustField[Order, float64]("total")
-)
-
-var (
-	users, _  = memdao.New[User, string]()
-	orders, _ = memdao.New[Order, string]()
-	ctx       = context.Background()
-)
-
-var _, _, _, _, _, _ = userAge, userEmail, userName, orderTotal, users, orders
-
-// want: cannot use "x" \(untyped string constant\) as int value in argument to userAge\.In
+// want: cannot use "x" \(untyped string constant\) as int value in argument to UserAge\.In
 func main() {
-	_, _ = users.Count(ctx, userAge.In(1, "x"))
+	_, _ = Users.Count(Ctx, UserAge.In(1, "x"))
 }

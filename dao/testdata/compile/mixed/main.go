@@ -1,40 +1,12 @@
+// And over filters of two document types.
 package main
 
 import (
-	"context"
-
 	"github.com/hexkit-go/hexkit/dao"
-	"github.com/hexkit-go/hexkit/dao/memdao"
+	. "github.com/hexkit-go/hexkit/dao/testdata/compile/docs"
 )
 
-type User struct {
-	ID    string `json:"id"`
-	Email string `json:"email"`
-	Name  string `json:"name"`
-	Age   int    `json:"age"`
-}
-
-type Order struct {
-	ID    string  `json:"id"`
-	Total float64 `json:"total"`
-}
-
-var (
-	userAge    = dao.MustField[User, int]("age")
-	userEmail  = dao.MustField[User, string]("email")
-	userName   = dao.MustField[User, string]("name")
-	orderTotal = dao.MustField[Order, float64]("total")
-)
-
-var (
-	users, _  = memdao.New[User, string]()
-	orders, _ = memdao.New[Order, string]()
-	ctx       = context.Background()
-)
-
-var _, _, _, _, _, _ = userAge, userEmail, userName, orderTotal, users, orders
-
-// want: type dao\.Filter\[Order\] of orderTotal\.Gt\(2\) does not match inferred type dao\.Filter\[User\] for dao\.Filter\[T\]
+// want: type dao\.Filter\[docs\.Order\] of OrderTotal\.Gt\(2\) does not match inferred type dao\.Filter\[docs\.User\] for dao\.Filter\[T\]
 func main() {
-	_, _ = users.Count(ctx, dao.And(userAge.Gte(1), orderTotal.Gt(2)))
+	_, _ = Users.Count(Ctx, dao.And(UserAge.Gte(1), OrderTotal.Gt(2)))
 }

@@ -1,40 +1,9 @@
+// A filter of another document type.
 package main
 
-import (
-	"context"
+import . "github.com/hexkit-go/hexkit/dao/testdata/compile/docs"
 
-	"github.com/hexkit-go/hexkit/dao"
-	"github.com/hexkit-go/hexkit/dao/memdao"
-)
-
-type User struct {
-	ID    string `json:"id"`
-	Email string `json:"email"`
-	Name  string `json:"name"`
-	Age   int    `json:"age"`
-}
-
-type Order struct {
-	ID    string  `json:"id"`
-	Total float64 `json:"total"`
-}
-
-var (
-	userAge    = dao.MustField[User, int]("age")
-	userEmail  = dao.MustField[User, string]("email")
-	userName   = dao.MustField[User, string]("name")
-	orderTotal = dao.MustField[Order, float64]("total")
-)
-
-var (
-	users, _  = memdao.New[User, string]()
-	orders, _ = memdao.New[Order, string]()
-	ctx       = context.Background()
-)
-
-var _, _, _, _, _, _ = userAge, userEmail, userName, orderTotal, users, orders
-
-// want: cannot use userAge\.Gte\(18\) \(value of struct type dao\.Filter\[User\]\) as dao\.Filter\[Order\] value in argument to orders\.Count
+// want: cannot use UserAge\.Gte\(18\) \(value of struct type dao\.Filter\[docs\.User\]\) as dao\.Filter\[docs\.Order\] value in argument to Orders\.Count
 func main() {
-	_, _ = orders.Count(ctx, userAge.Gte(18))
+	_, _ = Orders.Count(Ctx, UserAge.Gte(18))
 }

@@ -1,40 +1,12 @@
+// A sort key of another document type.
 package main
 
 import (
-	"context"
-
 	"github.com/hexkit-go/hexkit/dao"
-	"github.com/hexkit-go/hexkit/dao/memdao"
+	. "github.com/hexkit-go/hexkit/dao/testdata/compile/docs"
 )
 
-type User struct {
-	ID    string `json:"id"`
-	Email string `json:"email"`
-	Name  string `json:"name"`
-	Age   int    `json:"age"`
-}
-
-type Order struct {
-	ID    string  `json:"id"`
-	Total float64 `json:"total"`
-}
-
-var (
-	userAge    = dao.MustField[User, int]("age")
-	userEmail  = dao.MustField[User, string]("email")
-	userName   = dao.MustField[User, string]("name")
-	orderTotal = dao.MustField[Order, float64]("total")
-)
-
-var (
-	users, _  = memdao.New[User, string]()
-	orders, _ = memdao.New[Order, string]()
-	ctx       = context.Background()
-)
-
-var _, _, _, _, _, _ = userAge, userEmail, userName, orderTotal, users, orders
-
-// want: cannot use dao\.OrderBy\(userAge\.Desc\(\)\) \(value of struct type dao\.FindOption\[User\]\) as dao\.FindOption\[Order\] value in argument to orders\.Find
+// want: cannot use dao\.OrderBy\(UserAge\.Desc\(\)\) \(value of struct type dao\.FindOption\[docs\.User\]\) as dao\.FindOption\[docs\.Order\] value in argument to Orders\.Find
 func main() {
-	_ = orders.Find(ctx, dao.All[Order](), dao.OrderBy(userAge.Desc()))
+	_ = Orders.Find(Ctx, dao.All[Order](), dao.OrderBy(UserAge.Desc()))
 }

@@ -1,40 +1,9 @@
+// A value of the wrong type.
 package main
 
-import (
-	"context"
+import . "github.com/hexkit-go/hexkit/dao/testdata/compile/docs"
 
-	"github.com/hexkit-go/hexkit/dao"
-	"github.com/hexkit-go/hexkit/dao/memdao"
-)
-
-type User struct {
-	ID    string `json:"id"`
-	Email string `json:"email"`
-	Name  string `json:"name"`
-	Age   int    `json:"age"`
-}
-
-type Order struct {
-	ID    string  `json:"id"`
-	Total float64 `json:"total"`
-}
-
-var (
-	userAge    = dao.MustField[User, int]("age")
-	userEmail  = dao.MustField[User, string]("email")
-	userName   = dao.MustField[User, string]("name")
-	orderTotal = dao.MustField[Order, float64]("total")
-)
-
-var (
-	users, _  = memdao.New[User, string]()
-	orders, _ = memdao.New[Order, string]()
-	ctx       = context.Background()
-)
-
-var _, _, _, _, _, _ = userAge, userEmail, userName, orderTotal, users, orders
-
-// want: cannot use "18" \(untyped string constant\) as int value in argument to userAge\.Gte
+// want: cannot use "18" \(untyped string constant\) as int value in argument to UserAge\.Gte
 func main() {
-	_, _ = users.Count(ctx, userAge.Gte("18"))
+	_, _ = Users.Count(Ctx, UserAge.Gte("18"))
 }
