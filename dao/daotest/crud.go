@@ -195,3 +195,28 @@ func (s *suite) testCancellation(t *testing.T) {
 		t.Errorf("Get with an expired context returned %v, want context.DeadlineExceeded itself", err)
 	}
 }
+
+func (s *suite) testCustomIDField(t *testing.T) {
+	ctx := t.Context()
+	d := s.people(t, dao.WithIDField(pEmail))
+	for _, p := range fixture() {
+		noErr(t, "Insert with the email as the id", d.Insert(ctx, p))
+	}
+	got, err := d.Get(ctx, "cy@example.org")
+	noErr(t, "Get by the custom id field", err)
+	equal(t, "Get by the custom id field", got, stored(fixture()[2]))
+	isErr(t, "Insert of a taken custom id", d.Insert(ctx, Person{ID: "z", Email: "cy@example.org"}), dao.ErrAlreadyExists)
+	noErr(t, "the field named id is an ordinary field", d.Insert(ctx, Person{ID: "a", Email: "other@example.org"}))
+	var emails []string
+	for p, err := range d.Find(ctx, pID.Eq("a")) {
+		noErr(t, "Find", err)
+		emails = append(emails, p.Email)
+	}
+	equal(t, "results sort by the custom id", emails, []string{"ada@example.org", "other@example.org"})
+	n, err := d.Count(ctx, pEmail.Gt("d"))
+	noErr(t, "Count", err)
+	equal(t, "a filter on the custom id field", n, int64(3))
+	noErr(t, "Delete by the custom id", d.Delete(ctx, "ada@example.org"))
+	_, err = d.Get(ctx, "ada@example.org")
+	isErr(t, "Get after Delete", err, dao.ErrNotFound)
+}

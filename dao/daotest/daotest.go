@@ -47,6 +47,7 @@ func Run(t *testing.T, h Harness, f Features) {
 	}{
 		{"CRUD", s.testCRUD},
 		{"NotFound", s.testNotFound},
+		{"CustomIDField", s.testCustomIDField},
 		{"NoAliasing", s.testNoAliasing},
 		{"TimePrecision", s.testTimePrecision},
 		{"ZeroValues", s.testZeroValues},

@@ -21,7 +21,8 @@
 // (nested paths, Or, null and missing fields, numbers across types), sort
 // order by several keys with MongoDB's placement of missing values, skip,
 // limit and count, unique indexes (single, compound, nested), optimistic
-// concurrency and the version Update and Upsert return, id types (string,
+// concurrency and the version Update and Upsert return, a custom id field
+// (WithIDField), id types (string,
 // int64, uuid.UUID), millisecond time precision, zero values, unicode,
 // the values every provider refuses (NaN, infinities, map keys with '$',
 // '.' or NUL, strings and ids that are not valid UTF-8, invalid filters),
