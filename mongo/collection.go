@@ -288,4 +288,8 @@ func (r *cursor) Decode(doc, id any) error {
 
 func (r *cursor) Err() error { return mapError(r.ctx, r.cur.Err()) }
 
-func (r *cursor) Close(ctx context.Context) error { return mapError(ctx, r.cur.Close(ctx)) }
+func (r *cursor) Close(ctx context.Context) error {
+	bctx, cancel := r.c.db.bound(ctx)
+	defer cancel()
+	return mapError(ctx, r.cur.Close(bctx))
+}

@@ -21,3 +21,14 @@ func TestConformance(t *testing.T) {
 		Tickets:  newDAO[daotest.Ticket, uuid.UUID],
 	}, daotest.Features{})
 }
+
+func TestAsReachesNothing(t *testing.T) {
+	d, err := memdao.New[daotest.Counter, int64]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var target any
+	if d.As(&target) {
+		t.Error("As reported a native type; the in-memory DAO has none")
+	}
+}
