@@ -208,7 +208,7 @@ func (f Field[T, V]) sort(desc bool) Sort[T] {
 
 // converter returns the function that turns a V into a driver value:
 // without reflection or allocation for the scalar kinds, through
-// driver.ValueOf for the rest (pointers, []byte).
+// reflection for the rest (pointers, []byte, small integer types).
 func converter[V any]() func(V) (driver.Value, error) {
 	t := reflect.TypeFor[V]()
 	switch t {
@@ -235,7 +235,7 @@ func converter[V any]() func(V) (driver.Value, error) {
 	case reflect.Float64:
 		return func(v V) (driver.Value, error) { return driver.FloatValue(*(*float64)(unsafe.Pointer(&v))), nil }
 	}
-	return func(v V) (driver.Value, error) { return driver.ValueOf(v) }
+	return func(v V) (driver.Value, error) { return schema.ValueOf(v) }
 }
 
 var (

@@ -5,13 +5,10 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/google/uuid"
 )
 
 // Kind is the class of a scalar [Value]. Kinds are declared in the order in
@@ -100,11 +97,6 @@ func (v Value) String() string {
 // millisecond (towards the past for times before 1970).
 func TruncateTime(t time.Time) time.Time { return time.UnixMilli(t.UnixMilli()).UTC() }
 
-var (
-	typeTime = reflect.TypeFor[time.Time]()
-	typeUUID = reflect.TypeFor[uuid.UUID]()
-)
-
 // NullValue returns the null value (also the zero Value).
 func NullValue() Value { return Value{kind: KindNull} }
 
@@ -138,57 +130,6 @@ func BoolValue(b bool) Value {
 
 // TimeValue returns t in UTC, truncated to the millisecond.
 func TimeValue(t time.Time) Value { return Value{kind: KindTime, t: TruncateTime(t)} }
-
-// ValueOf normalizes a Go value into a Value. It accepts nil, bool, every
-// integer and float type, string, []byte, time.Time and uuid.UUID, and
-// named types and pointers of those (a nil pointer is null). An unsigned
-// integer above the int64 range wraps [ErrInvalidDocument]; other types
-// fail with a plain error.
-func ValueOf(x any) (Value, error) {
-	if x == nil {
-		return Value{kind: KindNull}, nil
-	}
-	return valueOf(reflect.ValueOf(x))
-}
-
-func valueOf(rv reflect.Value) (Value, error) {
-	for rv.Kind() == reflect.Pointer {
-		if rv.IsNil() {
-			return Value{kind: KindNull}, nil
-		}
-		rv = rv.Elem()
-	}
-	switch rv.Type() {
-	case typeTime:
-		return TimeValue(rv.Interface().(time.Time)), nil
-	case typeUUID:
-		return Value{kind: KindString, s: rv.Interface().(uuid.UUID).String()}, nil
-	}
-	switch rv.Kind() {
-	case reflect.Bool:
-		return BoolValue(rv.Bool()), nil
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return Value{kind: KindNumber, i: rv.Int()}, nil
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		u := rv.Uint()
-		if u > math.MaxInt64 {
-			return Value{}, fmt.Errorf("%w: %d overflows int64", ErrInvalidDocument, u)
-		}
-		return Value{kind: KindNumber, i: int64(u)}, nil
-	case reflect.Float32, reflect.Float64:
-		return Value{kind: KindNumber, isFloat: true, f: rv.Float()}, nil
-	case reflect.String:
-		return Value{kind: KindString, s: rv.String()}, nil
-	case reflect.Slice:
-		if rv.Type().Elem().Kind() == reflect.Uint8 {
-			if rv.IsNil() {
-				return Value{kind: KindNull}, nil
-			}
-			return Value{kind: KindBinary, b: bytes.Clone(rv.Bytes())}, nil
-		}
-	}
-	return Value{}, fmt.Errorf("%s is not a scalar (want a bool, number, string, []byte, time.Time or uuid.UUID)", rv.Type())
-}
 
 // Check reports why a database would refuse or alter v: a NaN or an
 // infinite number, or a string that is not valid UTF-8. It returns nil for

@@ -20,7 +20,7 @@ func (s *Schema) Lookup(doc reflect.Value, p *Path) (driver.Value, bool) {
 			if p.Kind == 0 {
 				return driver.Value{}, true // present, but not a scalar
 			}
-			val, err := driver.ValueOf(f.Interface())
+			val, err := Scalar(f)
 			if err != nil { // an overflowing uint: stored documents never hold one
 				return driver.Value{}, false
 			}
