@@ -22,7 +22,8 @@ type Filter[T any] struct {
 	err error
 }
 
-// All matches every document; it is the zero Filter.
+// All matches every document; it is the zero Filter. Name the document
+// type: users.Count(ctx, dao.All[User]()).
 func All[T any]() Filter[T] { return Filter[T]{} }
 
 // And matches documents that every filter matches. And() matches every
@@ -67,8 +68,9 @@ type Sort[T any] struct {
 }
 
 // FindOption configures Find for documents of type T: [OrderBy], [Skip],
-// [Limit], or several of them chained (dao.OrderBy(age.Desc()).Limit(10)).
-// Later options override the paging of earlier ones; sort keys add up.
+// [Limit], or several of them chained (dao.OrderBy(userAge.Desc()).Limit(10)).
+// Skip and Limit alone name the document type: dao.Limit[User](10). Later
+// options override the paging of earlier ones; sort keys add up.
 type FindOption[T any] struct {
 	keys  []Sort[T]
 	skip  int64
