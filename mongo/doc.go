@@ -69,7 +69,8 @@
 //   - a NaN drops the connection, infinities and map keys starting with '$'
 //     or holding '.' or invalid UTF-8 are refused (code 2, BadValue), and
 //     invalid UTF-8 in a string value or an id is stored as U+FFFD without
-//     an error: package dao refuses all of these before writing.
+//     an error: package dao refuses all of these before writing;
+//   - a negative zero comes back as zero (dao/memdao does the same).
 //
 // # Errors
 //

@@ -56,3 +56,18 @@ func TestCheckFindsRefusedValuesWhereverTheyAre(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeStoresNegativeZeroAsZero(t *testing.T) {
+	s, err := For(reflect.TypeFor[node]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := node{In: inner{F: float32(math.Copysign(0, -1))}}
+	var dst node
+	if err := s.Normalize(reflect.ValueOf(&dst).Elem(), reflect.ValueOf(src)); err != nil {
+		t.Fatal(err)
+	}
+	if math.Signbit(float64(dst.In.F)) {
+		t.Error("a negative zero is stored as -0; FerretDB returns 0")
+	}
+}

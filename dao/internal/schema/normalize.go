@@ -13,9 +13,9 @@ import (
 // Normalize sets dst (an addressable struct value of the schema's type) to
 // a deep copy of src as a database stores and returns it: times in UTC
 // truncated to milliseconds, fields left out by omitempty (and fields
-// without a json name) at their zero value, nothing shared with src. The
-// in-memory provider stores and returns normalized copies so it behaves
-// like the database.
+// without a json name) at their zero value, negative zero as zero (as
+// FerretDB returns it), nothing shared with src. The in-memory provider
+// stores and returns normalized copies so it behaves like the database.
 func (s *Schema) Normalize(dst, src reflect.Value) error {
 	return s.copyValue(dst, src)
 }
@@ -100,6 +100,11 @@ func (s *Schema) copyValue(dst, src reflect.Value) error {
 			n.SetMapIndex(it.Key(), e)
 		}
 		dst.Set(n)
+	case reflect.Float32, reflect.Float64:
+		dst.Set(src)
+		if src.Float() == 0 { // -0 reads back as 0 from FerretDB
+			dst.SetFloat(0)
+		}
 	case reflect.Uint, reflect.Uint64, reflect.Uintptr:
 		if src.Uint() > math.MaxInt64 {
 			return fmt.Errorf("%w: %d overflows int64", driver.ErrInvalidDocument, src.Uint())
