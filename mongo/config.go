@@ -115,9 +115,9 @@ func New(db *mongo.Database, opts ...Option) (*DB, error) {
 	return d, nil
 }
 
-// Close disconnects the client Open made; for a DB made by New it does
-// nothing (the caller owns the client). DAOs on a closed DB fail with
-// dao.ErrUnavailable.
+// Close disconnects the client Open made, after which the DB's DAOs fail
+// with dao.ErrUnavailable; for a DB made by New it does nothing (the
+// caller owns the client).
 func (d *DB) Close(ctx context.Context) error {
 	if d.client == nil {
 		return nil
