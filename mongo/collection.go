@@ -19,15 +19,16 @@ import (
 // NewDAO returns a DAO for the named collection of db, creating the unique
 // indexes declared with dao.WithUnique (idempotently: creating an existing
 // identical index is a no-op). T, ID and the options are checked as
-// [dao.New] describes; an empty collection name, or an index that exists
-// with a different definition under the same name, fails with
+// [dao.New] describes; an index that exists with a different definition
+// under the same name fails with dao.ErrInvalidOption. A nil db or an
+// empty collection name fails with both [ErrInvalidConfig] and
 // dao.ErrInvalidOption.
 func NewDAO[T any, ID comparable](ctx context.Context, db *DB, collection string, opts ...dao.Option[T]) (dao.DAO[T, ID], error) {
 	if db == nil {
-		return nil, fmt.Errorf("%w: nil *mongo.DB", dao.ErrInvalidOption)
+		return nil, fmt.Errorf("%w: %w: nil *mongo.DB", ErrInvalidConfig, dao.ErrInvalidOption)
 	}
 	if collection == "" {
-		return nil, fmt.Errorf("%w: empty collection name", dao.ErrInvalidOption)
+		return nil, fmt.Errorf("%w: %w: empty collection name", ErrInvalidConfig, dao.ErrInvalidOption)
 	}
 	reg := newRegistry()
 	c := &coll{

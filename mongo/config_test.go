@@ -68,6 +68,9 @@ func TestOpenAndNewValidateConfig(t *testing.T) {
 	if _, err := mongo.New(nil); !errors.Is(err, mongo.ErrInvalidConfig) {
 		t.Errorf("New(nil) = %v, want ErrInvalidConfig", err)
 	}
+	if _, err := mongo.NewDAO[daotest.Counter, int64](t.Context(), nil, "c"); !errors.Is(err, mongo.ErrInvalidConfig) || !errors.Is(err, dao.ErrInvalidOption) {
+		t.Errorf("NewDAO on a nil DB = %v, want ErrInvalidConfig and dao.ErrInvalidOption", err)
+	}
 	cl, err := driver.Connect()
 	if err != nil {
 		t.Fatal(err)
