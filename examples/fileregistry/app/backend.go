@@ -97,12 +97,12 @@ func (b *Backend) openMemory(ctx context.Context, cfg Config, logger *slog.Logge
 // openServers connects to MongoDB, S3 and Kafka and checks that the bucket
 // and the topic exist; with cfg.Setup it creates them when missing.
 func (b *Backend) openServers(ctx context.Context, cfg Config, logger *slog.Logger) error {
-	client, err := mongo.Connect(mongo.Config{URI: cfg.MongoURI, Database: cfg.MongoDatabase})
+	client, err := mongo.Open(ctx, mongo.Config{URI: cfg.MongoURI, Database: cfg.MongoDatabase})
 	if err != nil {
 		return err
 	}
 	b.closers = append(b.closers, client.Close)
-	if b.Records, err = mongo.NewDAO[translators.FileRecord, string](ctx, client.Database(), cfg.Collection, translators.RecordOptions()...); err != nil {
+	if b.Records, err = mongo.NewDAO[translators.FileRecord, string](ctx, client, cfg.Collection, translators.RecordOptions()...); err != nil {
 		return err
 	}
 

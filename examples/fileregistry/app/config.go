@@ -16,7 +16,6 @@ import (
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/registry"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/translators"
-	"github.com/hexkit-go/hexkit/mongo"
 	"github.com/hexkit-go/hexkit/s3"
 )
 
@@ -42,7 +41,7 @@ type Config struct {
 	DemoTimeout time.Duration
 
 	// Servers backend.
-	MongoURI      mongo.Secret
+	MongoURI      hexkit.Secret
 	MongoDatabase string    // default fileregistry
 	Collection    string    // default files
 	S3            s3.Config // endpoint, region, keys, path style
@@ -78,7 +77,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 
 	cfg := Config{
-		MongoURI: mongo.Secret(env("FILEREGISTRY_MONGO_URI", "HEXKIT_MONGO_URI")),
+		MongoURI: hexkit.NewSecret(env("FILEREGISTRY_MONGO_URI", "HEXKIT_MONGO_URI")),
 		S3: s3.Config{
 			SecretKey: hexkit.NewSecret(env("FILEREGISTRY_S3_SECRET_KEY", "HEXKIT_S3_SECRET_KEY")),
 			PathStyle: true,
@@ -134,7 +133,7 @@ func (c Config) Validate() error {
 	case BackendMemory:
 	case BackendServers:
 		switch {
-		case c.MongoURI == "":
+		case c.MongoURI.IsZero():
 			return fmt.Errorf("%w: the servers backend needs FILEREGISTRY_MONGO_URI or HEXKIT_MONGO_URI", ErrConfig)
 		case c.MongoDatabase == "" || c.Collection == "":
 			return fmt.Errorf("%w: the MongoDB database and collection must not be empty", ErrConfig)

@@ -26,7 +26,7 @@ func TestLoad(t *testing.T) {
 		S3: s3.Config{Region: "us-east-1", PathStyle: true}, Brokers: []string{"127.0.0.1:9092"},
 	}
 	withServers := func(c *Config) {
-		c.MongoURI, c.S3.Endpoint, c.S3.AccessKey, c.S3.SecretKey, c.Brokers = "mongodb://h:1/", "s:2", "ak", hexkit.NewSecret("sk"), []string{"k:3"}
+		c.MongoURI, c.S3.Endpoint, c.S3.AccessKey, c.S3.SecretKey, c.Brokers = hexkit.NewSecret("mongodb://h:1/"), "s:2", "ak", hexkit.NewSecret("sk"), []string{"k:3"}
 	}
 	tests := []struct {
 		name string
@@ -84,7 +84,7 @@ func TestLoad(t *testing.T) {
 }
 
 func TestConfigHidesSecrets(t *testing.T) {
-	cfg := Config{MongoURI: "mongodb://user:hunter2@h/", S3: s3.Config{AccessKey: "ak", SecretKey: hexkit.NewSecret("s3cr3t")}}
+	cfg := Config{MongoURI: hexkit.NewSecret("mongodb://user:hunter2@h/"), S3: s3.Config{AccessKey: "ak", SecretKey: hexkit.NewSecret("s3cr3t")}}
 	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
 		if s := fmt.Sprintf(format, cfg); strings.Contains(s, "hunter2") || strings.Contains(s, "s3cr3t") {
 			t.Errorf("%s prints a secret: %s", format, s)

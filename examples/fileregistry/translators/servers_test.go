@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	driver "go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/dao"
@@ -24,17 +25,19 @@ import (
 // real MongoDB-compatible server, where versions are the server's business.
 func TestRecordsOnMongo(t *testing.T) {
 	ctx := context.Background()
-	client, err := mongo.Connect(mongo.Config{URI: mongo.Secret(testenv.MongoURI(t)), Database: testenv.UniqueName(t, "fileregistry"), Timeout: 30 * time.Second})
+	client, err := mongo.Open(ctx, mongo.Config{URI: hexkit.NewSecret(testenv.MongoURI(t)), Database: testenv.UniqueName(t, "fileregistry"), Timeout: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := client.Database().Drop(context.Background()); err != nil {
+		var db *driver.Database
+		client.As(&db)
+		if err := db.Drop(context.Background()); err != nil {
 			t.Errorf("dropping the test database: %v", err)
 		}
 		client.Close(context.Background())
 	})
-	docs, err := mongo.NewDAO[translators.FileRecord, string](ctx, client.Database(), "files", translators.RecordOptions()...)
+	docs, err := mongo.NewDAO[translators.FileRecord, string](ctx, client, "files", translators.RecordOptions()...)
 	if err != nil {
 		t.Fatal(err)
 	}
