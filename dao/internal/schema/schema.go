@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -24,11 +25,13 @@ var (
 
 // Schema describes a document type. It is safe for concurrent use.
 type Schema struct {
-	Type    reflect.Type
-	structs map[reflect.Type]*structInfo
-	root    *structInfo
-	paths   sync.Map // string -> pathResult
-	check   checker  // nil when no value of the type can be refused
+	Type     reflect.Type
+	structs  map[reflect.Type]*structInfo
+	root     *structInfo
+	paths    sync.Map     // string -> *Path, resolved paths only
+	npaths   atomic.Int64 // entries in paths, at most maxPaths
+	maxPaths int64
+	check    checker // nil when no value of the type can be refused
 }
 
 type structInfo struct {
@@ -66,10 +69,11 @@ func (p *Path) Nullable() bool {
 	return false
 }
 
-type pathResult struct {
-	p   *Path
-	err error
-}
+// maxCachedPaths bounds the resolved paths a Schema keeps. Only paths that
+// resolve are cached, so names a caller passes through from its own users
+// (a ?sort= parameter) cost nothing once refused; a recursive document type
+// has unboundedly many valid paths, hence the cap as well.
+const maxCachedPaths = 4096
 
 type schemaResult struct {
 	s   *Schema
@@ -99,7 +103,7 @@ func build(t reflect.Type) (*Schema, error) {
 	if t.Kind() != reflect.Struct || t == typeTime {
 		return nil, fmt.Errorf("%w: document type %s is not a struct", driver.ErrInvalidDocument, t)
 	}
-	s := &Schema{Type: t, structs: map[reflect.Type]*structInfo{}}
+	s := &Schema{Type: t, structs: map[reflect.Type]*structInfo{}, maxPaths: maxCachedPaths}
 	if err := s.walk(t, t.String()); err != nil {
 		return nil, err
 	}
@@ -231,16 +235,26 @@ func ScalarKind(t reflect.Type) driver.Kind {
 }
 
 // Resolve turns a dotted json path into field steps. Errors are plain:
-// callers wrap them in their sentinel.
+// callers wrap them in their sentinel. Refused paths are not remembered, and
+// at most maxCachedPaths resolved ones are.
 func (s *Schema) Resolve(path string) (*Path, error) {
 	if r, ok := s.paths.Load(path); ok {
-		res := r.(pathResult)
-		return res.p, res.err
+		return r.(*Path), nil
 	}
 	p, err := s.resolve(path)
-	s.paths.Store(path, pathResult{p, err})
-	return p, err
+	if err != nil {
+		return nil, err
+	}
+	if s.npaths.Load() < s.maxPaths {
+		if _, loaded := s.paths.LoadOrStore(path, p); !loaded {
+			s.npaths.Add(1)
+		}
+	}
+	return p, nil
 }
+
+// CachedPaths returns how many resolved paths s keeps.
+func (s *Schema) CachedPaths() int { return int(s.npaths.Load()) }
 
 func (s *Schema) resolve(path string) (*Path, error) {
 	if path == "" {
