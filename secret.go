@@ -1,6 +1,7 @@
 package hexkit
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -83,4 +84,10 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(s.shown()), nil }
 func (s *Secret) UnmarshalText(b []byte) error {
 	*s = NewSecret(string(b))
 	return nil
+}
+
+// Equal reports whether s and o hold the same secret, in constant time. It
+// lets github.com/google/go-cmp compare configurations that hold secrets.
+func (s Secret) Equal(o Secret) bool {
+	return subtle.ConstantTimeCompare([]byte(s.Reveal()), []byte(o.Reveal())) == 1
 }

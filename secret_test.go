@@ -81,3 +81,10 @@ func ExampleSecret() {
 	// {User:svc Password:[redacted]}
 	// 6
 }
+
+func TestSecretEqual(t *testing.T) {
+	a, b := hexkit.NewSecret("one"), hexkit.NewSecret("one")
+	if !a.Equal(b) || a.Equal(hexkit.NewSecret("two")) || !(hexkit.Secret{}).Equal(hexkit.NewSecret("")) {
+		t.Error("Equal compares the wrong thing")
+	}
+}

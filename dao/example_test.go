@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/hexkit-go/hexkit/dao"
 	"github.com/hexkit-go/hexkit/dao/memdao"
@@ -18,13 +19,23 @@ type User struct {
 	Email   string  `json:"email"`
 	Name    string  `json:"name"`
 	Age     int     `json:"age"`
+	Score   float64 `json:"score"`
 	Address Address `json:"address"`
 	Version int     `json:"version"`
 }
 
+// The fields of User that services filter, sort and index on, checked
+// against User once, when the program starts.
+var (
+	userEmail   = dao.MustField[User, string]("email")
+	userAge     = dao.MustField[User, int]("age")
+	userCity    = dao.MustField[User, string]("address.city")
+	userVersion = dao.MustField[User, int]("version")
+)
+
 func Example() {
 	ctx := context.Background()
-	users, err := memdao.New[User, string](dao.WithUnique("email"))
+	users, err := memdao.New[User, string](dao.WithUnique(userEmail))
 	if err != nil {
 		panic(err)
 	}
@@ -37,14 +48,14 @@ func Example() {
 			panic(err)
 		}
 	}
-	for u, err := range users.Find(ctx, dao.Or(dao.Gt("age", 40), dao.Eq("address.city", "London")),
-		dao.OrderBy(dao.Desc("age")), dao.Limit(2)) {
+	for u, err := range users.Find(ctx, dao.Or(userAge.Gt(40), userCity.Eq("London")),
+		dao.OrderBy(userAge.Desc()).Limit(2)) {
 		if err != nil {
 			panic(err)
 		}
 		fmt.Println(u.Name, u.Age)
 	}
-	n, _ := users.Count(ctx, dao.Lt("age", 50))
+	n, _ := users.Count(ctx, userAge.Lt(50))
 	fmt.Println("under 50:", n)
 	// Output:
 	// Grace 85
@@ -54,7 +65,7 @@ func Example() {
 
 func Example_errors() {
 	ctx := context.Background()
-	users, _ := memdao.New[User, string](dao.WithUnique("email"))
+	users, _ := memdao.New[User, string](dao.WithUnique(userEmail))
 	_ = users.Insert(ctx, User{ID: "u1", Email: "ada@example.org"})
 
 	err := users.Insert(ctx, User{ID: "u2", Email: "ada@example.org"})
@@ -64,31 +75,51 @@ func Example_errors() {
 	_, err = users.Get(ctx, "nobody")
 	fmt.Println(errors.Is(err, dao.ErrNotFound))
 
-	_, err = users.Count(ctx, dao.Eq("mail", "x"))
-	fmt.Println(err)
+	// Values a database refuses or alters are refused by every provider.
+	err = users.Insert(ctx, User{ID: "u3", Email: "x@example.org", Score: math.NaN()})
+	fmt.Println(errors.Is(err, dao.ErrInvalidDocument))
 	// Output:
 	// true true
 	// true
-	// dao: invalid filter: Eq("mail", "x"): unknown field "mail"
+	// true
+}
+
+// A field name is checked when the field is made: NewField returns the
+// error that MustField panics with.
+func ExampleNewField() {
+	_, err := dao.NewField[User, string]("mail")
+	fmt.Println(err)
+	_, err = dao.NewField[User, string]("age")
+	fmt.Println(err)
+	// Output:
+	// dao: invalid filter: dao_test.User: unknown field "mail"
+	// dao: invalid filter: field "age" of dao_test.User holds int, not string
 }
 
 func ExampleWithVersionField() {
 	ctx := context.Background()
-	users, _ := memdao.New[User, string](dao.WithVersionField("version"))
+	users, _ := memdao.New[User, string](dao.WithVersionField(userVersion))
 	u := User{ID: "u1", Name: "Ada"}
 	_ = users.Insert(ctx, u) // stored with version 0
 
 	u.Name = "Ada Lovelace"
-	fmt.Println(users.Update(ctx, u)) // version 0 matches: stored as version 1
+	v, err := users.Update(ctx, u) // version 0 matches: stored as version 1
+	fmt.Println(v, err)
 
 	stale := u // still carries version 0
 	stale.Name = "someone else"
-	fmt.Println(errors.Is(users.Update(ctx, stale), dao.ErrConflict))
+	_, err = users.Update(ctx, stale)
+	fmt.Println(errors.Is(err, dao.ErrConflict))
+
+	u.Version = int(v) // the version Update returned: no need to read again
+	u.Name = "Augusta Ada King"
+	fmt.Println(users.Update(ctx, u))
 
 	current, _ := users.Get(ctx, "u1")
 	fmt.Println(current.Name, current.Version)
 	// Output:
-	// <nil>
+	// 1 <nil>
 	// true
-	// Ada Lovelace 1
+	// 2 <nil>
+	// Augusta Ada King 2
 }

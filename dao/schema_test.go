@@ -1,12 +1,15 @@
 package dao
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/hexkit-go/hexkit/dao/driver"
 )
 
 type okInner struct {
@@ -25,29 +28,44 @@ type okDoc struct {
 	Next    *okDoc             `json:"next"`
 }
 
-func TestNewSchemaAcceptsSupportedTypes(t *testing.T) {
-	s, err := NewSchema[okDoc, uuid.UUID]()
+// nopCollection is a driver that stores nothing, for testing the checks
+// dao.New makes.
+type nopCollection struct{ driver.Collection }
+
+func (nopCollection) Init(context.Context, driver.Schema) error { return nil }
+
+func newNop[T any, ID comparable](opts ...Option[T]) (DAO[T, ID], error) {
+	return New[T, ID](context.Background(), nopCollection{}, opts...)
+}
+
+func TestNewAcceptsSupportedTypes(t *testing.T) {
+	d, err := newNop[okDoc, uuid.UUID]()
 	if err != nil {
-		t.Fatalf("NewSchema: %v", err)
+		t.Fatalf("New: %v", err)
 	}
-	for _, f := range []Filter{Eq("inner.city", "x"), Eq("ptr.city", nil), Eq("next.next.inner.city", "x"), Exists("list", true), Eq("id", uuid.New())} {
-		if err := s.ValidateFilter(f); err != nil {
-			t.Errorf("ValidateFilter(%s) = %v, want nil", f, err)
+	for _, f := range []Filter[okDoc]{
+		MustField[okDoc, string]("inner.city").Eq("x"), MustField[okDoc, *string]("ptr.city").Eq(nil),
+		MustField[okDoc, string]("next.next.inner.city").Eq("x"), MustField[okDoc, []okInner]("list").Exists(true),
+		MustField[okDoc, uuid.UUID]("id").Eq(uuid.New()),
+	} {
+		if err := f.Err(); err != nil {
+			t.Errorf("filter %s: %v, want nil", f, err)
 		}
 	}
+	s := d.(*store[okDoc, uuid.UUID])
 	id := uuid.New()
-	d := okDoc{ID: id}
-	if s.ID(&d) != id {
-		t.Error("ID does not read the id field")
+	doc := okDoc{ID: id}
+	if *s.idPtr(&doc) != id {
+		t.Error("idPtr does not point to the id field")
 	}
 	other := uuid.New()
-	s.SetID(&d, other)
-	if d.ID != other {
-		t.Error("SetID does not set the id field")
+	*s.idPtr(&doc) = other
+	if doc.ID != other {
+		t.Error("idPtr does not set the id field")
 	}
 }
 
-func TestNewSchemaRefusesUnsupportedTypes(t *testing.T) {
+func TestNewRefusesUnsupportedTypes(t *testing.T) {
 	check := func(name string, err error, want error, words string) {
 		t.Helper()
 		if !errors.Is(err, want) || !strings.Contains(err.Error(), words) {
@@ -58,57 +76,65 @@ func TestNewSchemaRefusesUnsupportedTypes(t *testing.T) {
 		ID   string `json:"id"`
 		Name string
 	}
-	_, err := NewSchema[noTag, string]()
+	_, err := newNop[noTag, string]()
 	check("field without a json tag", err, ErrInvalidDocument, "Name needs a json tag")
 	type bsonTag struct {
 		ID   string `json:"id"`
 		Name string `json:"name" bson:"n"`
 	}
-	_, err = NewSchema[bsonTag, string]()
+	_, err = newNop[bsonTag, string]()
 	check("bson tag", err, ErrInvalidDocument, "bson tag")
 	type iface struct {
 		ID  string `json:"id"`
 		Any any    `json:"any"`
 	}
-	_, err = NewSchema[iface, string]()
+	_, err = newNop[iface, string]()
 	check("interface field", err, ErrInvalidDocument, "not supported")
 	type intMap struct {
 		ID string         `json:"id"`
 		M  map[int]string `json:"m"`
 	}
-	_, err = NewSchema[intMap, string]()
+	_, err = newNop[intMap, string]()
 	check("map with int keys", err, ErrInvalidDocument, "map keys")
 	type array struct {
 		ID string `json:"id"`
 		A  [3]int `json:"a"`
 	}
-	_, err = NewSchema[array, string]()
+	_, err = newNop[array, string]()
 	check("array", err, ErrInvalidDocument, "arrays")
 	type embedded struct {
 		okInner
 		ID string `json:"id"`
 	}
-	_, err = NewSchema[embedded, string]()
+	_, err = newNop[embedded, string]()
 	check("embedded struct", err, ErrInvalidDocument, "embedded")
-	_, err = NewSchema[*okDoc, string]()
+	_, err = newNop[*okDoc, string]()
 	check("pointer document type", err, ErrInvalidDocument, "not a struct")
 	type floatID struct {
 		ID float64 `json:"id"`
 	}
-	_, err = NewSchema[floatID, float64]()
+	_, err = newNop[floatID, float64]()
 	check("float id", err, ErrInvalidDocument, "id type")
-	_, err = NewSchema[okDoc, string]()
+	_, err = newNop[okDoc, string]()
 	check("id type mismatch", err, ErrInvalidOption, "want the DAO's id type")
 	type underscore struct {
 		ID  string `json:"id"`
 		Raw string `json:"_id"`
 	}
-	_, err = NewSchema[underscore, string]()
+	_, err = newNop[underscore, string]()
 	check("a field named _id besides the id", err, ErrInvalidOption, "collides")
 }
 
 func TestFilterString(t *testing.T) {
-	f := And(Eq("a", 1), Or(In("b", "x", nil), Exists("c", false)), Gt("d", 1.5))
+	type doc struct {
+		A int     `json:"a"`
+		B *string `json:"b"`
+		C string  `json:"c"`
+		D float64 `json:"d"`
+	}
+	x := "x"
+	b := MustField[doc, *string]("b")
+	f := And(MustField[doc, int]("a").Eq(1), Or(b.In(&x, nil), MustField[doc, string]("c").Exists(false)), MustField[doc, float64]("d").Gt(1.5))
 	want := `And(Eq("a", 1), Or(In("b", "x", null), Exists("c", false)), Gt("d", 1.5))`
 	if got := f.String(); got != want {
 		t.Errorf("String() = %s, want %s", got, want)

@@ -11,7 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 
-	"github.com/hexkit-go/hexkit/dao"
+	"github.com/hexkit-go/hexkit/dao/driver"
 )
 
 // newRegistry returns the BSON registry every DAO encodes with: the
@@ -67,7 +67,7 @@ func (c *codec) encode(doc any) (bson.Raw, error) {
 	e.buf.Reset()
 	if err := e.enc.Encode(doc); err != nil {
 		// The writer may hold a half-written document: drop this encoder.
-		return nil, fmt.Errorf("%w: %w", dao.ErrInvalidDocument, err)
+		return nil, fmt.Errorf("%w: %w", driver.ErrInvalidDocument, err)
 	}
 	raw, err := renameKey(e.buf.Bytes(), c.idKey, "_id")
 	c.bufs.Put(e)

@@ -11,8 +11,6 @@ import (
 	"github.com/google/uuid"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-
-	"github.com/hexkit-go/hexkit/dao"
 )
 
 type codecDoc struct {
@@ -89,11 +87,7 @@ func BenchmarkDecode100(b *testing.B) {
 		}
 		docs = append(docs, raw)
 	}
-	s, err := dao.NewSchema[codecDoc, string]()
-	if err != nil {
-		b.Fatal(err)
-	}
-	d := &DAO[codecDoc, string]{schema: s, codec: &codec{reg: reg, idKey: "id"}}
+	c := &coll{codec: &codec{reg: reg, idKey: "id"}}
 	run := func(b *testing.B, decode func(*mongo.Cursor, *codecDoc) error) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -109,7 +103,13 @@ func BenchmarkDecode100(b *testing.B) {
 			}
 		}
 	}
-	b.Run("hexkit", func(b *testing.B) { run(b, d.decodeCursor) })
+	b.Run("hexkit", func(b *testing.B) {
+		r := &cursor{c: c}
+		run(b, func(cur *mongo.Cursor, doc *codecDoc) error {
+			r.cur = cur
+			return r.Decode(doc, &doc.ID)
+		})
+	})
 	b.Run("driver", func(b *testing.B) {
 		run(b, func(cur *mongo.Cursor, doc *codecDoc) error { return cur.Decode(doc) })
 	})

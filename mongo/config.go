@@ -2,104 +2,159 @@ package mongo
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/hexkit-go/hexkit"
 )
 
-// Secret is a string that never prints: fmt, slog and encoding/json show
-// it as "[redacted]". Read it with Value.
-type Secret string
-
-const redacted = "[redacted]"
-
-// Value returns the secret itself.
-func (s Secret) Value() string { return string(s) }
-
-// String returns "[redacted]".
-func (s Secret) String() string { return redacted }
-
-// GoString returns "[redacted]", for %#v.
-func (s Secret) GoString() string { return redacted }
-
-// Format prints "[redacted]" whatever the verb.
-func (s Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
-
-// LogValue returns "[redacted]" for log/slog.
-func (s Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// MarshalJSON encodes "[redacted]".
-func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(redacted) }
-
-// MarshalText encodes "[redacted]".
-func (s Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
-
-// Config configures [Connect].
+// Config configures [Open].
 type Config struct {
 	// URI is the connection string, e.g. mongodb://user:pass@host:27017/.
 	// It may carry credentials, so it never prints. Required.
-	URI Secret
+	URI hexkit.Secret
 	// Database is the database the DAOs live in. Required.
 	Database string
-	// Timeout bounds every operation, including waiting for an unreachable
-	// server: a call fails with dao.ErrUnavailable after at most this long.
-	// Default 10s.
+	// Timeout bounds every call, including waiting for an unreachable
+	// server, even when the caller's context allows longer: a call fails
+	// with dao.ErrUnavailable after at most this long. Default 10s.
 	Timeout time.Duration
 }
 
-// DefaultTimeout is the operation timeout when Config.Timeout is zero.
+// DefaultTimeout is the call timeout when Config.Timeout is zero.
 const DefaultTimeout = 10 * time.Second
 
-// Client is a connection made by [Connect].
-type Client struct {
-	client *mongo.Client
+// DB is a MongoDB database that DAOs live in ([NewDAO]), dialed by [Open]
+// or wrapped by [New]. It is safe for concurrent use.
+type DB struct {
+	client *mongo.Client // set by Open, which owns it
 	db     *mongo.Database
+	// timeout bounds every call (0: no bound of hexkit's own). clientBound
+	// says that the client applies it already to contexts without a
+	// deadline, as a client made by Open does.
+	timeout     time.Duration
+	clientBound bool
 }
 
-// Connect validates cfg and creates a client for its URI with the
-// operation timeout set (the driver connects lazily; an unreachable server
-// shows up as dao.ErrUnavailable on the first call). Close it when done.
-func Connect(cfg Config) (*Client, error) {
-	if cfg.URI == "" {
-		return nil, errors.New("mongo: Config.URI is required")
-	}
-	if cfg.Database == "" {
-		return nil, errors.New("mongo: Config.Database is required")
-	}
-	if cfg.Timeout < 0 {
-		return nil, fmt.Errorf("mongo: Config.Timeout %v is negative", cfg.Timeout)
+// Open validates cfg, creates a client for its URI with the call timeout
+// set, and pings the server (within the timeout). Problems with cfg wrap
+// [ErrInvalidConfig]; a server that does not answer, dao.ErrUnavailable.
+// Close the DB when done: it disconnects the client.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	switch {
+	case cfg.URI.IsZero():
+		return nil, fmt.Errorf("%w: Config.URI is required", ErrInvalidConfig)
+	case cfg.Database == "":
+		return nil, fmt.Errorf("%w: Config.Database is required", ErrInvalidConfig)
+	case cfg.Timeout < 0:
+		return nil, fmt.Errorf("%w: Config.Timeout %v is negative", ErrInvalidConfig, cfg.Timeout)
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	opts := options.Client().ApplyURI(cfg.URI.Value()).
+	opts := options.Client().ApplyURI(cfg.URI.Reveal()).
 		SetTimeout(cfg.Timeout).
 		SetServerSelectionTimeout(cfg.Timeout).
 		SetConnectTimeout(cfg.Timeout).
 		SetBSONOptions(&options.BSONOptions{UseJSONStructTags: true})
 	if err := opts.Validate(); err != nil {
 		// The driver's message may quote the URI: do not wrap it.
-		return nil, errors.New("mongo: Config.URI is not a valid connection string")
+		return nil, fmt.Errorf("%w: Config.URI is not a valid connection string", ErrInvalidConfig)
 	}
 	c, err := mongo.Connect(opts)
 	if err != nil {
-		return nil, errors.New("mongo: cannot create a client for Config.URI")
+		return nil, fmt.Errorf("%w: cannot create a client for Config.URI", ErrInvalidConfig)
 	}
-	return &Client{client: c, db: c.Database(cfg.Database)}, nil
+	d := &DB{client: c, db: c.Database(cfg.Database), timeout: cfg.Timeout, clientBound: true}
+	pctx, cancel := d.bound(ctx)
+	defer cancel()
+	if err := c.Ping(pctx, nil); err != nil {
+		_ = c.Disconnect(context.WithoutCancel(ctx))
+		return nil, mapError(ctx, err)
+	}
+	return d, nil
 }
 
-// Database returns the configured database, to pass to [NewDAO].
-func (c *Client) Database() *mongo.Database { return c.db }
+// Option configures [New].
+type Option func(*DB) error
 
-// Client returns the driver client, for what hexkit does not cover.
-func (c *Client) Client() *mongo.Client { return c.client }
+// WithTimeout bounds every call of the DAOs on the DB, even when the
+// caller's context allows longer: a call fails with dao.ErrUnavailable
+// after at most d. Default: no bound of hexkit's own (the client's
+// settings and the caller's context apply). d must be positive.
+func WithTimeout(d time.Duration) Option {
+	return func(db *DB) error {
+		if d <= 0 {
+			return fmt.Errorf("%w: WithTimeout(%v) must be positive", ErrInvalidConfig, d)
+		}
+		db.timeout = d
+		return nil
+	}
+}
 
-// Close disconnects the client.
-func (c *Client) Close(ctx context.Context) error {
-	return mapErr(ctx, c.client.Disconnect(ctx))
+// New wraps a database of a client the caller built and keeps owning (with
+// any options: the DAOs encode and decode with their own settings).
+// Close does not disconnect it. A nil database or an invalid option wraps
+// [ErrInvalidConfig].
+func New(db *mongo.Database, opts ...Option) (*DB, error) {
+	if db == nil {
+		return nil, fmt.Errorf("%w: nil *mongo.Database", ErrInvalidConfig)
+	}
+	d := &DB{db: db}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(d); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// Close disconnects the client Open made, after which the DB's DAOs fail
+// with dao.ErrUnavailable; for a DB made by New it does nothing (the
+// caller owns the client).
+func (d *DB) Close(ctx context.Context) error {
+	if d.client == nil {
+		return nil
+	}
+	return mapError(ctx, d.client.Disconnect(ctx))
+}
+
+// As sets target, a **mongo.Database or a **mongo.Client (only for a DB
+// made by Open), and reports whether it could.
+func (d *DB) As(target any) bool {
+	switch t := target.(type) {
+	case **mongo.Database:
+		*t = d.db
+		return true
+	case **mongo.Client:
+		if d.client != nil {
+			*t = d.client
+			return true
+		}
+	}
+	return false
+}
+
+func noCancel() {}
+
+// bound returns ctx limited to the DB's timeout when the caller's context
+// would allow longer and nothing else enforces it. It allocates only then.
+func (d *DB) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d.timeout <= 0 {
+		return ctx, noCancel
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		if time.Until(dl) <= d.timeout {
+			return ctx, noCancel
+		}
+	} else if d.clientBound {
+		return ctx, noCancel
+	}
+	return context.WithTimeout(ctx, d.timeout)
 }

@@ -36,7 +36,7 @@ func testDB(tb testing.TB) *driver.Database {
 	return db
 }
 
-func harness(db *driver.Database) daotest.Harness {
+func harness(db *mongo.DB) daotest.Harness {
 	return daotest.Harness{
 		People:   newDAO[daotest.Person, string](db),
 		Counters: newDAO[daotest.Counter, int64](db),
@@ -44,22 +44,33 @@ func harness(db *driver.Database) daotest.Harness {
 	}
 }
 
-func newDAO[T any, ID comparable](db *driver.Database) func(testing.TB, ...dao.Option) (dao.DAO[T, ID], error) {
-	return func(tb testing.TB, opts ...dao.Option) (dao.DAO[T, ID], error) {
+func newDAO[T any, ID comparable](db *mongo.DB) func(testing.TB, ...dao.Option[T]) (dao.DAO[T, ID], error) {
+	return func(tb testing.TB, opts ...dao.Option[T]) (dao.DAO[T, ID], error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		return mongo.NewDAO[T, ID](ctx, db, testenv.UniqueName(tb, "c"), opts...)
 	}
 }
 
+// wrap returns the hexkit DB of a driver database.
+func wrap(tb testing.TB, db *driver.Database) *mongo.DB {
+	tb.Helper()
+	d, err := mongo.New(db)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}
+
 func TestConformance(t *testing.T) {
-	daotest.Run(t, harness(testDB(t)), daotest.Features{})
+	daotest.Run(t, harness(wrap(t, testDB(t))), daotest.Features{})
 }
 
 func TestNewDAOIsIdempotentAndErrorsReachTheDriver(t *testing.T) {
-	db := testDB(t)
+	raw := testDB(t)
+	db := wrap(t, raw)
 	ctx := t.Context()
-	opts := []dao.Option{dao.WithUnique("email"), dao.WithUnique("tenant", "name")}
+	opts := []dao.Option[daotest.Person]{dao.WithUnique(personEmail), dao.WithUnique(personTenant, personName)}
 	d1, err := mongo.NewDAO[daotest.Person, string](ctx, db, "people", opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +79,11 @@ func TestNewDAOIsIdempotentAndErrorsReachTheDriver(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a second NewDAO with the same indexes must succeed: %v", err)
 	}
-	specs, err := d1.(*mongo.DAO[daotest.Person, string]).Collection().Indexes().ListSpecifications(ctx)
+	var coll *driver.Collection
+	if !d1.As(&coll) {
+		t.Fatal("As(**mongo.Collection) = false")
+	}
+	specs, err := coll.Indexes().ListSpecifications(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,14 +107,21 @@ func TestNewDAOIsIdempotentAndErrorsReachTheDriver(t *testing.T) {
 		t.Errorf("Insert of a taken id returned %v, want ErrAlreadyExists wrapping a mongo.WriteException", err)
 	}
 
-	other := db.Collection("clash")
+	other := raw.Collection("clash")
 	if _, err := other.Indexes().CreateOne(ctx, driver.IndexModel{
 		Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetName("hexkit_unique_email"),
 	}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = mongo.NewDAO[daotest.Person, string](ctx, db, "clash", dao.WithUnique("email"))
+	_, err = mongo.NewDAO[daotest.Person, string](ctx, db, "clash", dao.WithUnique(personEmail))
 	if !errors.Is(err, dao.ErrInvalidOption) {
 		t.Errorf("NewDAO over a clashing index definition returned %v, want ErrInvalidOption", err)
 	}
 }
+
+var (
+	personEmail  = dao.MustField[daotest.Person, string]("email")
+	personTenant = dao.MustField[daotest.Person, string]("tenant")
+	personName   = dao.MustField[daotest.Person, string]("name")
+	personVer    = dao.MustField[daotest.Person, int]("version")
+)

@@ -3,27 +3,33 @@
 // SQLite backend), the server hexkit's CI runs, and written to work on
 // MongoDB too.
 //
-//	client, err := mongo.Connect(mongo.Config{URI: mongo.Secret(uri), Database: "shop", Timeout: 5 * time.Second})
-//	users, err := mongo.NewDAO[User, string](ctx, client.Database(), "users", dao.WithUnique("email"))
+//	db, err := mongo.Open(ctx, mongo.Config{URI: hexkit.NewSecret(uri), Database: "shop", Timeout: 5 * time.Second})
+//	defer db.Close(ctx)
+//	users, err := mongo.NewDAO[User, string](ctx, db, "users", dao.WithUnique(userEmail))
 //
-// [NewDAO] also accepts a *mongo.Database from a client the caller built
-// with any options: the DAO encodes and decodes with its own settings.
+// [Open] dials from a [Config] and owns the client it made; [New] wraps a
+// *mongo.Database of a client the caller built (with any options: the DAOs
+// encode and decode with their own settings) and keeps owning. [NewDAO]
+// returns a dao.DAO[T, ID] for one collection of either.
 //
 // # Storage
 //
 // Documents are encoded with the json struct tags (the driver's
-// UseJSONStructTags), so one struct serves events and documents. The id
-// field is stored as _id, and filters and sorts on it use _id. uuid.UUID
-// values, ids included, are stored as their canonical string. Times are
-// BSON datetimes: UTC, millisecond precision. Unique indexes are created
-// by NewDAO under the names hexkit_unique_<fields>; creating them again is
-// a no-op, so every service instance may call NewDAO at start.
+// UseJSONStructTags), so one struct serves events and documents, and
+// decoded by the driver straight into T. The id field is stored as _id,
+// and filters and sorts on it use _id. uuid.UUID values, ids included, are
+// stored as their canonical string. Times are BSON datetimes: UTC,
+// millisecond precision. Unique indexes are created by NewDAO under the
+// names hexkit_unique_<fields>; creating them again is a no-op, so every
+// service instance may call NewDAO at start.
 //
 // # Semantics
 //
-// The protocol's semantics (package dao) hold; this provider translates
-// each call into one MongoDB command (Find, FindOne, CountDocuments,
-// InsertOne, ReplaceOne, DeleteOne), with a few exceptions:
+// The protocol's semantics (package dao) hold; package dao checks every
+// document, id and filter before this provider sees it, and this provider
+// translates each call into one MongoDB command (Find, FindOne,
+// CountDocuments, InsertOne, ReplaceOne, DeleteOne), with a few
+// exceptions:
 //   - A duplicate key error is attributed to an index. MongoDB names the
 //     index in its error; FerretDB does not, so the DAO then looks the
 //     conflicting id and unique values up with extra queries (on the error
@@ -37,13 +43,20 @@
 //     only as strong as the server: exact on MongoDB, best effort on
 //     FerretDB v1.
 //
+// Timeouts: with [Config.Timeout] (Open) or [WithTimeout] (New), every
+// call, including waiting for an unreachable server and each batch a Find
+// reads, fails with dao.ErrUnavailable after at most that long, even when
+// the caller's context allows longer; a shorter context deadline wins and
+// is returned as the context's error. The same DAO works again once the
+// server is back.
+//
 // FerretDB has no multi-document transactions, and the protocol needs
 // none: every write touches one document.
 //
 // # FerretDB
 //
 // Found while testing against FerretDB v1.24 (SQLite backend), and handled
-// by this package:
+// by this package or by package dao:
 //   - duplicate key errors name neither the index nor the key;
 //   - a unique index violated by an update comes back as an InternalError
 //     ("UNIQUE constraint failed"), not as code 11000;
@@ -52,7 +65,12 @@
 //     MongoDB), hence dao.WithUnique's rule;
 //   - one createIndexes command re-creating several existing indexes drops
 //     the connection, and creating an index under a taken name keeps the old
-//     index silently: NewDAO creates indexes one by one and then checks them.
+//     index silently: NewDAO creates indexes one by one and then checks them;
+//   - a NaN drops the connection, infinities and map keys starting with '$'
+//     or holding '.' or invalid UTF-8 are refused (code 2, BadValue), and
+//     invalid UTF-8 in a string value or an id is stored as U+FFFD without
+//     an error: package dao refuses all of these before writing;
+//   - a negative zero comes back as zero (dao/memdao does the same).
 //
 // # Errors
 //
@@ -60,25 +78,26 @@
 // dao.ErrNotFound; duplicate keys to dao.ErrAlreadyExists (the id),
 // *dao.UniqueViolationError (another unique index) or dao.ErrConflict (a
 // versioned Upsert whose id holds another version); timeouts, network
-// errors and server selection failures to dao.ErrUnavailable. A call made
-// while the server is down fails with dao.ErrUnavailable after at most the
-// configured timeout ([Config.Timeout], or the caller's client settings),
-// and the same DAO works again once the server is back. The caller's
-// context error is returned unwrapped. Other errors keep the driver's
-// error, reachable with errors.As.
+// errors and server selection failures to dao.ErrUnavailable; a value the
+// server refuses (BadValue) to dao.ErrInvalidDocument in a write and
+// dao.ErrInvalidFilter in a read. The caller's context error is returned
+// unwrapped. Other errors keep the driver's error, reachable with
+// errors.As (for example mongo.WriteException). [Open] and [New] fail with
+// [ErrInvalidConfig] for a bad configuration, and Open with
+// dao.ErrUnavailable when the server does not answer its ping.
 //
 // # As
 //
-// NewDAO returns a dao.DAO whose dynamic type is *DAO[T, ID]: assert to it
-// and call [DAO.Collection] for the *mongo.Collection; [Client.Client]
-// returns the *mongo.Client. Both serve what the protocol does not cover. Driver errors are
-// reachable with errors.As (for example mongo.WriteException).
+// A DAO's As reaches its *mongo.Collection; [DB.As] reaches the
+// *mongo.Database, and the *mongo.Client of a DB made by Open. Both serve
+// what the protocol does not cover.
 //
 // # Testing
 //
 // The conformance suite dao/daotest runs against the server named by
 // HEXKIT_MONGO_URI, with a parity test that compares every result with
-// dao/memdao, and a restart test that stops and starts a private FerretDB
-// under a running workload. go run ./internal/bench mongo compares the DAO
-// with the raw driver.
+// dao/memdao, a restart test that stops and starts a private FerretDB
+// under a running workload, and a timeout test that stalls the server
+// behind a proxy. go run ./internal/bench mongo compares the DAO with the
+// raw driver.
 package mongo

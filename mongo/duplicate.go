@@ -7,7 +7,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"github.com/hexkit-go/hexkit/dao"
+	"github.com/hexkit-go/hexkit/dao/driver"
 )
 
 type writeOp int
@@ -18,10 +18,6 @@ const (
 	opUpsert
 )
 
-// errRetry marks a duplicate key on _id met by an unversioned Upsert: two
-// upserts of a new id raced, and trying again replaces the winner's write.
-var errRetry = errors.New("mongo: retry upsert")
-
 // resolve turns a duplicate key error into the dao error the protocol
 // promises, the way the in-memory DAO decides: for Insert, a taken id is
 // ErrAlreadyExists; for a versioned Upsert, a stored document with another
@@ -29,7 +25,7 @@ var errRetry = errors.New("mongo: retry upsert")
 // another document shares is ErrUniqueViolation. MongoDB names the index
 // in its error; FerretDB does not, so the DAO then looks the candidates up.
 // Errors other than duplicate keys pass through.
-func (d *DAO[T, ID]) resolve(ctx context.Context, err error, raw bson.Raw, op writeOp, version int64) error {
+func (c *coll) resolve(ctx, callerCtx context.Context, err error, raw bson.Raw, op writeOp, version int64) error {
 	var dup *duplicateError
 	if !errors.As(err, &dup) {
 		return err
@@ -37,65 +33,65 @@ func (d *DAO[T, ID]) resolve(ctx context.Context, err error, raw bson.Raw, op wr
 	cause := dup.err
 	id := raw.Lookup("_id")
 	if name := duplicateIndex(cause); name != "" {
-		if fields, ok := d.indexes[name]; ok {
-			return &dao.UniqueViolationError{Fields: fields, Err: cause}
+		if fields, ok := c.indexes[name]; ok {
+			return &driver.UniqueViolationError{Fields: fields, Err: cause}
 		}
 		if name == "_id_" {
-			return d.idTaken(op, id, cause)
+			return c.idTaken(op, id, cause)
 		}
 	}
 	// FerretDB: find out which key is taken.
 	if op != opUpdate {
-		stored, err := d.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
+		stored, err := c.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
 		switch {
 		case err == nil:
 			if op == opInsert {
-				return d.idTaken(op, id, cause)
+				return c.idTaken(op, id, cause)
 			}
-			if op == opUpsert && d.schema.VersionField() != "" {
-				v, _ := stored.Lookup(d.schema.VersionField()).AsInt64OK()
+			if op == opUpsert && c.schema.VersionField != "" {
+				v, _ := stored.Lookup(c.schema.VersionField).AsInt64OK()
 				if v != version {
-					return d.idTaken(op, id, cause)
+					return c.idTaken(op, id, cause)
 				}
 			}
-		case !errors.Is(mapErr(ctx, err), dao.ErrNotFound):
-			return mapErr(ctx, err)
+		case !errors.Is(mapError(callerCtx, err), driver.ErrNotFound):
+			return mapError(callerCtx, err)
 		}
 	}
-	for _, fields := range d.schema.UniqueIndexes() {
+	for _, fields := range c.schema.Unique {
 		filter := bson.D{{Key: "_id", Value: bson.D{{Key: "$ne", Value: id}}}}
 		for _, f := range fields {
 			var v any // a missing field is null, as in the index
-			if rv, err := raw.LookupErr(splitPath(d.key(f))...); err == nil {
+			if rv, err := raw.LookupErr(splitPath(c.key(f))...); err == nil {
 				v = rv
 			}
-			filter = append(filter, bson.E{Key: d.key(f), Value: bson.D{{Key: "$eq", Value: v}}})
+			filter = append(filter, bson.E{Key: c.key(f), Value: bson.D{{Key: "$eq", Value: v}}})
 		}
-		n, err := d.coll.CountDocuments(ctx, filter)
+		n, err := c.coll.CountDocuments(ctx, filter)
 		if err != nil {
-			return mapErr(ctx, err)
+			return mapError(callerCtx, err)
 		}
 		if n > 0 {
-			return &dao.UniqueViolationError{Fields: fields, Err: cause}
+			return &driver.UniqueViolationError{Fields: fields, Err: cause}
 		}
 	}
-	if op == opUpsert && d.schema.VersionField() == "" {
+	if op == opUpsert && c.schema.VersionField == "" {
 		return fmt.Errorf("%w: %w", errRetry, cause)
 	}
 	// The conflicting document went away meanwhile.
-	return &dao.UniqueViolationError{Err: cause}
+	return &driver.UniqueViolationError{Err: cause}
 }
 
-func (d *DAO[T, ID]) idTaken(op writeOp, id bson.RawValue, cause error) error {
+func (c *coll) idTaken(op writeOp, id bson.RawValue, cause error) error {
 	switch {
 	case op == opInsert:
-		return fmt.Errorf("%w: id %v: %w", dao.ErrAlreadyExists, id, cause)
-	case op == opUpsert && d.schema.VersionField() != "":
-		return fmt.Errorf("%w: id %v: the stored version differs: %w", dao.ErrConflict, id, cause)
+		return fmt.Errorf("%w: id %v: %w", driver.ErrAlreadyExists, id, cause)
+	case op == opUpsert && c.schema.VersionField != "":
+		return fmt.Errorf("%w: id %v: the stored version differs: %w", driver.ErrConflict, id, cause)
 	case op == opUpsert:
 		return fmt.Errorf("%w: %w", errRetry, cause)
 	}
-	return &dao.UniqueViolationError{Err: cause}
+	return &driver.UniqueViolationError{Err: cause}
 }
 
 func splitPath(p string) []string {

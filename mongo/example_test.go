@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/dao"
 	"github.com/hexkit-go/hexkit/mongo"
 )
@@ -16,20 +17,22 @@ type User struct {
 	Name  string `json:"name"`
 }
 
-// Connect from configuration and open a DAO. (Not run as a test: it needs
-// a server.)
+var userEmail = dao.MustField[User, string]("email")
+
+// Open a database from configuration and a DAO in it. (Not run as a test:
+// it needs a server.)
 func ExampleNewDAO() {
 	ctx := context.Background()
-	client, err := mongo.Connect(mongo.Config{
-		URI:      mongo.Secret(os.Getenv("HEXKIT_MONGO_URI")),
+	db, err := mongo.Open(ctx, mongo.Config{
+		URI:      hexkit.NewSecret(os.Getenv("HEXKIT_MONGO_URI")),
 		Database: "shop",
 		Timeout:  5 * time.Second,
 	})
 	if err != nil {
 		panic(err)
 	}
-	defer client.Close(ctx)
-	users, err := mongo.NewDAO[User, string](ctx, client.Database(), "users", dao.WithUnique("email"))
+	defer db.Close(ctx)
+	users, err := mongo.NewDAO[User, string](ctx, db, "users", dao.WithUnique(userEmail))
 	if err != nil {
 		panic(err)
 	}
@@ -37,11 +40,19 @@ func ExampleNewDAO() {
 }
 
 // A Config prints without its URI.
-func ExampleSecret() {
-	cfg := mongo.Config{URI: "mongodb://app:s3cret@db:27017/", Database: "shop", Timeout: 5 * time.Second}
+func ExampleConfig() {
+	cfg := mongo.Config{URI: hexkit.NewSecret("mongodb://app:s3cret@db:27017/"), Database: "shop", Timeout: 5 * time.Second}
 	fmt.Printf("%+v\n", cfg)
-	fmt.Println(len(cfg.URI.Value()) > 0)
+	fmt.Println(len(cfg.URI.Reveal()) > 0)
 	// Output:
 	// {URI:[redacted] Database:shop Timeout:5s}
 	// true
+}
+
+// A configuration mistake is an ErrInvalidConfig, found before dialing.
+func ExampleOpen() {
+	_, err := mongo.Open(context.Background(), mongo.Config{URI: hexkit.NewSecret("mongodb://127.0.0.1:27017/")})
+	fmt.Println(err)
+	// Output:
+	// mongo: invalid config: Config.Database is required
 }

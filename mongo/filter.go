@@ -5,61 +5,59 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"github.com/hexkit-go/hexkit/dao"
+	"github.com/hexkit-go/hexkit/dao/driver"
 )
 
-var opNames = map[dao.Op]string{
-	dao.OpEq: "$eq", dao.OpNe: "$ne", dao.OpGt: "$gt", dao.OpGte: "$gte",
-	dao.OpLt: "$lt", dao.OpLte: "$lte", dao.OpIn: "$in", dao.OpNin: "$nin",
+var opNames = [...]string{
+	driver.OpEq: "$eq", driver.OpNe: "$ne", driver.OpGt: "$gt", driver.OpGte: "$gte",
+	driver.OpLt: "$lt", driver.OpLte: "$lte", driver.OpIn: "$in", driver.OpNin: "$nin",
 }
 
 // key maps a json field path to the stored key: the id field is _id.
-func (d *DAO[T, ID]) key(field string) string {
-	if field == d.schema.IDField() {
+func (c *coll) key(field string) string {
+	if field == c.schema.IDField {
 		return "_id"
 	}
 	return field
 }
 
-// filter translates a validated dao.Filter into a MongoDB query. It uses
+// filter translates a checked driver.Filter into a MongoDB query. It uses
 // only operators FerretDB implements ($eq ... $nin, $exists, $and, $or).
-func (d *DAO[T, ID]) filter(f dao.Filter) bson.D {
-	switch f.Op() {
-	case dao.OpAll:
+func (c *coll) filter(f driver.Filter) bson.D {
+	switch f.Op {
+	case driver.OpAll:
 		return bson.D{}
-	case dao.OpAnd, dao.OpOr:
-		subs := f.Filters()
-		if len(subs) == 0 {
+	case driver.OpAnd, driver.OpOr:
+		if len(f.Filters) == 0 {
 			return bson.D{}
 		}
-		arr := make(bson.A, len(subs))
-		for i, s := range subs {
-			arr[i] = d.filter(s)
+		arr := make(bson.A, len(f.Filters))
+		for i, s := range f.Filters {
+			arr[i] = c.filter(s)
 		}
 		op := "$and"
-		if f.Op() == dao.OpOr {
+		if f.Op == driver.OpOr {
 			op = "$or"
 		}
 		return bson.D{{Key: op, Value: arr}}
-	case dao.OpExists:
-		return bson.D{{Key: d.key(f.Field()), Value: bson.D{{Key: "$exists", Value: f.Want()}}}}
-	case dao.OpIn, dao.OpNin:
-		vs := f.Values()
-		arr := make(bson.A, len(vs))
-		for i, v := range vs {
+	case driver.OpExists:
+		return bson.D{{Key: c.key(f.Field), Value: bson.D{{Key: "$exists", Value: f.Exists}}}}
+	case driver.OpIn, driver.OpNin:
+		arr := make(bson.A, len(f.Values))
+		for i, v := range f.Values {
 			arr[i] = bsonValue(v)
 		}
-		return bson.D{{Key: d.key(f.Field()), Value: bson.D{{Key: opNames[f.Op()], Value: arr}}}}
+		return bson.D{{Key: c.key(f.Field), Value: bson.D{{Key: opNames[f.Op], Value: arr}}}}
 	}
-	return bson.D{{Key: d.key(f.Field()), Value: bson.D{{Key: opNames[f.Op()], Value: bsonValue(f.Value())}}}}
+	return bson.D{{Key: c.key(f.Field), Value: bson.D{{Key: opNames[f.Op], Value: bsonValue(f.Value)}}}}
 }
 
-// bsonValue turns a normalized dao.Value into what the driver encodes:
-// int64, float64, string, binary, bool, a datetime or null.
-// Integers that fit are sent as int32, the type the driver stores a Go
-// int in, so that the server compares like types (FerretDB pushes such
-// comparisons down to its backend).
-func bsonValue(v dao.Value) any {
+// bsonValue turns a driver.Value into what the driver encodes: int32 or
+// int64, float64, string, binary, bool, a datetime or null. Integers that
+// fit are sent as int32, the type the driver stores a Go int in, so that
+// the server compares like types (FerretDB pushes such comparisons down to
+// its backend).
+func bsonValue(v driver.Value) any {
 	switch x := v.Interface().(type) {
 	case []byte:
 		return bson.Binary{Data: x}
@@ -71,15 +69,15 @@ func bsonValue(v dao.Value) any {
 	return v.Interface()
 }
 
-// sort translates the resolved sort keys.
-func (d *DAO[T, ID]) sort(q dao.Query) bson.D {
-	s := make(bson.D, len(q.Sort))
-	for i, k := range q.Sort {
+// sort translates the sort keys.
+func (c *coll) sort(keys []driver.Sort) bson.D {
+	s := make(bson.D, len(keys))
+	for i, k := range keys {
 		dir := 1
 		if k.Descending {
 			dir = -1
 		}
-		s[i] = bson.E{Key: d.key(k.Field), Value: dir}
+		s[i] = bson.E{Key: c.key(k.Field), Value: dir}
 	}
 	return s
 }

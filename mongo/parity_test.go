@@ -35,15 +35,15 @@ func TestParity(t *testing.T) {
 	t.Logf("seed %d (set HEXKIT_PARITY_SEED to try another)", seed)
 	for _, cfg := range []struct {
 		name string
-		opts []dao.Option
+		opts []dao.Option[daotest.Person]
 	}{
 		{"plain", nil},
-		{"unique+versioned", []dao.Option{dao.WithUnique("email"), dao.WithUnique("tenant", "name"), dao.WithVersionField("version")}},
+		{"unique+versioned", []dao.Option[daotest.Person]{dao.WithUnique(personEmail), dao.WithUnique(personTenant, personName), dao.WithVersionField(personVer)}},
 	} {
 		t.Run(cfg.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
-			db := testDB(t)
+			db := wrap(t, testDB(t))
 			real, err := mongo.NewDAO[daotest.Person, string](ctx, db, "parity", cfg.opts...)
 			if err != nil {
 				t.Fatal(err)
@@ -91,7 +91,7 @@ func class(err error) string {
 		return "unique" + fmt.Sprint(uv.Fields)
 	}
 	for _, s := range []error{dao.ErrNotFound, dao.ErrAlreadyExists, dao.ErrNoHits, dao.ErrMultipleHits,
-		dao.ErrInvalidFilter, dao.ErrConflict, dao.ErrInvalidDocument} {
+		dao.ErrInvalidFilter, dao.ErrConflict, dao.ErrInvalidDocument, dao.ErrInvalidID} {
 		if errors.Is(err, s) {
 			return strings.TrimPrefix(s.Error(), "dao: ")
 		}
@@ -137,73 +137,123 @@ func (g *gen) person() daotest.Person {
 	return p
 }
 
-func (g *gen) value(field string) any {
-	switch field {
-	case "name":
-		return pick[any](g, "Ann", "ann", "Bob", "Émile", "", "B", nil)
-	case "email":
-		return fmt.Sprintf("e%d", g.r.IntN(15))
-	case "tenant":
-		return pick[any](g, "t0", "t1", "t3")
-	case "age":
-		return pick[any](g, 0, 1, 25, 24.5, 42, -3, int64(1), nil)
-	case "score":
-		return pick[any](g, 0, 1.5, -2, 7, 1e10, nil)
-	case "active":
-		return pick[any](g, true, false, nil)
-	case "nick", "address.city", "home.city", "address.zip", "address.street":
-		return pick[any](g, "", "x", "y", "Rome", "rome", "Nice", "z", nil)
-	case "born":
-		return pick[any](g, time.Time{}, time.Date(1999, 1, 2, 3, 4, 5, 678_000_000, time.UTC), time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC))
-	case "id":
-		return g.id()
-	case "avatar":
-		return pick[any](g, []byte{1}, []byte{0, 1}, []byte{}, nil)
-	case "version":
-		return g.r.IntN(3)
-	}
-	return nil
+// pfield is a field the generator filters and sorts on, typed.
+type pfield struct {
+	filter func(g *gen, op int) dao.Filter[daotest.Person] // op: 0 Eq ... 5 Lte, 6 In, 7 Nin
+	exists func(want bool) dao.Filter[daotest.Person]
+	sort   func(desc bool) dao.Sort[daotest.Person]
 }
 
-var fields = []string{"name", "email", "tenant", "age", "score", "active", "nick", "born",
-	"address.city", "address.zip", "address.street", "home.city", "id", "avatar", "version"}
+// typed returns a field of value type V and the values the generator
+// compares it with; a nil pointer among them is null.
+func typed[V any](path string, vals ...V) pfield {
+	f := dao.MustField[daotest.Person, V](path)
+	return pfield{
+		filter: func(g *gen, op int) dao.Filter[daotest.Person] {
+			v := pick(g, vals...)
+			if op >= 2 && op <= 5 && isNil(v) {
+				op = 0
+			}
+			switch op {
+			case 0:
+				return f.Eq(v)
+			case 1:
+				return f.Ne(v)
+			case 2:
+				return f.Gt(v)
+			case 3:
+				return f.Gte(v)
+			case 4:
+				return f.Lt(v)
+			case 5:
+				return f.Lte(v)
+			case 6:
+				return f.In(v, pick(g, vals...))
+			case 7:
+				return f.Nin(v, pick(g, vals...))
+			}
+			return f.In()
+		},
+		exists: f.Exists,
+		sort: func(desc bool) dao.Sort[daotest.Person] {
+			if desc {
+				return f.Desc()
+			}
+			return f.Asc()
+		},
+	}
+}
 
-func (g *gen) filter(depth int) dao.Filter {
+func isNil(v any) bool {
+	switch x := v.(type) {
+	case *string:
+		return x == nil
+	case *int:
+		return x == nil
+	case *float64:
+		return x == nil
+	case *bool:
+		return x == nil
+	case []byte:
+		return x == nil
+	}
+	return false
+}
+
+var (
+	t1999  = time.Date(1999, 1, 2, 3, 4, 5, 678_000_000, time.UTC)
+	t1950  = time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC)
+	names  = []*string{ptr("Ann"), ptr("ann"), ptr("Bob"), ptr("Émile"), ptr(""), ptr("B"), nil}
+	cities = []*string{ptr(""), ptr("x"), ptr("y"), ptr("Rome"), ptr("rome"), ptr("Nice"), ptr("z"), nil}
+	fields = []pfield{
+		typed("name", names...),
+		typed("email", ptr("e1"), ptr("e7"), ptr("e14")),
+		typed("tenant", ptr("t0"), ptr("t1"), ptr("t3")),
+		typed("age", ptr(0), ptr(1), ptr(25), ptr(42), ptr(-3), nil),
+		typed("score", ptr(0.0), ptr(1.5), ptr(-2.0), ptr(7.0), ptr(1e10), nil),
+		typed("active", ptr(true), ptr(false), nil),
+		typed("nick", cities...),
+		typed("born", time.Time{}, t1999, t1950),
+		typed("address.city", cities...),
+		typed("address.zip", cities...),
+		typed("address.street", cities...),
+		typed("home.city", cities...),
+		typed("id", "p0", "p3", "p11"),
+		typed("avatar", []byte{1}, []byte{0, 1}, []byte{}, nil),
+		typed("version", ptr(0), ptr(1), ptr(2)),
+	}
+	// onlyExists are fields that are not scalars: only Exists applies.
+	onlyExists = []dao.Filter[daotest.Person]{
+		dao.MustField[daotest.Person, *daotest.Address]("home").Exists(true),
+		dao.MustField[daotest.Person, *daotest.Address]("home").Exists(false),
+		dao.MustField[daotest.Person, []string]("tags").Exists(true),
+		dao.MustField[daotest.Person, []string]("tags").Exists(false),
+		dao.MustField[daotest.Person, map[string]string]("attrs").Exists(true),
+		dao.MustField[daotest.Person, map[string]string]("attrs").Exists(false),
+	}
+)
+
+func (g *gen) filter(depth int) dao.Filter[daotest.Person] {
 	n := g.r.IntN(14)
 	if depth > 1 && n >= 11 {
 		n = g.r.IntN(11)
 	}
 	f := pick(g, fields...)
-	v := g.value(f)
-	if v == nil && n >= 2 && n <= 5 {
-		n = 0
-	}
-	switch n {
-	case 0:
-		return dao.Eq(f, v)
-	case 1:
-		return dao.Ne(f, v)
-	case 2:
-		return dao.Gt(f, v)
-	case 3:
-		return dao.Gte(f, v)
-	case 4:
-		return dao.Lt(f, v)
-	case 5:
-		return dao.Lte(f, v)
-	case 6:
-		return dao.In(f, v, g.value(f))
-	case 7:
-		return dao.Nin(f, v, g.value(f))
-	case 8:
-		return dao.Exists(pick(g, append(fields, "home", "tags", "attrs")...), g.r.IntN(2) == 0)
-	case 9:
-		return dao.All()
-	case 10:
-		return dao.In(f)
-	case 11:
+	switch {
+	case n <= 7:
+		return f.filter(g, n)
+	case n == 8:
+		if g.r.IntN(4) == 0 {
+			return pick(g, onlyExists...)
+		}
+		return f.exists(g.r.IntN(2) == 0)
+	case n == 9:
+		return dao.All[daotest.Person]()
+	case n == 10:
+		return f.filter(g, 8)
+	case n == 11:
 		return dao.And(g.filter(depth+1), g.filter(depth+1))
-	case 12:
+	case n == 12:
 		return dao.Or(g.filter(depth+1), g.filter(depth+1))
 	}
 	return dao.Or(g.filter(depth+1), dao.And(g.filter(depth+1), g.filter(depth+1)))
@@ -219,12 +269,12 @@ func (g *gen) op() operation {
 	case 2:
 		p := g.person()
 		return operation{"Update", p.ID, func(ctx context.Context, d dao.DAO[daotest.Person, string]) (any, error) {
-			return nil, d.Update(ctx, p)
+			return d.Update(ctx, p)
 		}}
 	case 3:
 		p := g.person()
 		return operation{"Upsert", p.ID, func(ctx context.Context, d dao.DAO[daotest.Person, string]) (any, error) {
-			return nil, d.Upsert(ctx, p)
+			return d.Upsert(ctx, p)
 		}}
 	case 4:
 		id := g.id()
@@ -248,21 +298,16 @@ func (g *gen) op() operation {
 		}}
 	}
 	f := g.filter(0)
-	var keys []dao.Sort
+	var keys []dao.Sort[daotest.Person]
 	for range g.r.IntN(4) {
-		field := pick(g, fields...)
-		if g.r.IntN(2) == 0 {
-			keys = append(keys, dao.Asc(field))
-		} else {
-			keys = append(keys, dao.Desc(field))
-		}
+		keys = append(keys, pick(g, fields...).sort(g.r.IntN(2) == 0))
 	}
-	opts := []dao.FindOption{dao.OrderBy(keys...)}
+	opts := []dao.FindOption[daotest.Person]{dao.OrderBy(keys...)}
 	if g.r.IntN(3) == 0 {
-		opts = append(opts, dao.Skip(int64(g.r.IntN(4))))
+		opts = append(opts, dao.Skip[daotest.Person](int64(g.r.IntN(4))))
 	}
 	if g.r.IntN(3) == 0 {
-		opts = append(opts, dao.Limit(int64(g.r.IntN(5))))
+		opts = append(opts, dao.Limit[daotest.Person](int64(g.r.IntN(5))))
 	}
 	return operation{"Find", fmt.Sprintf("%s sort %v", f, keys), func(ctx context.Context, d dao.DAO[daotest.Person, string]) (any, error) {
 		return dao.Collect(d.Find(ctx, f, opts...))

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/dao"
 	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/mongo"
@@ -95,7 +96,7 @@ func TestRestart(t *testing.T) {
 	testenv.MongoURI(t) // runs where the real-server tests run (and in CI)
 	srv := startPrivateFerretDB(t)
 	const timeout = 2 * time.Second
-	cl, err := mongo.Connect(mongo.Config{URI: mongo.Secret(srv.uri), Database: "restart", Timeout: timeout})
+	cl, err := mongo.Open(t.Context(), mongo.Config{URI: hexkit.NewSecret(srv.uri), Database: "restart", Timeout: timeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func TestRestart(t *testing.T) {
 	// fails it instead of hanging until the go test timeout.
 	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
 	defer cancel()
-	d, err := mongo.NewDAO[doc, int64](ctx, cl.Database(), "docs")
+	d, err := mongo.NewDAO[doc, int64](ctx, cl, "docs")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +216,7 @@ func TestRestart(t *testing.T) {
 			}
 		}
 	}
-	n, err := d.Count(ctx, dao.All())
+	n, err := d.Count(ctx, dao.All[doc]())
 	if err != nil {
 		t.Fatal(err)
 	}

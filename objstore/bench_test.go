@@ -6,7 +6,6 @@ import (
 	"io"
 	"testing"
 
-	"github.com/hexkit-go/hexkit/objstore"
 	"github.com/hexkit-go/hexkit/objstore/memobjstore"
 )
 
@@ -14,7 +13,8 @@ import (
 // raw minio-go is go run ./internal/bench s3.
 
 func BenchmarkPresignGet(b *testing.B) {
-	s, _ := objstore.New(memobjstore.New())
+	s, _ := memobjstore.New()
+	defer s.Close()
 	ctx := context.Background()
 	for b.Loop() {
 		if _, err := s.PresignGet(ctx, "bench", "object-1.bin"); err != nil {
@@ -24,7 +24,8 @@ func BenchmarkPresignGet(b *testing.B) {
 }
 
 func BenchmarkPutGet1MiB(b *testing.B) {
-	s, _ := objstore.New(memobjstore.New())
+	s, _ := memobjstore.New()
+	defer s.Close()
 	ctx := context.Background()
 	_ = s.CreateBucket(ctx, "bench")
 	data := bytes.Repeat([]byte{7}, 1<<20)

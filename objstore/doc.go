@@ -2,13 +2,17 @@
 // presigned URLs, multipart uploads and streaming, with no type parameters
 // (bytes flow here, not user types).
 //
-// A service holds a [*Store]. The Store validates ids and arguments and
-// holds the logic every backend shares: the multipart completion checks,
-// streaming Put and Get and their checksum verification. Below it, a small
-// [Driver] talks to one backend: package s3 (any S3-compatible server,
-// through minio-go) or objstore/memobjstore (in memory, for tests).
+// A service holds a [Store], which a provider's constructor returns:
+// package s3 (any S3-compatible server, through minio-go) or
+// objstore/memobjstore (in memory, for tests and local runs). Every
+// provider's Store validates ids and arguments and runs the logic every
+// backend shares in one portable layer: the rules S3 servers enforce, the
+// multipart completion checks, streaming Put and Get and their checksum
+// verification. So a service behaves the same on every provider, and its
+// tests on memobjstore catch what S3 would refuse.
 //
-//	store, err := s3.Open(s3.Config{...})           // or objstore.New(memobjstore.New())
+//	store, err := s3.Open(ctx, s3.Config{...}) // or memobjstore.New(); in a test memobjstore.NewTest(t)
+//	defer store.Close()
 //	url, err := store.PresignGet(ctx, "inbox", "sample-1.fastq")
 //
 // # Semantics
@@ -30,7 +34,10 @@
 // whose size the server limits. Presigning is local (no request to the
 // server), so it is fast and does not check that the object or upload
 // exists; using a URL of a missing object answers 404. URLs are valid for
-// [DefaultExpiry] unless [WithExpiry] says otherwise.
+// [DefaultExpiry] unless [WithExpiry] says otherwise, and allow what was
+// signed only: another method, or an x-amz-* header the URL does not name
+// (such as metadata), is refused with 403 on every backend. A GET URL
+// answers Range (206) and If-None-Match (304) requests.
 //
 // Multipart uploads carry large files: [Store.InitUpload] (refusing an
 // object that already has an active upload), [Store.PresignPart] for parts
@@ -53,7 +60,20 @@
 // Ids: by default buckets are 3 to 63 of a-z, 0-9 and '-', not starting or
 // ending with '-'; objects are 3 to 255 of A-Z, a-z, 0-9, '.', '_' and '-',
 // not starting or ending with '-' or '.' (the rules of Python hexkit).
-// [WithIDRules] replaces them.
+// [WithIDRules] replaces them, within what S3 accepts (see [IDRules]).
+//
+// Rules decided once, for every provider, because S3 servers refuse or
+// silently change what breaks them: presigned URLs expire after 1 second
+// to [MaxExpiry] (7 days); a form upload allows 1 byte to [MaxPartSize];
+// part numbers run from 1 to [MaxParts]; content types and metadata values
+// are UTF-8 without control characters (a tab included) and without
+// leading or trailing spaces; metadata keys are HTTP tokens, stored in
+// lower case; keys and values together have at most [MaxMetadataSize]
+// bytes; a copy onto itself is refused. Each breaks with
+// [ErrInvalidArgument] (ids with [ErrInvalidID]) before any request.
+//
+// Close releases what the provider's constructor opened; every call after
+// it fails with [ErrClosed].
 //
 // Atomicity: writes with [IfAbsent] are atomic on every backend. Some steps
 // are check-then-act because S3 has no condition for them: InitUpload lists
@@ -71,17 +91,32 @@
 // backend: [ErrBucketNotFound], [ErrBucketExists], [ErrBucketNotEmpty],
 // [ErrObjectNotFound], [ErrObjectExists], [ErrUploadNotFound],
 // [ErrUploadActive], [ErrInvalidID], [ErrPartsMismatch],
-// [ErrChecksumMismatch] and [ErrInvalidArgument]. Providers wrap their
-// driver's error as well, so errors.As reaches it. Context errors come back
-// unwrapped: errors.Is(err, context.Canceled) holds, and so does
-// err == context.Canceled for calls that did not start. Invalid ids and
-// arguments fail before any request.
+// [ErrChecksumMismatch], [ErrInvalidArgument], [ErrUnauthorized],
+// [ErrUnavailable] and [ErrClosed]; a
+// constructor given an invalid [Option] fails with [ErrInvalidOption].
+// Providers wrap their driver's error as well, so errors.As reaches it.
+// Context errors come back unwrapped: errors.Is(err, context.Canceled)
+// holds, and so does err == context.Canceled for calls that did not start.
+// Invalid ids and arguments fail before any request.
 //
 // # Testing
 //
-// Services test against objstore/memobjstore: it keeps the bytes, computes
-// real ETags and sizes, and serves its presigned URLs as an http.Handler,
-// so a test can hand a URL to a plain net/http client, as a real client
-// would use it (see the examples). objstore/objstoretest is the conformance
-// suite every implementation passes; run it on your own [Driver].
+// Services test against objstore/memobjstore: one call,
+// memobjstore.NewTest(t), gives a Store that keeps the bytes, computes
+// real ETags and sizes, refuses what S3 refuses, and serves its presigned
+// URLs over HTTP, so a test can hand a URL to a plain net/http client, as
+// a real client would use it (see the examples); it is closed when the
+// test ends. objstore/objstoretest is the conformance suite every provider
+// passes.
+//
+// # As
+//
+// [Store.As] reaches a provider's native client (s3: *minio.Client and
+// *minio.Core); the in-memory store has none.
+//
+// # Providers
+//
+// A provider implements the small interface of objstore/driver and wraps
+// it with [New], which adds the portable layer; its constructors return
+// the resulting Store.
 package objstore

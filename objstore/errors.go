@@ -1,39 +1,50 @@
 package objstore
 
-import "errors"
+import "github.com/hexkit-go/hexkit/objstore/driver"
 
 // Sentinel errors. Every implementation returns errors that match these with
-// [errors.Is]; providers wrap them together with the driver's own error so
+// [errors.Is]; providers wrap them together with their driver's own error so
 // that [errors.As] still reaches it.
 var (
 	// ErrBucketNotFound: the bucket does not exist.
-	ErrBucketNotFound = errors.New("objstore: bucket not found")
+	ErrBucketNotFound = driver.ErrBucketNotFound
 	// ErrBucketExists: CreateBucket found the bucket already there.
-	ErrBucketExists = errors.New("objstore: bucket already exists")
+	ErrBucketExists = driver.ErrBucketExists
 	// ErrBucketNotEmpty: DeleteBucket without [WithContent] found objects
 	// or multipart uploads in the bucket.
-	ErrBucketNotEmpty = errors.New("objstore: bucket not empty")
+	ErrBucketNotEmpty = driver.ErrBucketNotEmpty
 	// ErrObjectNotFound: the object does not exist.
-	ErrObjectNotFound = errors.New("objstore: object not found")
+	ErrObjectNotFound = driver.ErrObjectNotFound
 	// ErrObjectExists: the destination of a copy, or of a put with
 	// [IfAbsent], already exists.
-	ErrObjectExists = errors.New("objstore: object already exists")
+	ErrObjectExists = driver.ErrObjectExists
 	// ErrUploadNotFound: no multipart upload with this id is active for
 	// the object.
-	ErrUploadNotFound = errors.New("objstore: multipart upload not found")
+	ErrUploadNotFound = driver.ErrUploadNotFound
 	// ErrUploadActive: InitUpload found another multipart upload active for
 	// the same object.
-	ErrUploadActive = errors.New("objstore: multipart upload already active")
+	ErrUploadActive = driver.ErrUploadActive
 	// ErrInvalidID: a bucket or object id breaks the store's [IDRules].
-	ErrInvalidID = errors.New("objstore: invalid id")
+	ErrInvalidID = driver.ErrInvalidID
 	// ErrPartsMismatch: CompleteUpload found parts that do not match the
 	// anticipated count or size, or no parts at all, or the server refused
 	// the parts.
-	ErrPartsMismatch = errors.New("objstore: multipart parts mismatch")
+	ErrPartsMismatch = driver.ErrPartsMismatch
 	// ErrChecksumMismatch: bytes written or read do not match the checksum
 	// the other side computed.
-	ErrChecksumMismatch = errors.New("objstore: checksum mismatch")
-	// ErrInvalidArgument: a size, range, part number or expiry is out of
-	// bounds.
-	ErrInvalidArgument = errors.New("objstore: invalid argument")
+	ErrChecksumMismatch = driver.ErrChecksumMismatch
+	// ErrInvalidArgument: a size, range, part number, expiry or metadata
+	// entry is out of bounds.
+	ErrInvalidArgument = driver.ErrInvalidArgument
+	// ErrInvalidOption: an [Option] given to a constructor has an invalid
+	// value.
+	ErrInvalidOption = driver.ErrInvalidOption
+	// ErrClosed: the store was closed.
+	ErrClosed = driver.ErrClosed
+	// ErrUnauthorized: the server refused the store's credentials or
+	// signature.
+	ErrUnauthorized = driver.ErrUnauthorized
+	// ErrUnavailable: the server did not answer, or answered that it
+	// cannot serve the request now.
+	ErrUnavailable = driver.ErrUnavailable
 )

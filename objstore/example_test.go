@@ -7,30 +7,26 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 
 	"github.com/hexkit-go/hexkit/objstore"
 	"github.com/hexkit-go/hexkit/objstore/memobjstore"
 )
 
-// newStore returns a store over an in-memory fake served by an httptest
-// server, so that presigned URLs work.
-func newStore() (*objstore.Store, func()) {
-	fake := memobjstore.New()
-	srv := httptest.NewServer(fake)
-	fake.SetBaseURL(srv.URL)
-	store, err := objstore.New(fake)
+// newStore returns an in-memory store, its presigned URLs served on a
+// loopback port; a test would call memobjstore.NewTest(t) instead.
+func newStore() objstore.Store {
+	store, err := memobjstore.New()
 	if err != nil {
 		panic(err)
 	}
-	return store, srv.Close
+	return store
 }
 
 func Example() {
 	ctx := context.Background()
-	store, done := newStore()
-	defer done()
+	store := newStore()
+	defer store.Close()
 
 	if err := store.CreateBucket(ctx, "reports"); err != nil {
 		panic(err)
@@ -65,8 +61,8 @@ func Example() {
 // A service hands out a presigned URL; the client downloads with plain HTTP.
 func ExampleStore_PresignGet() {
 	ctx := context.Background()
-	store, done := newStore()
-	defer done()
+	store := newStore()
+	defer store.Close()
 	_ = store.CreateBucket(ctx, "outbox")
 	_, _ = store.Put(ctx, "outbox", "hello.txt", strings.NewReader("hello"), 5)
 
@@ -88,8 +84,8 @@ func ExampleStore_PresignGet() {
 // service checks the parts when it completes the upload.
 func ExampleStore_CompleteUpload() {
 	ctx := context.Background()
-	store, done := newStore()
-	defer done()
+	store := newStore()
+	defer store.Close()
 	_ = store.CreateBucket(ctx, "inbox")
 
 	const partSize = objstore.MinPartSize
@@ -124,8 +120,8 @@ func ExampleStore_CompleteUpload() {
 // A browser form uploads at most maxSize bytes.
 func ExampleStore_PresignPost() {
 	ctx := context.Background()
-	store, done := newStore()
-	defer done()
+	store := newStore()
+	defer store.Close()
 	_ = store.CreateBucket(ctx, "avatars")
 
 	post, err := store.PresignPost(ctx, "avatars", "user-42.png", 1<<20)
@@ -139,8 +135,8 @@ func ExampleStore_PresignPost() {
 
 func ExampleStore_List() {
 	ctx := context.Background()
-	store, done := newStore()
-	defer done()
+	store := newStore()
+	defer store.Close()
 	_ = store.CreateBucket(ctx, "logs")
 	for _, id := range []string{"2026-11-02.log", "2026-10-31.log", "2026-11-01.log"} {
 		_, _ = store.Put(ctx, "logs", id, strings.NewReader(id), int64(len(id)))
@@ -157,20 +153,47 @@ func ExampleStore_List() {
 }
 
 func ExampleWithIDRules() {
-	store, err := objstore.New(memobjstore.New(), objstore.WithIDRules(objstore.IDRules{
+	store, err := memobjstore.New(memobjstore.WithStoreOptions(objstore.WithIDRules(objstore.IDRules{
 		Object: func(id string) error {
 			if !strings.HasPrefix(id, "tenant-") {
 				return errors.New("object ids start with tenant-")
 			}
 			return nil
 		},
-	}))
+	})))
 	if err != nil {
 		panic(err)
 	}
+	defer store.Close()
 	fmt.Println(store.ValidateObjectID("files", "tenant-1.txt"))
 	fmt.Println(errors.Is(store.ValidateObjectID("files", "other.txt"), objstore.ErrInvalidID))
 	// Output:
 	// <nil>
+	// true
+}
+
+// Every store refuses, before any request, metadata that S3 servers refuse
+// or would store changed, so a test on the in-memory store catches it.
+func ExampleWithMetadata() {
+	ctx := context.Background()
+	store := newStore()
+	defer store.Close()
+	_ = store.CreateBucket(ctx, "docs")
+
+	_, err := store.Put(ctx, "docs", "a.txt", strings.NewReader("a"), 1,
+		objstore.WithMetadata(map[string]string{"Title": "Grüße"}))
+	fmt.Println(err)
+	info, _ := store.Stat(ctx, "docs", "a.txt")
+	fmt.Println(info.Metadata)
+
+	for _, m := range []map[string]string{{"title": "trailing space "}, {"title": "tab\there"}, {"my key": "v"}} {
+		_, err = store.Put(ctx, "docs", "b.txt", strings.NewReader("b"), 1, objstore.WithMetadata(m))
+		fmt.Println(errors.Is(err, objstore.ErrInvalidArgument))
+	}
+	// Output:
+	// <nil>
+	// map[title:Grüße]
+	// true
+	// true
 	// true
 }

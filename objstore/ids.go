@@ -1,6 +1,10 @@
 package objstore
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
 
 // validID reports whether id has min to max bytes, each allowed by ok,
 // and neither starts nor ends with a byte in edge. A loop instead of a
@@ -28,9 +32,16 @@ func objectByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_'
 }
 
-// IDRules decide which bucket and object ids a [Store] accepts. A nil
+// IDRules decide which bucket and object ids a store accepts. A nil
 // function means the default rule. Every error a rule returns is reported
 // wrapped in [ErrInvalidID].
+//
+// Whatever the rules say, ids that S3 servers refuse or store under another
+// name are refused on every backend: bucket ids are 3 to 63 of a-z, 0-9,
+// '.' and '-', starting and ending with a letter or digit, without "..",
+// ".-" or "-.", and not shaped like an IP address; object ids are at most 1024 bytes of UTF-8 without control
+// characters, made of segments between slashes of 1 to 255 bytes that are
+// not "." or ".." (so no leading, trailing or double slash).
 type IDRules struct {
 	// Bucket checks bucket ids. Default [DefaultBucketID].
 	Bucket func(id string) error
@@ -57,10 +68,67 @@ func DefaultObjectID(id string) error {
 	return nil
 }
 
+// s3Bucket is S3's own bucket naming rule, which holds under any IDRules.
+func s3Bucket(id string) error {
+	ok := validID(id, 3, 63, func(c byte) bool { return bucketByte(c) || c == '.' }, "-.")
+	if !ok {
+		return fmt.Errorf("bucket id %q: S3 wants 3 to 63 of a-z, 0-9, '.', '-', starting and ending with a letter or digit", id)
+	}
+	for _, bad := range []string{"..", ".-", "-."} {
+		if strings.Contains(id, bad) {
+			return fmt.Errorf("bucket id %q: S3 refuses %q in a bucket id", id, bad)
+		}
+	}
+	if ipLike(id) {
+		return fmt.Errorf("bucket id %q: S3 refuses a bucket id shaped like an IP address", id)
+	}
+	return nil
+}
+
+// ipLike reports whether id is four dot-separated groups of digits.
+func ipLike(id string) bool {
+	groups := strings.Split(id, ".")
+	if len(groups) != 4 {
+		return false
+	}
+	for _, g := range groups {
+		if g == "" || strings.Trim(g, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// s3Object is what S3 servers accept as an object key, which holds under
+// any IDRules.
+func s3Object(id string) error {
+	switch {
+	case len(id) > 1024:
+		return fmt.Errorf("object id of %d bytes: S3 wants at most 1024", len(id))
+	case !utf8.ValidString(id):
+		return fmt.Errorf("object id %q is not valid UTF-8", id)
+	case strings.IndexFunc(id, isControl) >= 0:
+		return fmt.Errorf("object id %q has control characters", id)
+	}
+	for seg := range strings.SplitSeq(id, "/") {
+		switch {
+		case seg == "" || seg == "." || seg == "..":
+			return fmt.Errorf("object id %q has a segment %q between slashes", id, seg)
+		case len(seg) > 255:
+			return fmt.Errorf("object id %q has a segment of %d bytes, more than 255", id, len(seg))
+		}
+	}
+	return nil
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
 func (r IDRules) bucket(id string) error {
 	check := r.Bucket
 	if check == nil {
 		check = DefaultBucketID
+	} else if err := s3Bucket(id); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidID, err)
 	}
 	if err := check(id); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidID, err)
@@ -75,6 +143,8 @@ func (r IDRules) object(bucket, id string) error {
 	check := r.Object
 	if check == nil {
 		check = DefaultObjectID
+	} else if err := s3Object(id); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidID, err)
 	}
 	if err := check(id); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidID, err)

@@ -10,46 +10,9 @@ import (
 	"testing"
 
 	"github.com/hexkit-go/hexkit/objstore"
-	"github.com/hexkit-go/hexkit/objstore/memobjstore"
+	"github.com/hexkit-go/hexkit/objstore/driver"
+	"github.com/hexkit-go/hexkit/objstore/internal/memdriver"
 )
-
-func TestCheckParts(t *testing.T) {
-	p := func(sizes ...int64) []objstore.Part {
-		var parts []objstore.Part
-		for i, s := range sizes {
-			parts = append(parts, objstore.Part{Number: i + 1, Size: s})
-		}
-		return parts
-	}
-	gap := []objstore.Part{{Number: 1, Size: 10}, {Number: 3, Size: 10}}
-	tests := []struct {
-		name  string
-		parts []objstore.Part
-		count int
-		size  int64
-		ok    bool
-	}{
-		{"no parts", nil, 0, 0, false},
-		{"any parts", p(1, 2, 3), 0, 0, true},
-		{"count matches", p(10, 10, 5), 3, 0, true},
-		{"count too high", p(10, 10), 3, 0, false},
-		{"count too low", p(10, 10, 10), 2, 0, false},
-		{"gap", gap, 2, 0, false},
-		{"gap without count", gap, 0, 0, true},
-		{"sizes match", p(10, 10, 10), 0, 10, true},
-		{"last smaller", p(10, 10, 1), 3, 10, true},
-		{"single part smaller", p(7), 1, 10, true},
-		{"last larger", p(10, 11), 0, 10, false},
-		{"middle smaller", p(10, 9, 1), 0, 10, false},
-		{"first larger", p(11, 1), 0, 10, false},
-	}
-	for _, tt := range tests {
-		err := objstore.CheckParts(tt.parts, tt.count, tt.size)
-		if got := err == nil; got != tt.ok || (err != nil && !errors.Is(err, objstore.ErrPartsMismatch)) {
-			t.Errorf("%s: CheckParts = %v, want ok=%v (or ErrPartsMismatch)", tt.name, err, tt.ok)
-		}
-	}
-}
 
 func TestDefaultIDRules(t *testing.T) {
 	buckets := map[string]bool{
@@ -79,21 +42,21 @@ func TestNewValidatesOptions(t *testing.T) {
 		"part size above 5 GiB": objstore.WithPartSize(objstore.MaxPartSize + 1),
 		"concurrency 0":         objstore.WithPutConcurrency(0),
 	} {
-		if _, err := objstore.New(memobjstore.New(), opt); !errors.Is(err, objstore.ErrInvalidArgument) {
-			t.Errorf("New(%s) = %v, want ErrInvalidArgument", name, err)
+		if _, err := objstore.New(memdriver.New(nil, ""), opt); !errors.Is(err, objstore.ErrInvalidOption) {
+			t.Errorf("New(%s) = %v, want ErrInvalidOption", name, err)
 		}
 	}
 	if _, err := objstore.New(nil); err == nil {
 		t.Errorf("New(nil driver) = nil error, want an error")
 	}
-	if _, err := objstore.New(memobjstore.New(), objstore.WithPartSize(objstore.MinPartSize), objstore.WithPutConcurrency(1)); err != nil {
+	if _, err := objstore.New(memdriver.New(nil, ""), objstore.WithPartSize(objstore.MinPartSize), objstore.WithPutConcurrency(1)); err != nil {
 		t.Errorf("New(valid options) = %v", err)
 	}
 }
 
 // corrupt wraps a driver and flips one byte of what goes through it.
 type corrupt struct {
-	objstore.Driver
+	driver.Store
 	onGet, onPut bool
 }
 
@@ -116,31 +79,31 @@ type flipReadCloser struct {
 	io.Closer
 }
 
-func (c *corrupt) Get(ctx context.Context, b, o string, off, n int64) (io.ReadCloser, objstore.ObjectInfo, error) {
-	rc, info, err := c.Driver.Get(ctx, b, o, off, n)
+func (c *corrupt) Get(ctx context.Context, b, o string, off, n int64) (io.ReadCloser, driver.ObjectInfo, error) {
+	rc, info, err := c.Store.Get(ctx, b, o, off, n)
 	if err != nil || !c.onGet {
 		return rc, info, err
 	}
 	return &flipReadCloser{flipReader{Reader: rc}, rc}, info, nil
 }
 
-func (c *corrupt) Put(ctx context.Context, b, o string, r io.Reader, size int64, w objstore.WriteInfo) (string, error) {
+func (c *corrupt) Put(ctx context.Context, b, o string, r io.Reader, size int64, w driver.WriteInfo) (string, error) {
 	if c.onPut {
 		r = &flipReader{Reader: r}
 	}
-	return c.Driver.Put(ctx, b, o, r, size, w)
+	return c.Store.Put(ctx, b, o, r, size, w)
 }
 
 func (c *corrupt) UploadPart(ctx context.Context, b, o, id string, n int, r io.Reader, size int64, md5 string) (string, error) {
 	if c.onPut && n == 2 {
 		r = &flipReader{Reader: r}
 	}
-	return c.Driver.UploadPart(ctx, b, o, id, n, r, size, md5)
+	return c.Store.UploadPart(ctx, b, o, id, n, r, size, md5)
 }
 
 func TestChecksums(t *testing.T) {
 	ctx := context.Background()
-	d := &corrupt{Driver: memobjstore.New()}
+	d := &corrupt{Store: memdriver.New(nil, "")}
 	s, err := objstore.New(d, objstore.WithPartSize(objstore.MinPartSize))
 	if err != nil {
 		t.Fatal(err)
@@ -196,7 +159,7 @@ func TestChecksums(t *testing.T) {
 
 func TestPutBadReader(t *testing.T) {
 	ctx := context.Background()
-	s, _ := objstore.New(memobjstore.New(), objstore.WithPartSize(objstore.MinPartSize))
+	s, _ := objstore.New(memdriver.New(nil, ""), objstore.WithPartSize(objstore.MinPartSize))
 	_ = s.CreateBucket(ctx, "bad")
 	boom := errors.New("disk on fire")
 	r := io.MultiReader(bytes.NewReader(make([]byte, objstore.MinPartSize+10)), iotestErr{boom})
@@ -215,7 +178,7 @@ func (e iotestErr) Read([]byte) (int, error) { return 0, e.err }
 // retrying reads part of each body, rewinds it and sends it again, as a
 // driver retrying a failed request does.
 type retrying struct {
-	objstore.Driver
+	driver.Store
 	rewinds atomic.Int32
 }
 
@@ -228,19 +191,19 @@ func (d *retrying) rewind(r io.Reader) {
 	}
 }
 
-func (d *retrying) Put(ctx context.Context, b, o string, r io.Reader, size int64, w objstore.WriteInfo) (string, error) {
+func (d *retrying) Put(ctx context.Context, b, o string, r io.Reader, size int64, w driver.WriteInfo) (string, error) {
 	d.rewind(r)
-	return d.Driver.Put(ctx, b, o, r, size, w)
+	return d.Store.Put(ctx, b, o, r, size, w)
 }
 
 func (d *retrying) UploadPart(ctx context.Context, b, o, id string, n int, r io.Reader, size int64, md5 string) (string, error) {
 	d.rewind(r)
-	return d.Driver.UploadPart(ctx, b, o, id, n, r, size, md5)
+	return d.Store.UploadPart(ctx, b, o, id, n, r, size, md5)
 }
 
 func TestPutBodiesRewind(t *testing.T) {
 	ctx := context.Background()
-	d := &retrying{Driver: memobjstore.New()}
+	d := &retrying{Store: memdriver.New(nil, "")}
 	s, _ := objstore.New(d, objstore.WithPartSize(objstore.MinPartSize))
 	_ = s.CreateBucket(ctx, "retry")
 	small := bytes.Repeat([]byte("s"), 1000)

@@ -4,26 +4,40 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/hexkit-go/hexkit/objstore/driver"
 )
 
-// Part size limits of S3 multipart uploads, which every implementation
-// follows.
+// Limits of S3, which every implementation follows.
 const (
-	MinPartSize = 5 << 20 // every part but the last must be at least this large
-	MaxPartSize = 5 << 30
-	MaxParts    = 10000
+	// MinPartSize is the least size of every part of a multipart upload
+	// but the last (5 MiB).
+	MinPartSize = driver.MinPartSize
+	// MaxPartSize is the largest part, and the largest form upload (5 GiB).
+	MaxPartSize = driver.MaxPartSize
+	// MaxParts is the highest part number (10000).
+	MaxParts = driver.MaxParts
+	// MaxExpiry is the longest a presigned URL stays valid (7 days).
+	MaxExpiry = 7 * 24 * time.Hour
+	// MaxMetadataSize is the most bytes the keys and values of an object's
+	// user metadata may have together. S3 allows 2 KiB; the store keeps
+	// the rest for what it records itself.
+	MaxMetadataSize = 2000
 )
 
-// Defaults of the [Store] options.
+// Defaults of the options.
 const (
-	DefaultPartSize       = 16 << 20
+	// DefaultPartSize is the part size of streaming Put (16 MiB).
+	DefaultPartSize = 16 << 20
+	// DefaultPutConcurrency is how many parts one Put uploads at a time.
 	DefaultPutConcurrency = 4
-	DefaultExpiry         = 15 * time.Minute
-	MaxExpiry             = 7 * 24 * time.Hour
+	// DefaultExpiry is how long a presigned URL stays valid.
+	DefaultExpiry = 15 * time.Minute
 )
 
-// Option configures a [Store].
-type Option func(*config) error
+// Option configures a store; provider constructors accept it. An invalid
+// value fails the constructor with [ErrInvalidOption].
+type Option func(*config)
 
 type config struct {
 	ids         IDRules
@@ -31,53 +45,59 @@ type config struct {
 	concurrency int
 }
 
+func newConfig(opts []Option) (config, error) {
+	c := config{partSize: DefaultPartSize, concurrency: DefaultPutConcurrency}
+	for _, o := range opts {
+		o(&c)
+	}
+	switch {
+	case c.partSize < MinPartSize || c.partSize > MaxPartSize:
+		return c, fmt.Errorf("%w: part size %d not in [%d, %d]", ErrInvalidOption, c.partSize, MinPartSize, int64(MaxPartSize))
+	case c.concurrency < 1:
+		return c, fmt.Errorf("%w: put concurrency %d < 1", ErrInvalidOption, c.concurrency)
+	}
+	return c, nil
+}
+
 // WithIDRules sets the id rules. Default: [DefaultBucketID] and
 // [DefaultObjectID].
 func WithIDRules(r IDRules) Option {
-	return func(c *config) error { c.ids = r; return nil }
+	return func(c *config) { c.ids = r }
 }
 
 // WithPartSize sets the part size of streaming [Store.Put]: objects larger
 // than it go up as multipart uploads of parts this large. Default
 // [DefaultPartSize] (16 MiB); it must lie in [MinPartSize, MaxPartSize].
 func WithPartSize(n int64) Option {
-	return func(c *config) error {
-		if n < MinPartSize || n > MaxPartSize {
-			return fmt.Errorf("%w: part size %d not in [%d, %d]", ErrInvalidArgument, n, MinPartSize, int64(MaxPartSize))
-		}
-		c.partSize = n
-		return nil
-	}
+	return func(c *config) { c.partSize = n }
 }
 
 // WithPutConcurrency sets how many parts one streaming [Store.Put] uploads
 // at the same time; it holds that many parts (plus one being read) in
 // memory. Default [DefaultPutConcurrency] (4); at least 1.
 func WithPutConcurrency(n int) Option {
-	return func(c *config) error {
-		if n < 1 {
-			return fmt.Errorf("%w: put concurrency %d < 1", ErrInvalidArgument, n)
-		}
-		c.concurrency = n
-		return nil
-	}
+	return func(c *config) { c.concurrency = n }
 }
 
 // WriteOption configures [Store.Put] and [Store.InitUpload].
-type WriteOption func(*WriteInfo)
+type WriteOption func(*writeConfig)
 
-// WithContentType sets the content type. Default: none (the backend's
-// default, usually application/octet-stream).
+type writeConfig = driver.WriteInfo
+
+// WithContentType sets the content type: printable text, no control
+// characters. Default: application/octet-stream.
 func WithContentType(t string) WriteOption {
-	return func(w *WriteInfo) { w.ContentType = t }
+	return func(w *writeConfig) { w.ContentType = t }
 }
 
 // WithMetadata sets user metadata; keys are stored in lower case. Keys are
-// HTTP header tokens (letters, digits and !#$%&'*+-.^_`|~) and values have
-// no control characters, else the write fails with [ErrInvalidArgument].
-// Default: none.
+// HTTP header tokens (letters, digits and !#$%&'*+-.^_`|~); values are
+// valid UTF-8 without control characters (tabs included) and without
+// leading or trailing spaces, which S3 would drop; keys and values have at
+// most [MaxMetadataSize] bytes together. Anything else fails the write
+// with [ErrInvalidArgument]. Default: none.
 func WithMetadata(m map[string]string) WriteOption {
-	return func(w *WriteInfo) {
+	return func(w *writeConfig) {
 		if w.Metadata == nil {
 			w.Metadata = make(map[string]string, len(m))
 		}
@@ -90,7 +110,7 @@ func WithMetadata(m map[string]string) WriteOption {
 // IfAbsent makes the write fail with [ErrObjectExists] when the object
 // already exists. Default: writes replace existing objects.
 func IfAbsent() WriteOption {
-	return func(w *WriteInfo) { w.IfAbsent = true }
+	return func(w *writeConfig) { w.IfAbsent = true }
 }
 
 // GetOption configures [Store.Get].
@@ -179,21 +199,4 @@ func WithPartCount(n int) CompleteOption {
 // and the last has at most size bytes. Default: no size check.
 func WithAnticipatedPartSize(size int64) CompleteOption {
 	return func(c *completeConfig) { c.partSize = size }
-}
-
-// checkMetadata reports keys and values that cannot travel as HTTP headers.
-func checkMetadata(m map[string]string) error {
-	for k, v := range m {
-		if k == "" || strings.IndexFunc(k, func(r rune) bool { return !isTokenChar(r) }) >= 0 {
-			return fmt.Errorf("%w: metadata key %q is not an HTTP token", ErrInvalidArgument, k)
-		}
-		if strings.IndexFunc(v, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) >= 0 {
-			return fmt.Errorf("%w: metadata value of %q has control characters", ErrInvalidArgument, k)
-		}
-	}
-	return nil
-}
-
-func isTokenChar(r rune) bool {
-	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("!#$%&'*+-.^_`|~", r)
 }

@@ -4,70 +4,222 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/hexkit-go/hexkit/objstore/driver"
 )
 
-// Store is the portable object store: the type services hold. It validates
-// ids and arguments, then calls its [Driver]; the multipart checks,
-// streaming and checksum verification live here, so they are the same on
-// every provider. A Store is safe for concurrent use.
-type Store struct {
-	d    Driver
-	cfg  config
-	bufs sync.Pool // *[]byte of cfg.partSize, for multipart Put
+// Store is the object storage protocol: what a service holds. Every
+// provider constructor returns one (s3.Open, s3.New, memobjstore.New,
+// memobjstore.NewTest). Implementations validate ids and arguments before
+// any request, behave the same on every backend (see the package
+// documentation) and are safe for concurrent use.
+type Store interface {
+	// CreateBucket creates a bucket: [ErrBucketExists] when it exists.
+	CreateBucket(ctx context.Context, bucket string) error
+	// BucketExists reports whether the bucket exists.
+	BucketExists(ctx context.Context, bucket string) (bool, error)
+	// DeleteBucket deletes a bucket: [ErrBucketNotFound] when it is
+	// missing, [ErrBucketNotEmpty] when it holds objects or multipart
+	// uploads, unless [WithContent] is given, which aborts the uploads and
+	// deletes the objects first.
+	DeleteBucket(ctx context.Context, bucket string, opts ...DeleteBucketOption) error
+
+	// Stat returns an object's size, ETag, content type, modification time
+	// and metadata: [ErrObjectNotFound] or [ErrBucketNotFound] when
+	// missing.
+	Stat(ctx context.Context, bucket, object string) (ObjectInfo, error)
+	// ObjectExists reports whether the object exists: [ErrBucketNotFound]
+	// when the bucket does not.
+	ObjectExists(ctx context.Context, bucket, object string) (bool, error)
+	// List yields the ids of the bucket's objects that start with prefix,
+	// in lexical order, page by page as the loop asks for them. An error
+	// ends the sequence: [ErrBucketNotFound] when the bucket is missing.
+	List(ctx context.Context, bucket, prefix string) iter.Seq2[string, error]
+	// Copy copies an object, also between buckets, keeping content type
+	// and metadata. The destination must not exist ([ErrObjectExists])
+	// unless [WithOverwrite] is given. A missing source is
+	// [ErrObjectNotFound], a missing bucket [ErrBucketNotFound], a copy
+	// onto itself [ErrInvalidArgument].
+	Copy(ctx context.Context, srcBucket, srcObject, dstBucket, dstObject string, opts ...CopyOption) error
+	// Delete deletes an object. A missing object is not an error; a
+	// missing bucket is [ErrBucketNotFound].
+	Delete(ctx context.Context, bucket, object string) error
+
+	// Put streams r into the object and returns what was stored (without
+	// LastModified, which only Stat knows). size is the number of bytes
+	// to read from r (Put reads no further), or -1 to read r to its end.
+	// Objects larger than the part size ([WithPartSize]) go up as
+	// multipart uploads, several parts at a time ([WithPutConcurrency]); a
+	// failed multipart Put aborts its upload (when the server is
+	// reachable). A reader that is also an io.ReaderAt and io.Seeker (a
+	// file, a bytes.Reader) with a known size is read in place, part by
+	// part from its current position, without buffering; on success its
+	// position moves past the size bytes.
+	//
+	// Put checks checksums: it computes the MD5 of every byte as it sends
+	// it, and the ETag the server computed for each part and for the
+	// object must equal the MD5 (or multipart ETag) of the bytes sent,
+	// else [ErrChecksumMismatch]. A reader that ends before size bytes is
+	// [ErrInvalidArgument]; so is metadata [WithMetadata] refuses.
+	Put(ctx context.Context, bucket, object string, r io.Reader, size int64, opts ...WriteOption) (ObjectInfo, error)
+	// Get opens the object for reading: [ErrObjectNotFound] or
+	// [ErrBucketNotFound] when missing, [ErrInvalidArgument] for a range
+	// outside the object. Close the reader when done.
+	//
+	// A whole-object read verifies the ETag: of a single-part object the
+	// MD5 of the bytes, of a multipart object written by Put its multipart
+	// ETag. When the bytes do not match, the final Read returns
+	// [ErrChecksumMismatch] instead of io.EOF. Ranged reads, reads with
+	// [WithoutVerification] and multipart objects uploaded by others are
+	// not verified (see [Reader]).
+	Get(ctx context.Context, bucket, object string, opts ...GetOption) (Reader, error)
+
+	// PresignGet returns a URL that downloads the object with a plain GET
+	// until it expires. Presigning does not contact the server: a URL for
+	// a missing object answers 404 when used.
+	PresignGet(ctx context.Context, bucket, object string, opts ...PresignOption) (string, error)
+	// PresignPut returns a URL that uploads the object with a plain PUT of
+	// the body until it expires. With [WithContentMD5] the request must
+	// carry that Content-MD5. Presigning does not contact the server.
+	PresignPut(ctx context.Context, bucket, object string, opts ...PresignOption) (string, error)
+	// PresignPost returns a form upload of at most maxSize bytes (1 to
+	// [MaxPartSize]; a POST policy). The server refuses a larger file.
+	// Presigning does not contact the server.
+	PresignPost(ctx context.Context, bucket, object string, maxSize int64, opts ...PresignOption) (PresignedPost, error)
+
+	// InitUpload starts a multipart upload and returns its id:
+	// [ErrUploadActive] when the object has an active upload already.
+	// Content type and metadata apply to the object the upload completes
+	// into; [IfAbsent] is for Put only and fails here with
+	// [ErrInvalidArgument].
+	//
+	// The check for an active upload and the start are two steps on every
+	// backend (S3 has no condition for it): two concurrent InitUpload
+	// calls for one object may both succeed.
+	InitUpload(ctx context.Context, bucket, object string, opts ...WriteOption) (string, error)
+	// PresignPart returns a URL that uploads part number (1 to [MaxParts])
+	// of the upload with a plain PUT until it expires; with
+	// [WithContentMD5] the request must carry that Content-MD5. Presigning
+	// does not contact the server: an unknown upload id fails when the URL
+	// is used.
+	PresignPart(ctx context.Context, bucket, object, uploadID string, number int, opts ...PresignOption) (string, error)
+	// ListParts lists the uploaded parts of an upload in part number
+	// order: [ErrUploadNotFound] when the upload is not active.
+	ListParts(ctx context.Context, bucket, object, uploadID string) ([]Part, error)
+	// ListUploads lists the active uploads of one object.
+	ListUploads(ctx context.Context, bucket, object string) ([]Upload, error)
+	// ListBucketUploads lists the active uploads of every object in the
+	// bucket.
+	ListBucketUploads(ctx context.Context, bucket string) ([]Upload, error)
+	// CompleteUpload assembles the uploaded parts into the object. It
+	// fails with [ErrPartsMismatch] when no part was uploaded, when the
+	// parts break [WithPartCount] or [WithAnticipatedPartSize], or when
+	// the server refuses them (a part but the last smaller than
+	// [MinPartSize]); the upload then stays active. [ErrUploadNotFound]
+	// when the upload is not active.
+	CompleteUpload(ctx context.Context, bucket, object, uploadID string, opts ...CompleteOption) error
+	// AbortUpload aborts an upload and deletes its parts:
+	// [ErrUploadNotFound] when it is not active. It then checks that no
+	// part remains (a part whose upload was in flight may survive an abort
+	// on S3), aborting again up to three times before it reports an error.
+	AbortUpload(ctx context.Context, bucket, object, uploadID string) error
+
+	// ValidateBucketID checks id against the store's bucket rule
+	// ([IDRules]): nil or an error wrapping [ErrInvalidID].
+	ValidateBucketID(id string) error
+	// ValidateObjectID checks bucket and object against the store's rules.
+	ValidateObjectID(bucket, object string) error
+
+	// As sets target, a pointer to a provider's native type, and reports
+	// whether it could. See each provider's "# As" section.
+	As(target any) bool
+	// Close releases what the provider's constructor opened (connections,
+	// the in-memory store's HTTP server); a client given to a provider
+	// stays open. Calls after Close fail with [ErrClosed]; Close does not
+	// wait for calls in flight. Closing twice is a no-op.
+	Close() error
 }
 
-// New returns a Store over d. Options are validated here.
-func New(d Driver, opts ...Option) (*Store, error) {
+// New returns a Store over a driver: for providers; services call a
+// provider's constructor. Options are validated here: an invalid one is
+// [ErrInvalidOption].
+func New(d driver.Store, opts ...Option) (Store, error) {
 	if d == nil {
-		return nil, errors.New("objstore: nil driver")
+		return nil, fmt.Errorf("%w: nil driver", ErrInvalidOption)
 	}
-	s := &Store{d: d, cfg: config{partSize: DefaultPartSize, concurrency: DefaultPutConcurrency}}
-	for _, o := range opts {
-		if err := o(&s.cfg); err != nil {
-			return nil, err
-		}
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
 	}
-	return s, nil
+	return &portable{d: d, cfg: cfg}, nil
 }
 
-// As sets target, a pointer to a driver's native type, and reports whether
-// the driver could. See each provider's "# As" section.
-func (s *Store) As(target any) bool { return s.d.As(target) }
+// portable is the Store every provider returns: it validates ids and
+// arguments, then calls its driver; the multipart checks, streaming and
+// checksum verification live here, so they are the same on every provider.
+type portable struct {
+	d      driver.Store
+	cfg    config
+	bufs   sync.Pool // *[]byte of cfg.partSize, for multipart Put
+	closed atomic.Bool
+	once   sync.Once
+	err    error // of the driver's Close
+}
 
-// ValidateBucketID checks id against the store's bucket rule.
-func (s *Store) ValidateBucketID(id string) error { return s.cfg.ids.bucket(id) }
+// bucket checks that the store is open and the bucket id valid.
+func (s *portable) bucket(bucket string) error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	return s.cfg.ids.bucket(bucket)
+}
 
-// ValidateObjectID checks bucket and object against the store's rules.
-func (s *Store) ValidateObjectID(bucket, object string) error {
+// object checks that the store is open and the ids valid.
+func (s *portable) object(bucket, object string) error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
 	return s.cfg.ids.object(bucket, object)
 }
 
-// CreateBucket creates a bucket: [ErrBucketExists] when it exists.
-func (s *Store) CreateBucket(ctx context.Context, bucket string) error {
-	if err := s.cfg.ids.bucket(bucket); err != nil {
+func (s *portable) As(target any) bool { return s.d.As(target) }
+
+func (s *portable) Close() error {
+	s.once.Do(func() {
+		s.closed.Store(true)
+		s.err = s.d.Close()
+	})
+	return s.err
+}
+
+func (s *portable) ValidateBucketID(id string) error { return s.cfg.ids.bucket(id) }
+
+func (s *portable) ValidateObjectID(bucket, object string) error {
+	return s.cfg.ids.object(bucket, object)
+}
+
+func (s *portable) CreateBucket(ctx context.Context, bucket string) error {
+	if err := s.bucket(bucket); err != nil {
 		return err
 	}
 	return s.d.CreateBucket(ctx, bucket)
 }
 
-// BucketExists reports whether the bucket exists.
-func (s *Store) BucketExists(ctx context.Context, bucket string) (bool, error) {
-	if err := s.cfg.ids.bucket(bucket); err != nil {
+func (s *portable) BucketExists(ctx context.Context, bucket string) (bool, error) {
+	if err := s.bucket(bucket); err != nil {
 		return false, err
 	}
 	return s.d.BucketExists(ctx, bucket)
 }
 
-// DeleteBucket deletes a bucket: [ErrBucketNotFound] when it is missing,
-// [ErrBucketNotEmpty] when it holds objects or multipart uploads, unless
-// [WithContent] is given, which aborts the uploads and deletes the objects
-// first.
-func (s *Store) DeleteBucket(ctx context.Context, bucket string, opts ...DeleteBucketOption) error {
-	if err := s.cfg.ids.bucket(bucket); err != nil {
+func (s *portable) DeleteBucket(ctx context.Context, bucket string, opts ...DeleteBucketOption) error {
+	if err := s.bucket(bucket); err != nil {
 		return err
 	}
 	var c deleteBucketConfig
@@ -92,7 +244,7 @@ func (s *Store) DeleteBucket(ctx context.Context, bucket string, opts ...DeleteB
 	return s.d.DeleteBucket(ctx, bucket)
 }
 
-func (s *Store) emptyBucket(ctx context.Context, bucket string) error {
+func (s *portable) emptyBucket(ctx context.Context, bucket string) error {
 	ups, err := s.d.ListUploads(ctx, bucket, "")
 	if err != nil {
 		return err
@@ -102,7 +254,7 @@ func (s *Store) emptyBucket(ctx context.Context, bucket string) error {
 			return err
 		}
 	}
-	for id, err := range s.listIDs(ctx, bucket, "") {
+	for id, err := range s.d.List(ctx, bucket, "") {
 		if err != nil {
 			return err
 		}
@@ -115,7 +267,7 @@ func (s *Store) emptyBucket(ctx context.Context, bucket string) error {
 
 // notFound turns a driver's ErrObjectNotFound into ErrBucketNotFound when
 // the bucket is the thing missing.
-func (s *Store) notFound(ctx context.Context, bucket string, err error) error {
+func (s *portable) notFound(ctx context.Context, bucket string, err error) error {
 	if !errors.Is(err, ErrObjectNotFound) {
 		return err
 	}
@@ -129,10 +281,27 @@ func (s *Store) notFound(ctx context.Context, bucket string, err error) error {
 	return err
 }
 
-// Stat returns an object's size, ETag, content type, modification time and
-// metadata: [ErrObjectNotFound] or [ErrBucketNotFound] when missing.
-func (s *Store) Stat(ctx context.Context, bucket, object string) (ObjectInfo, error) {
-	if err := s.cfg.ids.object(bucket, object); err != nil {
+// cleanInfo converts what a driver reports into what the store returns:
+// ETag without quotes, metadata never nil and without the store's own key.
+func cleanInfo(info driver.ObjectInfo) ObjectInfo {
+	if _, ok := info.Metadata[partSizeKey]; ok {
+		m := make(map[string]string, len(info.Metadata)-1)
+		for k, v := range info.Metadata {
+			if k != partSizeKey {
+				m[k] = v
+			}
+		}
+		info.Metadata = m
+	}
+	if info.Metadata == nil {
+		info.Metadata = map[string]string{}
+	}
+	info.ETag = driver.TrimETag(info.ETag)
+	return ObjectInfo(info)
+}
+
+func (s *portable) Stat(ctx context.Context, bucket, object string) (ObjectInfo, error) {
+	if err := s.object(bucket, object); err != nil {
 		return ObjectInfo{}, err
 	}
 	info, err := s.d.Stat(ctx, bucket, object)
@@ -142,9 +311,7 @@ func (s *Store) Stat(ctx context.Context, bucket, object string) (ObjectInfo, er
 	return cleanInfo(info), nil
 }
 
-// ObjectExists reports whether the object exists: [ErrBucketNotFound] when
-// the bucket does not.
-func (s *Store) ObjectExists(ctx context.Context, bucket, object string) (bool, error) {
+func (s *portable) ObjectExists(ctx context.Context, bucket, object string) (bool, error) {
 	_, err := s.Stat(ctx, bucket, object)
 	if errors.Is(err, ErrObjectNotFound) {
 		return false, nil
@@ -152,30 +319,18 @@ func (s *Store) ObjectExists(ctx context.Context, bucket, object string) (bool, 
 	return err == nil, err
 }
 
-// List yields the ids of the bucket's objects that start with prefix, in
-// lexical order, page by page as the loop asks for them. An error ends the
-// sequence: [ErrBucketNotFound] when the bucket is missing.
-func (s *Store) List(ctx context.Context, bucket, prefix string) iter.Seq2[string, error] {
-	if err := s.cfg.ids.bucket(bucket); err != nil {
+func (s *portable) List(ctx context.Context, bucket, prefix string) iter.Seq2[string, error] {
+	if err := s.bucket(bucket); err != nil {
 		return func(yield func(string, error) bool) { yield("", err) }
 	}
-	return s.listIDs(ctx, bucket, prefix)
-}
-
-func (s *Store) listIDs(ctx context.Context, bucket, prefix string) iter.Seq2[string, error] {
 	return s.d.List(ctx, bucket, prefix)
 }
 
-// Copy copies an object, also between buckets, keeping content type and
-// metadata. The destination must not exist ([ErrObjectExists]) unless
-// [WithOverwrite] is given. A missing source is [ErrObjectNotFound], a
-// missing bucket [ErrBucketNotFound], a copy onto itself
-// [ErrInvalidArgument].
-func (s *Store) Copy(ctx context.Context, srcBucket, srcObject, dstBucket, dstObject string, opts ...CopyOption) error {
-	if err := s.cfg.ids.object(srcBucket, srcObject); err != nil {
+func (s *portable) Copy(ctx context.Context, srcBucket, srcObject, dstBucket, dstObject string, opts ...CopyOption) error {
+	if err := s.object(srcBucket, srcObject); err != nil {
 		return err
 	}
-	if err := s.cfg.ids.object(dstBucket, dstObject); err != nil {
+	if err := s.object(dstBucket, dstObject); err != nil {
 		return err
 	}
 	if srcBucket == dstBucket && srcObject == dstObject {
@@ -203,10 +358,8 @@ func (s *Store) Copy(ctx context.Context, srcBucket, srcObject, dstBucket, dstOb
 	return err
 }
 
-// Delete deletes an object. A missing object is not an error; a missing
-// bucket is [ErrBucketNotFound].
-func (s *Store) Delete(ctx context.Context, bucket, object string) error {
-	if err := s.cfg.ids.object(bucket, object); err != nil {
+func (s *portable) Delete(ctx context.Context, bucket, object string) error {
+	if err := s.object(bucket, object); err != nil {
 		return err
 	}
 	return s.d.Delete(ctx, bucket, object)
@@ -223,39 +376,30 @@ func presignOptions(opts []PresignOption) (presignConfig, error) {
 	return c, nil
 }
 
-// PresignGet returns a URL that downloads the object with a plain GET until
-// it expires. Presigning does not contact the server: a URL for a missing
-// object answers 404 when used.
-func (s *Store) PresignGet(ctx context.Context, bucket, object string, opts ...PresignOption) (string, error) {
-	if err := s.cfg.ids.object(bucket, object); err != nil {
+func (s *portable) PresignGet(ctx context.Context, bucket, object string, opts ...PresignOption) (string, error) {
+	if err := s.object(bucket, object); err != nil {
 		return "", err
 	}
 	c, err := presignOptions(opts)
 	if err != nil {
 		return "", err
 	}
-	return s.d.Presign(ctx, PresignRequest{Method: http.MethodGet, Bucket: bucket, Object: object, Expiry: c.expiry})
+	return s.d.Presign(ctx, driver.PresignRequest{Method: http.MethodGet, Bucket: bucket, Object: object, Expiry: c.expiry})
 }
 
-// PresignPut returns a URL that uploads the object with a plain PUT of the
-// body until it expires. With [WithContentMD5] the request must carry that
-// Content-MD5. Presigning does not contact the server.
-func (s *Store) PresignPut(ctx context.Context, bucket, object string, opts ...PresignOption) (string, error) {
-	if err := s.cfg.ids.object(bucket, object); err != nil {
+func (s *portable) PresignPut(ctx context.Context, bucket, object string, opts ...PresignOption) (string, error) {
+	if err := s.object(bucket, object); err != nil {
 		return "", err
 	}
 	c, err := presignOptions(opts)
 	if err != nil {
 		return "", err
 	}
-	return s.d.Presign(ctx, PresignRequest{Method: http.MethodPut, Bucket: bucket, Object: object, ContentMD5: c.md5, Expiry: c.expiry})
+	return s.d.Presign(ctx, driver.PresignRequest{Method: http.MethodPut, Bucket: bucket, Object: object, ContentMD5: c.md5, Expiry: c.expiry})
 }
 
-// PresignPost returns a form upload of at most maxSize bytes (a POST
-// policy). The server refuses a larger file. Presigning does not contact the
-// server.
-func (s *Store) PresignPost(ctx context.Context, bucket, object string, maxSize int64, opts ...PresignOption) (PresignedPost, error) {
-	if err := s.cfg.ids.object(bucket, object); err != nil {
+func (s *portable) PresignPost(ctx context.Context, bucket, object string, maxSize int64, opts ...PresignOption) (PresignedPost, error) {
+	if err := s.object(bucket, object); err != nil {
 		return PresignedPost{}, err
 	}
 	if maxSize < 1 || maxSize > MaxPartSize {
@@ -265,5 +409,6 @@ func (s *Store) PresignPost(ctx context.Context, bucket, object string, maxSize 
 	if err != nil {
 		return PresignedPost{}, err
 	}
-	return s.d.PresignPost(ctx, bucket, object, maxSize, c.expiry)
+	p, err := s.d.PresignPost(ctx, bucket, object, maxSize, c.expiry)
+	return PresignedPost(p), err
 }

@@ -14,38 +14,22 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hexkit-go/hexkit/objstore/driver"
 )
 
-// Put streams r into the object and returns what was stored (without
-// LastModified, which only [Store.Stat] knows). size is the number of bytes
-// to read from r (Put reads no further), or -1 to read r to its end.
-// Objects larger than the part size ([WithPartSize]) go up as multipart
-// uploads, several parts at a time ([WithPutConcurrency]); a failed
-// multipart Put aborts its upload (when the server is reachable). A reader
-// that is also an io.ReaderAt and io.Seeker (a file, a bytes.Reader) with a
-// known size is read in place, part by part from its current position,
-// without buffering; on success its position moves past the size bytes.
-//
-// Put checks checksums: it computes the MD5 of every byte as it sends it,
-// and the ETag the server computed for each part and for the object must
-// equal the MD5 (or multipart ETag) of the bytes sent, else
-// [ErrChecksumMismatch]. A reader that ends before size bytes is
-// [ErrInvalidArgument].
-func (s *Store) Put(ctx context.Context, bucket, object string, r io.Reader, size int64, opts ...WriteOption) (ObjectInfo, error) {
-	if err := s.cfg.ids.object(bucket, object); err != nil {
+func (s *portable) Put(ctx context.Context, bucket, object string, r io.Reader, size int64, opts ...WriteOption) (ObjectInfo, error) {
+	if err := s.object(bucket, object); err != nil {
 		return ObjectInfo{}, err
 	}
 	if size < -1 || size > MaxParts*s.cfg.partSize {
 		return ObjectInfo{}, fmt.Errorf("%w: size %d not in [-1, %d]", ErrInvalidArgument, size, MaxParts*s.cfg.partSize)
 	}
-	var w WriteInfo
+	var w writeConfig
 	for _, o := range opts {
 		o(&w)
 	}
-	if _, ok := w.Metadata[partSizeKey]; ok {
-		return ObjectInfo{}, fmt.Errorf("%w: metadata key %q is reserved", ErrInvalidArgument, partSizeKey)
-	}
-	if err := checkMetadata(w.Metadata); err != nil {
+	if err := checkWrite(w); err != nil {
 		return ObjectInfo{}, err
 	}
 	ps := s.cfg.partSize
@@ -165,7 +149,7 @@ func hashing(r io.Reader) (*countingReader, io.Reader) {
 	return c, c
 }
 
-func (s *Store) putSingle(ctx context.Context, bucket, object string, r io.Reader, size int64, w WriteInfo) (ObjectInfo, error) {
+func (s *portable) putSingle(ctx context.Context, bucket, object string, r io.Reader, size int64, w writeConfig) (ObjectInfo, error) {
 	cr, body := hashing(r)
 	etag, err := s.d.Put(ctx, bucket, object, body, size, w)
 	if err != nil {
@@ -177,25 +161,32 @@ func (s *Store) putSingle(ctx context.Context, bucket, object string, r io.Reade
 	if cr.n != size {
 		return ObjectInfo{}, fmt.Errorf("%w: reader ended after %d of %d bytes", ErrInvalidArgument, cr.n, size)
 	}
-	etag = TrimETag(etag)
+	etag = driver.TrimETag(etag)
 	if want := hex.EncodeToString(cr.h.Sum(nil)); etag != want {
 		return ObjectInfo{}, fmt.Errorf("%w: server ETag %s, MD5 of the bytes sent %s", ErrChecksumMismatch, etag, want)
 	}
 	return s.written(bucket, object, size, etag, w), nil
 }
 
-func (s *Store) written(bucket, object string, size int64, etag string, w WriteInfo) ObjectInfo {
-	return cleanInfo(ObjectInfo{Bucket: bucket, ID: object, Size: size, ETag: etag, ContentType: w.ContentType,
+// defaultContentType is what every backend stores without WithContentType.
+const defaultContentType = "application/octet-stream"
+
+func (s *portable) written(bucket, object string, size int64, etag string, w writeConfig) ObjectInfo {
+	ctype := w.ContentType
+	if ctype == "" {
+		ctype = defaultContentType
+	}
+	return cleanInfo(driver.ObjectInfo{Bucket: bucket, ID: object, Size: size, ETag: etag, ContentType: ctype,
 		Metadata: w.Metadata})
 }
 
 type partResult struct {
-	part Part
+	part driver.Part
 	md5  []byte
 }
 
 // buffer returns a part buffer from the store's pool.
-func (s *Store) buffer() *[]byte {
+func (s *portable) buffer() *[]byte {
 	if b, ok := s.bufs.Get().(*[]byte); ok {
 		return b
 	}
@@ -205,7 +196,7 @@ func (s *Store) buffer() *[]byte {
 
 // putMultipart uploads r as parts of the configured size, up to the
 // configured number at a time.
-func (s *Store) putMultipart(ctx context.Context, bucket, object string, r io.Reader, size int64, w WriteInfo) (info ObjectInfo, err error) {
+func (s *portable) putMultipart(ctx context.Context, bucket, object string, r io.Reader, size int64, w writeConfig) (info ObjectInfo, err error) {
 	ps := s.cfg.partSize
 	meta := make(map[string]string, len(w.Metadata)+1)
 	for k, v := range w.Metadata {
@@ -299,7 +290,7 @@ parts:
 			cr, hashed := hashing(body)
 			etag, err := s.d.UploadPart(pctx, bucket, object, id, number, hashed, int64(n), "")
 			sum := cr.h.Sum(nil)
-			if err == nil && TrimETag(etag) != hex.EncodeToString(sum) {
+			if err == nil && driver.TrimETag(etag) != hex.EncodeToString(sum) {
 				err = fmt.Errorf("%w: part %d: server ETag %s, MD5 of the bytes sent %x", ErrChecksumMismatch, number, etag, sum)
 			}
 			if err != nil {
@@ -307,7 +298,7 @@ parts:
 				return
 			}
 			mu.Lock()
-			results = append(results, partResult{Part{Number: number, Size: int64(n), ETag: TrimETag(etag)}, sum})
+			results = append(results, partResult{driver.Part{Number: number, Size: int64(n), ETag: driver.TrimETag(etag)}, sum})
 			mu.Unlock()
 		}(number, body, n, buf)
 		if last {
@@ -322,7 +313,7 @@ parts:
 		return ObjectInfo{}, fmt.Errorf("%w: reader ended after %d of %d bytes", ErrInvalidArgument, total, size)
 	}
 	slices.SortFunc(results, func(a, b partResult) int { return a.part.Number - b.part.Number })
-	parts := make([]Part, len(results))
+	parts := make([]driver.Part, len(results))
 	sums := make([][]byte, len(results))
 	for i, r := range results {
 		parts[i], sums[i] = r.part, r.md5
@@ -331,25 +322,15 @@ parts:
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	etag = TrimETag(etag)
-	if want := MultipartETag(sums); etag != want {
+	etag = driver.TrimETag(etag)
+	if want := driver.MultipartETag(sums); etag != want {
 		return ObjectInfo{}, fmt.Errorf("%w: server ETag %s, multipart ETag of the bytes sent %s", ErrChecksumMismatch, etag, want)
 	}
 	return s.written(bucket, object, total, etag, w), nil
 }
 
-// Get opens the object for reading: [ErrObjectNotFound] or
-// [ErrBucketNotFound] when missing, [ErrInvalidArgument] for a range outside
-// the object. Close the reader when done.
-//
-// A whole-object read verifies the ETag: of a single-part object the MD5 of
-// the bytes, of a multipart object written by [Store.Put] its multipart ETag.
-// When the bytes do not match, the final Read returns [ErrChecksumMismatch]
-// instead of io.EOF. Ranged reads, reads with [WithoutVerification] and
-// multipart objects uploaded by others are not verified (see
-// [Reader.Verified]).
-func (s *Store) Get(ctx context.Context, bucket, object string, opts ...GetOption) (*Reader, error) {
-	if err := s.cfg.ids.object(bucket, object); err != nil {
+func (s *portable) Get(ctx context.Context, bucket, object string, opts ...GetOption) (Reader, error) {
+	if err := s.object(bucket, object); err != nil {
 		return nil, err
 	}
 	g := getConfig{length: -1}
@@ -363,15 +344,15 @@ func (s *Store) Get(ctx context.Context, bucket, object string, opts ...GetOptio
 	if err != nil {
 		return nil, s.notFound(ctx, bucket, err)
 	}
-	rd := &Reader{ctx: ctx, rc: rc, info: cleanInfo(info)}
+	rd := &reader{ctx: ctx, rc: rc, info: cleanInfo(info)}
 	if g.offset == 0 && g.length == -1 && !g.noVerify {
 		rd.prepare(info)
 	}
 	return rd, nil
 }
 
-// Reader reads an object opened by [Store.Get].
-type Reader struct {
+// reader is the Reader every store returns: it verifies as it reads.
+type reader struct {
 	ctx  context.Context
 	rc   io.ReadCloser
 	info ObjectInfo
@@ -387,8 +368,8 @@ type Reader struct {
 	err      error
 }
 
-func (r *Reader) prepare(info ObjectInfo) {
-	etag := TrimETag(info.ETag)
+func (r *reader) prepare(info driver.ObjectInfo) {
+	etag := driver.TrimETag(info.ETag)
 	base, parts, multipart := strings.Cut(etag, "-")
 	if len(base) != 32 {
 		return
@@ -406,17 +387,11 @@ func (r *Reader) prepare(info ObjectInfo) {
 	r.verify, r.want, r.h = true, etag, md5.New()
 }
 
-// Info describes the object; for a ranged read Size is still the whole
-// object's size.
-func (r *Reader) Info() ObjectInfo { return r.info }
+func (r *reader) Info() ObjectInfo { return r.info }
 
-// Verified reports, after Read returned io.EOF, whether the bytes were
-// checked against the object's ETag.
-func (r *Reader) Verified() bool { return r.verified }
+func (r *reader) Verified() bool { return r.verified }
 
-// Read reads the next bytes of the object. Once the context given to
-// [Store.Get] is done, Read returns its error.
-func (r *Reader) Read(p []byte) (int, error) {
+func (r *reader) Read(p []byte) (int, error) {
 	if r.err != nil {
 		return 0, r.err
 	}
@@ -441,7 +416,7 @@ func (r *Reader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (r *Reader) hash(b []byte) {
+func (r *reader) hash(b []byte) {
 	r.n += int64(len(b))
 	for len(b) > 0 {
 		chunk := b
@@ -459,7 +434,7 @@ func (r *Reader) hash(b []byte) {
 	}
 }
 
-func (r *Reader) sum() string {
+func (r *reader) sum() string {
 	if r.partSize == 0 {
 		return hex.EncodeToString(r.h.Sum(nil))
 	}
@@ -467,12 +442,12 @@ func (r *Reader) sum() string {
 	if r.inPart > 0 {
 		sums = append(sums, r.h.Sum(nil))
 	}
-	return MultipartETag(sums)
+	return driver.MultipartETag(sums)
 }
 
 // WriteTo writes the rest of the object to w with large reads, verifying
 // as Read does; io.Copy uses it.
-func (r *Reader) WriteTo(w io.Writer) (int64, error) {
+func (r *reader) WriteTo(w io.Writer) (int64, error) {
 	buf := make([]byte, 128<<10)
 	var total int64
 	for {
@@ -493,5 +468,4 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 	}
 }
 
-// Close releases the connection.
-func (r *Reader) Close() error { return r.rc.Close() }
+func (r *reader) Close() error { return r.rc.Close() }

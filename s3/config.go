@@ -1,21 +1,21 @@
 package s3
 
 import (
+	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
-	"log/slog"
-	"net/http"
 	"strings"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/objstore"
 )
 
-// Config says how to reach an S3-compatible server. Its String, GoString
-// and LogValue methods never print the secret key or session token.
+// Config says how to reach an S3-compatible server. The secret key and the
+// session token are [hexkit.Secret]s: printing, logging or JSON-encoding a
+// Config never shows them.
 type Config struct {
 	// Endpoint is host[:port], without a scheme. Required.
 	Endpoint string
@@ -24,9 +24,9 @@ type Config struct {
 	Region string
 	// AccessKey and SecretKey are the static credentials. Required.
 	AccessKey string
-	SecretKey string
+	SecretKey hexkit.Secret
 	// SessionToken is for temporary credentials. Default none.
-	SessionToken string
+	SessionToken hexkit.Secret
 	// PathStyle addresses buckets as endpoint/bucket rather than
 	// bucket.endpoint; most self-hosted servers need it. Default false
 	// (the client decides, virtual-host style for AWS).
@@ -34,87 +34,79 @@ type Config struct {
 	// TLS connects with https. Default false (plain http).
 	TLS bool
 	// TLSConfig customizes TLS (a private CA, for example); used only with
-	// TLS. Default: the system roots.
-	TLSConfig *tls.Config
+	// TLS. Default: the system roots. It is not encoded as JSON.
+	TLSConfig *tls.Config `json:"-"`
 }
 
-const redacted = "REDACTED"
-
-// String describes the configuration with the secrets redacted.
-func (c Config) String() string {
-	secret := ""
-	if c.SecretKey != "" {
-		secret = redacted
-	}
-	return fmt.Sprintf("s3.Config{Endpoint: %q, Region: %q, AccessKey: %q, SecretKey: %q, PathStyle: %v, TLS: %v}",
-		c.Endpoint, c.region(), c.AccessKey, secret, c.PathStyle, c.TLS)
-}
-
-// GoString is String, so that %#v redacts the secrets too.
-func (c Config) GoString() string { return c.String() }
-
-// LogValue logs the configuration without its secrets.
-func (c Config) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("endpoint", c.Endpoint), slog.String("region", c.region()),
-		slog.String("access_key", c.AccessKey), slog.Bool("path_style", c.PathStyle), slog.Bool("tls", c.TLS))
-}
+// DefaultRegion is the region of a Config that names none.
+const DefaultRegion = "us-east-1"
 
 func (c Config) region() string {
 	if c.Region == "" {
-		return "us-east-1"
+		return DefaultRegion
 	}
 	return c.Region
 }
 
-// Client builds the minio-go client the configuration describes.
-func (c Config) Client() (*minio.Client, error) {
+func (c Config) check() error {
 	switch {
 	case c.Endpoint == "":
-		return nil, errors.New("s3: Config.Endpoint is required")
+		return fmt.Errorf("%w: Endpoint is required", ErrInvalidConfig)
 	case strings.Contains(c.Endpoint, "://"):
-		return nil, fmt.Errorf("s3: Config.Endpoint %q must not have a scheme (set TLS instead)", c.Endpoint)
-	case c.AccessKey == "" || c.SecretKey == "":
-		return nil, errors.New("s3: Config.AccessKey and Config.SecretKey are required")
+		return fmt.Errorf("%w: Endpoint %q must not have a scheme (set TLS instead)", ErrInvalidConfig, c.Endpoint)
+	case c.AccessKey == "" || c.SecretKey.IsZero():
+		return fmt.Errorf("%w: AccessKey and SecretKey are required", ErrInvalidConfig)
 	}
-	opts := &minio.Options{
-		Creds:  credentials.NewStaticV4(c.AccessKey, c.SecretKey, c.SessionToken),
-		Secure: c.TLS,
-		Region: c.region(),
-	}
-	if c.PathStyle {
-		opts.BucketLookup = minio.BucketLookupPath
-	}
-	if c.TLS && c.TLSConfig != nil {
-		tr, err := minio.DefaultTransport(true)
-		if err != nil {
-			return nil, fmt.Errorf("s3: transport: %w", err)
-		}
-		tr.TLSClientConfig = c.TLSConfig.Clone()
-		opts.Transport = http.RoundTripper(tr)
-	}
-	cl, err := minio.New(c.Endpoint, opts)
-	if err != nil {
-		return nil, fmt.Errorf("s3: client for %s: %w", c.Endpoint, err)
-	}
-	return cl, nil
+	return nil
 }
 
-// Open builds a client from cfg and returns a store over it.
-func Open(cfg Config, opts ...objstore.Option) (*objstore.Store, error) {
-	cl, err := cfg.Client()
-	if err != nil {
+// Open returns a store on the server cfg describes, over a client it
+// builds and owns: Close releases the client's connections. Open sends no
+// request (the first call does), so a wrong address or refused credentials
+// show on first use; ctx is not used today. A problem with cfg or opts
+// wraps [ErrInvalidConfig] (and objstore.ErrInvalidOption for opts).
+func Open(ctx context.Context, cfg Config, opts ...objstore.Option) (objstore.Store, error) {
+	if err := cfg.check(); err != nil {
 		return nil, err
 	}
-	return New(cl, opts...)
+	tr, err := minio.DefaultTransport(cfg.TLS)
+	if err != nil {
+		return nil, fmt.Errorf("s3: transport: %w", err)
+	}
+	if cfg.TLS && cfg.TLSConfig != nil {
+		tr.TLSClientConfig = cfg.TLSConfig.Clone()
+	}
+	mopts := &minio.Options{
+		Creds:     credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey.Reveal(), cfg.SessionToken.Reveal()),
+		Secure:    cfg.TLS,
+		Region:    cfg.region(),
+		Transport: tr,
+	}
+	if cfg.PathStyle {
+		mopts.BucketLookup = minio.BucketLookupPath
+	}
+	cl, err := minio.New(cfg.Endpoint, mopts)
+	if err != nil {
+		return nil, fmt.Errorf("%w: client for %s: %w", ErrInvalidConfig, cfg.Endpoint, err)
+	}
+	return newStore(&backend{c: cl, core: minio.Core{Client: cl}, owned: tr}, opts)
 }
 
-// New returns a store over a client the caller built. Give the client a
-// Region: without one, the first presign for a bucket asks the server for
-// its location.
-func New(client *minio.Client, opts ...objstore.Option) (*objstore.Store, error) {
-	d, err := NewDriver(client)
-	if err != nil {
-		return nil, err
+// New returns a store over a client the caller built and keeps owning:
+// Close leaves it open. Give the client a Region: without one, the first
+// presign for a bucket asks the server for its location. A nil client or
+// an invalid option wraps [ErrInvalidConfig].
+func New(client *minio.Client, opts ...objstore.Option) (objstore.Store, error) {
+	if client == nil {
+		return nil, fmt.Errorf("%w: nil minio client", ErrInvalidConfig)
 	}
-	return objstore.New(d, opts...)
+	return newStore(&backend{c: client, core: minio.Core{Client: client}}, opts)
+}
+
+func newStore(d *backend, opts []objstore.Option) (objstore.Store, error) {
+	s, err := objstore.New(d, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	return s, nil
 }

@@ -2,24 +2,28 @@
 // minio-go v7. It is tested against versitygw, an S3-compatible server, and
 // speaks to any server minio-go supports (AWS S3, MinIO, Ceph RGW, ...).
 //
-//	store, err := s3.Open(s3.Config{
+//	store, err := s3.Open(ctx, s3.Config{
 //		Endpoint: "127.0.0.1:7070", Region: "us-east-1",
-//		AccessKey: key, SecretKey: secret, PathStyle: true,
+//		AccessKey: key, SecretKey: hexkit.NewSecret(secret), PathStyle: true,
 //	})
+//	defer store.Close()
 //
-// or, with a client you built and configured yourself:
+// or, with a client you built, configured and keep owning yourself:
 //
 //	store, err := s3.New(minioClient)
 //
-// Both return an [*objstore.Store]; see package objstore for the protocol.
-// Each [Driver] method is one minio-go call (the high-level client for
-// buckets, objects and presigning, its Core for multipart uploads), and
-// errors are mapped to the objstore sentinels in one function.
+// Both return an objstore.Store; see package objstore for the protocol.
+// They accept objstore options (part size, concurrency, id rules). Each
+// driver call is one minio-go call (the high-level client for buckets,
+// objects and presigning, its Core for multipart uploads), and errors are
+// mapped to the objstore sentinels in one function.
 //
 // # Semantics
 //
 // Presigning is offline (SigV4 query signing) when the client knows its
 // region: [Open] always sets it; give one to the clients you pass to [New].
+// Close of a store from Open closes the idle connections of the client it
+// built; a client given to New stays open.
 // A Content-MD5 asked for with objstore.WithContentMD5 becomes a signed
 // header, so a client that omits it gets 403.
 //
@@ -37,6 +41,13 @@
 //     tell ErrBucketNotFound from ErrObjectNotFound (a HEAD response has no
 //     error code).
 //
+// Servers differ where S3 leaves room: versitygw's POSIX backend keeps an
+// object "a/b" as file b in directory a, so "a" and "a/b" cannot both
+// exist (the second write fails with objstore.ErrObjectExists) and each
+// segment of an id between slashes has at most 255 bytes (which objstore
+// enforces for every backend). AWS S3 and the in-memory store allow both
+// objects.
+//
 // Copy uses one CopyObject request, which S3 limits to 5 GiB sources.
 // Streaming Put sends parts without Content-MD5 but hashes what it sends
 // and compares with each part's ETag, and Get compares what it reads with
@@ -46,20 +57,33 @@
 //
 // # Errors
 //
+// Every problem with a [Config], a nil client or an invalid objstore option
+// wraps [ErrInvalidConfig] (and objstore.ErrInvalidOption for an option).
+//
 // S3 error codes become objstore sentinels: NoSuchBucket ->
 // ErrBucketNotFound; BucketAlreadyExists, BucketAlreadyOwnedByYou ->
 // ErrBucketExists; BucketNotEmpty -> ErrBucketNotEmpty; NoSuchKey ->
 // ErrObjectNotFound; NoSuchUpload -> ErrUploadNotFound; PreconditionFailed
 // (If-None-Match) -> ErrObjectExists; InvalidPart, InvalidPartOrder,
-// EntityTooSmall -> ErrPartsMismatch; InvalidRange -> ErrInvalidArgument;
-// BadDigest and checksum mismatches -> ErrChecksumMismatch. The error wraps
-// both the sentinel and minio's error, so errors.As(err, &minio.ErrorResponse{})
-// still reaches the code, message and request id. Other errors are wrapped
-// with the "s3: " prefix; context errors come back unwrapped.
+// EntityTooSmall -> ErrPartsMismatch; InvalidRange, InvalidArgument,
+// InvalidRequest, EntityTooLarge, MetadataTooLarge,
+// RequestHeaderSectionTooLarge -> ErrInvalidArgument; InvalidBucketName,
+// KeyTooLongError, DirectoryObjectContainsData -> ErrInvalidID;
+// ObjectParentIsFile, ExistingObjectIsDirectory -> ErrObjectExists;
+// AccessDenied, InvalidAccessKeyId, SignatureDoesNotMatch, ExpiredToken,
+// InvalidToken -> ErrUnauthorized; InternalError, ServiceUnavailable,
+// SlowDown and network errors (after minio-go's retries) ->
+// ErrUnavailable; BadDigest and checksum mismatches ->
+// ErrChecksumMismatch. The objstore layer refuses most of these before a
+// request is sent, so that the in-memory store refuses them too. The error
+// wraps both the sentinel and minio's error, so errors.As(err, &resp) with
+// a minio.ErrorResponse resp still reaches the code, message and request
+// id. Other errors are wrapped with the "s3: " prefix; context errors come
+// back unwrapped.
 //
 // # As
 //
-// [objstore.Store.As] reaches the client: a **minio.Client target gets the
+// The store's As method reaches the client: a **minio.Client target gets the
 // client, a **minio.Core target its Core, for what the protocol does not
 // cover (versioning, lifecycle, tagging, ...).
 //

@@ -4,39 +4,62 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 
 	"github.com/minio/minio-go/v7"
 
-	"github.com/hexkit-go/hexkit/objstore"
+	"github.com/hexkit-go/hexkit/objstore/driver"
 )
+
+// ErrInvalidConfig is wrapped by every error about a [Config] or an option
+// given to [Open] or [New].
+var ErrInvalidConfig = errors.New("s3: invalid config")
 
 // codes maps S3 error codes to the objstore sentinels.
 var codes = map[string]error{
-	"NoSuchBucket":                objstore.ErrBucketNotFound,
-	"BucketAlreadyExists":         objstore.ErrBucketExists,
-	"BucketAlreadyOwnedByYou":     objstore.ErrBucketExists,
-	"BucketNotEmpty":              objstore.ErrBucketNotEmpty,
-	"NoSuchKey":                   objstore.ErrObjectNotFound,
-	"NotFound":                    objstore.ErrObjectNotFound,
-	"NoSuchUpload":                objstore.ErrUploadNotFound,
-	"PreconditionFailed":          objstore.ErrObjectExists, // only sent with If-None-Match: *
-	"InvalidPart":                 objstore.ErrPartsMismatch,
-	"InvalidPartOrder":            objstore.ErrPartsMismatch,
-	"EntityTooSmall":              objstore.ErrPartsMismatch,
-	"InvalidRange":                objstore.ErrInvalidArgument,
-	"BadDigest":                   objstore.ErrChecksumMismatch,
-	"InvalidDigest":               objstore.ErrChecksumMismatch,
-	"XAmzContentSHA256Mismatch":   objstore.ErrChecksumMismatch,
-	"XAmzContentChecksumMismatch": objstore.ErrChecksumMismatch,
-	"InvalidBucketName":           objstore.ErrInvalidID,
-	"KeyTooLongError":             objstore.ErrInvalidID,
+	"NoSuchBucket":                 driver.ErrBucketNotFound,
+	"BucketAlreadyExists":          driver.ErrBucketExists,
+	"BucketAlreadyOwnedByYou":      driver.ErrBucketExists,
+	"BucketNotEmpty":               driver.ErrBucketNotEmpty,
+	"NoSuchKey":                    driver.ErrObjectNotFound,
+	"NotFound":                     driver.ErrObjectNotFound,
+	"NoSuchUpload":                 driver.ErrUploadNotFound,
+	"PreconditionFailed":           driver.ErrObjectExists, // only sent with If-None-Match: *
+	"InvalidPart":                  driver.ErrPartsMismatch,
+	"InvalidPartOrder":             driver.ErrPartsMismatch,
+	"EntityTooSmall":               driver.ErrPartsMismatch,
+	"InvalidRange":                 driver.ErrInvalidArgument,
+	"InvalidArgument":              driver.ErrInvalidArgument,
+	"InvalidRequest":               driver.ErrInvalidArgument,
+	"EntityTooLarge":               driver.ErrInvalidArgument,
+	"MetadataTooLarge":             driver.ErrInvalidArgument,
+	"RequestHeaderSectionTooLarge": driver.ErrInvalidArgument,
+	"BadDigest":                    driver.ErrChecksumMismatch,
+	"InvalidDigest":                driver.ErrChecksumMismatch,
+	"XAmzContentSHA256Mismatch":    driver.ErrChecksumMismatch,
+	"XAmzContentChecksumMismatch":  driver.ErrChecksumMismatch,
+	"InvalidBucketName":            driver.ErrInvalidID,
+	"KeyTooLongError":              driver.ErrInvalidID,
+	"AccessDenied":                 driver.ErrUnauthorized,
+	"InvalidAccessKeyId":           driver.ErrUnauthorized,
+	"SignatureDoesNotMatch":        driver.ErrUnauthorized,
+	"ExpiredToken":                 driver.ErrUnauthorized,
+	"InvalidToken":                 driver.ErrUnauthorized,
+	"InternalError":                driver.ErrUnavailable,
+	"ServiceUnavailable":           driver.ErrUnavailable,
+	"SlowDown":                     driver.ErrUnavailable,
+	// versitygw's POSIX backend stores "a/b" as a file in directory "a":
+	// "a" and "a/b" cannot both be objects.
+	"ObjectParentIsFile":          driver.ErrObjectExists,
+	"ExistingObjectIsDirectory":   driver.ErrObjectExists,
+	"DirectoryObjectContainsData": driver.ErrInvalidID,
 }
 
 // mapError is the one place where driver errors become objstore errors:
 // context errors come back unwrapped; S3 error codes with an objstore
 // meaning wrap both the sentinel and the minio error (errors.Is reaches the
-// first, errors.As the minio.ErrorResponse); anything else is wrapped with
-// the package prefix.
+// first, errors.As the minio.ErrorResponse); network errors wrap
+// ErrUnavailable; anything else is wrapped with the package prefix.
 func mapError(err error) error {
 	if err == nil {
 		return nil
@@ -48,6 +71,10 @@ func mapError(err error) error {
 	}
 	if s, ok := codes[minio.ToErrorResponse(err).Code]; ok {
 		return fmt.Errorf("%w: %w", s, err)
+	}
+	var nerr net.Error
+	if errors.As(err, &nerr) {
+		return fmt.Errorf("%w: %w", driver.ErrUnavailable, err)
 	}
 	return fmt.Errorf("s3: %w", err)
 }

@@ -77,7 +77,7 @@ func TestServerRestartMidStream(t *testing.T) {
 	endpoint, servers := privateServer(t)
 	cfg := config(t)
 	cfg.Endpoint = endpoint
-	s, err := s3.Open(cfg, objstore.WithPartSize(objstore.MinPartSize), objstore.WithPutConcurrency(2))
+	s, err := s3.Open(context.Background(), cfg, objstore.WithPartSize(objstore.MinPartSize), objstore.WithPutConcurrency(2))
 	if err != nil {
 		t.Fatal(err)
 	}

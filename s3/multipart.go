@@ -6,12 +6,12 @@ import (
 
 	"github.com/minio/minio-go/v7"
 
-	"github.com/hexkit-go/hexkit/objstore"
+	"github.com/hexkit-go/hexkit/objstore/driver"
 )
 
-// UploadPart implements [objstore.Driver]; the server checks the
+// UploadPart implements [driver.Store]; the server checks the
 // Content-MD5.
-func (d *Driver) UploadPart(ctx context.Context, bucket, object, uploadID string, number int, r io.Reader, size int64, contentMD5 string) (string, error) {
+func (d *backend) UploadPart(ctx context.Context, bucket, object, uploadID string, number int, r io.Reader, size int64, contentMD5 string) (string, error) {
 	p, err := d.core.PutObjectPart(ctx, bucket, object, uploadID, number, r, size,
 		minio.PutObjectPartOptions{Md5Base64: contentMD5})
 	if err != nil {
@@ -20,9 +20,9 @@ func (d *Driver) UploadPart(ctx context.Context, bucket, object, uploadID string
 	return p.ETag, nil
 }
 
-// ListParts implements [objstore.Driver], following the pages.
-func (d *Driver) ListParts(ctx context.Context, bucket, object, uploadID string) ([]objstore.Part, error) {
-	var parts []objstore.Part
+// ListParts implements [driver.Store], following the pages.
+func (d *backend) ListParts(ctx context.Context, bucket, object, uploadID string) ([]driver.Part, error) {
+	var parts []driver.Part
 	marker := 0
 	for {
 		res, err := d.core.ListObjectParts(ctx, bucket, object, uploadID, marker, 1000)
@@ -30,7 +30,7 @@ func (d *Driver) ListParts(ctx context.Context, bucket, object, uploadID string)
 			return nil, mapError(err)
 		}
 		for _, p := range res.ObjectParts {
-			parts = append(parts, objstore.Part{Number: p.PartNumber, Size: p.Size, ETag: objstore.TrimETag(p.ETag)})
+			parts = append(parts, driver.Part{Number: p.PartNumber, Size: p.Size, ETag: driver.TrimETag(p.ETag)})
 		}
 		if !res.IsTruncated || res.NextPartNumberMarker <= marker {
 			return parts, nil
@@ -39,10 +39,10 @@ func (d *Driver) ListParts(ctx context.Context, bucket, object, uploadID string)
 	}
 }
 
-// ListUploads implements [objstore.Driver], following the pages. For one
+// ListUploads implements [driver.Store], following the pages. For one
 // object it lists by prefix and keeps the exact key.
-func (d *Driver) ListUploads(ctx context.Context, bucket, object string) ([]objstore.Upload, error) {
-	var ups []objstore.Upload
+func (d *backend) ListUploads(ctx context.Context, bucket, object string) ([]driver.Upload, error) {
+	var ups []driver.Upload
 	keyMarker, idMarker := "", ""
 	for {
 		res, err := d.core.ListMultipartUploads(ctx, bucket, object, keyMarker, idMarker, "", 1000)
@@ -51,7 +51,7 @@ func (d *Driver) ListUploads(ctx context.Context, bucket, object string) ([]objs
 		}
 		for _, u := range res.Uploads {
 			if object == "" || u.Key == object {
-				ups = append(ups, objstore.Upload{Bucket: bucket, Object: u.Key, ID: u.UploadID, Initiated: u.Initiated})
+				ups = append(ups, driver.Upload{Bucket: bucket, Object: u.Key, ID: u.UploadID, Initiated: u.Initiated})
 			}
 		}
 		if !res.IsTruncated || (res.NextKeyMarker == keyMarker && res.NextUploadIDMarker == idMarker) {
@@ -61,9 +61,9 @@ func (d *Driver) ListUploads(ctx context.Context, bucket, object string) ([]objs
 	}
 }
 
-// CompleteUpload implements [objstore.Driver]; with IfAbsent it sends
+// CompleteUpload implements [driver.Store]; with IfAbsent it sends
 // If-None-Match: *, so the server refuses an existing object atomically.
-func (d *Driver) CompleteUpload(ctx context.Context, bucket, object, uploadID string, parts []objstore.Part, w objstore.WriteInfo) (string, error) {
+func (d *backend) CompleteUpload(ctx context.Context, bucket, object, uploadID string, parts []driver.Part, w driver.WriteInfo) (string, error) {
 	cp := make([]minio.CompletePart, len(parts))
 	for i, p := range parts {
 		cp[i] = minio.CompletePart{PartNumber: p.Number, ETag: p.ETag}
@@ -79,7 +79,7 @@ func (d *Driver) CompleteUpload(ctx context.Context, bucket, object, uploadID st
 	return ui.ETag, nil
 }
 
-// AbortUpload implements [objstore.Driver].
-func (d *Driver) AbortUpload(ctx context.Context, bucket, object, uploadID string) error {
+// AbortUpload implements [driver.Store].
+func (d *backend) AbortUpload(ctx context.Context, bucket, object, uploadID string) error {
 	return mapError(d.core.AbortMultipartUpload(ctx, bucket, object, uploadID))
 }

@@ -4,15 +4,19 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/objstore"
 	"github.com/hexkit-go/hexkit/objstore/objstoretest"
@@ -23,15 +27,16 @@ func config(tb testing.TB) s3.Config {
 	tb.Helper()
 	srv := testenv.S3Server(tb)
 	return s3.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: srv.AccessKey,
-		SecretKey: srv.SecretKey, PathStyle: true}
+		SecretKey: hexkit.NewSecret(srv.SecretKey), PathStyle: true}
 }
 
-func newStore(t *testing.T) *objstore.Store {
+func newStore(t *testing.T, opts ...objstore.Option) objstore.Store {
 	t.Helper()
-	s, err := s3.Open(config(t))
+	s, err := s3.Open(context.Background(), config(t), opts...)
 	if err != nil {
 		t.Fatalf("s3.Open: %v", err)
 	}
+	t.Cleanup(func() { s.Close() })
 	return s
 }
 
@@ -40,10 +45,14 @@ func TestConformance(t *testing.T) {
 }
 
 func TestConfigNeverPrintsSecrets(t *testing.T) {
-	cfg := s3.Config{Endpoint: "h:1", AccessKey: "ak", SecretKey: "very-secret", SessionToken: "token-secret"}
+	cfg := s3.Config{Endpoint: "h:1", AccessKey: "ak", SecretKey: hexkit.NewSecret("very-secret"), SessionToken: hexkit.NewSecret("token-secret")}
 	var logs bytes.Buffer
 	slog.New(slog.NewJSONHandler(&logs, nil)).Info("cfg", "s3", cfg)
-	for _, out := range []string{fmt.Sprint(cfg), fmt.Sprintf("%v %+v %#v %s", cfg, cfg, cfg, cfg), fmt.Sprintf("%v", &cfg), logs.String()} {
+	js, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatalf("json.Marshal(Config) = %v", err)
+	}
+	for _, out := range []string{fmt.Sprint(cfg), fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg), fmt.Sprintf("%v", &cfg), logs.String(), string(js)} {
 		if strings.Contains(out, "secret") {
 			t.Errorf("printed config shows a secret: %s", out)
 		}
@@ -54,20 +63,34 @@ func TestConfigNeverPrintsSecrets(t *testing.T) {
 }
 
 func TestConfigValidation(t *testing.T) {
+	ctx := context.Background()
 	for name, cfg := range map[string]s3.Config{
-		"no endpoint":    {AccessKey: "a", SecretKey: "b"},
-		"scheme":         {Endpoint: "http://h:1", AccessKey: "a", SecretKey: "b"},
+		"no endpoint":    {AccessKey: "a", SecretKey: hexkit.NewSecret("b")},
+		"scheme":         {Endpoint: "http://h:1", AccessKey: "a", SecretKey: hexkit.NewSecret("b")},
 		"no credentials": {Endpoint: "h:1"},
+		"no secret key":  {Endpoint: "h:1", AccessKey: "a"},
 	} {
-		if _, err := s3.Open(cfg); err == nil {
-			t.Errorf("Open(%s) = nil error, want one", name)
+		if _, err := s3.Open(ctx, cfg); !errors.Is(err, s3.ErrInvalidConfig) {
+			t.Errorf("Open(%s) = %v, want ErrInvalidConfig", name, err)
 		}
 	}
-	if _, err := s3.New(nil); err == nil {
-		t.Errorf("New(nil) = nil error, want one")
+	if _, err := s3.New(nil); !errors.Is(err, s3.ErrInvalidConfig) {
+		t.Errorf("New(nil) = %v, want ErrInvalidConfig", err)
 	}
-	if _, err := s3.Open(s3.Config{Endpoint: "h:1", AccessKey: "a", SecretKey: "b", TLS: true, TLSConfig: &tls.Config{MinVersion: tls.VersionTLS13}}); err != nil {
-		t.Errorf("Open(TLS with a TLSConfig) = %v", err)
+	valid := s3.Config{Endpoint: "h:1", AccessKey: "a", SecretKey: hexkit.NewSecret("b")}
+	_, err := s3.Open(ctx, valid, objstore.WithPartSize(1))
+	if !errors.Is(err, s3.ErrInvalidConfig) || !errors.Is(err, objstore.ErrInvalidOption) {
+		t.Errorf("Open(WithPartSize(1)) = %v, want ErrInvalidConfig and objstore.ErrInvalidOption", err)
+	}
+	s, err := s3.Open(ctx, s3.Config{Endpoint: "h:1", AccessKey: "a", SecretKey: hexkit.NewSecret("b"), TLS: true, TLSConfig: &tls.Config{MinVersion: tls.VersionTLS13}})
+	if err != nil {
+		t.Fatalf("Open(TLS with a TLSConfig) = %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("Close = %v", err)
+	}
+	if err := s.CreateBucket(ctx, "after-close"); !errors.Is(err, objstore.ErrClosed) {
+		t.Errorf("CreateBucket after Close = %v, want ErrClosed", err)
 	}
 }
 
@@ -102,7 +125,7 @@ func TestErrorsReachDriverError(t *testing.T) {
 // A multipart Put with IfAbsent sends If-None-Match at completion: the
 // server refuses it and the store aborts the upload.
 func TestIfAbsentMultipart(t *testing.T) {
-	s, err := s3.Open(config(t), objstore.WithPartSize(objstore.MinPartSize))
+	s, err := s3.Open(context.Background(), config(t), objstore.WithPartSize(objstore.MinPartSize))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,5 +151,60 @@ func TestIfAbsentMultipart(t *testing.T) {
 	}
 	if _, err := s.Put(ctx, b, "fresh.bin", bytes.NewReader(data), int64(len(data)), objstore.IfAbsent()); err != nil {
 		t.Errorf("multipart Put(IfAbsent) of a new object = %v", err)
+	}
+}
+
+// On versitygw's POSIX backend "a" and "a/b" cannot both be objects; the
+// refusal is a sentinel, not a bare server error.
+func TestObjectParentIsFile(t *testing.T) {
+	any := func(string) error { return nil }
+	s := newStore(t, objstore.WithIDRules(objstore.IDRules{Object: any}))
+	ctx := context.Background()
+	b := testenv.UniqueName(t, "parent")
+	if err := s.CreateBucket(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.DeleteBucket(context.Background(), b, objstore.WithContent()) })
+	if _, err := s.Put(ctx, b, "dir", strings.NewReader("x"), 1); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Put(ctx, b, "dir/x", strings.NewReader("y"), 1)
+	var resp minio.ErrorResponse
+	if err != nil && (!errors.Is(err, objstore.ErrObjectExists) || !errors.As(err, &resp)) {
+		t.Errorf("Put(dir/x) with an object dir = %v; want nil (AWS) or ErrObjectExists wrapping the server's error", err)
+	}
+}
+
+// Refused credentials and a server that does not answer are sentinels.
+func TestUnauthorizedAndUnavailable(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cfg := config(t)
+	cfg.SecretKey = hexkit.NewSecret("not-the-secret")
+	s, err := s3.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err = s.BucketExists(ctx, "any-bucket")
+	var resp minio.ErrorResponse
+	if !errors.Is(err, objstore.ErrUnauthorized) || !errors.As(err, &resp) {
+		t.Errorf("BucketExists with a wrong secret key = %v, want ErrUnauthorized wrapping the server's error", err)
+	}
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg = config(t)
+	cfg.Endpoint = l.Addr().String()
+	l.Close() // nothing listens there now
+	s, err = s3.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.CreateBucket(ctx, "any-bucket"); !errors.Is(err, objstore.ErrUnavailable) {
+		t.Errorf("CreateBucket on a closed port = %v, want ErrUnavailable", err)
 	}
 }

@@ -25,18 +25,18 @@ func (s *suite) testCRUD(t *testing.T) {
 	isErr(t, "Insert of a taken id", d.Insert(ctx, p), dao.ErrAlreadyExists)
 
 	p.Name, p.Age, p.Home = "Ada L.", 37, &Address{City: "Ockham"}
-	noErr(t, "Update of a stored document", d.Update(ctx, p))
+	noErr(t, "Update of a stored document", errOf(d.Update(ctx, p)))
 	got, err = d.Get(ctx, p.ID)
 	noErr(t, "Get after Update", err)
 	equal(t, "Update replaces the whole document", got, stored(p))
 
 	p.Tags, p.Nick = nil, nil
-	noErr(t, "Upsert of a stored document", d.Upsert(ctx, p))
+	noErr(t, "Upsert of a stored document", errOf(d.Upsert(ctx, p)))
 	got, _ = d.Get(ctx, p.ID)
 	equal(t, "Upsert replaces a stored document", got, stored(p))
 
 	q := fixture()[1]
-	noErr(t, "Upsert of a new document", d.Upsert(ctx, q))
+	noErr(t, "Upsert of a new document", errOf(d.Upsert(ctx, q)))
 	got, err = d.Get(ctx, q.ID)
 	noErr(t, "Get after Upsert", err)
 	equal(t, "Upsert inserts a new document", got, stored(q))
@@ -44,7 +44,7 @@ func (s *suite) testCRUD(t *testing.T) {
 	noErr(t, "Delete of a stored document", d.Delete(ctx, p.ID))
 	_, err = d.Get(ctx, p.ID)
 	isErr(t, "Get after Delete", err, dao.ErrNotFound)
-	n, err := d.Count(ctx, dao.All())
+	n, err := d.Count(ctx, dao.All[Person]())
 	noErr(t, "Count", err)
 	equal(t, "Count after Delete", n, int64(1))
 	noErr(t, "Insert after Delete reuses the id", d.Insert(ctx, p))
@@ -55,9 +55,9 @@ func (s *suite) testNotFound(t *testing.T) {
 	d := s.people(t)
 	_, err := d.Get(ctx, "missing")
 	isErr(t, "Get of a missing id", err, dao.ErrNotFound)
-	isErr(t, "Update of a missing id", d.Update(ctx, Person{ID: "missing"}), dao.ErrNotFound)
+	isErr(t, "Update of a missing id", errOf(d.Update(ctx, Person{ID: "missing"})), dao.ErrNotFound)
 	isErr(t, "Delete of a missing id", d.Delete(ctx, "missing"), dao.ErrNotFound)
-	n, err := d.Count(ctx, dao.All())
+	n, err := d.Count(ctx, dao.All[Person]())
 	noErr(t, "Count", err)
 	equal(t, "failed calls store nothing", n, int64(0))
 }
@@ -76,7 +76,7 @@ func (s *suite) testNoAliasing(t *testing.T) {
 	got.Tags[0], got.Attrs["k"], *got.Nick = "changed", "changed", "changed"
 	again, _ := d.Get(ctx, "a")
 	equal(t, "changing a value returned by Get does not change the stored document", again, stored(want))
-	for doc, err := range d.Find(ctx, dao.All()) {
+	for doc, err := range d.Find(ctx, dao.All[Person]()) {
 		noErr(t, "Find", err)
 		doc.Tags[0] = "changed"
 	}
@@ -104,7 +104,7 @@ func (s *suite) testTimePrecision(t *testing.T) {
 			t.Errorf("times keep millisecond precision in UTC: stored %v, got %v, want %v", tm, got.Born, want)
 		}
 	}
-	n, err := d.Count(ctx, dao.Eq("born", time.Date(2024, 5, 6, 14, 8, 9, 123_000_000, time.UTC)))
+	n, err := d.Count(ctx, pBorn.Eq(time.Date(2024, 5, 6, 14, 8, 9, 123_000_000, time.UTC)))
 	noErr(t, "Count", err)
 	equal(t, "a filter on a time matches at millisecond precision", n, int64(1))
 }
@@ -116,10 +116,10 @@ func (s *suite) testZeroValues(t *testing.T) {
 	got, err := d.Get(ctx, "")
 	noErr(t, "Get of the empty id", err)
 	equal(t, "the zero document round-trips", got, Person{})
-	n, err := d.Count(ctx, dao.And(dao.Eq("age", 0), dao.Eq("name", ""), dao.Eq("active", false), dao.Exists("nick", false)))
+	n, err := d.Count(ctx, dao.And(pAge.Eq(0), pName.Eq(""), pActive.Eq(false), pNick.Exists(false)))
 	noErr(t, "Count", err)
 	equal(t, "zero values are stored and omitempty fields are absent", n, int64(1))
-	n, err = d.Count(ctx, dao.Exists("tags", true))
+	n, err = d.Count(ctx, pTags.Exists(true))
 	noErr(t, "Count", err)
 	equal(t, "a nil slice without omitempty is stored as null (present)", n, int64(1))
 }
@@ -135,14 +135,14 @@ func (s *suite) testUnicode(t *testing.T) {
 		noErr(t, "Get of a unicode id", err)
 		equal(t, "unicode round-trips", got, p)
 	}
-	got := collect(t, "Find sorted by name", d.Find(ctx, dao.All(), dao.OrderBy(dao.Asc("name"))))
+	got := collect(t, "Find sorted by name", d.Find(ctx, dao.All[Person](), dao.OrderBy(pName.Asc())))
 	var gotNames []string
 	for _, p := range got {
 		gotNames = append(gotNames, p.Name)
 	}
 	want := []string{"Zoe", "a\u0000b", "e\u0301", "zoë", "Ärger", "日本語", "🙂 smile"}
 	equal(t, "strings sort by their UTF-8 bytes", gotNames, want)
-	p, err := d.FindOne(ctx, dao.Eq("name", "日本語"))
+	p, err := d.FindOne(ctx, pName.Eq("日本語"))
 	noErr(t, "FindOne by a unicode value", err)
 	equal(t, "FindOne by a unicode value", p.ID, "ü-日本語")
 }
@@ -174,16 +174,16 @@ func (s *suite) testCancellation(t *testing.T) {
 	_, err := d.Get(ctx, "a")
 	check("Get", err)
 	check("Insert", d.Insert(ctx, fixture()[1]))
-	check("Update", d.Update(ctx, fixture()[0]))
-	check("Upsert", d.Upsert(ctx, fixture()[1]))
+	check("Update", errOf(d.Update(ctx, fixture()[0])))
+	check("Upsert", errOf(d.Upsert(ctx, fixture()[1])))
 	check("Delete", d.Delete(ctx, "a"))
-	_, err = d.FindOne(ctx, dao.All())
+	_, err = d.FindOne(ctx, dao.All[Person]())
 	check("FindOne", err)
-	_, err = d.Count(ctx, dao.All())
+	_, err = d.Count(ctx, dao.All[Person]())
 	check("Count", err)
-	_, err = dao.Collect(d.Find(ctx, dao.All()))
+	_, err = dao.Collect(d.Find(ctx, dao.All[Person]()))
 	check("Find", err)
-	n, err := d.Count(t.Context(), dao.All())
+	n, err := d.Count(t.Context(), dao.All[Person]())
 	noErr(t, "Count", err)
 	equal(t, "canceled writes store nothing", n, int64(1))
 
@@ -194,4 +194,29 @@ func (s *suite) testCancellation(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) || err != context.DeadlineExceeded {
 		t.Errorf("Get with an expired context returned %v, want context.DeadlineExceeded itself", err)
 	}
+}
+
+func (s *suite) testCustomIDField(t *testing.T) {
+	ctx := t.Context()
+	d := s.people(t, dao.WithIDField(pEmail))
+	for _, p := range fixture() {
+		noErr(t, "Insert with the email as the id", d.Insert(ctx, p))
+	}
+	got, err := d.Get(ctx, "cy@example.org")
+	noErr(t, "Get by the custom id field", err)
+	equal(t, "Get by the custom id field", got, stored(fixture()[2]))
+	isErr(t, "Insert of a taken custom id", d.Insert(ctx, Person{ID: "z", Email: "cy@example.org"}), dao.ErrAlreadyExists)
+	noErr(t, "the field named id is an ordinary field", d.Insert(ctx, Person{ID: "a", Email: "other@example.org"}))
+	var emails []string
+	for p, err := range d.Find(ctx, pID.Eq("a")) {
+		noErr(t, "Find", err)
+		emails = append(emails, p.Email)
+	}
+	equal(t, "results sort by the custom id", emails, []string{"ada@example.org", "other@example.org"})
+	n, err := d.Count(ctx, pEmail.Gt("d"))
+	noErr(t, "Count", err)
+	equal(t, "a filter on the custom id field", n, int64(3))
+	noErr(t, "Delete by the custom id", d.Delete(ctx, "ada@example.org"))
+	_, err = d.Get(ctx, "ada@example.org")
+	isErr(t, "Get after Delete", err, dao.ErrNotFound)
 }

@@ -15,11 +15,11 @@ import (
 // the constructor's error.
 type Harness struct {
 	// People returns a DAO of Person documents with string ids.
-	People func(tb testing.TB, opts ...dao.Option) (dao.DAO[Person, string], error)
+	People func(tb testing.TB, opts ...dao.Option[Person]) (dao.DAO[Person, string], error)
 	// Counters returns a DAO of Counter documents with int64 ids.
-	Counters func(tb testing.TB, opts ...dao.Option) (dao.DAO[Counter, int64], error)
+	Counters func(tb testing.TB, opts ...dao.Option[Counter]) (dao.DAO[Counter, int64], error)
 	// Tickets returns a DAO of Ticket documents with uuid.UUID ids.
-	Tickets func(tb testing.TB, opts ...dao.Option) (dao.DAO[Ticket, uuid.UUID], error)
+	Tickets func(tb testing.TB, opts ...dao.Option[Ticket]) (dao.DAO[Ticket, uuid.UUID], error)
 }
 
 // Features tells the suite what an implementation supports.
@@ -47,6 +47,7 @@ func Run(t *testing.T, h Harness, f Features) {
 	}{
 		{"CRUD", s.testCRUD},
 		{"NotFound", s.testNotFound},
+		{"CustomIDField", s.testCustomIDField},
 		{"NoAliasing", s.testNoAliasing},
 		{"TimePrecision", s.testTimePrecision},
 		{"ZeroValues", s.testZeroValues},
@@ -65,6 +66,7 @@ func Run(t *testing.T, h Harness, f Features) {
 		{"IntIDs", s.testIntIDs},
 		{"UUIDIDs", s.testUUIDIDs},
 		{"InvalidOptions", s.testInvalidOptions},
+		{"RefusedValues", s.testRefusedValues},
 		{"Cancellation", s.testCancellation},
 		{"ConcurrentInserts", s.testConcurrentInserts},
 		{"ConcurrentVersionedUpdates", s.testConcurrentVersioned},
@@ -83,7 +85,7 @@ type suite struct {
 	f Features
 }
 
-func (s *suite) people(t *testing.T, opts ...dao.Option) dao.DAO[Person, string] {
+func (s *suite) people(t *testing.T, opts ...dao.Option[Person]) dao.DAO[Person, string] {
 	t.Helper()
 	d, err := s.h.People(t, opts...)
 	if err != nil {

@@ -11,17 +11,24 @@
 //		}, daotest.Features{})
 //	}
 //
+//	func newDAO[T any, ID comparable](tb testing.TB, opts ...dao.Option[T]) (dao.DAO[T, ID], error) {
+//		return myprovider.NewDAO[T, ID](opts...)
+//	}
+//
 // # Semantics
 //
 // The suite checks CRUD, every sentinel error, each filter operator
-// (nested paths, Or, null and missing fields, numbers across types), sort
-// order by several keys with MongoDB's placement of missing values, skip,
-// limit and count, unique indexes (single, compound, nested), optimistic
-// concurrency, id types (string, int64, uuid.UUID), millisecond time
-// precision, zero values, unicode, large documents, cancellation,
-// aliasing, early break out of Find, and concurrent use (run it with
-// -race). Each subtest gets a fresh DAO from the [Harness] and runs in
-// parallel with the others; a failure names the rule that broke.
+// (nested paths, Or, null and missing fields), sort order by several keys
+// with MongoDB's placement of missing values, skip, limit and count,
+// unique indexes (single, compound, nested), optimistic concurrency and
+// the version Update and Upsert return, a custom id field (WithIDField),
+// id types (string, int64, uuid.UUID), millisecond time precision, zero
+// values, unicode, the values every provider refuses (NaN, infinities, map
+// keys with '$', '.' or NUL, strings and ids that are not valid UTF-8,
+// invalid filters), large documents, cancellation, aliasing, early break
+// out of Find, and concurrent use (run it with -race). Each subtest gets a
+// fresh DAO from the [Harness] and runs in parallel with the others; a
+// failure names the rule that broke.
 //
 // # Errors
 //

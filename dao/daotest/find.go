@@ -3,6 +3,7 @@ package daotest
 import (
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/hexkit-go/hexkit/dao"
@@ -13,63 +14,62 @@ func (s *suite) testFilters(t *testing.T) {
 	d := s.loaded(t)
 	all := []string{"a", "b", "c", "d", "e"}
 	tests := []struct {
-		filter dao.Filter
+		filter dao.Filter[Person]
 		want   []string
 	}{
-		{dao.All(), all},
-		{dao.Eq("name", "Bob"), []string{"b"}},
-		{dao.Eq("age", 25), []string{"b", "c"}},
-		{dao.Eq("age", 25.0), []string{"b", "c"}},
-		{dao.Eq("score", 7), []string{"b"}},
-		{dao.Ne("age", 25), []string{"a", "d", "e"}},
-		{dao.Gt("age", 25), []string{"a", "d"}},
-		{dao.Gt("age", 24.5), []string{"a", "b", "c", "d"}},
-		{dao.Gte("age", 25), []string{"a", "b", "c", "d"}},
-		{dao.Lt("age", 25), []string{"e"}},
-		{dao.Lte("score", 7), []string{"b", "d", "e"}},
-		{dao.Gt("score", int8(7)), []string{"a", "c"}},
-		{dao.In("tenant", "t1", "t3"), []string{"a", "b", "e"}},
-		{dao.Nin("tenant", "t1", "t3"), []string{"c", "d"}},
-		{dao.In("tenant"), nil},
-		{dao.Nin("tenant"), all},
-		{dao.Eq("active", true), []string{"a", "c"}},
-		{dao.Ne("active", true), []string{"b", "d", "e"}},
-		{dao.Gt("active", false), []string{"a", "c"}},
-		{dao.Eq("nick", nil), []string{"b", "e"}},
-		{dao.Ne("nick", nil), []string{"a", "c", "d"}},
-		{dao.Exists("nick", true), []string{"a", "c", "d"}},
-		{dao.Exists("nick", false), []string{"b", "e"}},
-		{dao.Eq("nick", ""), []string{"d"}},
-		{dao.Ne("nick", "ada"), []string{"b", "c", "d", "e"}},
-		{dao.In("nick", nil, "cy"), []string{"b", "c", "e"}},
-		{dao.Nin("nick", nil, "cy"), []string{"a", "d"}},
-		{dao.Gte("nick", ""), []string{"a", "c", "d"}},
-		{dao.Eq("address.city", "London"), []string{"a"}},
-		{dao.Eq("address.city", nil), []string{"c", "e"}},
-		{dao.Exists("address.city", false), []string{"c", "e"}},
-		{dao.Eq("address.zip", nil), []string{"b", "c", "d", "e"}},
-		{dao.Exists("address.zip", true), all},
-		{dao.Eq("home.city", "Nice"), []string{"b"}},
-		{dao.Exists("home", true), []string{"b"}},
-		{dao.Eq("home.city", nil), []string{"a", "c", "d", "e"}},
-		{dao.Exists("home.city", false), []string{"a", "c", "d", "e"}},
-		{dao.Ne("home.city", "Nice"), []string{"a", "c", "d", "e"}},
-		{dao.Gt("born", date(1950, 1, 1)), []string{"b", "c", "d"}},
-		{dao.Lt("born", date(1900, 1, 1)), []string{"a", "e"}},
-		{dao.Eq("born", date(2000, 2, 29)), []string{"c"}},
-		{dao.Eq("id", "c"), []string{"c"}},
-		{dao.In("id", "a", "e", "zz"), []string{"a", "e"}},
-		{dao.Gt("id", "b"), []string{"c", "d", "e"}},
-		{dao.Gt("name", "Bob"), []string{"c", "d", "e"}},
-		{dao.Eq("avatar", []byte{1, 2}), []string{"a"}},
-		{dao.Exists("avatar", false), []string{"b", "c", "d", "e"}},
-		{dao.Exists("tags", true), all},
-		{dao.Exists("attrs", true), []string{"d"}},
-		{dao.And(dao.Eq("tenant", "t1"), dao.Gt("age", 30)), []string{"a"}},
-		{dao.Or(dao.Eq("name", "Cy"), dao.Lt("age", 1)), []string{"c", "e"}},
-		{dao.Or(dao.And(dao.Eq("tenant", "t2"), dao.Eq("active", false)), dao.Eq("home.city", "Nice")), []string{"b", "d"}},
-		{dao.And(), all},
-		{dao.And(dao.Or(dao.Eq("age", 25), dao.Eq("age", 61)), dao.Ne("tenant", "t2")), []string{"b"}},
+		{dao.All[Person](), all},
+		{pName.Eq("Bob"), []string{"b"}},
+		{pAge.Eq(25), []string{"b", "c"}},
+		{pScore.Eq(7), []string{"b"}},
+		{pAge.Ne(25), []string{"a", "d", "e"}},
+		{pAge.Gt(25), []string{"a", "d"}},
+		{pAge.Gt(24), []string{"a", "b", "c", "d"}},
+		{pAge.Gte(25), []string{"a", "b", "c", "d"}},
+		{pAge.Lt(25), []string{"e"}},
+		{pScore.Lte(7), []string{"b", "d", "e"}},
+		{pScore.Gt(7), []string{"a", "c"}},
+		{pTenant.In("t1", "t3"), []string{"a", "b", "e"}},
+		{pTenant.Nin("t1", "t3"), []string{"c", "d"}},
+		{pTenant.In(), nil},
+		{pTenant.Nin(), all},
+		{pActive.Eq(true), []string{"a", "c"}},
+		{pActive.Ne(true), []string{"b", "d", "e"}},
+		{pActive.Gt(false), []string{"a", "c"}},
+		{pNick.Eq(nil), []string{"b", "e"}},
+		{pNick.Ne(nil), []string{"a", "c", "d"}},
+		{pNick.Exists(true), []string{"a", "c", "d"}},
+		{pNick.Exists(false), []string{"b", "e"}},
+		{pNick.Eq(ptr("")), []string{"d"}},
+		{pNick.Ne(ptr("ada")), []string{"b", "c", "d", "e"}},
+		{pNick.In(nil, ptr("cy")), []string{"b", "c", "e"}},
+		{pNick.Nin(nil, ptr("cy")), []string{"a", "d"}},
+		{pNick.Gte(ptr("")), []string{"a", "c", "d"}},
+		{pCity.Eq("London"), []string{"a"}},
+		{pCityOpt.Eq(nil), []string{"c", "e"}},
+		{pCity.Exists(false), []string{"c", "e"}},
+		{pZip.Eq(nil), []string{"b", "c", "d", "e"}},
+		{pZip.Exists(true), all},
+		{pHomeCity.Eq("Nice"), []string{"b"}},
+		{pHome.Exists(true), []string{"b"}},
+		{pHomeCityOpt.Eq(nil), []string{"a", "c", "d", "e"}},
+		{pHomeCity.Exists(false), []string{"a", "c", "d", "e"}},
+		{pHomeCity.Ne("Nice"), []string{"a", "c", "d", "e"}},
+		{pBorn.Gt(date(1950, 1, 1)), []string{"b", "c", "d"}},
+		{pBorn.Lt(date(1900, 1, 1)), []string{"a", "e"}},
+		{pBorn.Eq(date(2000, 2, 29)), []string{"c"}},
+		{pID.Eq("c"), []string{"c"}},
+		{pID.In("a", "e", "zz"), []string{"a", "e"}},
+		{pID.Gt("b"), []string{"c", "d", "e"}},
+		{pName.Gt("Bob"), []string{"c", "d", "e"}},
+		{pAvatar.Eq([]byte{1, 2}), []string{"a"}},
+		{pAvatar.Exists(false), []string{"b", "c", "d", "e"}},
+		{pTags.Exists(true), all},
+		{pAttrs.Exists(true), []string{"d"}},
+		{dao.And(pTenant.Eq("t1"), pAge.Gt(30)), []string{"a"}},
+		{dao.Or(pName.Eq("Cy"), pAge.Lt(1)), []string{"c", "e"}},
+		{dao.Or(dao.And(pTenant.Eq("t2"), pActive.Eq(false)), pHomeCity.Eq("Nice")), []string{"b", "d"}},
+		{dao.And[Person](), all},
+		{dao.And(dao.Or(pAge.Eq(25), pAge.Eq(61)), pTenant.Ne("t2")), []string{"b"}},
 	}
 	for _, tt := range tests {
 		rule := fmt.Sprintf("Find(%s)", tt.filter)
@@ -87,24 +87,19 @@ func (s *suite) testFilters(t *testing.T) {
 func (s *suite) testInvalidFilter(t *testing.T) {
 	ctx := t.Context()
 	d := s.loaded(t)
-	filters := []dao.Filter{
-		dao.Eq("nope", 1),
-		dao.Eq("Name", "Ada"),
-		dao.Eq("address.nope", "x"),
-		dao.Eq("name.first", "x"),
-		dao.Eq("tags.0", "x"),
-		dao.Eq("name", 5),
-		dao.Eq("age", "36"),
-		dao.Eq("born", "2000-01-01"),
-		dao.Gt("age", nil),
-		dao.Eq("address", "x"),
-		dao.Eq("tags", "math"),
-		dao.Eq("name", struct{}{}),
-		dao.In("age", 1, "2"),
-		dao.Or(),
-		dao.And(dao.Eq("age", 1), dao.Exists("nope", true)),
-		dao.Eq("note", ""),
-		dao.Eq("", 1),
+	filters := []dao.Filter[Person]{
+		pNick.Gt(nil),
+		pAddress.Eq(Address{}),
+		pTags.Eq([]string{"math"}),
+		pHome.Eq(nil),
+		dao.Or[Person](),
+		dao.And(pAge.Eq(1), dao.Or[Person]()),
+		pScore.Eq(math.NaN()),
+		pScore.Gte(math.Inf(1)),
+		pScore.In(1, math.Inf(-1)),
+		pName.Eq("a\xffb"),
+		pCity.Nin("ok", "\xff"),
+		dao.Field[Person, int]{}.Eq(1),
 	}
 	for _, f := range filters {
 		rule := fmt.Sprintf("filter %s is invalid", f)
@@ -115,16 +110,16 @@ func (s *suite) testInvalidFilter(t *testing.T) {
 		_, err = d.FindOne(ctx, f)
 		isErr(t, rule+" (FindOne)", err, dao.ErrInvalidFilter)
 	}
-	opts := [][]dao.FindOption{
-		{dao.OrderBy(dao.Asc("nope"))},
-		{dao.OrderBy(dao.Asc("address"))},
-		{dao.OrderBy(dao.Asc("tags"))},
-		{dao.OrderBy(dao.Asc("age"), dao.Desc("age"))},
-		{dao.Skip(-1)},
-		{dao.Limit(-1)},
+	opts := [][]dao.FindOption[Person]{
+		{dao.OrderBy(dao.Field[Person, int]{}.Asc())},
+		{dao.OrderBy(pAddress.Asc())},
+		{dao.OrderBy(pTags.Asc())},
+		{dao.OrderBy(pAge.Asc(), pAge.Desc())},
+		{dao.Skip[Person](-1)},
+		{dao.Limit[Person](-1)},
 	}
 	for i, o := range opts {
-		_, err := dao.Collect(d.Find(ctx, dao.All(), o...))
+		_, err := dao.Collect(d.Find(ctx, dao.All[Person](), o...))
 		isErr(t, fmt.Sprintf("find options #%d are invalid", i), err, dao.ErrInvalidFilter)
 	}
 }
@@ -133,28 +128,28 @@ func (s *suite) testSort(t *testing.T) {
 	ctx := t.Context()
 	d := s.loaded(t)
 	tests := []struct {
-		keys []dao.Sort
+		keys []dao.Sort[Person]
 		want []string
 	}{
 		{nil, []string{"a", "b", "c", "d", "e"}},
-		{[]dao.Sort{dao.Asc("age")}, []string{"e", "b", "c", "a", "d"}},
-		{[]dao.Sort{dao.Desc("age")}, []string{"d", "a", "b", "c", "e"}},
-		{[]dao.Sort{dao.Asc("tenant"), dao.Desc("age")}, []string{"a", "b", "d", "c", "e"}},
-		{[]dao.Sort{dao.Asc("nick")}, []string{"b", "e", "d", "a", "c"}},
-		{[]dao.Sort{dao.Desc("nick")}, []string{"c", "a", "d", "b", "e"}},
-		{[]dao.Sort{dao.Asc("address.city")}, []string{"c", "e", "a", "b", "d"}},
-		{[]dao.Sort{dao.Asc("home.city")}, []string{"a", "c", "d", "e", "b"}},
-		{[]dao.Sort{dao.Desc("home.city")}, []string{"b", "a", "c", "d", "e"}},
-		{[]dao.Sort{dao.Asc("address.zip")}, []string{"b", "c", "d", "e", "a"}},
-		{[]dao.Sort{dao.Asc("name")}, []string{"a", "b", "c", "d", "e"}},
-		{[]dao.Sort{dao.Desc("born")}, []string{"c", "b", "d", "a", "e"}},
-		{[]dao.Sort{dao.Asc("active"), dao.Asc("score")}, []string{"d", "e", "b", "c", "a"}},
-		{[]dao.Sort{dao.Desc("id")}, []string{"e", "d", "c", "b", "a"}},
-		{[]dao.Sort{dao.Asc("avatar")}, []string{"b", "c", "d", "e", "a"}},
+		{[]dao.Sort[Person]{pAge.Asc()}, []string{"e", "b", "c", "a", "d"}},
+		{[]dao.Sort[Person]{pAge.Desc()}, []string{"d", "a", "b", "c", "e"}},
+		{[]dao.Sort[Person]{pTenant.Asc(), pAge.Desc()}, []string{"a", "b", "d", "c", "e"}},
+		{[]dao.Sort[Person]{pNick.Asc()}, []string{"b", "e", "d", "a", "c"}},
+		{[]dao.Sort[Person]{pNick.Desc()}, []string{"c", "a", "d", "b", "e"}},
+		{[]dao.Sort[Person]{pCity.Asc()}, []string{"c", "e", "a", "b", "d"}},
+		{[]dao.Sort[Person]{pHomeCity.Asc()}, []string{"a", "c", "d", "e", "b"}},
+		{[]dao.Sort[Person]{pHomeCity.Desc()}, []string{"b", "a", "c", "d", "e"}},
+		{[]dao.Sort[Person]{pZip.Asc()}, []string{"b", "c", "d", "e", "a"}},
+		{[]dao.Sort[Person]{pName.Asc()}, []string{"a", "b", "c", "d", "e"}},
+		{[]dao.Sort[Person]{pBorn.Desc()}, []string{"c", "b", "d", "a", "e"}},
+		{[]dao.Sort[Person]{pActive.Asc(), pScore.Asc()}, []string{"d", "e", "b", "c", "a"}},
+		{[]dao.Sort[Person]{pID.Desc()}, []string{"e", "d", "c", "b", "a"}},
+		{[]dao.Sort[Person]{pAvatar.Asc()}, []string{"b", "c", "d", "e", "a"}},
 	}
 	for _, tt := range tests {
 		rule := fmt.Sprintf("OrderBy(%v)", tt.keys)
-		got := ids(collect(t, rule, d.Find(ctx, dao.All(), dao.OrderBy(tt.keys...))))
+		got := ids(collect(t, rule, d.Find(ctx, dao.All[Person](), dao.OrderBy(tt.keys...))))
 		equal(t, rule+" (ties by id, missing and null first)", got, tt.want)
 	}
 }
@@ -162,18 +157,18 @@ func (s *suite) testSort(t *testing.T) {
 func (s *suite) testSkipLimitCount(t *testing.T) {
 	ctx := t.Context()
 	d := s.loaded(t)
-	by := dao.OrderBy(dao.Asc("age"))
+	by := dao.OrderBy(pAge.Asc())
 	tests := []struct {
-		filter dao.Filter
-		opts   []dao.FindOption
+		filter dao.Filter[Person]
+		opts   []dao.FindOption[Person]
 		want   []string
 	}{
-		{dao.All(), []dao.FindOption{by, dao.Skip(1), dao.Limit(2)}, []string{"b", "c"}},
-		{dao.All(), []dao.FindOption{by, dao.Skip(4)}, []string{"d"}},
-		{dao.All(), []dao.FindOption{by, dao.Skip(10)}, nil},
-		{dao.All(), []dao.FindOption{by, dao.Limit(0)}, []string{"e", "b", "c", "a", "d"}},
-		{dao.All(), []dao.FindOption{dao.Limit(1)}, []string{"a"}},
-		{dao.Gte("age", 25), []dao.FindOption{dao.OrderBy(dao.Desc("score")), dao.Skip(1), dao.Limit(10)}, []string{"c", "b", "d"}},
+		{dao.All[Person](), []dao.FindOption[Person]{by, dao.Skip[Person](1), dao.Limit[Person](2)}, []string{"b", "c"}},
+		{dao.All[Person](), []dao.FindOption[Person]{by, dao.Skip[Person](4)}, []string{"d"}},
+		{dao.All[Person](), []dao.FindOption[Person]{by, dao.Skip[Person](10)}, nil},
+		{dao.All[Person](), []dao.FindOption[Person]{by, dao.Limit[Person](0)}, []string{"e", "b", "c", "a", "d"}},
+		{dao.All[Person](), []dao.FindOption[Person]{dao.Limit[Person](1)}, []string{"a"}},
+		{pAge.Gte(25), []dao.FindOption[Person]{dao.OrderBy(pScore.Desc()), dao.Skip[Person](1), dao.Limit[Person](10)}, []string{"c", "b", "d"}},
 	}
 	for i, tt := range tests {
 		rule := fmt.Sprintf("skip/limit case #%d", i)
@@ -183,7 +178,7 @@ func (s *suite) testSkipLimitCount(t *testing.T) {
 		}
 		equal(t, rule, got, tt.want)
 	}
-	n, err := d.Count(ctx, dao.Gte("age", 25))
+	n, err := d.Count(ctx, pAge.Gte(25))
 	noErr(t, "Count", err)
 	equal(t, "Count ignores paging", n, int64(4))
 }
@@ -191,12 +186,12 @@ func (s *suite) testSkipLimitCount(t *testing.T) {
 func (s *suite) testFindOne(t *testing.T) {
 	ctx := t.Context()
 	d := s.loaded(t)
-	got, err := d.FindOne(ctx, dao.Eq("address.city", "Paris"))
+	got, err := d.FindOne(ctx, pCity.Eq("Paris"))
 	noErr(t, "FindOne with one hit", err)
 	equal(t, "FindOne returns the hit", got, stored(fixture()[1]))
-	_, err = d.FindOne(ctx, dao.Eq("name", "Nobody"))
+	_, err = d.FindOne(ctx, pName.Eq("Nobody"))
 	isErr(t, "FindOne with no hit", err, dao.ErrNoHits)
-	_, err = d.FindOne(ctx, dao.Eq("age", 25))
+	_, err = d.FindOne(ctx, pAge.Eq(25))
 	isErr(t, "FindOne with two hits", err, dao.ErrMultipleHits)
 }
 
@@ -208,7 +203,7 @@ func (s *suite) testEarlyBreak(t *testing.T) {
 	}
 	for range 20 {
 		n := 0
-		for p, err := range d.Find(ctx, dao.Gte("age", 10), dao.OrderBy(dao.Asc("age"))) {
+		for p, err := range d.Find(ctx, pAge.Gte(10), dao.OrderBy(pAge.Asc())) {
 			noErr(t, "Find", err)
 			if p.Age != 10+n {
 				t.Fatalf("Find yields in order: got age %d at position %d", p.Age, n)
@@ -219,10 +214,10 @@ func (s *suite) testEarlyBreak(t *testing.T) {
 		}
 		equal(t, "breaking out of Find stops it", n, 3)
 	}
-	got := collect(t, "Find after early breaks", d.Find(ctx, dao.Gte("age", 10)))
+	got := collect(t, "Find after early breaks", d.Find(ctx, pAge.Gte(10)))
 	equal(t, "Find after early breaks yields everything", len(got), 240)
 	var errCount int
-	for _, err := range d.Find(ctx, dao.Eq("nope", 1)) {
+	for _, err := range d.Find(ctx, pTags.Gt(nil)) {
 		if !errors.Is(err, dao.ErrInvalidFilter) {
 			t.Errorf("Find with an invalid filter yields ErrInvalidFilter, got %v", err)
 		}

@@ -79,7 +79,7 @@ func fixture() []Person {
 	}
 }
 
-func (s *suite) loaded(t *testing.T, opts ...dao.Option) dao.DAO[Person, string] {
+func (s *suite) loaded(t *testing.T, opts ...dao.Option[Person]) dao.DAO[Person, string] {
 	t.Helper()
 	d := s.people(t, opts...)
 	for _, p := range fixture() {
@@ -87,3 +87,6 @@ func (s *suite) loaded(t *testing.T, opts ...dao.Option) dao.DAO[Person, string]
 	}
 	return d
 }
+
+// errOf drops the version an Update or Upsert returns.
+func errOf(_ int64, err error) error { return err }

@@ -14,43 +14,51 @@ import (
 
 func (s *suite) testVersioning(t *testing.T) {
 	ctx := t.Context()
-	d := s.people(t, dao.WithVersionField("version"))
+	d := s.people(t, dao.WithVersionField(pVersion))
 	p := Person{ID: "a", Name: "v0"}
 	noErr(t, "Insert", d.Insert(ctx, p))
 	got, _ := d.Get(ctx, "a")
 	equal(t, "Insert stores the version as given", got.Version, 0)
 
 	p.Name = "v1"
-	noErr(t, "Update with the stored version", d.Update(ctx, p))
+	v, err := d.Update(ctx, p)
+	noErr(t, "Update with the stored version", err)
+	equal(t, "Update returns the new version", v, int64(1))
 	got, _ = d.Get(ctx, "a")
 	equal(t, "Update stores version+1", got.Version, 1)
 	p.Name = "stale"
-	isErr(t, "Update with a stale version", d.Update(ctx, p), dao.ErrConflict)
-	isErr(t, "Upsert with a stale version", d.Upsert(ctx, p), dao.ErrConflict)
+	isErr(t, "Update with a stale version", errOf(d.Update(ctx, p)), dao.ErrConflict)
+	isErr(t, "Upsert with a stale version", errOf(d.Upsert(ctx, p)), dao.ErrConflict)
 	got, _ = d.Get(ctx, "a")
 	equal(t, "a conflict writes nothing", got.Name, "v1")
 
-	p.Version = 1
+	p.Version = int(v)
 	p.Name = "v2"
-	noErr(t, "Upsert with the stored version", d.Upsert(ctx, p))
+	v, err = d.Upsert(ctx, p)
+	noErr(t, "Upsert with the stored version", err)
+	equal(t, "Upsert returns the new version", v, int64(2))
 	got, _ = d.Get(ctx, "a")
 	equal(t, "Upsert stores version+1", got, Person{ID: "a", Name: "v2", Version: 2})
 
-	isErr(t, "Update of a missing id is ErrNotFound, not ErrConflict", d.Update(ctx, Person{ID: "b", Version: 3}), dao.ErrNotFound)
-	noErr(t, "Upsert of a missing id", d.Upsert(ctx, Person{ID: "b", Version: 3}))
+	isErr(t, "Update of a missing id is ErrNotFound, not ErrConflict", errOf(d.Update(ctx, Person{ID: "b", Version: 3})), dao.ErrNotFound)
+	v, err = d.Upsert(ctx, Person{ID: "b", Version: 3})
+	noErr(t, "Upsert of a missing id", err)
+	equal(t, "Upsert of a missing id returns version+1", v, int64(4))
 	got, _ = d.Get(ctx, "b")
 	equal(t, "Upsert of a missing document stores version+1", got.Version, 4)
 
 	unversioned := s.people(t)
 	noErr(t, "Insert", unversioned.Insert(ctx, Person{ID: "a", Version: 5}))
-	noErr(t, "without WithVersionField the version is an ordinary field", unversioned.Update(ctx, Person{ID: "a", Version: 1}))
+	v, err = unversioned.Update(ctx, Person{ID: "a", Version: 1})
+	noErr(t, "without WithVersionField the version is an ordinary field", err)
+	equal(t, "without WithVersionField Update returns version 0", v, int64(0))
 	got, _ = unversioned.Get(ctx, "a")
 	equal(t, "without WithVersionField Update stores the version as given", got.Version, 1)
 }
 
 func (s *suite) testConcurrentVersioned(t *testing.T) {
 	ctx := t.Context()
-	d := s.people(t, dao.WithVersionField("version"))
+	d := s.people(t, dao.WithVersionField(pVersion))
 	noErr(t, "Insert", d.Insert(ctx, Person{ID: "a"}))
 	const rounds = 5
 	var wins, conflicts atomic.Int64
@@ -58,10 +66,13 @@ func (s *suite) testConcurrentVersioned(t *testing.T) {
 		var wg sync.WaitGroup
 		for w := range s.f.Workers {
 			wg.Go(func() {
-				err := d.Update(ctx, Person{ID: "a", Version: round, Age: w})
+				v, err := d.Update(ctx, Person{ID: "a", Version: round, Age: w})
 				switch {
 				case err == nil:
 					wins.Add(1)
+					if v != int64(round+1) {
+						t.Errorf("the winning Update of version %d returned version %d, want %d", round, v, round+1)
+					}
 				case errors.Is(err, dao.ErrConflict):
 					conflicts.Add(1)
 				default:
@@ -89,7 +100,7 @@ func (s *suite) testIntIDs(t *testing.T) {
 	equal(t, "Get by an int64 id", got, Counter{ID: 1 << 40, N: int((1 << 40) % 7)})
 	isErr(t, "Insert of a taken int id", d.Insert(ctx, Counter{ID: 2}), dao.ErrAlreadyExists)
 	var order []int64
-	for c, err := range d.Find(ctx, dao.Gt("id", -1)) {
+	for c, err := range d.Find(ctx, cID.Gt(-1)) {
 		noErr(t, "Find", err)
 		order = append(order, c.ID)
 	}
@@ -97,7 +108,7 @@ func (s *suite) testIntIDs(t *testing.T) {
 	got, _ = d.Get(ctx, 2)
 	equal(t, "failed writes change nothing", got, Counter{ID: 2, N: 2})
 	isErr(t, "an unsigned value above the int64 range cannot be stored", d.Insert(ctx, Counter{ID: 99, Big: math.MaxUint64}), dao.ErrInvalidDocument)
-	isErr(t, "Update with an unstorable value", d.Update(ctx, Counter{ID: 2, Big: math.MaxUint64}), dao.ErrInvalidDocument)
+	isErr(t, "Update with an unstorable value", errOf(d.Update(ctx, Counter{ID: 2, Big: math.MaxUint64})), dao.ErrInvalidDocument)
 	noErr(t, "an unsigned value inside the int64 range is stored", d.Insert(ctx, Counter{ID: 98, Big: math.MaxInt64}))
 	big, err := d.Get(ctx, 98)
 	noErr(t, "Get", err)
@@ -126,29 +137,30 @@ func (s *suite) testUUIDIDs(t *testing.T) {
 	noErr(t, "Get by a uuid id", err)
 	equal(t, "a uuid document round-trips", got, Ticket{ID: all[0], Title: all[0].String(), Owner: owner, Ref: &ref})
 	var order []uuid.UUID
-	for tk, err := range d.Find(ctx, dao.Eq("owner", owner)) {
+	for tk, err := range d.Find(ctx, tOwner.Eq(owner)) {
 		noErr(t, "Find by a uuid field", err)
 		order = append(order, tk.ID)
 	}
 	equal(t, "uuid ids sort by their string form", order, []uuid.UUID{all[1], all[2], all[0]})
-	n, err := d.Count(ctx, dao.Eq("ref", ref.String()))
+	n, err := d.Count(ctx, tRef.Eq(ref))
 	noErr(t, "Count", err)
-	equal(t, "a uuid field matches its string form", n, int64(1))
+	equal(t, "a uuid field matches", n, int64(1))
 	isErr(t, "Insert of a taken uuid", d.Insert(ctx, Ticket{ID: all[1]}), dao.ErrAlreadyExists)
 	noErr(t, "Delete by a uuid id", d.Delete(ctx, all[1]))
 }
 
 func (s *suite) testInvalidOptions(t *testing.T) {
-	bad := [][]dao.Option{
-		{dao.WithUnique("nope")},
-		{dao.WithUnique("tags")},
-		{dao.WithUnique("address")},
-		{dao.WithUnique()},
-		{dao.WithUnique("email", "email")},
-		{dao.WithIDField("age")},
-		{dao.WithIDField("nope")},
-		{dao.WithVersionField("name")},
-		{dao.WithVersionField("nope")},
+	bad := [][]dao.Option[Person]{
+		{dao.WithUnique[Person](dao.Field[Person, string]{})},
+		{dao.WithUnique(pTags)},
+		{dao.WithUnique(pAddress)},
+		{dao.WithUnique[Person]()},
+		{dao.WithUnique[Person](nil)},
+		{dao.WithUnique(pEmail, pEmail)},
+		{dao.WithIDField(pAge)},
+		{dao.WithIDField(pStreet)},
+		{dao.WithIDField(dao.Field[Person, string]{})},
+		{dao.WithVersionField(dao.Field[Person, int]{})},
 	}
 	for i, opts := range bad {
 		_, err := s.h.People(t, opts...)

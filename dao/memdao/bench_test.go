@@ -10,9 +10,14 @@ import (
 	"github.com/hexkit-go/hexkit/dao/memdao"
 )
 
+var (
+	personEmail = dao.MustField[daotest.Person, string]("email")
+	personAge   = dao.MustField[daotest.Person, int]("age")
+)
+
 func loadedBench(b *testing.B, n int) dao.DAO[daotest.Person, string] {
 	b.Helper()
-	d, err := memdao.New[daotest.Person, string](dao.WithUnique("email"))
+	d, err := memdao.New[daotest.Person, string](dao.WithUnique(personEmail))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -27,6 +32,7 @@ func loadedBench(b *testing.B, n int) dao.DAO[daotest.Person, string] {
 
 func BenchmarkInsertUnique(b *testing.B) {
 	d := loadedBench(b, 10000)
+	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		i++
@@ -38,6 +44,7 @@ func BenchmarkInsertUnique(b *testing.B) {
 
 func BenchmarkGet(b *testing.B) {
 	d := loadedBench(b, 10000)
+	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := d.Get(b.Context(), "p005000"); err != nil {
 			b.Fatal(err)
@@ -47,9 +54,10 @@ func BenchmarkGet(b *testing.B) {
 
 func BenchmarkFind100(b *testing.B) {
 	d := loadedBench(b, 10000)
+	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
-		for _, err := range d.Find(b.Context(), dao.Eq("age", 42)) {
+		for _, err := range d.Find(b.Context(), personAge.Eq(42)) {
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -16,6 +16,8 @@ type Order struct {
 	Comment *string   `json:"comment,omitempty"`
 }
 
+var orderComment = dao.MustField[Order, *string]("comment")
+
 func Example() {
 	ctx := context.Background()
 	orders, err := memdao.New[Order, int64]()
@@ -28,7 +30,7 @@ func Example() {
 	_ = orders.Insert(ctx, Order{ID: 2, Item: "pen", Placed: placed})
 
 	// Missing fields sort first, as in MongoDB; ties are broken by id.
-	for o, err := range orders.Find(ctx, dao.All(), dao.OrderBy(dao.Asc("comment"))) {
+	for o, err := range orders.Find(ctx, dao.All[Order](), dao.OrderBy(orderComment.Asc())) {
 		if err != nil {
 			panic(err)
 		}

@@ -3,170 +3,165 @@ package memdao
 import (
 	"context"
 	"fmt"
-	"iter"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/hexkit-go/hexkit/dao"
+	"github.com/hexkit-go/hexkit/dao/driver"
+	"github.com/hexkit-go/hexkit/dao/internal/schema"
 )
 
-// DAO is an in-memory [dao.DAO].
-type DAO[T any, ID comparable] struct {
-	schema *dao.Schema[T, ID]
-	mu     sync.RWMutex
-	docs   map[ID]*T
-	unique []uniqueIndex[ID]
-}
-
-// uniqueIndex maps the key of a unique index's values to the id of the
-// document holding them.
-type uniqueIndex[ID comparable] struct {
-	fields []string
-	ids    map[string]ID
-}
-
-type assertDoc struct {
-	ID string `json:"id"`
-}
-
-var _ dao.DAO[assertDoc, string] = (*DAO[assertDoc, string])(nil)
-
 // New returns an empty in-memory DAO. It accepts the same options as every
-// provider (dao.WithIDField, dao.WithUnique, dao.WithVersionField) and
-// checks T the same way (see [dao.NewSchema]).
-func New[T any, ID comparable](opts ...dao.Option) (dao.DAO[T, ID], error) {
-	s, err := dao.NewSchema[T, ID](opts...)
+// provider ([dao.WithIDField], [dao.WithUnique], [dao.WithVersionField])
+// and checks T and ID the same way (see [dao.New]).
+func New[T any, ID comparable](opts ...dao.Option[T]) (dao.DAO[T, ID], error) {
+	return dao.New[T, ID](context.Background(), &collection[T]{}, opts...)
+}
+
+// collection is the in-memory driver.Collection. It stores normalized
+// copies of documents under the key of their id.
+type collection[T any] struct {
+	s       *schema.Schema
+	version *schema.Path // nil without versioning
+	mu      sync.RWMutex
+	docs    map[string]*T
+	unique  []uniqueIndex
+}
+
+// uniqueIndex maps the key of a unique index's values to the key of the
+// id of the document holding them.
+type uniqueIndex struct {
+	fields []string
+	ids    map[string]string
+}
+
+func (c *collection[T]) Init(_ context.Context, sch driver.Schema) error {
+	s, err := schema.For(reflect.TypeFor[T]())
 	if err != nil {
+		return err
+	}
+	c.s, c.docs = s, map[string]*T{}
+	if sch.VersionField != "" {
+		if c.version, err = s.Resolve(sch.VersionField); err != nil {
+			return fmt.Errorf("%w: %v", driver.ErrInvalidOption, err)
+		}
+	}
+	for _, fields := range sch.Unique {
+		c.unique = append(c.unique, uniqueIndex{fields: fields, ids: map[string]string{}})
+	}
+	return nil
+}
+
+// normalize returns a copy of doc as a database returns it.
+func (c *collection[T]) normalize(doc *T) (*T, error) {
+	out := new(T)
+	if err := c.s.Normalize(reflect.ValueOf(out).Elem(), reflect.ValueOf(doc).Elem()); err != nil {
 		return nil, err
 	}
-	d := &DAO[T, ID]{schema: s, docs: map[ID]*T{}}
-	for _, fields := range s.UniqueIndexes() {
-		d.unique = append(d.unique, uniqueIndex[ID]{fields: fields, ids: map[string]ID{}})
-	}
-	return d, nil
+	return out, nil
 }
 
-// Get returns a copy of the document with the given id.
-func (d *DAO[T, ID]) Get(ctx context.Context, id ID) (T, error) {
-	var zero T
-	if err := ctx.Err(); err != nil {
-		return zero, err
-	}
-	d.mu.RLock()
-	defer d.mu.RUnlock()
-	p, ok := d.docs[id]
+// copyTo copies a stored (already normalized) document into dst.
+func (c *collection[T]) copyTo(dst any, p *T) {
+	_ = c.s.Normalize(reflect.ValueOf(dst).Elem(), reflect.ValueOf(p).Elem()) // stored documents normalize without error
+}
+
+func (c *collection[T]) Get(_ context.Context, id driver.Value, doc any) error {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	p, ok := c.docs[id.Key()]
 	if !ok {
-		return zero, fmt.Errorf("%w: id %v", dao.ErrNotFound, id)
+		return fmt.Errorf("%w: id %v", driver.ErrNotFound, id)
 	}
-	return d.copy(p), nil
-}
-
-// copy returns a copy of a stored (already normalized) document.
-func (d *DAO[T, ID]) copy(p *T) T {
-	out, _ := d.schema.Normalize(p) // stored documents normalize without error
-	return out
-}
-
-// Insert stores a copy of doc.
-func (d *DAO[T, ID]) Insert(ctx context.Context, doc T) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	n, err := d.schema.Normalize(&doc)
-	if err != nil {
-		return err
-	}
-	id := d.schema.ID(&n)
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if _, ok := d.docs[id]; ok {
-		return fmt.Errorf("%w: id %v", dao.ErrAlreadyExists, id)
-	}
-	if err := d.checkUnique(&n, id); err != nil {
-		return err
-	}
-	d.store(id, &n)
+	c.copyTo(doc, p)
 	return nil
 }
 
-// Update replaces the stored document with doc's id by a copy of doc.
-func (d *DAO[T, ID]) Update(ctx context.Context, doc T) error {
-	return d.replace(ctx, doc, false)
-}
-
-// Upsert replaces or inserts a copy of doc.
-func (d *DAO[T, ID]) Upsert(ctx context.Context, doc T) error {
-	return d.replace(ctx, doc, true)
-}
-
-func (d *DAO[T, ID]) replace(ctx context.Context, doc T, upsert bool) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	n, err := d.schema.Normalize(&doc)
+func (c *collection[T]) Insert(_ context.Context, id driver.Value, doc any) error {
+	n, err := c.normalize(doc.(*T))
 	if err != nil {
 		return err
 	}
-	id := d.schema.ID(&n)
-	versioned := d.schema.VersionField() != ""
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	old, ok := d.docs[id]
+	key := id.Key()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.docs[key]; ok {
+		return fmt.Errorf("%w: id %v", driver.ErrAlreadyExists, id)
+	}
+	if err := c.checkUnique(n, key); err != nil {
+		return err
+	}
+	c.store(key, n)
+	return nil
+}
+
+func (c *collection[T]) Replace(_ context.Context, r driver.Replace) error {
+	n, err := c.normalize(r.Doc.(*T))
+	if err != nil {
+		return err
+	}
+	key := r.ID.Key()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old, ok := c.docs[key]
 	switch {
-	case !ok && !upsert:
-		return fmt.Errorf("%w: id %v", dao.ErrNotFound, id)
-	case ok && versioned && d.schema.Version(old) != d.schema.Version(&n):
-		return fmt.Errorf("%w: id %v: version %d is not the stored version", dao.ErrConflict, id, d.schema.Version(&n))
+	case !ok && !r.Upsert:
+		return fmt.Errorf("%w: id %v", driver.ErrNotFound, r.ID)
+	case ok && r.Versioned && !c.hasVersion(old, r.Version):
+		return fmt.Errorf("%w: id %v: version %d is not the stored version", driver.ErrConflict, r.ID, r.Version)
 	}
-	if versioned {
-		d.schema.SetVersion(&n, d.schema.Version(&n)+1)
-	}
-	if err := d.checkUnique(&n, id); err != nil {
+	if err := c.checkUnique(n, key); err != nil {
 		return err
 	}
-	d.store(id, &n)
+	c.store(key, n)
 	return nil
+}
+
+func (c *collection[T]) hasVersion(doc *T, version int64) bool {
+	v, _ := c.s.Lookup(reflect.ValueOf(doc).Elem(), c.version)
+	return driver.Compare(v, driver.IntValue(version)) == 0
 }
 
 // checkUnique reports the first unique index that n would share with
 // another stored document. Callers hold the write lock.
-func (d *DAO[T, ID]) checkUnique(n *T, id ID) error {
-	for _, u := range d.unique {
-		if other, ok := u.ids[d.key(n, u.fields)]; ok && other != id {
-			return &dao.UniqueViolationError{Fields: append([]string(nil), u.fields...)}
+func (c *collection[T]) checkUnique(n *T, key string) error {
+	for _, u := range c.unique {
+		if other, ok := u.ids[c.uniqueKey(n, u.fields)]; ok && other != key {
+			return &driver.UniqueViolationError{Fields: slices.Clone(u.fields)}
 		}
 	}
 	return nil
 }
 
-// store puts n under id and updates the unique indexes. Callers hold the
+// store puts n under key and updates the unique indexes. Callers hold the
 // write lock and have called checkUnique.
-func (d *DAO[T, ID]) store(id ID, n *T) {
-	d.remove(id)
-	d.docs[id] = n
-	for _, u := range d.unique {
-		u.ids[d.key(n, u.fields)] = id
+func (c *collection[T]) store(key string, n *T) {
+	c.remove(key)
+	c.docs[key] = n
+	for _, u := range c.unique {
+		u.ids[c.uniqueKey(n, u.fields)] = key
 	}
 }
 
-// remove deletes the document with the given id, if any, and its unique
-// index entries. Callers hold the write lock.
-func (d *DAO[T, ID]) remove(id ID) {
-	old, ok := d.docs[id]
+// remove deletes the document under key, if any, and its unique index
+// entries. Callers hold the write lock.
+func (c *collection[T]) remove(key string) {
+	old, ok := c.docs[key]
 	if !ok {
 		return
 	}
-	for _, u := range d.unique {
-		delete(u.ids, d.key(old, u.fields))
+	for _, u := range c.unique {
+		delete(u.ids, c.uniqueKey(old, u.fields))
 	}
-	delete(d.docs, id)
+	delete(c.docs, key)
 }
 
-func (d *DAO[T, ID]) key(doc *T, fields []string) string {
+func (c *collection[T]) uniqueKey(doc *T, fields []string) string {
 	var b strings.Builder
-	for _, v := range d.schema.UniqueKey(doc, fields) {
+	for _, v := range c.s.UniqueKey(reflect.ValueOf(doc).Elem(), fields) {
 		k := v.Key()
 		b.WriteString(strconv.Itoa(len(k)))
 		b.WriteByte(':')
@@ -175,106 +170,76 @@ func (d *DAO[T, ID]) key(doc *T, fields []string) string {
 	return b.String()
 }
 
-// Delete removes the document with the given id.
-func (d *DAO[T, ID]) Delete(ctx context.Context, id ID) error {
-	if err := ctx.Err(); err != nil {
-		return err
+func (c *collection[T]) Delete(_ context.Context, id driver.Value) error {
+	key := id.Key()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.docs[key]; !ok {
+		return fmt.Errorf("%w: id %v", driver.ErrNotFound, id)
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if _, ok := d.docs[id]; !ok {
-		return fmt.Errorf("%w: id %v", dao.ErrNotFound, id)
-	}
-	d.remove(id)
+	c.remove(key)
 	return nil
 }
 
-// FindOne returns a copy of the only document matching filter.
-func (d *DAO[T, ID]) FindOne(ctx context.Context, filter dao.Filter) (T, error) {
-	var zero T
-	docs, err := d.find(ctx, filter, dao.Limit(2))
-	if err != nil {
-		return zero, err
-	}
-	switch len(docs) {
-	case 0:
-		return zero, fmt.Errorf("%w: %s", dao.ErrNoHits, filter)
-	case 1:
-		return docs[0], nil
-	}
-	return zero, fmt.Errorf("%w: %s", dao.ErrMultipleHits, filter)
-}
-
-// Find yields copies of the matching documents. The result is computed
-// when the loop starts; later writes do not affect it.
-func (d *DAO[T, ID]) Find(ctx context.Context, filter dao.Filter, opts ...dao.FindOption) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		docs, err := d.find(ctx, filter, opts...)
-		if err != nil {
-			var zero T
-			yield(zero, err)
-			return
-		}
-		for _, doc := range docs {
-			if err := ctx.Err(); err != nil {
-				var zero T
-				yield(zero, err)
-				return
-			}
-			if !yield(doc, nil) {
-				return
-			}
-		}
-	}
-}
-
-func (d *DAO[T, ID]) find(ctx context.Context, filter dao.Filter, opts ...dao.FindOption) ([]T, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := d.schema.ValidateFilter(filter); err != nil {
-		return nil, err
-	}
-	q, err := d.schema.Query(opts...)
-	if err != nil {
-		return nil, err
-	}
-	d.mu.RLock()
+// Find computes the whole result at once; later writes do not change it.
+func (c *collection[T]) Find(_ context.Context, q driver.Query) (driver.Cursor, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	var hits []*T
-	for _, p := range d.docs {
-		if d.schema.Match(filter, p) {
+	for _, p := range c.docs {
+		if c.s.Match(q.Filter, reflect.ValueOf(p).Elem()) {
 			hits = append(hits, p)
 		}
 	}
-	slices.SortFunc(hits, func(a, b *T) int { return d.schema.CompareDocs(q, a, b) })
+	slices.SortFunc(hits, func(a, b *T) int {
+		return c.s.CompareDocs(q.Sort, reflect.ValueOf(a).Elem(), reflect.ValueOf(b).Elem())
+	})
 	from := min(q.Skip, int64(len(hits)))
 	to := int64(len(hits))
 	if q.Limit > 0 {
 		to = min(to, from+q.Limit)
 	}
-	out := make([]T, 0, to-from)
-	for _, p := range hits[from:to] {
-		out = append(out, d.copy(p))
-	}
-	d.mu.RUnlock()
-	return out, nil
+	return &cursor[T]{c: c, docs: slices.Clone(hits[from:to]), at: -1}, nil
 }
 
-// Count returns how many documents match filter.
-func (d *DAO[T, ID]) Count(ctx context.Context, filter dao.Filter) (int64, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
-	if err := d.schema.ValidateFilter(filter); err != nil {
-		return 0, err
-	}
-	d.mu.RLock()
-	defer d.mu.RUnlock()
+func (c *collection[T]) Count(_ context.Context, f driver.Filter) (int64, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	var n int64
-	for _, p := range d.docs {
-		if d.schema.Match(filter, p) {
+	for _, p := range c.docs {
+		if c.s.Match(f, reflect.ValueOf(p).Elem()) {
 			n++
 		}
 	}
 	return n, nil
 }
+
+// As reports false: the in-memory DAO has no native type.
+func (c *collection[T]) As(any) bool { return false }
+
+// cursor yields copies of the stored documents a Find selected. Stored
+// documents are never changed in place (a write stores a new copy), so
+// reading them after the lock is released is safe.
+type cursor[T any] struct {
+	c    *collection[T]
+	docs []*T
+	at   int
+	err  error
+}
+
+func (r *cursor[T]) Next(ctx context.Context) bool {
+	if r.err = ctx.Err(); r.err != nil {
+		return false
+	}
+	r.at++
+	return r.at < len(r.docs)
+}
+
+func (r *cursor[T]) Decode(doc, _ any) error {
+	r.c.copyTo(doc, r.docs[r.at])
+	return nil
+}
+
+func (r *cursor[T]) Err() error { return r.err }
+
+func (r *cursor[T]) Close(context.Context) error { return nil }

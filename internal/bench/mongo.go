@@ -33,6 +33,9 @@ type benchDoc struct {
 	Address benchAddress `json:"address"`
 }
 
+// benchGroupField is the field find100 filters on.
+var benchGroupField = dao.MustField[benchDoc, int]("group")
+
 // rawDoc is the same document for the raw driver, whose id key is _id.
 type rawDoc struct {
 	ID      string       `json:"_id"`
@@ -93,7 +96,11 @@ func benchMongo(ctx context.Context, r *reporter) error {
 	db := cl.Database(fmt.Sprintf("%s%d", benchPrefix, time.Now().UnixNano()))
 	defer func() { _ = db.Drop(context.Background()) }()
 
-	d, err := mongo.NewDAO[benchDoc, string](ctx, db, "hexkit")
+	hdb, err := mongo.New(db)
+	if err != nil {
+		return err
+	}
+	d, err := mongo.NewDAO[benchDoc, string](ctx, hdb, "hexkit")
 	if err != nil {
 		return err
 	}
@@ -156,7 +163,7 @@ func benchMongo(ctx context.Context, r *reporter) error {
 	findH := func(ctx context.Context) (int, error) {
 		for i := range benchFinds {
 			n := 0
-			for doc, err := range d.Find(ctx, dao.Eq("group", i%(benchDocs/benchGroup))) {
+			for doc, err := range d.Find(ctx, benchGroupField.Eq(i%(benchDocs/benchGroup))) {
 				if err != nil {
 					return 0, err
 				}
@@ -204,7 +211,7 @@ func benchMongo(ctx context.Context, r *reporter) error {
 		for i := range benchOps {
 			doc := newBenchDoc(fmt.Sprintf("doc%05d", i*3%benchDocs), i*3%benchDocs)
 			doc.Name = strings.ToUpper(doc.Name)
-			if err := d.Update(ctx, doc); err != nil {
+			if _, err := d.Update(ctx, doc); err != nil {
 				return 0, err
 			}
 		}

@@ -16,7 +16,9 @@ import (
 
 	"github.com/minio/minio-go/v7"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/objstore"
+	"github.com/hexkit-go/hexkit/objstore/driver"
 	"github.com/hexkit-go/hexkit/s3"
 )
 
@@ -31,19 +33,21 @@ func benchS3(ctx context.Context, r *reporter) error {
 		Endpoint:  strings.TrimPrefix(os.Getenv("HEXKIT_S3_ENDPOINT"), "http://"),
 		Region:    os.Getenv("HEXKIT_S3_REGION"),
 		AccessKey: os.Getenv("HEXKIT_S3_ACCESS_KEY"),
-		SecretKey: os.Getenv("HEXKIT_S3_SECRET_KEY"),
+		SecretKey: hexkit.NewSecret(os.Getenv("HEXKIT_S3_SECRET_KEY")),
 		PathStyle: true,
 	}
 	if cfg.Endpoint == "" {
 		return errors.New("HEXKIT_S3_ENDPOINT is not set (eval \"$(scripts/servers env)\")")
 	}
-	client, err := cfg.Client()
+	store, err := s3.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	store, err := s3.New(client)
-	if err != nil {
-		return err
+	defer store.Close()
+	// The raw side uses the very client the store uses.
+	var client *minio.Client
+	if !store.As(&client) {
+		return errors.New("s3 store does not expose its *minio.Client")
 	}
 	var sfx [4]byte
 	_, _ = rand.Read(sfx[:])
@@ -248,5 +252,5 @@ func (p *partHasher) etag() string {
 	if p.in > 0 {
 		sums = append(sums, p.h.Sum(nil))
 	}
-	return objstore.MultipartETag(sums)
+	return driver.MultipartETag(sums)
 }

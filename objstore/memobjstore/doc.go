@@ -1,38 +1,56 @@
 // Package memobjstore is the in-memory provider of the objstore protocol,
 // for tests and local runs.
 //
-// A [Fake] keeps the bytes of every object, computes real ETags (the MD5,
-// and the multipart ETag for multipart uploads) and sizes, and follows S3's
-// rules where services could trip on them (parts but the last of at least
-// 5 MiB, part ETags checked at completion, an existing bucket, a non-empty
-// bucket). Its presigned URLs are real: signed with HMAC-SHA256 under a
-// random per-Fake key, expiring, and served by the Fake itself as an
-// [net/http.Handler]:
+// In a test, one call gives a store whose presigned URLs work over HTTP and
+// that is closed when the test ends:
 //
-//	fake := memobjstore.New()
-//	srv := httptest.NewServer(fake)
-//	defer srv.Close()
-//	fake.SetBaseURL(srv.URL)
-//	store, _ := objstore.New(fake)
+//	store := memobjstore.NewTest(t)
 //
-// Then a test can give a URL from store.PresignGet, PresignPut, PresignPost
-// or PresignPart to a plain net/http client, as a browser or a command-line
-// client would use it. The handler answers like S3: 200 with an ETag for
-// PUT, 204 for a form POST, 400 EntityTooLarge over the POST policy's limit,
-// 400 BadDigest when a body does not match its Content-MD5, 403 for a
-// tampered or expired signature, 404 for a missing object or upload.
+// A local run (a service started without servers) calls [New] and closes
+// the store when it stops:
+//
+//	store, err := memobjstore.New()
+//	defer store.Close()
+//
+// The store keeps the bytes of every object, computes real ETags (the MD5,
+// and the multipart ETag for multipart uploads) and sizes, and follows
+// S3's rules where services could trip on them (parts but the last of at
+// least 5 MiB, part ETags checked at completion, an existing bucket, a
+// non-empty bucket). What S3 servers refuse (ids, metadata, sizes,
+// expiries) the objstore layer refuses before the in-memory store is
+// called, so the two refuse the same things.
+//
+// Its presigned URLs are real: signed with HMAC-SHA256 under a random
+// per-store key, expiring, and answered by an HTTP server the store runs on
+// a loopback port ([WithAddress]). A test can give a URL from PresignGet,
+// PresignPut, PresignPost or PresignPart to a plain net/http client, as a
+// browser or a command-line client would use it. The server answers like
+// S3: 200 with an ETag for PUT, 206 for a GET with a Range (416 beyond the
+// end), 204 for a form POST, 400 EntityTooLarge
+// over the POST policy's limit, 400 BadDigest when a body does not match
+// its Content-MD5, 403 for a tampered or expired signature, 404 for a
+// missing object or upload.
 //
 // # Semantics
 //
-// Every driver operation takes one lock, so each is atomic, including copy
+// Every operation takes one lock, so each is atomic, including copy
 // without overwrite and writes with objstore.IfAbsent. InitUpload's refusal
 // of a second upload for an object is the store's check before it starts
-// one, as on S3. Objects are immutable once
-// stored; a copy shares the bytes. Memory grows with the data stored: a
-// test that streams 64 MiB holds 64 MiB.
+// one, as on S3. Objects are immutable once stored; a copy shares the
+// bytes. Memory grows with the data stored: a test that streams 64 MiB
+// holds 64 MiB. Close stops the HTTP server; the data goes with the store.
+//
+// # Errors
+//
+// The objstore sentinels, as on every provider; an address [New] cannot
+// listen on is objstore.ErrInvalidOption.
+//
+// # As
+//
+// The store has no native client: As always reports false.
 //
 // # Testing
 //
-// The Fake passes objstore/objstoretest, the suite the S3 provider passes
+// The store passes objstore/objstoretest, the suite the S3 provider passes
 // against a real server. [WithClock] lets a test move time to expire URLs.
 package memobjstore

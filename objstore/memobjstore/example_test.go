@@ -6,23 +6,20 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 
-	"github.com/hexkit-go/hexkit/objstore"
 	"github.com/hexkit-go/hexkit/objstore/memobjstore"
 )
 
-// A test serves the fake, presigns an upload and a download, and moves the
-// bytes with a plain HTTP client.
+// A local run opens the store, presigns an upload and a download, and
+// moves the bytes with a plain HTTP client. A test calls
+// memobjstore.NewTest(t) instead, which closes the store when the test
+// ends.
 func Example() {
-	fake := memobjstore.New()
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
-	fake.SetBaseURL(srv.URL)
-	store, err := objstore.New(fake)
+	store, err := memobjstore.New()
 	if err != nil {
 		panic(err)
 	}
+	defer store.Close()
 	ctx := context.Background()
 	_ = store.CreateBucket(ctx, "uploads")
 

@@ -3,11 +3,12 @@ package memobjstore_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -29,19 +30,6 @@ func (c *clock) add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-func served(t *testing.T, opts ...memobjstore.Option) *objstore.Store {
-	t.Helper()
-	fake := memobjstore.New(opts...)
-	srv := httptest.NewServer(fake)
-	t.Cleanup(srv.Close)
-	fake.SetBaseURL(srv.URL)
-	s, err := objstore.New(fake)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func status(t *testing.T, method, url string, body io.Reader, contentType string) int {
 	t.Helper()
 	req, err := http.NewRequest(method, url, body)
@@ -61,7 +49,7 @@ func status(t *testing.T, method, url string, body io.Reader, contentType string
 
 func TestURLsExpire(t *testing.T) {
 	c := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	s := served(t, memobjstore.WithClock(c.now))
+	s := memobjstore.NewTest(t, memobjstore.WithClock(c.now))
 	ctx := context.Background()
 	_ = s.CreateBucket(ctx, "exp")
 	_, _ = s.Put(ctx, "exp", "obj.txt", strings.NewReader("x"), 1)
@@ -91,25 +79,82 @@ func TestURLsExpire(t *testing.T) {
 	}
 }
 
-func TestURLsFromOneFakeFailOnAnother(t *testing.T) {
+func TestURLsFromOneStoreFailOnAnother(t *testing.T) {
 	ctx := context.Background()
-	a, b := memobjstore.New(), memobjstore.New()
-	srv := httptest.NewServer(b)
-	defer srv.Close()
-	a.SetBaseURL(srv.URL)
-	sa, _ := objstore.New(a)
-	sb, _ := objstore.New(b)
-	_ = sb.CreateBucket(ctx, "keys")
-	_, _ = sb.Put(ctx, "keys", "obj.txt", strings.NewReader("x"), 1)
-	u, _ := sa.PresignGet(ctx, "keys", "obj.txt")
-	if got := status(t, http.MethodGet, u, nil, ""); got != http.StatusForbidden {
-		t.Errorf("GET signed by another fake's key: %d, want 403", got)
+	a, b := memobjstore.NewTest(t), memobjstore.NewTest(t)
+	for _, s := range []objstore.Store{a, b} {
+		_ = s.CreateBucket(ctx, "keys")
+		_, _ = s.Put(ctx, "keys", "obj.txt", strings.NewReader("x"), 1)
+	}
+	ua, _ := a.PresignGet(ctx, "keys", "obj.txt")
+	ub, _ := b.PresignGet(ctx, "keys", "obj.txt")
+	if got := status(t, http.MethodGet, ua, nil, ""); got != http.StatusOK {
+		t.Fatalf("GET on the store that signed: %d, want 200", got)
+	}
+	// a's path and signature sent to b's server.
+	hostA, hostB := hostOf(t, ua), hostOf(t, ub)
+	if hostA == hostB {
+		t.Fatalf("two stores serve on the same address %s", hostA)
+	}
+	if got := status(t, http.MethodGet, strings.Replace(ua, hostA, hostB, 1), nil, ""); got != http.StatusForbidden {
+		t.Errorf("GET signed by another store's key: %d, want 403", got)
+	}
+}
+
+func hostOf(t *testing.T, raw string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Host
+}
+
+func TestClose(t *testing.T) {
+	ctx := context.Background()
+	s, err := memobjstore.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = s.CreateBucket(ctx, "closing")
+	_, _ = s.Put(ctx, "closing", "obj.txt", strings.NewReader("x"), 1)
+	u, _ := s.PresignGet(ctx, "closing", "obj.txt")
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close = %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close = %v, want nil", err)
+	}
+	if _, err := s.Stat(ctx, "closing", "obj.txt"); !errors.Is(err, objstore.ErrClosed) {
+		t.Errorf("Stat after Close = %v, want ErrClosed", err)
+	}
+	if _, err := s.PresignGet(ctx, "closing", "obj.txt"); !errors.Is(err, objstore.ErrClosed) {
+		t.Errorf("PresignGet after Close = %v, want ErrClosed", err)
+	}
+	if resp, err := http.Get(u); err == nil {
+		resp.Body.Close()
+		t.Errorf("GET of a presigned URL after Close answered %d, want no server", resp.StatusCode)
+	}
+}
+
+func TestNewRefusesBadAddress(t *testing.T) {
+	if s, err := memobjstore.New(memobjstore.WithAddress("256.0.0.1:http")); !errors.Is(err, objstore.ErrInvalidOption) {
+		if err == nil {
+			s.Close()
+		}
+		t.Errorf("New(WithAddress(bad)) = %v, want ErrInvalidOption", err)
+	}
+	if s, err := memobjstore.New(memobjstore.WithStoreOptions(objstore.WithPutConcurrency(0))); !errors.Is(err, objstore.ErrInvalidOption) {
+		if err == nil {
+			s.Close()
+		}
+		t.Errorf("New(WithStoreOptions(WithPutConcurrency(0))) = %v, want ErrInvalidOption", err)
 	}
 }
 
 func TestListPages(t *testing.T) {
 	ctx := context.Background()
-	s, _ := objstore.New(memobjstore.New())
+	s := memobjstore.NewTest(t)
 	_ = s.CreateBucket(ctx, "many")
 	const n = 2500
 	for i := range n {
@@ -137,7 +182,7 @@ func TestListPages(t *testing.T) {
 }
 
 func TestHandlerRejectsOddRequests(t *testing.T) {
-	s := served(t)
+	s := memobjstore.NewTest(t)
 	ctx := context.Background()
 	_ = s.CreateBucket(ctx, "odd")
 	get, _ := s.PresignGet(ctx, "odd", "obj.txt")
@@ -146,7 +191,7 @@ func TestHandlerRejectsOddRequests(t *testing.T) {
 		method, url, ctype string
 		want               int
 	}{
-		{http.MethodDelete, get, "", http.StatusMethodNotAllowed},
+		{http.MethodDelete, get, "", http.StatusForbidden}, // the signature is for GET, as on S3
 		{http.MethodGet, base + "/odd", "", http.StatusForbidden},
 		{http.MethodGet, base + "/odd/obj.txt", "", http.StatusForbidden},
 		{http.MethodPost, base + "/odd", "text/plain", http.StatusBadRequest},

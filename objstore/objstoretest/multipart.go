@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hexkit-go/hexkit/objstore"
+	"github.com/hexkit-go/hexkit/objstore/driver"
 )
 
 const mib = 1 << 20
@@ -34,7 +35,7 @@ func (h *harness) putPart(ctx context.Context, b, id, uid string, n int, data []
 	if status != http.StatusOK {
 		return status, string(body)
 	}
-	return status, objstore.TrimETag(hdr.Get("ETag"))
+	return status, driver.TrimETag(hdr.Get("ETag"))
 }
 
 func (h *harness) mustPart(ctx context.Context, b, id, uid string, n int, data []byte, withMD5 bool) {
@@ -95,7 +96,7 @@ func testMultipart(t *testing.T, h *harness) {
 
 	st, err := h.s.Stat(ctx, b, "big.bin")
 	noErr(t, "Stat(multipart object)", err)
-	if want := objstore.MultipartETag(sums); st.Size != 15*mib || st.ETag != want {
+	if want := driver.MultipartETag(sums); st.Size != 15*mib || st.ETag != want {
 		t.Errorf("Stat(multipart object) = size %d ETag %q, want %d and %q", st.Size, st.ETag, 15*mib, want)
 	}
 	if got, _ := h.read(ctx, b, "big.bin"); !bytes.Equal(got, data) {

@@ -84,7 +84,9 @@ func testObjects(t *testing.T, h *harness) {
 	if _, err := h.s.InitUpload(ctx, b, "meta.bin", objstore.WithMetadata(map[string]string{"a key": "v"})); !errors.Is(err, objstore.ErrInvalidArgument) {
 		t.Errorf("InitUpload(metadata key with a space) = %v, want ErrInvalidArgument", err)
 	}
-	h.put(ctx, b, "utf8.bin", nil, objstore.WithMetadata(map[string]string{"Title": "Grüße"}))
+	if info := h.put(ctx, b, "utf8.bin", nil, objstore.WithMetadata(map[string]string{"Title": "Grüße"})); info.ContentType != "application/octet-stream" {
+		t.Errorf("Put without a content type returned content type %q, want application/octet-stream (what Stat reports)", info.ContentType)
+	}
 	if st, err := h.s.Stat(ctx, b, "utf8.bin"); err != nil || st.Metadata["title"] != "Grüße" || st.ContentType != "application/octet-stream" {
 		t.Errorf("Stat(utf8.bin) = %+v, %v; want metadata title=Grüße and the default content type application/octet-stream", st, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hexkit-go/hexkit/objstore"
+	"github.com/hexkit-go/hexkit/objstore/driver"
 )
 
 // tamper changes one character of the URL's signature parameter.
@@ -51,8 +52,34 @@ func testPresignGet(t *testing.T, h *harness) {
 	if status != http.StatusOK || !bytes.Equal(body, data) {
 		t.Errorf("GET presigned URL: status %d, %d bytes; want 200 and the %d bytes", status, len(body), len(data))
 	}
-	if got := objstore.TrimETag(hdr.Get("ETag")); got != md5Hex(data) {
+	if got := driver.TrimETag(hdr.Get("ETag")); got != md5Hex(data) {
 		t.Errorf("GET presigned URL: ETag %q, want %q", got, md5Hex(data))
+	}
+	req := h.request(ctx, http.MethodGet, u, nil)
+	req.Header.Set("Range", "bytes=10-19")
+	if status, body, _ := h.do(req); status != http.StatusPartialContent || !bytes.Equal(body, data[10:20]) {
+		t.Errorf("GET presigned URL with Range bytes=10-19: status %d, %d bytes; want 206 and bytes 10 to 19", status, len(body))
+	}
+	req = h.request(ctx, http.MethodGet, u, nil)
+	req.Header.Set("If-None-Match", `"`+md5Hex(data)+`"`)
+	if status, _, _ := h.do(req); status != http.StatusNotModified {
+		t.Errorf("GET presigned URL with If-None-Match of its ETag: status %d, want 304", status)
+	}
+	// The URL allows what was signed: this method, no x-amz-* header.
+	for _, method := range []string{http.MethodHead, http.MethodDelete, http.MethodPut} {
+		if status, _, _ := h.do(h.request(ctx, method, u, nil)); status != http.StatusForbidden {
+			t.Errorf("%s on a presigned GET URL: status %d, want 403", method, status)
+		}
+	}
+	req = h.request(ctx, http.MethodGet, u, nil)
+	req.Header.Set("X-Amz-Meta-Owner", "mallory")
+	if status, _, _ := h.do(req); status != http.StatusForbidden {
+		t.Errorf("GET presigned URL with an unsigned x-amz-meta header: status %d, want 403", status)
+	}
+	req = h.request(ctx, http.MethodGet, u, nil)
+	req.Header.Set("Range", "bytes=20000-")
+	if status, _, _ := h.do(req); status != http.StatusRequestedRangeNotSatisfiable {
+		t.Errorf("GET presigned URL with a Range beyond the object: status %d, want 416", status)
 	}
 	if status, _, _ := h.do(h.request(ctx, http.MethodGet, tamper(t, u), nil)); status != http.StatusForbidden {
 		t.Errorf("GET with a tampered signature: status %d, want 403", status)
@@ -61,6 +88,10 @@ func testPresignGet(t *testing.T, h *harness) {
 	noErr(t, "PresignGet(missing object)", err)
 	if status, _, _ := h.do(h.request(ctx, http.MethodGet, missing, nil)); status != http.StatusNotFound {
 		t.Errorf("GET presigned URL of a missing object: status %d, want 404", status)
+	}
+	for _, d := range []time.Duration{time.Second, objstore.MaxExpiry} {
+		_, err := h.s.PresignGet(ctx, b, "download.bin", objstore.WithExpiry(d))
+		noErr(t, fmt.Sprintf("PresignGet(WithExpiry(%v))", d), err)
 	}
 	for _, d := range []time.Duration{0, time.Millisecond, objstore.MaxExpiry + time.Second} {
 		_, err := h.s.PresignGet(ctx, b, "download.bin", objstore.WithExpiry(d))
@@ -78,16 +109,44 @@ func testPresignPut(t *testing.T, h *harness) {
 	if status != http.StatusOK {
 		t.Fatalf("PUT presigned URL: status %d (%s), want 200", status, body)
 	}
-	if got := objstore.TrimETag(hdr.Get("ETag")); got != md5Hex(data) {
+	if got := driver.TrimETag(hdr.Get("ETag")); got != md5Hex(data) {
 		t.Errorf("PUT presigned URL: ETag %q, want %q", got, md5Hex(data))
 	}
 	if got, _ := h.read(ctx, b, "upload.bin"); !bytes.Equal(got, data) {
 		t.Errorf("Get after presigned PUT = %d bytes, want the %d uploaded", len(got), len(data))
 	}
 
+	u, err = h.s.PresignPut(ctx, b, "typed.txt")
+	noErr(t, "PresignPut", err)
+	req := h.request(ctx, http.MethodPut, u, []byte("text"))
+	req.Header.Set("Content-Type", "text/plain")
+	if status, body, _ := h.do(req); status != http.StatusOK {
+		t.Errorf("PUT with a Content-Type: status %d (%s), want 200", status, body)
+	}
+	if st, err := h.s.Stat(ctx, b, "typed.txt"); err != nil || st.ContentType != "text/plain" {
+		t.Errorf("Stat after a PUT with Content-Type text/plain = %+v, %v; want that content type", st, err)
+	}
+	u, err = h.s.PresignPut(ctx, b, "meta.bin")
+	noErr(t, "PresignPut", err)
+	req = h.request(ctx, http.MethodPut, u, []byte("x"))
+	req.Header.Set("X-Amz-Meta-Owner", "mallory")
+	if status, body, _ := h.do(req); status != http.StatusForbidden {
+		t.Errorf("PUT with an unsigned x-amz-meta header: status %d (%s), want 403", status, body)
+	}
+	if ok, err := h.s.ObjectExists(ctx, b, "meta.bin"); err != nil || ok {
+		t.Errorf("ObjectExists after a refused PUT = %v, %v; want false, nil", ok, err)
+	}
+	gone := h.bucket()
+	u, err = h.s.PresignPut(ctx, gone, "x.bin")
+	noErr(t, "PresignPut", err)
+	noErr(t, "DeleteBucket", h.s.DeleteBucket(ctx, gone))
+	if status, body, _ := h.do(h.request(ctx, http.MethodPut, u, data)); status != http.StatusNotFound {
+		t.Errorf("PUT presigned URL of a deleted bucket: status %d (%s), want 404", status, body)
+	}
+
 	u, err = h.s.PresignPut(ctx, b, "md5.bin", objstore.WithContentMD5(md5Base64(data)))
 	noErr(t, "PresignPut(WithContentMD5)", err)
-	req := h.request(ctx, http.MethodPut, u, data[:100])
+	req = h.request(ctx, http.MethodPut, u, data[:100])
 	req.Header.Set("Content-MD5", md5Base64(data))
 	if status, body, _ := h.do(req); status != http.StatusBadRequest {
 		t.Errorf("PUT with a body that does not match Content-MD5: status %d (%s), want 400", status, body)
@@ -166,8 +225,56 @@ func testPresignPost(t *testing.T, h *harness) {
 	if status, resp := h.postForm(p, data[:10]); status != http.StatusForbidden && status != http.StatusBadRequest {
 		t.Errorf("POST form with a tampered policy: status %d (%s), want 403 or 400", status, resp)
 	}
+	// The policy allows the fields it was given, nothing more.
+	for name, value := range map[string]string{"Content-Type": "text/plain", "x-amz-meta-owner": "mallory", "key": "other.bin"} {
+		p, err := h.s.PresignPost(ctx, b, "extra.bin", 100)
+		noErr(t, "PresignPost", err)
+		p.Fields[name] = value
+		if status, resp := h.postForm(p, data[:10]); status != http.StatusForbidden {
+			t.Errorf("POST form with a field %s the policy does not name: status %d (%s), want 403", name, status, resp)
+		}
+	}
+	for _, id := range []string{"extra.bin", "other.bin"} {
+		if ok, err := h.s.ObjectExists(ctx, b, id); err != nil || ok {
+			t.Errorf("ObjectExists(%s) after refused POSTs = %v, %v; want false, nil", id, ok, err)
+		}
+	}
+	p, err = h.s.PresignPost(ctx, b, "empty.bin", 100)
+	noErr(t, "PresignPost", err)
+	if status, resp := h.postForm(p, nil); status/100 != 2 {
+		t.Errorf("POST form of an empty file: status %d (%s), want 2xx", status, resp)
+	}
 	for _, n := range []int64{0, -1} {
 		_, err := h.s.PresignPost(ctx, b, "x.bin", n)
 		wantErr(t, fmt.Sprintf("PresignPost(max size %d)", n), err, objstore.ErrInvalidArgument)
+	}
+}
+
+// testPresignExpiry checks that a presigned URL stops working once its
+// expiry has passed, on the real clock.
+func testPresignExpiry(t *testing.T, h *harness) {
+	ctx := h.ctx()
+	b := h.bucket()
+	h.put(ctx, b, "short.bin", []byte("short-lived"))
+	get, err := h.s.PresignGet(ctx, b, "short.bin", objstore.WithExpiry(time.Second))
+	noErr(t, "PresignGet(WithExpiry(1s))", err)
+	put, err := h.s.PresignPut(ctx, b, "late.bin", objstore.WithExpiry(time.Second))
+	noErr(t, "PresignPut(WithExpiry(1s))", err)
+	post, err := h.s.PresignPost(ctx, b, "late-form.bin", 100, objstore.WithExpiry(time.Second))
+	noErr(t, "PresignPost(WithExpiry(1s))", err)
+	time.Sleep(2100 * time.Millisecond)
+	if status, resp := h.postForm(post, []byte("late")); status != http.StatusForbidden {
+		t.Errorf("POST form after its policy expired: status %d (%s), want 403", status, resp)
+	}
+	if status, _, _ := h.do(h.request(ctx, http.MethodGet, get, nil)); status != http.StatusForbidden {
+		t.Errorf("GET of a presigned URL after its expiry: status %d, want 403", status)
+	}
+	if status, _, _ := h.do(h.request(ctx, http.MethodPut, put, []byte("late"))); status != http.StatusForbidden {
+		t.Errorf("PUT of a presigned URL after its expiry: status %d, want 403", status)
+	}
+	for _, id := range []string{"late.bin", "late-form.bin"} {
+		if ok, err := h.s.ObjectExists(ctx, b, id); err != nil || ok {
+			t.Errorf("ObjectExists(%s) after an expired upload = %v, %v; want false, nil", id, ok, err)
+		}
 	}
 }

@@ -55,7 +55,7 @@ func (s *stream) sum() string {
 }
 
 // readMD5 reads a whole object into an MD5 hash.
-func (h *harness) readMD5(ctx context.Context, b, id string) (string, int64, *objstore.Reader) {
+func (h *harness) readMD5(ctx context.Context, b, id string) (string, int64, objstore.Reader) {
 	h.t.Helper()
 	r, err := h.s.Get(ctx, b, id)
 	if err != nil {

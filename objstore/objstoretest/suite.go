@@ -2,7 +2,9 @@
 // Every implementation runs it:
 //
 //	func TestConformance(t *testing.T) {
-//		objstoretest.Run(t, func(t *testing.T) *objstore.Store { ... }, objstoretest.Features{})
+//		objstoretest.Run(t, func(t *testing.T, opts ...objstore.Option) objstore.Store {
+//			return memobjstore.NewTest(t, memobjstore.WithStoreOptions(opts...))
+//		}, objstoretest.Features{})
 //	}
 //
 // Each subtest creates its own uniquely named buckets and deletes them with
@@ -36,9 +38,13 @@ type Features struct {
 	HTTPClient *http.Client
 }
 
-// Run runs the conformance suite. newStore returns a fresh store for one
-// subtest; it may share the backend with other subtests and tests.
-func Run(t *testing.T, newStore func(t *testing.T) *objstore.Store, f Features) {
+// NewStore returns a fresh store with the given options for one subtest,
+// closed when the subtest ends; it may share the backend with other
+// subtests and tests.
+type NewStore func(t *testing.T, opts ...objstore.Option) objstore.Store
+
+// Run runs the conformance suite.
+func Run(t *testing.T, newStore NewStore, f Features) {
 	if f.HTTPClient == nil {
 		f.HTTPClient = http.DefaultClient
 	}
@@ -58,6 +64,7 @@ func Run(t *testing.T, newStore func(t *testing.T) *objstore.Store, f Features) 
 		{"PresignGet", testPresignGet},
 		{"PresignPut", testPresignPut},
 		{"PresignPost", testPresignPost},
+		{"PresignExpiry", testPresignExpiry},
 		{"Multipart", testMultipart},
 		{"MultipartChecks", testMultipartChecks},
 		{"MultipartServerRules", testMultipartServerRules},
@@ -67,20 +74,25 @@ func Run(t *testing.T, newStore func(t *testing.T) *objstore.Store, f Features) 
 		{"Concurrency", testConcurrency},
 		{"Cancellation", testCancellation},
 		{"CancelStreaming", testCancelStreaming},
+		{"MetadataRules", testMetadataRules},
+		{"IDsWithinS3", testIDsWithinS3},
+		{"Close", testClose},
+		{"MultipartEdges", testMultipartEdges},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			tt.run(t, &harness{t: t, s: newStore(t), http: f.HTTPClient})
+			tt.run(t, &harness{t: t, s: newStore(t), http: f.HTTPClient, newStore: newStore})
 		})
 	}
 }
 
 // harness holds one subtest's store and helpers.
 type harness struct {
-	t    *testing.T
-	s    *objstore.Store
-	http *http.Client
+	t        *testing.T
+	s        objstore.Store
+	http     *http.Client
+	newStore NewStore
 }
 
 func (h *harness) ctx() context.Context {
@@ -93,15 +105,21 @@ func (h *harness) ctx() context.Context {
 // content, when the test ends.
 func (h *harness) bucket() string {
 	h.t.Helper()
+	return h.bucketOn(h.s)
+}
+
+// bucketOn creates a bucket as bucket does, through store s.
+func (h *harness) bucketOn(s objstore.Store) string {
+	h.t.Helper()
 	name := testenv.UniqueName(h.t, "ost")
 	ctx := h.ctx()
-	if err := h.s.CreateBucket(ctx, name); err != nil {
+	if err := s.CreateBucket(ctx, name); err != nil {
 		h.t.Fatalf("CreateBucket(%q) = %v, want nil", name, err)
 	}
 	h.t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if err := h.s.DeleteBucket(ctx, name, objstore.WithContent()); err != nil && !errors.Is(err, objstore.ErrBucketNotFound) {
+		if err := s.DeleteBucket(ctx, name, objstore.WithContent()); err != nil && !errors.Is(err, objstore.ErrBucketNotFound) {
 			h.t.Errorf("cleanup: DeleteBucket(%q, WithContent()) = %v", name, err)
 		}
 	})
@@ -119,7 +137,7 @@ func (h *harness) put(ctx context.Context, b, id string, data []byte, opts ...ob
 }
 
 // read reads a whole object and fails the test on error.
-func (h *harness) read(ctx context.Context, b, id string, opts ...objstore.GetOption) ([]byte, *objstore.Reader) {
+func (h *harness) read(ctx context.Context, b, id string, opts ...objstore.GetOption) ([]byte, objstore.Reader) {
 	h.t.Helper()
 	r, err := h.s.Get(ctx, b, id, opts...)
 	if err != nil {

@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
-	"time"
 
 	"github.com/hexkit-go/hexkit/dao"
 	"github.com/hexkit-go/hexkit/dao/memdao"
@@ -25,7 +22,7 @@ import (
 // of each protocol.
 type Backend struct {
 	Records dao.DAO[translators.FileRecord, string]
-	Store   *objstore.Store
+	Store   objstore.Store
 	// Announcements publishes the registry's events on cfg.Topic.
 	Announcements events.Publisher[translators.FileRegistered]
 	broker        *memevents.Broker // the events provider: one of broker
@@ -83,26 +80,11 @@ func (b *Backend) openMemory(ctx context.Context, cfg Config, logger *slog.Logge
 	}
 	b.Records = records
 
-	fake := memobjstore.New()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return fmt.Errorf("fileregistry: serving the in-memory object store: %w", err)
-	}
-	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	b.closers = append(b.closers, func(ctx context.Context) error {
-		err := srv.Shutdown(ctx)
-		if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
-			err = errors.Join(err, serr)
-		}
-		return err
-	})
-	fake.SetBaseURL("http://" + ln.Addr().String())
-	logger.InfoContext(ctx, "in-memory object store serving presigned URLs", "url", "http://"+ln.Addr().String())
-	if b.Store, err = objstore.New(fake); err != nil {
+	if b.Store, err = memobjstore.New(); err != nil {
 		return err
 	}
+	b.closers = append(b.closers, func(context.Context) error { return b.Store.Close() })
+	logger.InfoContext(ctx, "in-memory object store serving presigned URLs on a loopback port")
 	if err := b.Store.CreateBucket(ctx, cfg.Bucket); err != nil {
 		return err
 	}
@@ -123,18 +105,19 @@ func (b *Backend) openMemory(ctx context.Context, cfg Config, logger *slog.Logge
 // openServers connects to MongoDB, S3 and Kafka and checks that the bucket
 // and the topic exist; with cfg.Setup it creates them when missing.
 func (b *Backend) openServers(ctx context.Context, cfg Config, logger *slog.Logger) error {
-	client, err := mongo.Connect(mongo.Config{URI: cfg.MongoURI, Database: cfg.MongoDatabase})
+	client, err := mongo.Open(ctx, mongo.Config{URI: cfg.MongoURI, Database: cfg.MongoDatabase})
 	if err != nil {
 		return err
 	}
 	b.closers = append(b.closers, client.Close)
-	if b.Records, err = mongo.NewDAO[translators.FileRecord, string](ctx, client.Database(), cfg.Collection, translators.RecordOptions()...); err != nil {
+	if b.Records, err = mongo.NewDAO[translators.FileRecord, string](ctx, client, cfg.Collection, translators.RecordOptions()...); err != nil {
 		return err
 	}
 
-	if b.Store, err = s3.Open(cfg.S3); err != nil {
+	if b.Store, err = s3.Open(ctx, cfg.S3); err != nil {
 		return err
 	}
+	b.closers = append(b.closers, func(context.Context) error { return b.Store.Close() })
 	kcfg := kafka.Config{Brokers: cfg.Brokers, ServiceName: cfg.ServiceName, InstanceID: cfg.InstanceID}
 	if err := ensureBucket(ctx, b.Store, cfg.Bucket, cfg.Setup); err != nil {
 		return err
@@ -155,7 +138,7 @@ func (b *Backend) openServers(ctx context.Context, cfg Config, logger *slog.Logg
 // ensureBucket checks that the bucket exists, or creates it when create is
 // set: presigned URLs of a missing bucket would fail only in the client's
 // hands.
-func ensureBucket(ctx context.Context, store *objstore.Store, bucket string, create bool) error {
+func ensureBucket(ctx context.Context, store objstore.Store, bucket string, create bool) error {
 	ok, err := store.BucketExists(ctx, bucket)
 	switch {
 	case err != nil:

@@ -13,9 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/registry"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/translators"
-	"github.com/hexkit-go/hexkit/mongo"
 	"github.com/hexkit-go/hexkit/s3"
 )
 
@@ -41,7 +41,7 @@ type Config struct {
 	DemoTimeout time.Duration
 
 	// Servers backend.
-	MongoURI      mongo.Secret
+	MongoURI      hexkit.Secret
 	MongoDatabase string    // default fileregistry
 	Collection    string    // default files
 	S3            s3.Config // endpoint, region, keys, path style
@@ -77,9 +77,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 
 	cfg := Config{
-		MongoURI: mongo.Secret(env("FILEREGISTRY_MONGO_URI", "HEXKIT_MONGO_URI")),
+		MongoURI: hexkit.NewSecret(env("FILEREGISTRY_MONGO_URI", "HEXKIT_MONGO_URI")),
 		S3: s3.Config{
-			SecretKey: env("FILEREGISTRY_S3_SECRET_KEY", "HEXKIT_S3_SECRET_KEY"),
+			SecretKey: hexkit.NewSecret(env("FILEREGISTRY_S3_SECRET_KEY", "HEXKIT_S3_SECRET_KEY")),
 			PathStyle: true,
 		},
 	}
@@ -133,11 +133,11 @@ func (c Config) Validate() error {
 	case BackendMemory:
 	case BackendServers:
 		switch {
-		case c.MongoURI == "":
+		case c.MongoURI.IsZero():
 			return fmt.Errorf("%w: the servers backend needs FILEREGISTRY_MONGO_URI or HEXKIT_MONGO_URI", ErrConfig)
 		case c.MongoDatabase == "" || c.Collection == "":
 			return fmt.Errorf("%w: the MongoDB database and collection must not be empty", ErrConfig)
-		case c.S3.Endpoint == "" || c.S3.AccessKey == "" || c.S3.SecretKey == "":
+		case c.S3.Endpoint == "" || c.S3.AccessKey == "" || c.S3.SecretKey.IsZero():
 			return fmt.Errorf("%w: the servers backend needs -s3-endpoint, -s3-access-key and FILEREGISTRY_S3_SECRET_KEY (or the HEXKIT_S3_* variables)", ErrConfig)
 		case len(c.Brokers) == 0:
 			return fmt.Errorf("%w: the servers backend needs -brokers", ErrConfig)

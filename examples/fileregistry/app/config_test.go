@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"github.com/hexkit-go/hexkit"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ func TestLoad(t *testing.T) {
 		S3: s3.Config{Region: "us-east-1", PathStyle: true}, Brokers: []string{"127.0.0.1:9092"},
 	}
 	withServers := func(c *Config) {
-		c.MongoURI, c.S3.Endpoint, c.S3.AccessKey, c.S3.SecretKey, c.Brokers = "mongodb://h:1/", "s:2", "ak", "sk", []string{"k:3"}
+		c.MongoURI, c.S3.Endpoint, c.S3.AccessKey, c.S3.SecretKey, c.Brokers = hexkit.NewSecret("mongodb://h:1/"), "s:2", "ak", hexkit.NewSecret("sk"), []string{"k:3"}
 	}
 	tests := []struct {
 		name string
@@ -38,7 +39,7 @@ func TestLoad(t *testing.T) {
 		{name: "servers from the hexkit variables serve by default", args: []string{"-backend", "servers"}, env: servers,
 			want: func(c *Config) { withServers(c); c.Backend, c.Demo = BackendServers, false }},
 		{name: "service variables win over hexkit ones", env: map[string]string{"FILEREGISTRY_BROKERS": "a:1,b:2", "HEXKIT_KAFKA_BROKERS": "k:3", "FILEREGISTRY_S3_SECRET_KEY": "mine", "HEXKIT_S3_SECRET_KEY": "sk"},
-			want: func(c *Config) { c.Brokers, c.S3.SecretKey = []string{"a:1", "b:2"}, "mine" }},
+			want: func(c *Config) { c.Brokers, c.S3.SecretKey = []string{"a:1", "b:2"}, hexkit.NewSecret("mine") }},
 		{name: "flags win over env", args: []string{"-bucket", "flag-bucket", "-topic", "t"}, env: map[string]string{"FILEREGISTRY_BUCKET": "env-bucket", "FILEREGISTRY_TOPIC": "e"},
 			want: func(c *Config) { c.Bucket, c.Topic = "flag-bucket", "t" }},
 		{name: "servers demo with setup", args: []string{"-backend", "servers", "-demo=true", "-setup", "-s3-endpoint", "x:9", "-s3-tls"}, env: servers,
@@ -83,7 +84,7 @@ func TestLoad(t *testing.T) {
 }
 
 func TestConfigHidesSecrets(t *testing.T) {
-	cfg := Config{MongoURI: "mongodb://user:hunter2@h/", S3: s3.Config{AccessKey: "ak", SecretKey: "s3cr3t"}}
+	cfg := Config{MongoURI: hexkit.NewSecret("mongodb://user:hunter2@h/"), S3: s3.Config{AccessKey: "ak", SecretKey: hexkit.NewSecret("s3cr3t")}}
 	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
 		if s := fmt.Sprintf(format, cfg); strings.Contains(s, "hunter2") || strings.Contains(s, "s3cr3t") {
 			t.Errorf("%s prints a secret: %s", format, s)

@@ -22,11 +22,14 @@ type FileRecord struct {
 	Version     int64      `json:"version"`
 }
 
+// recordVersion is FileRecord's version field.
+var recordVersion = dao.MustField[FileRecord, int64]("version")
+
 // RecordOptions are the options the DAO given to NewRecords must be built
 // with: the version field turns on the optimistic concurrency that keeps two
 // confirmations of one file from both succeeding.
-func RecordOptions() []dao.Option {
-	return []dao.Option{dao.WithVersionField("version")}
+func RecordOptions() []dao.Option[FileRecord] {
+	return []dao.Option[FileRecord]{dao.WithVersionField(recordVersion)}
 }
 
 // Records implements registry.Records with a DAO of FileRecord documents.
@@ -59,7 +62,8 @@ func (r *Records) Get(ctx context.Context, id string) (registry.File, error) {
 // Update implements registry.Records: the DAO checks the version and
 // stores version+1.
 func (r *Records) Update(ctx context.Context, f registry.File) error {
-	return mapDAOError(r.dao.Update(ctx, toRecord(f)))
+	_, err := r.dao.Update(ctx, toRecord(f))
+	return mapDAOError(err)
 }
 
 func toRecord(f registry.File) FileRecord {

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	driver "go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/dao"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/registry"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/translators"
@@ -24,17 +26,19 @@ import (
 // real MongoDB-compatible server, where versions are the server's business.
 func TestRecordsOnMongo(t *testing.T) {
 	ctx := context.Background()
-	client, err := mongo.Connect(mongo.Config{URI: mongo.Secret(testenv.MongoURI(t)), Database: testenv.UniqueName(t, "fileregistry"), Timeout: 30 * time.Second})
+	client, err := mongo.Open(ctx, mongo.Config{URI: hexkit.NewSecret(testenv.MongoURI(t)), Database: testenv.UniqueName(t, "fileregistry"), Timeout: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := client.Database().Drop(context.Background()); err != nil {
+		var db *driver.Database
+		client.As(&db)
+		if err := db.Drop(context.Background()); err != nil {
 			t.Errorf("dropping the test database: %v", err)
 		}
 		client.Close(context.Background())
 	})
-	docs, err := mongo.NewDAO[translators.FileRecord, string](ctx, client.Database(), "files", translators.RecordOptions()...)
+	docs, err := mongo.NewDAO[translators.FileRecord, string](ctx, client, "files", translators.RecordOptions()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,10 +75,11 @@ func TestRecordsOnMongo(t *testing.T) {
 func TestStorageOnS3(t *testing.T) {
 	ctx := context.Background()
 	srv := testenv.S3Server(t)
-	store, err := s3.Open(s3.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, PathStyle: true})
+	store, err := s3.Open(ctx, s3.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: srv.AccessKey, SecretKey: hexkit.NewSecret(srv.SecretKey), PathStyle: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { store.Close() })
 	bucket := testenv.UniqueName(t, "fileregistry")
 	if err := store.CreateBucket(ctx, bucket); err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 // file id are the object id in one bucket, and clients move them with the
 // store's presigned URLs.
 type Storage struct {
-	store  *objstore.Store
+	store  objstore.Store
 	bucket string
 }
 
@@ -22,7 +22,7 @@ var _ registry.Storage = (*Storage)(nil)
 
 // NewStorage returns a Storage that keeps files in bucket. It checks the
 // bucket's id, not that the bucket exists.
-func NewStorage(store *objstore.Store, bucket string) (*Storage, error) {
+func NewStorage(store objstore.Store, bucket string) (*Storage, error) {
 	if err := store.ValidateBucketID(bucket); err != nil {
 		return nil, err
 	}

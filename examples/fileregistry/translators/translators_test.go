@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +25,7 @@ import (
 
 type fakes struct {
 	docs    dao.DAO[translators.FileRecord, string]
-	store   *objstore.Store
+	store   objstore.Store
 	broker  *memevents.Broker
 	records *translators.Records
 	storage *translators.Storage
@@ -39,14 +38,7 @@ func newFakes(t *testing.T) *fakes {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := memobjstore.New()
-	srv := httptest.NewServer(fake)
-	t.Cleanup(srv.Close)
-	fake.SetBaseURL(srv.URL)
-	store, err := objstore.New(fake)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := memobjstore.NewTest(t)
 	if err := store.CreateBucket(context.Background(), "files"); err != nil {
 		t.Fatal(err)
 	}

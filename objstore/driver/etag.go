@@ -1,17 +1,23 @@
-package objstore
+package driver
 
 import (
 	"crypto/md5"
 	"encoding/hex"
-	"maps"
 	"strconv"
 	"strings"
 )
 
-// partSizeKey is the metadata key under which [Store.Put] records the part
-// size of a multipart object, so that [Store.Get] can verify its ETag. It is
-// hidden from [ObjectInfo.Metadata].
-const partSizeKey = "hexkit-part-size"
+// Limits of S3 multipart uploads, which every provider follows.
+const (
+	// MinPartSize is the least size of every part of a multipart upload
+	// but the last.
+	MinPartSize = 5 << 20
+	// MaxPartSize is the largest part, and the largest object one request
+	// (a PUT or a form POST) may carry.
+	MaxPartSize = 5 << 30
+	// MaxParts is the highest part number.
+	MaxParts = 10000
+)
 
 // MultipartETag returns the ETag S3 gives an object assembled from parts
 // with the given MD5 sums: the hex MD5 of the concatenated sums, a dash and
@@ -27,16 +33,4 @@ func MultipartETag(partMD5s [][]byte) string {
 // TrimETag removes the quotes around an ETag as it appears in HTTP headers.
 func TrimETag(etag string) string {
 	return strings.Trim(etag, `"`)
-}
-
-func cleanInfo(info ObjectInfo) ObjectInfo {
-	if _, ok := info.Metadata[partSizeKey]; ok {
-		info.Metadata = maps.Clone(info.Metadata)
-		delete(info.Metadata, partSizeKey)
-	}
-	if info.Metadata == nil {
-		info.Metadata = map[string]string{}
-	}
-	info.ETag = TrimETag(info.ETag)
-	return info
 }

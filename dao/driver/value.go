@@ -1,16 +1,14 @@
-package dao
+package driver
 
 import (
 	"bytes"
 	"cmp"
 	"fmt"
 	"math"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
+	"unicode/utf8"
 )
 
 // Kind is the class of a scalar [Value]. Kinds are declared in the order in
@@ -20,15 +18,15 @@ type Kind uint8
 
 // The kinds of scalar values. A missing field sorts and compares as Null.
 const (
-	Null   Kind = iota + 1 // null, a nil pointer, or a missing field
-	Number                 // every integer and floating point type
-	String                 // strings, and uuid.UUID in its canonical string form
-	Binary                 // []byte
-	Bool                   // false sorts before true
-	Time                   // time.Time, at millisecond precision
+	KindNull   Kind = iota + 1 // null, a nil pointer, or a missing field
+	KindNumber                 // every integer and floating point type
+	KindString                 // strings, and uuid.UUID in its canonical string form
+	KindBinary                 // []byte
+	KindBool                   // false sorts before true
+	KindTime                   // time.Time, at millisecond precision
 )
 
-var kindNames = [...]string{Null: "null", Number: "number", String: "string", Binary: "binary", Bool: "bool", Time: "time"}
+var kindNames = [...]string{KindNull: "null", KindNumber: "number", KindString: "string", KindBinary: "binary", KindBool: "bool", KindTime: "time"}
 
 // String returns the kind's name.
 func (k Kind) String() string {
@@ -55,7 +53,7 @@ type Value struct {
 // Kind returns the value's kind.
 func (v Value) Kind() Kind {
 	if v.kind == 0 {
-		return Null
+		return KindNull
 	}
 	return v.kind
 }
@@ -65,18 +63,18 @@ func (v Value) Kind() Kind {
 // their own types.
 func (v Value) Interface() any {
 	switch v.Kind() {
-	case Number:
+	case KindNumber:
 		if v.isFloat {
 			return v.f
 		}
 		return v.i
-	case String:
+	case KindString:
 		return v.s
-	case Binary:
+	case KindBinary:
 		return v.b
-	case Bool:
+	case KindBool:
 		return v.i != 0
-	case Time:
+	case KindTime:
 		return v.t
 	}
 	return nil
@@ -85,11 +83,11 @@ func (v Value) Interface() any {
 // String formats the value for messages.
 func (v Value) String() string {
 	switch v.Kind() {
-	case Null:
+	case KindNull:
 		return "null"
-	case String:
+	case KindString:
 		return fmt.Sprintf("%q", v.s)
-	case Time:
+	case KindTime:
 		return v.t.Format(time.RFC3339Nano)
 	}
 	return fmt.Sprint(v.Interface())
@@ -99,62 +97,55 @@ func (v Value) String() string {
 // millisecond (towards the past for times before 1970).
 func TruncateTime(t time.Time) time.Time { return time.UnixMilli(t.UnixMilli()).UTC() }
 
-var (
-	typeTime = reflect.TypeFor[time.Time]()
-	typeUUID = reflect.TypeFor[uuid.UUID]()
-)
+// NullValue returns the null value (also the zero Value).
+func NullValue() Value { return Value{kind: KindNull} }
 
-// ValueOf normalizes a Go value into a Value. It accepts nil, bool, every
-// integer and float type, string, []byte, time.Time and uuid.UUID, and
-// named types and pointers of those (a nil pointer is Null).
-func ValueOf(x any) (Value, error) {
-	if x == nil {
-		return Value{kind: Null}, nil
+// IntValue returns the number i.
+func IntValue(i int64) Value { return Value{kind: KindNumber, i: i} }
+
+// FloatValue returns the number f. The portable layer never passes NaN or
+// an infinity to a driver.
+func FloatValue(f float64) Value { return Value{kind: KindNumber, isFloat: true, f: f} }
+
+// StringValue returns the string s (valid UTF-8 when it reaches a driver).
+func StringValue(s string) Value { return Value{kind: KindString, s: s} }
+
+// BinaryValue returns the bytes b, without copying them; a nil slice is
+// null.
+func BinaryValue(b []byte) Value {
+	if b == nil {
+		return Value{kind: KindNull}
 	}
-	return valueOf(reflect.ValueOf(x))
+	return Value{kind: KindBinary, b: b}
 }
 
-func valueOf(rv reflect.Value) (Value, error) {
-	for rv.Kind() == reflect.Pointer {
-		if rv.IsNil() {
-			return Value{kind: Null}, nil
-		}
-		rv = rv.Elem()
+// BoolValue returns the boolean b.
+func BoolValue(b bool) Value {
+	v := Value{kind: KindBool}
+	if b {
+		v.i = 1
 	}
-	switch rv.Type() {
-	case typeTime:
-		return Value{kind: Time, t: TruncateTime(rv.Interface().(time.Time))}, nil
-	case typeUUID:
-		return Value{kind: String, s: rv.Interface().(uuid.UUID).String()}, nil
-	}
-	switch rv.Kind() {
-	case reflect.Bool:
-		v := Value{kind: Bool}
-		if rv.Bool() {
-			v.i = 1
+	return v
+}
+
+// TimeValue returns t in UTC, truncated to the millisecond.
+func TimeValue(t time.Time) Value { return Value{kind: KindTime, t: TruncateTime(t)} }
+
+// Check reports why a database would refuse or alter v: a NaN or an
+// infinite number, or a string that is not valid UTF-8. It returns nil for
+// every storable value.
+func (v Value) Check() error {
+	switch v.Kind() {
+	case KindNumber:
+		if v.isFloat && (math.IsNaN(v.f) || math.IsInf(v.f, 0)) {
+			return fmt.Errorf("%v is not a storable number (NaN and infinities are refused)", v.f)
 		}
-		return v, nil
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return Value{kind: Number, i: rv.Int()}, nil
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		u := rv.Uint()
-		if u > math.MaxInt64 {
-			return Value{}, fmt.Errorf("%w: %d overflows int64", ErrInvalidDocument, u)
-		}
-		return Value{kind: Number, i: int64(u)}, nil
-	case reflect.Float32, reflect.Float64:
-		return Value{kind: Number, isFloat: true, f: rv.Float()}, nil
-	case reflect.String:
-		return Value{kind: String, s: rv.String()}, nil
-	case reflect.Slice:
-		if rv.Type().Elem().Kind() == reflect.Uint8 {
-			if rv.IsNil() {
-				return Value{kind: Null}, nil
-			}
-			return Value{kind: Binary, b: bytes.Clone(rv.Bytes())}, nil
+	case KindString:
+		if !utf8.ValidString(v.s) {
+			return fmt.Errorf("%q is not valid UTF-8", v.s)
 		}
 	}
-	return Value{}, fmt.Errorf("%s is not a scalar (want a bool, number, string, []byte, time.Time or uuid.UUID)", rv.Type())
+	return nil
 }
 
 // Key returns a string that is the same for two values exactly when
@@ -162,7 +153,7 @@ func valueOf(rv reflect.Value) (Value, error) {
 // implementations use it to index unique fields.
 func (v Value) Key() string {
 	switch v.Kind() {
-	case Number:
+	case KindNumber:
 		if !v.isFloat {
 			return "n" + strconv.FormatInt(v.i, 10)
 		}
@@ -174,13 +165,13 @@ func (v Value) Key() string {
 			return "n" + strconv.FormatInt(int64(f), 10)
 		}
 		return "f" + strconv.FormatFloat(f, 'g', -1, 64)
-	case String:
+	case KindString:
 		return "s" + v.s
-	case Binary:
+	case KindBinary:
 		return "b" + string(v.b)
-	case Bool:
+	case KindBool:
 		return "t" + strconv.FormatInt(v.i, 10)
-	case Time:
+	case KindTime:
 		return "d" + strconv.FormatInt(v.t.UnixMilli(), 10)
 	}
 	return "z"
@@ -195,18 +186,18 @@ func Compare(a, b Value) int {
 		return c
 	}
 	switch a.Kind() {
-	case Number:
+	case KindNumber:
 		return compareNumbers(a, b)
-	case String:
+	case KindString:
 		return strings.Compare(a.s, b.s)
-	case Binary:
+	case KindBinary:
 		if c := cmp.Compare(len(a.b), len(b.b)); c != 0 {
 			return c
 		}
 		return bytes.Compare(a.b, b.b)
-	case Bool:
+	case KindBool:
 		return cmp.Compare(a.i, b.i)
-	case Time:
+	case KindTime:
 		return a.t.Compare(b.t)
 	}
 	return 0

@@ -1,4 +1,4 @@
-package memobjstore
+package memdriver
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hexkit-go/hexkit/objstore"
+	"github.com/hexkit-go/hexkit/objstore/driver"
 )
 
 // Query parameters and form fields of presigned requests.
@@ -38,18 +38,18 @@ type postPolicy struct {
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
-func (f *Fake) sign(parts ...string) string {
+func (f *Driver) sign(parts ...string) string {
 	m := hmac.New(sha256.New, f.key)
 	m.Write([]byte(strings.Join(parts, "\n")))
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-func (f *Fake) checkSignature(got string, parts ...string) bool {
+func (f *Driver) checkSignature(got string, parts ...string) bool {
 	want := f.sign(parts...)
 	return hmac.Equal([]byte(got), []byte(want))
 }
 
-func (f *Fake) baseURL() string {
+func (f *Driver) baseURL() string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.base
@@ -59,10 +59,10 @@ func objectPath(base, b, id string) string {
 	return base + "/" + url.PathEscape(b) + "/" + url.PathEscape(id)
 }
 
-// Presign implements [objstore.Driver]: the URL carries its expiry and an
+// Presign implements [driver.Store]: the URL carries its expiry and an
 // HMAC-SHA256 signature over the method, bucket, object, upload, part,
-// Content-MD5 (when required) and expiry, made with the Fake's key.
-func (f *Fake) Presign(ctx context.Context, req objstore.PresignRequest) (string, error) {
+// Content-MD5 (when required) and expiry, made with the Driver's key.
+func (f *Driver) Presign(ctx context.Context, req driver.PresignRequest) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
@@ -81,18 +81,18 @@ func (f *Fake) Presign(ctx context.Context, req objstore.PresignRequest) (string
 	return objectPath(f.baseURL(), req.Bucket, req.Object) + "?" + q.Encode(), nil
 }
 
-// PresignPost implements [objstore.Driver]: the form carries the object
+// PresignPost implements [driver.Store]: the form carries the object
 // key, a policy (bucket, key, maximum size, expiry) and its signature.
-func (f *Fake) PresignPost(ctx context.Context, b, id string, maxSize int64, expiry time.Duration) (objstore.PresignedPost, error) {
+func (f *Driver) PresignPost(ctx context.Context, b, id string, maxSize int64, expiry time.Duration) (driver.PresignedPost, error) {
 	if err := ctx.Err(); err != nil {
-		return objstore.PresignedPost{}, err
+		return driver.PresignedPost{}, err
 	}
 	p, err := json.Marshal(postPolicy{Bucket: b, Key: id, MaxSize: maxSize, Expires: f.now().Add(expiry).Unix()})
 	if err != nil {
-		return objstore.PresignedPost{}, err
+		return driver.PresignedPost{}, err
 	}
 	policy := b64(p)
-	return objstore.PresignedPost{
+	return driver.PresignedPost{
 		URL:    f.baseURL() + "/" + url.PathEscape(b),
 		Fields: map[string]string{fieldKey: id, fieldPolicy: policy, fieldSignature: f.sign("POST", policy)},
 	}, nil

@@ -1,4 +1,4 @@
-package dao
+package schema
 
 import (
 	"bytes"
@@ -6,18 +6,18 @@ import (
 	"math"
 	"reflect"
 	"time"
+
+	"github.com/hexkit-go/hexkit/dao/driver"
 )
 
-// Normalize returns a deep copy of doc as a database stores and returns it:
-// times in UTC truncated to milliseconds, fields left out by omitempty (and
-// fields without a json name) at their zero value, nothing shared with doc.
-// An unsigned integer above the int64 range fails with
-// [ErrInvalidDocument], as it does in MongoDB. In-memory implementations
-// store and return normalized copies so they behave like the database.
-func (s *Schema[T, ID]) Normalize(doc *T) (T, error) {
-	var out T
-	err := s.copyValue(reflect.ValueOf(&out).Elem(), reflect.ValueOf(doc).Elem())
-	return out, err
+// Normalize sets dst (an addressable struct value of the schema's type) to
+// a deep copy of src as a database stores and returns it: times in UTC
+// truncated to milliseconds, fields left out by omitempty (and fields
+// without a json name) at their zero value, negative zero as zero (as
+// FerretDB returns it), nothing shared with src. The in-memory provider
+// stores and returns normalized copies so it behaves like the database.
+func (s *Schema) Normalize(dst, src reflect.Value) error {
+	return s.copyValue(dst, src)
 }
 
 type zeroer interface{ IsZero() bool }
@@ -39,10 +39,10 @@ func isEmpty(v reflect.Value) bool {
 	return v.IsZero()
 }
 
-func (s *Schema[T, ID]) copyValue(dst, src reflect.Value) error {
+func (s *Schema) copyValue(dst, src reflect.Value) error {
 	switch src.Type() {
 	case typeTime:
-		dst.Set(reflect.ValueOf(TruncateTime(src.Interface().(time.Time))))
+		dst.Set(reflect.ValueOf(driver.TruncateTime(src.Interface().(time.Time))))
 		return nil
 	case typeUUID:
 		dst.Set(src)
@@ -60,12 +60,12 @@ func (s *Schema[T, ID]) copyValue(dst, src reflect.Value) error {
 		dst.Set(n)
 	case reflect.Struct:
 		for _, f := range s.structs[src.Type()].fields {
-			sf := src.Field(f.index)
-			if f.omitEmpty && isEmpty(sf) {
+			sf := src.Field(f.Index)
+			if f.OmitEmpty && isEmpty(sf) {
 				continue
 			}
-			if err := s.copyValue(dst.Field(f.index), sf); err != nil {
-				return fmt.Errorf("%s: %w", f.name, err)
+			if err := s.copyValue(dst.Field(f.Index), sf); err != nil {
+				return fmt.Errorf("%s: %w", f.Name, err)
 			}
 		}
 	case reflect.Slice:
@@ -100,9 +100,14 @@ func (s *Schema[T, ID]) copyValue(dst, src reflect.Value) error {
 			n.SetMapIndex(it.Key(), e)
 		}
 		dst.Set(n)
+	case reflect.Float32, reflect.Float64:
+		dst.Set(src)
+		if src.Float() == 0 { // -0 reads back as 0 from FerretDB
+			dst.SetFloat(0)
+		}
 	case reflect.Uint, reflect.Uint64, reflect.Uintptr:
 		if src.Uint() > math.MaxInt64 {
-			return fmt.Errorf("%w: %d overflows int64", ErrInvalidDocument, src.Uint())
+			return fmt.Errorf("%w: %d overflows int64", driver.ErrInvalidDocument, src.Uint())
 		}
 		dst.Set(src)
 	default:

@@ -1,4 +1,4 @@
-package memobjstore
+package memdriver
 
 import (
 	"bytes"
@@ -16,19 +16,15 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hexkit-go/hexkit/objstore"
+	"github.com/hexkit-go/hexkit/objstore/driver"
 )
-
-// DefaultBaseURL is the base of presigned URLs until [Fake.SetBaseURL] is
-// called. Nothing answers there: tests that use the URLs serve the Fake.
-const DefaultBaseURL = "http://memobjstore.invalid"
 
 const pageSize = 1000
 
-// Fake is an in-memory object store: an [objstore.Driver] that keeps the
-// bytes, and the [http.Handler] that serves its presigned URLs. Build a
-// store with [objstore.New](fake). A Fake is safe for concurrent use.
-type Fake struct {
+// Driver is an in-memory object store: a [driver.Store] that keeps the
+// bytes, and the [http.Handler] that serves its presigned URLs. It is safe
+// for concurrent use.
+type Driver struct {
 	key []byte
 	now func() time.Time
 
@@ -54,7 +50,7 @@ type object struct {
 type upload struct {
 	object    string
 	id        string
-	info      objstore.WriteInfo
+	info      driver.WriteInfo
 	parts     map[int]*part
 	initiated time.Time
 }
@@ -64,53 +60,34 @@ type part struct {
 	etag string
 }
 
-// Option configures a [Fake].
-type Option func(*Fake)
-
-// WithClock sets the clock that stamps objects and decides whether a
-// presigned URL has expired. Default time.Now.
-func WithClock(now func() time.Time) Option {
-	return func(f *Fake) { f.now = now }
-}
-
-// WithBaseURL sets the base of presigned URLs, such as the URL of the
-// server that serves the Fake. Default [DefaultBaseURL].
-func WithBaseURL(u string) Option {
-	return func(f *Fake) { f.base = strings.TrimRight(u, "/") }
-}
-
-// New returns an empty Fake with a random signing key.
-func New(opts ...Option) *Fake {
-	f := &Fake{key: make([]byte, 32), now: time.Now, base: DefaultBaseURL, buckets: map[string]*bucket{}}
-	_, _ = rand.Read(f.key)
-	for _, o := range opts {
-		o(f)
+// New returns an empty Driver with a random signing key. now is the clock
+// that stamps objects and expires URLs; nil means time.Now. Presigned URLs
+// start with base, the URL of the server that serves the Driver.
+func New(now func() time.Time, base string) *Driver {
+	if now == nil {
+		now = time.Now
 	}
+	f := &Driver{key: make([]byte, 32), now: now, base: strings.TrimRight(base, "/"), buckets: map[string]*bucket{}}
+	_, _ = rand.Read(f.key)
 	return f
 }
 
-// SetBaseURL sets the base of presigned URLs made from now on, for servers
-// whose address is known only after they got the handler, such as
-// httptest.NewServer(fake).
-func (f *Fake) SetBaseURL(u string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.base = strings.TrimRight(u, "/")
-}
-
 // As supports no native type: it always reports false.
-func (f *Fake) As(any) bool { return false }
+func (f *Driver) As(any) bool { return false }
 
-var _ objstore.Driver = (*Fake)(nil)
+// Close does nothing: the Driver holds only memory.
+func (f *Driver) Close() error { return nil }
 
-func notFoundBucket(b string) error { return fmt.Errorf("%w: %s", objstore.ErrBucketNotFound, b) }
+var _ driver.Store = (*Driver)(nil)
+
+func notFoundBucket(b string) error { return fmt.Errorf("%w: %s", driver.ErrBucketNotFound, b) }
 
 func notFoundObject(b, o string) error {
-	return fmt.Errorf("%w: %s/%s", objstore.ErrObjectNotFound, b, o)
+	return fmt.Errorf("%w: %s/%s", driver.ErrObjectNotFound, b, o)
 }
 
 // lookup returns the bucket; the caller holds f.mu.
-func (f *Fake) lookup(name string) (*bucket, error) {
+func (f *Driver) lookup(name string) (*bucket, error) {
 	b := f.buckets[name]
 	if b == nil {
 		return nil, notFoundBucket(name)
@@ -118,22 +95,22 @@ func (f *Fake) lookup(name string) (*bucket, error) {
 	return b, nil
 }
 
-// CreateBucket implements [objstore.Driver].
-func (f *Fake) CreateBucket(ctx context.Context, name string) error {
+// CreateBucket implements [driver.Store].
+func (f *Driver) CreateBucket(ctx context.Context, name string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.buckets[name] != nil {
-		return fmt.Errorf("%w: %s", objstore.ErrBucketExists, name)
+		return fmt.Errorf("%w: %s", driver.ErrBucketExists, name)
 	}
 	f.buckets[name] = &bucket{objects: map[string]*object{}, uploads: map[string]*upload{}}
 	return nil
 }
 
-// BucketExists implements [objstore.Driver].
-func (f *Fake) BucketExists(ctx context.Context, name string) (bool, error) {
+// BucketExists implements [driver.Store].
+func (f *Driver) BucketExists(ctx context.Context, name string) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
@@ -142,8 +119,8 @@ func (f *Fake) BucketExists(ctx context.Context, name string) (bool, error) {
 	return f.buckets[name] != nil, nil
 }
 
-// DeleteBucket implements [objstore.Driver].
-func (f *Fake) DeleteBucket(ctx context.Context, name string) error {
+// DeleteBucket implements [driver.Store].
+func (f *Driver) DeleteBucket(ctx context.Context, name string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -154,38 +131,38 @@ func (f *Fake) DeleteBucket(ctx context.Context, name string) error {
 		return err
 	}
 	if len(b.objects) > 0 || len(b.uploads) > 0 {
-		return fmt.Errorf("%w: %s", objstore.ErrBucketNotEmpty, name)
+		return fmt.Errorf("%w: %s", driver.ErrBucketNotEmpty, name)
 	}
 	delete(f.buckets, name)
 	return nil
 }
 
-func (o *object) info(b, id string) objstore.ObjectInfo {
-	return objstore.ObjectInfo{Bucket: b, ID: id, Size: int64(len(o.data)), ETag: o.etag, ContentType: o.ctype,
+func (o *object) info(b, id string) driver.ObjectInfo {
+	return driver.ObjectInfo{Bucket: b, ID: id, Size: int64(len(o.data)), ETag: o.etag, ContentType: o.ctype,
 		LastModified: o.mod, Metadata: maps.Clone(o.meta)}
 }
 
-// Stat implements [objstore.Driver].
-func (f *Fake) Stat(ctx context.Context, b, id string) (objstore.ObjectInfo, error) {
+// Stat implements [driver.Store].
+func (f *Driver) Stat(ctx context.Context, b, id string) (driver.ObjectInfo, error) {
 	if err := ctx.Err(); err != nil {
-		return objstore.ObjectInfo{}, err
+		return driver.ObjectInfo{}, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	bk, err := f.lookup(b)
 	if err != nil {
-		return objstore.ObjectInfo{}, err
+		return driver.ObjectInfo{}, err
 	}
 	o := bk.objects[id]
 	if o == nil {
-		return objstore.ObjectInfo{}, notFoundObject(b, id)
+		return driver.ObjectInfo{}, notFoundObject(b, id)
 	}
 	return o.info(b, id), nil
 }
 
-// List implements [objstore.Driver]: it takes the ids page by page (1000
+// List implements [driver.Store]: it takes the ids page by page (1000
 // at a time), so the loop may change the bucket between pages.
-func (f *Fake) List(ctx context.Context, b, prefix string) iter.Seq2[string, error] {
+func (f *Driver) List(ctx context.Context, b, prefix string) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
 		after := ""
 		for {
@@ -207,7 +184,7 @@ func (f *Fake) List(ctx context.Context, b, prefix string) iter.Seq2[string, err
 	}
 }
 
-func (f *Fake) page(ctx context.Context, b, prefix, after string) ([]string, error) {
+func (f *Driver) page(ctx context.Context, b, prefix, after string) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -230,9 +207,9 @@ func (f *Fake) page(ctx context.Context, b, prefix, after string) ([]string, err
 	return ids, nil
 }
 
-// Copy implements [objstore.Driver]; without overwrite it refuses an
+// Copy implements [driver.Store]; without overwrite it refuses an
 // existing destination atomically.
-func (f *Fake) Copy(ctx context.Context, sb, so, db, do string, overwrite bool) error {
+func (f *Driver) Copy(ctx context.Context, sb, so, db, do string, overwrite bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -251,7 +228,7 @@ func (f *Fake) Copy(ctx context.Context, sb, so, db, do string, overwrite bool) 
 		return notFoundObject(sb, so)
 	}
 	if dst.objects[do] != nil && !overwrite {
-		return fmt.Errorf("%w: %s/%s", objstore.ErrObjectExists, db, do)
+		return fmt.Errorf("%w: %s/%s", driver.ErrObjectExists, db, do)
 	}
 	c := *o
 	c.meta = maps.Clone(o.meta)
@@ -260,8 +237,8 @@ func (f *Fake) Copy(ctx context.Context, sb, so, db, do string, overwrite bool) 
 	return nil
 }
 
-// Delete implements [objstore.Driver].
-func (f *Fake) Delete(ctx context.Context, b, id string) error {
+// Delete implements [driver.Store].
+func (f *Driver) Delete(ctx context.Context, b, id string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -301,7 +278,7 @@ func readAll(ctx context.Context, r io.Reader, size int64) ([]byte, error) {
 		}
 	}
 	if size >= 0 && int64(buf.Len()) != size {
-		return nil, fmt.Errorf("%w: body has %d bytes, %d announced", objstore.ErrInvalidArgument, buf.Len(), size)
+		return nil, fmt.Errorf("%w: body has %d bytes, %d announced", driver.ErrInvalidArgument, buf.Len(), size)
 	}
 	return buf.Bytes(), nil
 }
@@ -317,13 +294,13 @@ func md5hex(b []byte) string {
 }
 
 // store puts an object; the caller holds f.mu.
-func (f *Fake) store(b, id string, data []byte, etag string, info objstore.WriteInfo) error {
+func (f *Driver) store(b, id string, data []byte, etag string, info driver.WriteInfo) error {
 	bk, err := f.lookup(b)
 	if err != nil {
 		return err
 	}
 	if info.IfAbsent && bk.objects[id] != nil {
-		return fmt.Errorf("%w: %s/%s", objstore.ErrObjectExists, b, id)
+		return fmt.Errorf("%w: %s/%s", driver.ErrObjectExists, b, id)
 	}
 	meta := map[string]string{}
 	for k, v := range info.Metadata {
@@ -337,8 +314,8 @@ func (f *Fake) store(b, id string, data []byte, etag string, info objstore.Write
 	return nil
 }
 
-// Put implements [objstore.Driver].
-func (f *Fake) Put(ctx context.Context, b, id string, r io.Reader, size int64, info objstore.WriteInfo) (string, error) {
+// Put implements [driver.Store].
+func (f *Driver) Put(ctx context.Context, b, id string, r io.Reader, size int64, info driver.WriteInfo) (string, error) {
 	if ok, err := f.BucketExists(ctx, b); err != nil || !ok {
 		if err == nil {
 			err = notFoundBucket(b)
@@ -355,30 +332,46 @@ func (f *Fake) Put(ctx context.Context, b, id string, r io.Reader, size int64, i
 	return etag, f.store(b, id, data, etag, info)
 }
 
-// Get implements [objstore.Driver].
-func (f *Fake) Get(ctx context.Context, b, id string, offset, length int64) (io.ReadCloser, objstore.ObjectInfo, error) {
+// Get implements [driver.Store].
+func (f *Driver) Get(ctx context.Context, b, id string, offset, length int64) (io.ReadCloser, driver.ObjectInfo, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, objstore.ObjectInfo{}, err
+		return nil, driver.ObjectInfo{}, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	bk, err := f.lookup(b)
 	if err != nil {
-		return nil, objstore.ObjectInfo{}, err
+		return nil, driver.ObjectInfo{}, err
 	}
 	o := bk.objects[id]
 	if o == nil {
-		return nil, objstore.ObjectInfo{}, notFoundObject(b, id)
+		return nil, driver.ObjectInfo{}, notFoundObject(b, id)
 	}
 	size := int64(len(o.data))
 	if (offset > 0 || length > 0) && offset >= size {
-		return nil, objstore.ObjectInfo{}, fmt.Errorf("%w: offset %d beyond object of %d bytes", objstore.ErrInvalidArgument, offset, size)
+		return nil, driver.ObjectInfo{}, fmt.Errorf("%w: offset %d beyond object of %d bytes", driver.ErrInvalidArgument, offset, size)
 	}
 	end := size
 	if length >= 0 && offset+length < size {
 		end = offset + length
 	}
 	return &ctxReader{ctx: ctx, r: bytes.NewReader(o.data[offset:end])}, o.info(b, id), nil
+}
+
+// snapshot returns the bytes and description of an object; the bytes are
+// never modified once stored, so the caller reads them without the lock.
+func (f *Driver) snapshot(b, id string) ([]byte, driver.ObjectInfo, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	bk, err := f.lookup(b)
+	if err != nil {
+		return nil, driver.ObjectInfo{}, err
+	}
+	o := bk.objects[id]
+	if o == nil {
+		return nil, driver.ObjectInfo{}, notFoundObject(b, id)
+	}
+	return o.data, o.info(b, id), nil
 }
 
 // ctxReader stops reading when its context is done, as a network read would.
@@ -396,10 +389,10 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 
 func (c *ctxReader) Close() error { return nil }
 
-// InitUpload implements [objstore.Driver]. Like S3 it allows several
+// InitUpload implements [driver.Store]. Like S3 it allows several
 // uploads for one object (the store refuses them before it calls this, and
 // a streaming Put does not care).
-func (f *Fake) InitUpload(ctx context.Context, b, id string, info objstore.WriteInfo) (string, error) {
+func (f *Driver) InitUpload(ctx context.Context, b, id string, info driver.WriteInfo) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
@@ -419,20 +412,20 @@ func (f *Fake) InitUpload(ctx context.Context, b, id string, info objstore.Write
 }
 
 // activeUpload returns the upload; the caller holds f.mu.
-func (f *Fake) activeUpload(b, id, uid string) (*bucket, *upload, error) {
+func (f *Driver) activeUpload(b, id, uid string) (*bucket, *upload, error) {
 	bk, err := f.lookup(b)
 	if err != nil {
 		return nil, nil, err
 	}
 	u := bk.uploads[uid]
 	if u == nil || u.object != id {
-		return nil, nil, fmt.Errorf("%w: %s for %s/%s", objstore.ErrUploadNotFound, uid, b, id)
+		return nil, nil, fmt.Errorf("%w: %s for %s/%s", driver.ErrUploadNotFound, uid, b, id)
 	}
 	return bk, u, nil
 }
 
-// UploadPart implements [objstore.Driver].
-func (f *Fake) UploadPart(ctx context.Context, b, id, uid string, number int, r io.Reader, size int64, contentMD5 string) (string, error) {
+// UploadPart implements [driver.Store].
+func (f *Driver) UploadPart(ctx context.Context, b, id, uid string, number int, r io.Reader, size int64, contentMD5 string) (string, error) {
 	f.mu.Lock()
 	_, _, err := f.activeUpload(b, id, uid)
 	f.mu.Unlock()
@@ -446,13 +439,13 @@ func (f *Fake) UploadPart(ctx context.Context, b, id, uid string, number int, r 
 	return f.putPart(b, id, uid, number, data, contentMD5)
 }
 
-func (f *Fake) putPart(b, id, uid string, number int, data []byte, contentMD5 string) (string, error) {
-	if number < 1 || number > objstore.MaxParts {
-		return "", fmt.Errorf("%w: part number %d", objstore.ErrInvalidArgument, number)
+func (f *Driver) putPart(b, id, uid string, number int, data []byte, contentMD5 string) (string, error) {
+	if number < 1 || number > driver.MaxParts {
+		return "", fmt.Errorf("%w: part number %d", driver.ErrInvalidArgument, number)
 	}
 	sum := md5.Sum(data)
 	if contentMD5 != "" && contentMD5 != b64(sum[:]) {
-		return "", fmt.Errorf("%w: part %d: Content-MD5 %s, body MD5 %s", objstore.ErrChecksumMismatch, number, contentMD5, b64(sum[:]))
+		return "", fmt.Errorf("%w: part %d: Content-MD5 %s, body MD5 %s", driver.ErrChecksumMismatch, number, contentMD5, b64(sum[:]))
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -465,17 +458,17 @@ func (f *Fake) putPart(b, id, uid string, number int, data []byte, contentMD5 st
 	return etag, nil
 }
 
-func sortedParts(u *upload) []objstore.Part {
-	parts := make([]objstore.Part, 0, len(u.parts))
+func sortedParts(u *upload) []driver.Part {
+	parts := make([]driver.Part, 0, len(u.parts))
 	for n, p := range u.parts {
-		parts = append(parts, objstore.Part{Number: n, Size: int64(len(p.data)), ETag: p.etag})
+		parts = append(parts, driver.Part{Number: n, Size: int64(len(p.data)), ETag: p.etag})
 	}
-	slices.SortFunc(parts, func(a, b objstore.Part) int { return a.Number - b.Number })
+	slices.SortFunc(parts, func(a, b driver.Part) int { return a.Number - b.Number })
 	return parts
 }
 
-// ListParts implements [objstore.Driver].
-func (f *Fake) ListParts(ctx context.Context, b, id, uid string) ([]objstore.Part, error) {
+// ListParts implements [driver.Store].
+func (f *Driver) ListParts(ctx context.Context, b, id, uid string) ([]driver.Part, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -488,8 +481,8 @@ func (f *Fake) ListParts(ctx context.Context, b, id, uid string) ([]objstore.Par
 	return sortedParts(u), nil
 }
 
-// ListUploads implements [objstore.Driver].
-func (f *Fake) ListUploads(ctx context.Context, b, id string) ([]objstore.Upload, error) {
+// ListUploads implements [driver.Store].
+func (f *Driver) ListUploads(ctx context.Context, b, id string) ([]driver.Upload, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -499,22 +492,22 @@ func (f *Fake) ListUploads(ctx context.Context, b, id string) ([]objstore.Upload
 	if err != nil {
 		return nil, err
 	}
-	var ups []objstore.Upload
+	var ups []driver.Upload
 	for _, u := range bk.uploads {
 		if id == "" || u.object == id {
-			ups = append(ups, objstore.Upload{Bucket: b, Object: u.object, ID: u.id, Initiated: u.initiated})
+			ups = append(ups, driver.Upload{Bucket: b, Object: u.object, ID: u.id, Initiated: u.initiated})
 		}
 	}
-	slices.SortFunc(ups, func(a, b objstore.Upload) int {
+	slices.SortFunc(ups, func(a, b driver.Upload) int {
 		return strings.Compare(a.Object+"\x00"+a.ID, b.Object+"\x00"+b.ID)
 	})
 	return ups, nil
 }
 
-// CompleteUpload implements [objstore.Driver] with S3's rules: the listed
+// CompleteUpload implements [driver.Store] with S3's rules: the listed
 // parts must exist with their ETags, in ascending order, and every part but
-// the last must have at least [objstore.MinPartSize] bytes.
-func (f *Fake) CompleteUpload(ctx context.Context, b, id, uid string, parts []objstore.Part, info objstore.WriteInfo) (string, error) {
+// the last must have at least [driver.MinPartSize] bytes.
+func (f *Driver) CompleteUpload(ctx context.Context, b, id, uid string, parts []driver.Part, info driver.WriteInfo) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
@@ -525,19 +518,19 @@ func (f *Fake) CompleteUpload(ctx context.Context, b, id, uid string, parts []ob
 		return "", err
 	}
 	if len(parts) == 0 {
-		return "", fmt.Errorf("%w: no parts", objstore.ErrPartsMismatch)
+		return "", fmt.Errorf("%w: no parts", driver.ErrPartsMismatch)
 	}
 	var size int
 	sums := make([][]byte, len(parts))
 	for i, p := range parts {
 		up := u.parts[p.Number]
 		switch {
-		case up == nil || up.etag != objstore.TrimETag(p.ETag):
-			return "", fmt.Errorf("%w: part %d not uploaded with ETag %s", objstore.ErrPartsMismatch, p.Number, p.ETag)
+		case up == nil || up.etag != driver.TrimETag(p.ETag):
+			return "", fmt.Errorf("%w: part %d not uploaded with ETag %s", driver.ErrPartsMismatch, p.Number, p.ETag)
 		case i > 0 && p.Number <= parts[i-1].Number:
-			return "", fmt.Errorf("%w: parts not in ascending order", objstore.ErrPartsMismatch)
-		case i < len(parts)-1 && len(up.data) < objstore.MinPartSize:
-			return "", fmt.Errorf("%w: part %d has %d bytes, less than the minimum %d", objstore.ErrPartsMismatch, p.Number, len(up.data), objstore.MinPartSize)
+			return "", fmt.Errorf("%w: parts not in ascending order", driver.ErrPartsMismatch)
+		case i < len(parts)-1 && len(up.data) < driver.MinPartSize:
+			return "", fmt.Errorf("%w: part %d has %d bytes, less than the minimum %d", driver.ErrPartsMismatch, p.Number, len(up.data), driver.MinPartSize)
 		}
 		size += len(up.data)
 		sums[i], _ = hex.DecodeString(up.etag)
@@ -546,7 +539,7 @@ func (f *Fake) CompleteUpload(ctx context.Context, b, id, uid string, parts []ob
 	for _, p := range parts {
 		data = append(data, u.parts[p.Number].data...)
 	}
-	etag := objstore.MultipartETag(sums)
+	etag := driver.MultipartETag(sums)
 	w := u.info
 	w.IfAbsent = info.IfAbsent
 	if err := f.store(b, id, data, etag, w); err != nil {
@@ -556,8 +549,8 @@ func (f *Fake) CompleteUpload(ctx context.Context, b, id, uid string, parts []ob
 	return etag, nil
 }
 
-// AbortUpload implements [objstore.Driver].
-func (f *Fake) AbortUpload(ctx context.Context, b, id, uid string) error {
+// AbortUpload implements [driver.Store].
+func (f *Driver) AbortUpload(ctx context.Context, b, id, uid string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}

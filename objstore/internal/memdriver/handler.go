@@ -1,4 +1,4 @@
-package memobjstore
+package memdriver
 
 import (
 	"bytes"
@@ -14,15 +14,16 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hexkit-go/hexkit/objstore"
+	"github.com/hexkit-go/hexkit/objstore/driver"
 )
 
-// ServeHTTP serves the Fake's presigned URLs like an S3 server would:
+// ServeHTTP serves the Driver's presigned URLs like an S3 server would:
 // GET downloads an object, PUT uploads an object or a part (answering its
 // ETag), POST uploads a form within its policy (204 on success, 400
 // EntityTooLarge over the size limit). A missing, tampered or expired
-// signature is 403; errors carry an S3-style XML body.
-func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// signature, another method than the one signed, and an x-amz-* header
+// that was not signed are 403; errors carry an S3-style XML body.
+func (f *Driver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	b, id, _ := strings.Cut(path, "/")
 	switch r.Method {
@@ -32,15 +33,24 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.servePost(w, r, b)
-	case http.MethodGet, http.MethodPut:
+	default:
 		if id == "" {
 			writeError(w, http.StatusForbidden, "AccessDenied", "not a presigned object URL")
 			return
 		}
 		f.serveObject(w, r, b, id)
-	default:
-		writeError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", r.Method+" not supported")
 	}
+}
+
+// unsignedAmzHeader returns an x-amz-* header of r: the URLs sign none, and
+// S3 refuses a request with a header its signature does not cover.
+func unsignedAmzHeader(r *http.Request) string {
+	for name := range r.Header {
+		if strings.HasPrefix(strings.ToLower(name), "x-amz-") {
+			return name
+		}
+	}
+	return ""
 }
 
 type xmlError struct {
@@ -58,27 +68,27 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 // writeStoreError answers err as S3 would.
 func writeStoreError(w http.ResponseWriter, err error) {
 	switch {
-	case errors.Is(err, objstore.ErrBucketNotFound):
+	case errors.Is(err, driver.ErrBucketNotFound):
 		writeError(w, http.StatusNotFound, "NoSuchBucket", err.Error())
-	case errors.Is(err, objstore.ErrObjectNotFound):
+	case errors.Is(err, driver.ErrObjectNotFound):
 		writeError(w, http.StatusNotFound, "NoSuchKey", err.Error())
-	case errors.Is(err, objstore.ErrUploadNotFound):
+	case errors.Is(err, driver.ErrUploadNotFound):
 		writeError(w, http.StatusNotFound, "NoSuchUpload", err.Error())
-	case errors.Is(err, objstore.ErrChecksumMismatch):
+	case errors.Is(err, driver.ErrChecksumMismatch):
 		writeError(w, http.StatusBadRequest, "BadDigest", err.Error())
-	case errors.Is(err, objstore.ErrInvalidArgument):
+	case errors.Is(err, driver.ErrInvalidArgument):
 		writeError(w, http.StatusBadRequest, "InvalidArgument", err.Error())
 	default:
 		writeError(w, http.StatusInternalServerError, "InternalError", err.Error())
 	}
 }
 
-func (f *Fake) expired(unix string) bool {
+func (f *Driver) expired(unix string) bool {
 	t, err := strconv.ParseInt(unix, 10, 64)
 	return err != nil || f.now().Unix() > t
 }
 
-func (f *Fake) serveObject(w http.ResponseWriter, r *http.Request, b, id string) {
+func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id string) {
 	q := r.URL.Query()
 	uid, part := q.Get(paramUploadID), q.Get(paramPartNumber)
 	contentMD5 := ""
@@ -94,18 +104,21 @@ func (f *Fake) serveObject(w http.ResponseWriter, r *http.Request, b, id string)
 		writeError(w, http.StatusForbidden, "AccessDenied", "request has expired")
 		return
 	}
+	if h := unsignedAmzHeader(r); h != "" {
+		writeError(w, http.StatusForbidden, "AccessDenied", "There were headers present in the request which were not signed: "+h)
+		return
+	}
 	ctx := r.Context()
 	if r.Method == http.MethodGet {
-		rc, info, err := f.Get(ctx, b, id, 0, -1)
+		data, info, err := f.snapshot(b, id)
 		if err != nil {
 			writeStoreError(w, err)
 			return
 		}
-		defer rc.Close()
+		// Ranges (206, 416) and conditional headers as S3 answers them.
 		w.Header().Set("ETag", `"`+info.ETag+`"`)
 		w.Header().Set("Content-Type", info.ContentType)
-		w.Header().Set("Content-Length", strconv.FormatInt(info.Size, 10))
-		_, _ = io.Copy(w, rc)
+		http.ServeContent(w, r, "", info.LastModified, bytes.NewReader(data))
 		return
 	}
 	data, err := readAll(ctx, r.Body, -1)
@@ -130,11 +143,11 @@ func (f *Fake) serveObject(w http.ResponseWriter, r *http.Request, b, id string)
 		etag, err = f.putPart(b, id, uid, n, data, contentMD5)
 	} else {
 		if contentMD5 != "" && contentMD5 != b64sum(data) {
-			writeStoreError(w, fmt.Errorf("%w: Content-MD5 does not match the body", objstore.ErrChecksumMismatch))
+			writeStoreError(w, fmt.Errorf("%w: Content-MD5 does not match the body", driver.ErrChecksumMismatch))
 			return
 		}
 		etag, err = f.Put(ctx, b, id, bytes.NewReader(data), int64(len(data)),
-			objstore.WriteInfo{ContentType: r.Header.Get("Content-Type")})
+			driver.WriteInfo{ContentType: r.Header.Get("Content-Type")})
 	}
 	if err != nil {
 		writeStoreError(w, err)
@@ -149,7 +162,7 @@ func b64sum(data []byte) string {
 	return b64(s)
 }
 
-func (f *Fake) servePost(w http.ResponseWriter, r *http.Request, b string) {
+func (f *Driver) servePost(w http.ResponseWriter, r *http.Request, b string) {
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", "want a multipart/form-data body")
@@ -181,12 +194,12 @@ func (f *Fake) servePost(w http.ResponseWriter, r *http.Request, b string) {
 		if !ok {
 			return
 		}
-		f.storePost(r.Context(), w, b, pol, p, fields["Content-Type"])
+		f.storePost(r.Context(), w, b, pol, p)
 		return
 	}
 }
 
-func (f *Fake) checkPolicy(w http.ResponseWriter, b string, fields map[string]string) (postPolicy, bool) {
+func (f *Driver) checkPolicy(w http.ResponseWriter, b string, fields map[string]string) (postPolicy, bool) {
 	var pol postPolicy
 	if !f.checkSignature(fields[fieldSignature], "POST", fields[fieldPolicy]) {
 		writeError(w, http.StatusForbidden, "SignatureDoesNotMatch", "the policy signature does not match")
@@ -203,13 +216,28 @@ func (f *Fake) checkPolicy(w http.ResponseWriter, b string, fields map[string]st
 		writeError(w, http.StatusForbidden, "AccessDenied", "policy has expired")
 	case pol.Bucket != b || pol.Key != fields[fieldKey]:
 		writeError(w, http.StatusForbidden, "AccessDenied", "policy does not allow this bucket or key")
+	case extraField(fields) != "":
+		writeError(w, http.StatusForbidden, "AccessDenied", "Invalid according to Policy: Extra input fields: "+extraField(fields))
 	default:
 		return pol, true
 	}
 	return pol, false
 }
 
-func (f *Fake) storePost(ctx context.Context, w http.ResponseWriter, b string, pol postPolicy, file io.Reader, ctype string) {
+// extraField returns a form field the policy does not allow, as S3 refuses
+// any field its policy has no condition for (a content type, metadata).
+func extraField(fields map[string]string) string {
+	for name := range fields {
+		switch n := strings.ToLower(name); {
+		case n == fieldKey, n == fieldPolicy, n == fieldSignature, strings.HasPrefix(n, "x-ignore-"):
+		default:
+			return n
+		}
+	}
+	return ""
+}
+
+func (f *Driver) storePost(ctx context.Context, w http.ResponseWriter, b string, pol postPolicy, file io.Reader) {
 	data, err := readAll(ctx, io.LimitReader(file, pol.MaxSize+1), -1)
 	if err != nil {
 		writeStoreError(w, err)
@@ -219,7 +247,7 @@ func (f *Fake) storePost(ctx context.Context, w http.ResponseWriter, b string, p
 		writeError(w, http.StatusBadRequest, "EntityTooLarge", fmt.Sprintf("the file exceeds the maximum of %d bytes", pol.MaxSize))
 		return
 	}
-	if _, err := f.Put(ctx, b, pol.Key, bytes.NewReader(data), int64(len(data)), objstore.WriteInfo{ContentType: ctype}); err != nil {
+	if _, err := f.Put(ctx, b, pol.Key, bytes.NewReader(data), int64(len(data)), driver.WriteInfo{}); err != nil {
 		writeStoreError(w, err)
 		return
 	}

@@ -1,4 +1,4 @@
-package dao
+package schema
 
 import (
 	"math"
@@ -6,10 +6,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/hexkit-go/hexkit/dao/driver"
 )
 
 func TestCompareFollowsBSONOrder(t *testing.T) {
-	must := func(x any) Value {
+	must := func(x any) driver.Value {
 		t.Helper()
 		v, err := ValueOf(x)
 		if err != nil {
@@ -19,7 +21,7 @@ func TestCompareFollowsBSONOrder(t *testing.T) {
 	}
 	s := "s"
 	// Each value is smaller than the next.
-	ordered := []Value{
+	ordered := []driver.Value{
 		must(nil), must((*string)(nil)),
 		must(math.NaN()), must(math.Inf(-1)), must(int64(math.MinInt64)), must(-1.5), must(-1), must(0), must(0.5),
 		must(uint8(1)), must(1.5), must(int64(1) << 53), must(int64(1)<<53 + 1), must(float64(math.MaxInt64)),
@@ -30,7 +32,7 @@ func TestCompareFollowsBSONOrder(t *testing.T) {
 	}
 	for i := range ordered {
 		for j := range ordered {
-			got := Compare(ordered[i], ordered[j])
+			got := driver.Compare(ordered[i], ordered[j])
 			want := 0
 			switch {
 			case i < j:
@@ -42,17 +44,17 @@ func TestCompareFollowsBSONOrder(t *testing.T) {
 				continue
 			}
 			if got != want {
-				t.Errorf("Compare(%v, %v) = %d, want %d", ordered[i], ordered[j], got, want)
+				t.Errorf("driver.Compare(%v, %v) = %d, want %d", ordered[i], ordered[j], got, want)
 			}
 			if (ordered[i].Key() == ordered[j].Key()) != (want == 0) {
 				t.Errorf("Key(%v) = %q and Key(%v) = %q disagree with Compare", ordered[i], ordered[i].Key(), ordered[j], ordered[j].Key())
 			}
 		}
 	}
-	if Compare(must(nil), must((*int)(nil))) != 0 {
+	if driver.Compare(must(nil), must((*int)(nil))) != 0 {
 		t.Error("nil and a nil pointer are both null")
 	}
-	if Compare(must(1), must(1.0)) != 0 || Compare(must(int8(7)), must(uint32(7))) != 0 {
+	if driver.Compare(must(1), must(1.0)) != 0 || driver.Compare(must(int8(7)), must(uint32(7))) != 0 {
 		t.Error("numbers compare by value across types")
 	}
 	for _, pair := range [][2]any{{1, 1.0}, {0, math.Copysign(0, -1)}, {int64(-5), float32(-5)}, {math.NaN(), math.NaN()}, {"a", "a"}} {
@@ -63,7 +65,7 @@ func TestCompareFollowsBSONOrder(t *testing.T) {
 	if must(1.5).Key() == must(1).Key() || must("1").Key() == must(1).Key() {
 		t.Error("different values share a key")
 	}
-	if Compare(must(math.NaN()), must(math.NaN())) != 0 {
+	if driver.Compare(must(math.NaN()), must(math.NaN())) != 0 {
 		t.Error("NaN equals NaN when sorting")
 	}
 	tm := time.Date(2020, 1, 1, 0, 0, 0, 999_999, time.FixedZone("x", 3600))

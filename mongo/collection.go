@@ -1,0 +1,296 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"sync"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/hexkit-go/hexkit/dao"
+	"github.com/hexkit-go/hexkit/dao/driver"
+)
+
+// NewDAO returns a DAO for the named collection of db, creating the unique
+// indexes declared with dao.WithUnique (idempotently: creating an existing
+// identical index is a no-op). T, ID and the options are checked as
+// [dao.New] describes; an index that exists with a different definition
+// under the same name fails with dao.ErrInvalidOption. A nil db or an
+// empty collection name fails with both [ErrInvalidConfig] and
+// dao.ErrInvalidOption.
+func NewDAO[T any, ID comparable](ctx context.Context, db *DB, collection string, opts ...dao.Option[T]) (dao.DAO[T, ID], error) {
+	if db == nil {
+		return nil, fmt.Errorf("%w: %w: nil *mongo.DB", ErrInvalidConfig, dao.ErrInvalidOption)
+	}
+	if collection == "" {
+		return nil, fmt.Errorf("%w: %w: empty collection name", ErrInvalidConfig, dao.ErrInvalidOption)
+	}
+	reg := newRegistry()
+	c := &coll{
+		db: db,
+		coll: db.db.Collection(collection, options.Collection().SetRegistry(reg).
+			SetBSONOptions(&options.BSONOptions{UseJSONStructTags: true})),
+		codec: &codec{reg: reg},
+	}
+	return dao.New[T, ID](ctx, c, opts...)
+}
+
+// coll is the driver.Collection of one MongoDB collection.
+type coll struct {
+	db      *DB
+	coll    *mongo.Collection
+	schema  driver.Schema
+	codec   *codec
+	indexes map[string][]string // index name -> fields
+	// stripes serialize versioned writes of one id within this DAO: FerretDB
+	// v1 evaluates an update's filter and writes the document in two steps,
+	// so two concurrent conditional replaces of one document could both
+	// succeed there. MongoDB needs no help; the lock costs it nothing much.
+	stripes [64]sync.Mutex
+}
+
+var _ driver.Collection = (*coll)(nil)
+
+func (c *coll) Init(ctx context.Context, s driver.Schema) error {
+	c.schema = s
+	c.codec.idKey = s.IDField
+	c.indexes = map[string][]string{}
+	ctx, cancel := c.db.bound(ctx)
+	defer cancel()
+	var models []mongo.IndexModel
+	for _, fields := range s.Unique {
+		keys := bson.D{}
+		names := make([]string, len(fields))
+		for i, f := range fields {
+			keys = append(keys, bson.E{Key: c.key(f), Value: 1})
+			names[i] = c.key(f)
+		}
+		name := "hexkit_unique_" + strings.Join(names, "_")
+		c.indexes[name] = fields
+		models = append(models, mongo.IndexModel{Keys: keys, Options: options.Index().SetUnique(true).SetName(name)})
+	}
+	// One createIndexes command per index: FerretDB v1.24 drops the
+	// connection (a recovered panic) when one command re-creates several
+	// indexes that all exist already, while a single existing index is a
+	// no-op, as in MongoDB.
+	for _, m := range models {
+		if _, err := c.coll.Indexes().CreateOne(ctx, m); err != nil {
+			err = mapError(ctx, err)
+			if errors.Is(err, ctx.Err()) || errors.Is(err, driver.ErrUnavailable) {
+				return err
+			}
+			return fmt.Errorf("%w: creating unique indexes on %s: %w", driver.ErrInvalidOption, c.coll.Name(), err)
+		}
+	}
+	if len(models) > 0 {
+		return c.verifyIndexes(ctx)
+	}
+	return nil
+}
+
+// verifyIndexes checks that every declared index exists, unique, on the
+// declared keys. MongoDB refuses to create an index whose name is taken by
+// a different one; FerretDB silently keeps the old one, which would leave
+// the uniqueness unenforced.
+func (c *coll) verifyIndexes(ctx context.Context) error {
+	specs, err := c.coll.Indexes().ListSpecifications(ctx)
+	if err != nil {
+		return mapError(ctx, err)
+	}
+	have := map[string]mongo.IndexSpecification{}
+	for _, s := range specs {
+		have[s.Name] = s
+	}
+	for name, fields := range c.indexes {
+		s, ok := have[name]
+		if !ok || s.Unique == nil || !*s.Unique || !c.sameKeys(s.KeysDocument, fields) {
+			return fmt.Errorf("%w: index %s on %s is missing or has another definition (keys %v); drop or rename the old one",
+				driver.ErrInvalidOption, name, c.coll.Name(), s.KeysDocument)
+		}
+	}
+	return nil
+}
+
+func (c *coll) sameKeys(raw bson.Raw, fields []string) bool {
+	elems, err := raw.Elements()
+	if err != nil || len(elems) != len(fields) {
+		return false
+	}
+	for i, e := range elems {
+		n, ok := e.Value().AsInt64OK()
+		if !ok {
+			f, fok := e.Value().DoubleOK()
+			n, ok = int64(f), fok
+		}
+		if !ok || e.Key() != c.key(fields[i]) || n != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// As sets a **mongo.Collection.
+func (c *coll) As(target any) bool {
+	if t, ok := target.(**mongo.Collection); ok {
+		*t = c.coll
+		return true
+	}
+	return false
+}
+
+func (c *coll) Get(ctx context.Context, id driver.Value, doc any) error {
+	bctx, cancel := c.db.bound(ctx)
+	defer cancel()
+	err := c.coll.FindOne(bctx, bson.D{{Key: "_id", Value: bsonValue(id)}}).Decode(doc)
+	return mapError(ctx, err)
+}
+
+func (c *coll) Insert(ctx context.Context, _ driver.Value, doc any) error {
+	raw, err := c.codec.encode(doc)
+	if err != nil {
+		return err
+	}
+	bctx, cancel := c.db.bound(ctx)
+	defer cancel()
+	_, err = c.coll.InsertOne(bctx, raw)
+	if err = mapError(ctx, err); err != nil {
+		return c.resolve(bctx, ctx, err, raw, opInsert, 0)
+	}
+	return nil
+}
+
+func (c *coll) Replace(ctx context.Context, r driver.Replace) error {
+	raw, err := c.codec.encode(r.Doc)
+	if err != nil {
+		return err
+	}
+	bctx, cancel := c.db.bound(ctx)
+	defer cancel()
+	id := raw.Lookup("_id")
+	filter := bson.D{{Key: "_id", Value: id}}
+	if r.Versioned {
+		filter = append(filter, bson.E{Key: c.schema.VersionField, Value: r.Version})
+		h := fnv.New32a()
+		_, _ = h.Write(id.Value)
+		mu := &c.stripes[h.Sum32()%uint32(len(c.stripes))]
+		mu.Lock()
+		defer mu.Unlock()
+	}
+	op := opUpdate
+	if r.Upsert {
+		op = opUpsert
+	}
+	for attempt := 0; ; attempt++ {
+		res, err := c.coll.ReplaceOne(bctx, filter, raw, options.Replace().SetUpsert(r.Upsert))
+		if err = mapError(ctx, err); err != nil {
+			err = c.resolve(bctx, ctx, err, raw, op, r.Version)
+			if errors.Is(err, errRetry) && attempt < 3 {
+				continue
+			}
+			if errors.Is(err, errRetry) {
+				return &driver.UniqueViolationError{Err: err}
+			}
+			return err
+		}
+		if res.MatchedCount > 0 || res.UpsertedCount > 0 {
+			return nil
+		}
+		break
+	}
+	// Nothing matched and nothing was inserted (an Update).
+	if r.Versioned {
+		n, err := c.coll.CountDocuments(bctx, bson.D{{Key: "_id", Value: id}})
+		if err != nil {
+			return mapError(ctx, err)
+		}
+		if n > 0 {
+			return fmt.Errorf("%w: id %v: version %d is not the stored version", driver.ErrConflict, id, r.Version)
+		}
+	}
+	return fmt.Errorf("%w: id %v", driver.ErrNotFound, id)
+}
+
+func (c *coll) Delete(ctx context.Context, id driver.Value) error {
+	bctx, cancel := c.db.bound(ctx)
+	defer cancel()
+	res, err := c.coll.DeleteOne(bctx, bson.D{{Key: "_id", Value: bsonValue(id)}})
+	if err != nil {
+		return mapError(ctx, err)
+	}
+	if res.DeletedCount == 0 {
+		return fmt.Errorf("%w: id %v", driver.ErrNotFound, id)
+	}
+	return nil
+}
+
+func (c *coll) Find(ctx context.Context, q driver.Query) (driver.Cursor, error) {
+	fo := options.Find()
+	if len(q.Sort) > 0 {
+		fo.SetSort(c.sort(q.Sort))
+	}
+	if q.Skip > 0 {
+		fo.SetSkip(q.Skip)
+	}
+	if q.Limit > 0 {
+		fo.SetLimit(q.Limit)
+		if q.Limit <= 100 {
+			fo.SetBatchSize(int32(q.Limit))
+		}
+	}
+	bctx, cancel := c.db.bound(ctx)
+	defer cancel()
+	cur, err := c.coll.Find(bctx, c.filter(q.Filter), fo)
+	if err != nil {
+		return nil, mapError(ctx, err)
+	}
+	return &cursor{c: c, cur: cur, ctx: ctx}, nil
+}
+
+func (c *coll) Count(ctx context.Context, f driver.Filter) (int64, error) {
+	bctx, cancel := c.db.bound(ctx)
+	defer cancel()
+	n, err := c.coll.CountDocuments(bctx, c.filter(f))
+	return n, mapError(ctx, err)
+}
+
+// cursor reads a Find's documents. The driver decodes the fields with the
+// collection's registry and json tags straight into the caller's struct;
+// the id comes from _id, which the struct does not name.
+type cursor struct {
+	c   *coll
+	cur *mongo.Cursor
+	ctx context.Context // the caller's context of the last Next, for mapError
+}
+
+func (r *cursor) Next(ctx context.Context) bool {
+	r.ctx = ctx
+	bctx, cancel := r.c.db.bound(ctx)
+	defer cancel()
+	return r.cur.Next(bctx)
+}
+
+func (r *cursor) Decode(doc, id any) error {
+	if err := r.cur.Decode(doc); err != nil {
+		return fmt.Errorf("mongo: decoding a stored document: %w", err)
+	}
+	if r.c.codec.idKey == "_id" {
+		return nil
+	}
+	if err := r.cur.Current.Lookup("_id").UnmarshalWithRegistry(r.c.codec.reg, id); err != nil {
+		return fmt.Errorf("mongo: decoding a stored id: %w", err)
+	}
+	return nil
+}
+
+func (r *cursor) Err() error { return mapError(r.ctx, r.cur.Err()) }
+
+func (r *cursor) Close(ctx context.Context) error {
+	bctx, cancel := r.c.db.bound(ctx)
+	defer cancel()
+	return mapError(ctx, r.cur.Close(bctx))
+}

@@ -1,0 +1,158 @@
+package objstoretest
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/hexkit-go/hexkit/objstore"
+)
+
+// testMetadataRules checks the rules every store applies to metadata and
+// content types, decided once because S3 servers refuse the rest or store
+// it changed.
+func testMetadataRules(t *testing.T, h *harness) {
+	ctx := h.ctx()
+	b := h.bucket()
+	exact := map[string]string{"big": strings.Repeat("v", objstore.MaxMetadataSize-3)}
+	for _, m := range []map[string]string{
+		{"title": "Grüße", "emoji": "😀"},
+		{"empty": ""},
+		{"my_key": "inner spaces stay", "a.b": `"quoted"`},
+		exact,
+	} {
+		h.put(ctx, b, "meta.bin", []byte("x"), objstore.WithMetadata(m))
+		st, err := h.s.Stat(ctx, b, "meta.bin")
+		if err != nil || !maps.Equal(st.Metadata, m) {
+			t.Errorf("Stat after Put(WithMetadata(%.40q)) = %.80q, %v; want the metadata back unchanged", m, st.Metadata, err)
+		}
+	}
+	refused := []map[string]string{
+		{"k": "tab\there"},
+		{"k": "del\x7f"},
+		{"k": "bad utf-8 \xff"},
+		{"k": " leading space"},
+		{"k": "trailing space "},
+		{"a key": "v"},
+		{"": "v"},
+		{"k:colon": "v"},
+		{"hexkit-part-size": "1"},
+		{"big": strings.Repeat("v", objstore.MaxMetadataSize-2)},
+		{"a": strings.Repeat("v", objstore.MaxMetadataSize/2), "b": strings.Repeat("v", objstore.MaxMetadataSize/2)},
+	}
+	for _, m := range refused {
+		_, err := h.s.Put(ctx, b, "refused.bin", bytes.NewReader([]byte("x")), 1, objstore.WithMetadata(m))
+		wantErr(t, fmt.Sprintf("Put(WithMetadata(%.40q))", m), err, objstore.ErrInvalidArgument)
+		_, err = h.s.InitUpload(ctx, b, "refused.bin", objstore.WithMetadata(m))
+		wantErr(t, fmt.Sprintf("InitUpload(WithMetadata(%.40q))", m), err, objstore.ErrInvalidArgument)
+	}
+	for _, ct := range []string{"text/plain\n", "text/plain\r\nX-Other: 1", " text/plain", "text/plain\t", "\xff"} {
+		_, err := h.s.Put(ctx, b, "refused.bin", bytes.NewReader([]byte("x")), 1, objstore.WithContentType(ct))
+		wantErr(t, fmt.Sprintf("Put(WithContentType(%q))", ct), err, objstore.ErrInvalidArgument)
+	}
+	h.put(ctx, b, "typed.txt", []byte("x"), objstore.WithContentType("text/plain; charset=utf-8"))
+	if st, err := h.s.Stat(ctx, b, "typed.txt"); err != nil || st.ContentType != "text/plain; charset=utf-8" {
+		t.Errorf("Stat(typed.txt) = %+v, %v; want content type text/plain; charset=utf-8", st, err)
+	}
+	if ok, err := h.s.ObjectExists(ctx, b, "refused.bin"); err != nil || ok {
+		t.Errorf("ObjectExists after refused writes = %v, %v; want false, nil", ok, err)
+	}
+	if ups, err := h.s.ListBucketUploads(ctx, b); err != nil || len(ups) != 0 {
+		t.Errorf("ListBucketUploads after refused InitUploads = %+v, %v; want none", ups, err)
+	}
+	_, err := h.s.PresignPost(ctx, b, "x.bin", objstore.MaxPartSize+1)
+	wantErr(t, "PresignPost(max size above MaxPartSize)", err, objstore.ErrInvalidArgument)
+}
+
+// testIDsWithinS3 checks that id rules that allow everything still keep
+// ids within what S3 servers store under the name given.
+func testIDsWithinS3(t *testing.T, h *harness) {
+	ctx := h.ctx()
+	any := func(string) error { return nil }
+	s := h.newStore(t, objstore.WithIDRules(objstore.IDRules{Bucket: any, Object: any}))
+	for _, id := range []string{"UPPER", "a_b", "ab", "-abc", "abc.", "192.168.1.1", "999.1.1.1", "a..b", "a.-b", "a-.b", strings.Repeat("a", 64)} {
+		wantErr(t, "CreateBucket("+id+") under permissive rules", s.CreateBucket(ctx, id), objstore.ErrInvalidID)
+	}
+	b := h.bucketOn(s)
+	for _, id := range []string{"", ".", "..", "a/./b", "a/../b", "/lead", "trail/", "a//b", "nul\x00", "bad\xff",
+		strings.Repeat("k", 256), "d/" + strings.Repeat("é", 128), strings.Repeat(strings.Repeat("k", 200)+"/", 5) + strings.Repeat("k", 30)} {
+		_, err := s.Put(ctx, b, id, bytes.NewReader([]byte("x")), 1)
+		wantErr(t, fmt.Sprintf("Put(%.40q) under permissive rules", id), err, objstore.ErrInvalidID)
+		_, err = s.PresignGet(ctx, b, id)
+		wantErr(t, fmt.Sprintf("PresignGet(%.40q) under permissive rules", id), err, objstore.ErrInvalidID)
+	}
+	accepted := []string{"dir/sub/name with spaces+1.txt", "Grüße.txt", strings.Repeat("k", 255), "q?x#y%20z", "d/" + strings.Repeat("é", 127)}
+	for i, id := range accepted {
+		data := []byte(fmt.Sprintf("object %d", i))
+		if _, err := s.Put(ctx, b, id, bytes.NewReader(data), int64(len(data))); err != nil {
+			t.Errorf("Put(%.40q) under permissive rules = %v, want nil", id, err)
+			continue
+		}
+		u, err := s.PresignGet(ctx, b, id)
+		noErr(t, "PresignGet", err)
+		if status, body, _ := h.do(h.request(ctx, http.MethodGet, u, nil)); status != http.StatusOK || !bytes.Equal(body, data) {
+			t.Errorf("GET presigned URL of %.40q: status %d, %q; want 200 and %q", id, status, body, data)
+		}
+	}
+	var listed []string
+	for id, err := range s.List(ctx, b, "") {
+		noErr(t, "List", err)
+		listed = append(listed, id)
+	}
+	if len(listed) != len(accepted) {
+		t.Errorf("List = %.60q, want the %d ids stored", listed, len(accepted))
+	}
+}
+
+// testClose checks that a closed store refuses every call.
+func testClose(t *testing.T, h *harness) {
+	ctx := h.ctx()
+	s := h.newStore(t)
+	b := h.bucket()
+	noErr(t, "Close", s.Close())
+	noErr(t, "second Close", s.Close())
+	wantErr(t, "CreateBucket after Close", s.CreateBucket(ctx, "closed-bucket-x"), objstore.ErrClosed)
+	_, err := s.Stat(ctx, b, "obj.txt")
+	wantErr(t, "Stat after Close", err, objstore.ErrClosed)
+	_, err = s.Put(ctx, b, "obj.txt", bytes.NewReader([]byte("x")), 1)
+	wantErr(t, "Put after Close", err, objstore.ErrClosed)
+	_, err = s.Get(ctx, b, "obj.txt")
+	wantErr(t, "Get after Close", err, objstore.ErrClosed)
+	_, err = s.PresignGet(ctx, b, "obj.txt")
+	wantErr(t, "PresignGet after Close", err, objstore.ErrClosed)
+	for _, err := range s.List(ctx, b, "") {
+		wantErr(t, "List after Close", err, objstore.ErrClosed)
+	}
+	if ok, err := h.s.ObjectExists(ctx, b, "obj.txt"); err != nil || ok {
+		t.Errorf("ObjectExists(object put after Close) = %v, %v; want false, nil", ok, err)
+	}
+}
+
+// testMultipartEdges checks multipart cases where servers and fakes could
+// drift: upload ids used with another object, an empty single part.
+func testMultipartEdges(t *testing.T, h *harness) {
+	ctx := h.ctx()
+	b := h.bucket()
+	uid, err := h.s.InitUpload(ctx, b, "one.bin")
+	noErr(t, "InitUpload", err)
+	_, err = h.s.ListParts(ctx, b, "two.bin", uid)
+	wantErr(t, "ListParts(upload of another object)", err, objstore.ErrUploadNotFound)
+	wantErr(t, "CompleteUpload(upload of another object)", h.s.CompleteUpload(ctx, b, "two.bin", uid), objstore.ErrUploadNotFound)
+	wantErr(t, "AbortUpload(upload of another object)", h.s.AbortUpload(ctx, b, "two.bin", uid), objstore.ErrUploadNotFound)
+	if status, body := h.putPart(ctx, b, "two.bin", uid, 1, []byte("abc"), false); status != http.StatusNotFound {
+		t.Errorf("PUT part of another object's upload: status %d (%s), want 404", status, body)
+	}
+
+	h.mustPart(ctx, b, "one.bin", uid, 1, nil, false)
+	noErr(t, "CompleteUpload(one empty part)", h.s.CompleteUpload(ctx, b, "one.bin", uid))
+	if st, err := h.s.Stat(ctx, b, "one.bin"); err != nil || st.Size != 0 || !strings.HasSuffix(st.ETag, "-1") {
+		t.Errorf("Stat(object of one empty part) = %+v, %v; want size 0 and a multipart ETag", st, err)
+	}
+	got, r := h.read(ctx, b, "one.bin")
+	if len(got) != 0 || r.Verified() {
+		t.Errorf("Get(object of one empty part) = %d bytes, verified %v; want 0 bytes, not verified (uploaded by another)", len(got), r.Verified())
+	}
+}

@@ -1,0 +1,73 @@
+package objstore
+
+import (
+	"io"
+	"time"
+
+	"github.com/hexkit-go/hexkit/objstore/driver"
+)
+
+// ObjectInfo describes a stored object.
+type ObjectInfo struct {
+	Bucket       string
+	ID           string
+	Size         int64  // the whole object's size, also for ranged reads
+	ETag         string // without quotes; "<md5 hex>" or "<hex>-<parts>" for multipart objects
+	ContentType  string
+	LastModified time.Time // zero in what Put returns; Stat knows it
+	// Metadata holds the user metadata, keys in lower case; never nil.
+	Metadata map[string]string
+}
+
+// Part is one uploaded part of a multipart upload.
+type Part struct {
+	Number int
+	Size   int64
+	ETag   string // without quotes
+}
+
+// Upload is an active multipart upload.
+type Upload struct {
+	Bucket    string
+	Object    string
+	ID        string
+	Initiated time.Time
+}
+
+// PresignedPost is a presigned form upload: a client sends a
+// multipart/form-data POST to URL with every field of Fields, then a field
+// named "file" carrying the bytes, last. The server refuses (403) a form
+// with any other field, such as a content type or metadata, and a file
+// larger than the limit (400 EntityTooLarge).
+type PresignedPost struct {
+	URL    string
+	Fields map[string]string
+}
+
+// Reader reads an object opened by [Store.Get]. The readers of every
+// provider's store also implement io.WriterTo, so io.Copy moves the bytes
+// with large reads.
+type Reader interface {
+	// Read reads the next bytes of the object. Once the context given to
+	// Get is done, Read returns its error. A whole-object read that does
+	// not match the object's ETag ends with [ErrChecksumMismatch] instead
+	// of io.EOF.
+	io.Reader
+	// Close releases the connection.
+	io.Closer
+	// Info describes the object; for a ranged read Size is still the whole
+	// object's size.
+	Info() ObjectInfo
+	// Verified reports, after Read returned io.EOF, whether the bytes were
+	// checked against the object's ETag.
+	Verified() bool
+}
+
+// The user types convert from the driver's without copying: the
+// conversions below compile only while their fields are the same.
+var (
+	_ = ObjectInfo(driver.ObjectInfo{})
+	_ = Part(driver.Part{})
+	_ = Upload(driver.Upload{})
+	_ = PresignedPost(driver.PresignedPost{})
+)
