@@ -214,3 +214,17 @@ func testRunAfterClose(e *env) {
 		t.Errorf("a second Run = %v, want an error wrapping events.ErrClosed: a subscriber runs once", err)
 	}
 }
+
+func testMessageTooLarge(e *env) {
+	t := e.t
+	ctx := e.ctx()
+	topic := e.topic(1)
+	p := e.publisher(topic)
+	big := strings.Repeat("x", 2<<20)
+	if err := p.Publish(ctx, "big", testEvent{Key: "big", Text: big}); !errors.Is(err, events.ErrMessageTooLarge) {
+		t.Errorf("Publish of a 2 MiB event = %v, want an error wrapping events.ErrMessageTooLarge: providers refuse what Kafka's default limit (1 MiB) refuses", err)
+	}
+	if err := p.Publish(ctx, "fits", testEvent{Key: "fits", Text: strings.Repeat("x", 256<<10)}); err != nil {
+		t.Errorf("Publish of a 256 KiB event = %v, want nil", err)
+	}
+}

@@ -36,6 +36,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness, f Features) {
 		{"WaitIdle", testWaitIdle},
 		{"RecorderExpect", testRecorderExpect},
 		{"RunAfterClose", testRunAfterClose},
+		{"MessageTooLarge", testMessageTooLarge},
 	}
 	runCases(t, newHarness, f, cases)
 }

@@ -18,7 +18,8 @@ import (
 // [NewSubscriber]. A Broker is safe for concurrent use; its zero value is
 // not usable, call [New].
 type Broker struct {
-	now func() time.Time
+	now     func() time.Time
+	maxSize int
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced on every state change
@@ -54,12 +55,33 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
+// DefaultMaxMessageSize is the default of [WithMaxMessageSize]: 1 MiB,
+// the default of kafka.Config.MaxMessageSize and about Kafka's own.
+const DefaultMaxMessageSize = 1 << 20
+
+// WithMaxMessageSize sets the largest message the broker stores, counted
+// as Kafka's client counts a record: key, payload and every header's name
+// and value (the reserved ones included). A larger message fails with
+// events.ErrMessageTooLarge. It needs n >= 1. Default:
+// [DefaultMaxMessageSize]; set it to the producer limit of the Kafka
+// deployment the service runs against.
+func WithMaxMessageSize(n int) Option {
+	return func(b *Broker) error {
+		if n < 1 {
+			return fmt.Errorf("%w: WithMaxMessageSize(%d): need at least 1", ErrInvalidConfig, n)
+		}
+		b.maxSize = n
+		return nil
+	}
+}
+
 // New returns an empty broker: it has no topics until [Broker.CreateTopic]
 // creates them. An invalid option fails with an error wrapping
 // [ErrInvalidConfig].
 func New(opts ...Option) (*Broker, error) {
 	b := &Broker{
 		now:     time.Now,
+		maxSize: DefaultMaxMessageSize,
 		changed: make(chan struct{}),
 		topics:  map[string]*topic{},
 		groups:  map[string]*group{},
@@ -167,11 +189,18 @@ func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error)
 	b := (*Broker)(s)
 	copies := make([]*driver.Message, len(msgs))
 	for i, m := range msgs {
+		if n := size(m); n > b.maxSize {
+			errs[i] = fmt.Errorf("%w: %d bytes, more than %d", events.ErrMessageTooLarge, n, b.maxSize)
+			continue
+		}
 		copies[i] = clone(m)
 	}
 	now := b.now()
 	b.mu.Lock()
 	for i, c := range copies {
+		if c == nil {
+			continue
+		}
 		if b.closed {
 			errs[i] = events.ErrClosed
 			continue
@@ -188,6 +217,18 @@ func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error)
 	b.notifyLocked()
 	b.mu.Unlock()
 	return nil
+}
+
+// size counts m as Kafka's client counts a record: key, payload and
+// headers, the reserved ones included.
+func size(m *driver.Message) int {
+	n := len(m.Key) + len(m.Payload) +
+		len(events.HeaderType) + len(m.Type) + len(events.HeaderEventID) + len(m.EventID) +
+		len(events.HeaderCorrelationID) + len(m.CorrelationID)
+	for k, v := range m.Headers {
+		n += len(k) + len(v)
+	}
+	return n
 }
 
 // clone returns a deep copy of m.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -63,6 +64,20 @@ func timeout(t *testing.T) context.Context {
 func TestOptionsAndSetupErrors(t *testing.T) {
 	if _, err := memevents.New(memevents.WithClock(nil)); !errors.Is(err, memevents.ErrInvalidConfig) {
 		t.Errorf("WithClock(nil) = %v, want ErrInvalidConfig", err)
+	}
+	if _, err := memevents.New(memevents.WithMaxMessageSize(0)); !errors.Is(err, memevents.ErrInvalidConfig) {
+		t.Errorf("WithMaxMessageSize(0) = %v, want ErrInvalidConfig", err)
+	}
+	small := newBroker(t, memevents.WithMaxMessageSize(200))
+	if err := small.CreateTopic("t", 1); err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := memevents.NewPublisher[tick](small, "t")
+	if err := pub.Publish(context.Background(), "k", tick{Key: "k"}); err != nil {
+		t.Errorf("Publish of a message under the limit = %v", err)
+	}
+	if err := pub.Publish(context.Background(), "k", tick{Key: strings.Repeat("k", 200)}); !errors.Is(err, events.ErrMessageTooLarge) {
+		t.Errorf("Publish of a message over the limit = %v, want ErrMessageTooLarge", err)
 	}
 	b := newBroker(t)
 	h := events.MessageHandlerFunc(func(context.Context, *events.Message) error { return nil })

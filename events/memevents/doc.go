@@ -47,8 +47,9 @@
 //     nor handlers can change what another group sees.
 //
 // Differences from Kafka: a message is stored (and acknowledged) the
-// moment Send returns, there is no retention limit, no message size limit
-// and no rebalance delay; a member joins its group when it is created
+// moment Send returns, there is no retention limit and no rebalance delay,
+// and the size limit ([WithMaxMessageSize], 1 MiB by default) counts a
+// message without the few bytes of framing Kafka adds; a member joins its group when it is created
 // rather than when Run starts (see [Broker.WaitIdle]).
 //
 // # Errors
@@ -56,7 +57,8 @@
 // Publishing returns the errors of the events protocol: an error wrapping
 // events.ErrInvalidMessage for messages that break the wire format (they
 // are not stored), events.ErrTopicNotFound for a topic that does not
-// exist, events.ErrClosed after Close; a done context's error unwrapped.
+// exist, events.ErrMessageTooLarge for a message over the size limit,
+// events.ErrClosed after Close; a done context's error unwrapped.
 // [Broker.CreateTopic] returns events.ErrTopicExists for an existing topic.
 // Invalid options fail the constructors with [ErrInvalidConfig].
 //
