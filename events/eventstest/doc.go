@@ -32,7 +32,9 @@
 // fake must share with Kafka are cases too: topic names Kafka refuses are
 // refused everywhere, with the longest valid name working end to end; a
 // publish to a missing topic fails with events.ErrTopicNotFound and
-// creates nothing; the empty key is valid and keeps order; a pointer event
+// creates nothing; an event over Kafka's default size limit (1 MiB) fails
+// with events.ErrMessageTooLarge; the empty key is valid and keeps order; a
+// pointer event
 // type is refused; Subscriber.WaitIdle returns once everything published
 // before is handled (at once for topics that do not exist); Run ends with
 // events.ErrClosed when the provider closes, and a subscriber runs once;
