@@ -30,7 +30,7 @@ func FuzzFilterBuilding(f *testing.F) {
 	f.Add("inner.city", "Rome", math.Inf(1), "$set", "x")
 	f.Add("inner..city", "\xff", math.NaN(), "a.b", "\x00")
 	f.Add("", "", 0.0, "", "")
-	f.Add("tags", "x", -0.0, "ok", "\xfe")
+	f.Add("tags", "x", math.Copysign(0, -1), "ok", "\xfe")
 	f.Fuzz(func(t *testing.T, path, s string, score float64, key, val string) {
 		ctx := context.Background()
 		d, err := memdao.New[fuzzDoc, string]()
