@@ -1,6 +1,7 @@
 package events
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -39,9 +40,19 @@ type Codec[E any] interface {
 // are written as \uXXXX escapes (surrogate pairs above U+FFFF). Python
 // hexkit decodes payloads as ASCII, so this keeps every event readable by
 // Python services; decoding accepts UTF-8 as well as escapes.
+//
+// Strings must be valid UTF-8: encoding/json would silently replace invalid
+// bytes with U+FFFD, so an event with an invalid string (in a field, a map
+// key or a json.RawMessage) fails to encode with [ErrInvalidUTF8] instead,
+// and nothing is sent.
 func JSONCodec[E any]() Codec[E] { return jsonCodec[E]{} }
 
 type jsonCodec[E any] struct{}
+
+// ErrInvalidUTF8 is the JSON codec's complaint about an event holding a
+// string that is not valid UTF-8. On publish it comes wrapped in a
+// *[PayloadError], so errors.Is(err, ErrInvalidMessage) holds too.
+var ErrInvalidUTF8 = errors.New("string is not valid UTF-8")
 
 // errNotObject is the codec's complaint about a payload that is valid
 // bytes but not a JSON object.
@@ -55,20 +66,56 @@ func (jsonCodec[E]) Encode(e E) ([]byte, error) {
 	if !isJSONObject(b) {
 		return nil, errNotObject
 	}
-	return escapeNonASCII(b), nil
+	if replacedInvalidUTF8(b) {
+		return nil, ErrInvalidUTF8
+	}
+	out, ok := escapeNonASCII(b)
+	if !ok {
+		return nil, ErrInvalidUTF8
+	}
+	return out, nil
+}
+
+// replacedUTF8 is what encoding/json writes in place of each invalid byte of
+// a string. A valid U+FFFD is written as its raw UTF-8 bytes, so the escape
+// appears in an encoder's output only where it replaced invalid bytes, or
+// where the string held a backslash followed by "ufffd", which the encoder
+// writes with the backslash doubled.
+var replacedUTF8 = []byte(`\ufffd`)
+
+// replacedInvalidUTF8 reports whether the JSON document b, as encoding/json
+// wrote it, holds a \ufffd escape that stands for replaced invalid bytes:
+// one preceded by an even number of backslashes.
+func replacedInvalidUTF8(b []byte) bool {
+	for off := 0; ; {
+		i := bytes.Index(b[off:], replacedUTF8)
+		if i < 0 {
+			return false
+		}
+		i += off
+		n := 0
+		for j := i - 1; j >= 0 && b[j] == '\\'; j-- {
+			n++
+		}
+		if n%2 == 0 {
+			return true
+		}
+		off = i + len(replacedUTF8)
+	}
 }
 
 // escapeNonASCII rewrites the non-ASCII characters of the JSON document b,
-// which can only occur inside strings, as \uXXXX escapes. encoding/json
-// emits valid UTF-8, so every multi-byte sequence decodes to one rune. It
-// returns b itself when b is already ASCII.
-func escapeNonASCII(b []byte) []byte {
+// which can only occur inside strings, as \uXXXX escapes. It returns b
+// itself when b is already ASCII, and false when b holds bytes that are not
+// UTF-8 (encoding/json passes the strings of a json.RawMessage or a custom
+// MarshalJSON through unchecked).
+func escapeNonASCII(b []byte) ([]byte, bool) {
 	i := 0
 	for i < len(b) && b[i] < utf8.RuneSelf {
 		i++
 	}
 	if i == len(b) {
-		return b
+		return b, true
 	}
 	const hex = "0123456789abcdef"
 	out := make([]byte, i, len(b)+len(b)/2)
@@ -81,6 +128,9 @@ func escapeNonASCII(b []byte) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return nil, false
+		}
 		i += size
 		r1, r2 := r, rune(-1)
 		if r > 0xFFFF {
@@ -93,7 +143,7 @@ func escapeNonASCII(b []byte) []byte {
 			out = append(out, '\\', 'u', hex[u>>12&0xF], hex[u>>8&0xF], hex[u>>4&0xF], hex[u&0xF])
 		}
 	}
-	return out
+	return out, true
 }
 
 func (jsonCodec[E]) Decode(payload []byte) (E, error) {

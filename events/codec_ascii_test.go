@@ -2,6 +2,8 @@ package events
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"testing"
 )
 
@@ -40,7 +42,49 @@ func TestJSONCodecEncodesASCII(t *testing.T) {
 	}
 	// Already-ASCII output is returned as is, without a copy.
 	b := []byte(`{"a":1}`)
-	if got := escapeNonASCII(b); !bytes.Equal(got, b) || &got[0] != &b[0] {
+	if got, ok := escapeNonASCII(b); !ok || !bytes.Equal(got, b) || &got[0] != &b[0] {
 		t.Errorf("escapeNonASCII copied or changed an ASCII document")
+	}
+}
+
+func TestJSONCodecRefusesInvalidUTF8(t *testing.T) {
+	type note struct {
+		Text string            `json:"text"`
+		Tags map[string]string `json:"tags,omitempty"`
+		Raw  json.RawMessage   `json:"raw,omitempty"`
+	}
+	c := JSONCodec[note]()
+	refused := map[string]note{
+		"field":                      {Text: "user-\xff"},
+		"field after a backslash":    {Text: `a\` + "\xfe"},
+		"map key":                    {Tags: map[string]string{"k\xfd": "v"}},
+		"map value":                  {Tags: map[string]string{"k": "\xc3"}},
+		"raw message":                {Raw: json.RawMessage("\"x\xffy\"")},
+		"truncated multi-byte rune":  {Text: "\xe6\x9d"},
+		"surrogate half as UTF-8":    {Text: "\xed\xa0\x80"},
+		"invalid among valid escape": {Text: "\ufffd\xff"},
+	}
+	for name, n := range refused {
+		if got, err := c.Encode(n); !errors.Is(err, ErrInvalidUTF8) {
+			t.Errorf("%s: Encode = %q, %v; want ErrInvalidUTF8", name, got, err)
+		}
+	}
+	accepted := map[string]struct {
+		in   note
+		want string
+	}{
+		"valid U+FFFD":           {note{Text: "\ufffd"}, `{"text":"\ufffd"}`},
+		"backslash then ufffd":   {note{Text: `\ufffd`}, `{"text":"\\ufffd"}`},
+		"two backslashes, ufffd": {note{Text: `\\ufffd`}, `{"text":"\\\\ufffd"}`},
+	}
+	for name, tt := range accepted {
+		got, err := c.Encode(tt.in)
+		if err != nil || string(got) != tt.want {
+			t.Errorf("%s: Encode = %s, %v; want %s", name, got, err, tt.want)
+		}
+		back, err := c.Decode(got)
+		if err != nil || back.Text != tt.in.Text {
+			t.Errorf("%s: round trip gave %q, %v", name, back.Text, err)
+		}
 	}
 }

@@ -37,6 +37,11 @@ func testBadInputOnPublish(e *env) {
 			t.Errorf("Publish with %s = %v, want a *events.ValidationError on %q wrapping events.ErrInvalidMessage", c.name, err, c.field)
 		}
 	}
+	// A payload string that is not UTF-8 would arrive rewritten (U+FFFD):
+	// refused before sending, on every provider.
+	if err := p.Publish(ctx, "k", testEvent{Key: "k\xff", Seq: -1}); !errors.Is(err, events.ErrInvalidMessage) || !errors.Is(err, events.ErrInvalidUTF8) {
+		t.Errorf("Publish of an event holding invalid UTF-8 = %v, want an error wrapping events.ErrInvalidMessage and events.ErrInvalidUTF8", err)
+	}
 	bad := &events.Message{Topic: topic, Key: "ключ", Type: (testEvent{}).EventType(), EventID: events.NewEventID(),
 		CorrelationID: hexkit.NewCorrelationID(), Payload: []byte(`{"key":"x","seq":-1}`)}
 	if err := e.h.Sender().Send(ctx, bad); !errors.Is(err, events.ErrInvalidMessage) {
