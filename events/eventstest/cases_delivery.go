@@ -166,6 +166,44 @@ func testRedelivery(e *env) {
 	}
 }
 
+// testPanicRedelivered: a handler that panics, without a FailureHandler
+// around the router, fails like one that returns an error: the subscriber
+// (and the process) survives and the event is redelivered in its place.
+func testPanicRedelivered(e *env) {
+	t := e.t
+	topic := e.topic(1)
+	rec := newRecorder()
+	var mu sync.Mutex
+	panics := 0
+	r := newRouter()
+	events.Handle(r, topic, rec.handler("m", func(ctx context.Context, d events.Delivery[testEvent]) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if d.Event.Seq == 1 && panics < 2 {
+			panics++
+			panic("eventstest: deliberate handler panic")
+		}
+		return nil
+	}))
+	e.subscribe(e.name("g"), []string{topic}, r)
+
+	ctx := e.ctx()
+	ids := publish(t, ctx, e.publisher(topic), "k", 0, 3)
+	recs := rec.waitFor(t, "an event whose handler panicked must be redelivered until it succeeds", hasAll(ids))
+	var seqs []int
+	for _, r := range recs {
+		seqs = append(seqs, r.d.Event.Seq)
+	}
+	if diff := diff([]int{0, 1, 2}, seqs); diff != "" {
+		t.Errorf("after a handler panic the same event must be redelivered before the later events of its partition (-want +got handled seqs):\n%s", diff)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if panics != 2 {
+		t.Errorf("the handler panicked %d times, want 2", panics)
+	}
+}
+
 func testResumeAfterRestart(e *env) {
 	t := e.t
 	topic := e.topic(e.partitions())

@@ -22,6 +22,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness, f Features) {
 		{"TwoGroupsBothReceive", testTwoGroups},
 		{"GroupMembersSplit", testGroupSplit},
 		{"RedeliveryAfterError", testRedelivery},
+		{"RedeliveryAfterPanic", testPanicRedelivered},
 		{"ResumeAfterRestart", testResumeAfterRestart},
 		{"ContextCancellation", testContextCancellation},
 		{"Close", testClose},
