@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -30,6 +31,11 @@ type Client struct {
 	// optsMu serializes franz-go's validation of own and extra: options
 	// shared by several clients are not safe for concurrent validation.
 	optsMu sync.Mutex
+
+	// authorized is set once the brokers answered a request with the
+	// client's credentials (Open's ping, or the first Send of a wrapped
+	// client); until then Send checks them first.
+	authorized atomic.Bool
 
 	mu      sync.Mutex
 	closed  bool
@@ -63,6 +69,7 @@ func Open(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
 		cl.Close()
 		return nil, err
 	}
+	c.authorized.Store(true)
 	return c, nil
 }
 
@@ -74,7 +81,9 @@ func Open(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
 // subscriber's Run builds its own from cl's options (cl.Opts()), with the
 // group, topics and commit discipline added; cl must therefore not be a
 // consumer itself. New does not contact the brokers. A nil cl fails with
-// [ErrInvalidConfig].
+// [ErrInvalidConfig]. Refused credentials (a wrong password, or a SASL
+// mechanism the brokers do not offer) fail the first publish and every
+// subscriber's Run at once with events.ErrUnauthorized, as they fail Open.
 func New(cl *kgo.Client, opts ...Option) (*Client, error) {
 	if cl == nil {
 		return nil, configErr("nil *kgo.Client")
@@ -261,6 +270,9 @@ func (c *Client) TopicExists(ctx context.Context, topic string) (bool, error) {
 // seconds, and returns the error only when they refuse the credentials
 // (events.ErrUnauthorized): that a retry cannot fix, unlike a broker that
 // is down or slow, which the caller rides through.
+//
+// franz-go retries a produce whose connection fails authentication until
+// the caller's deadline, so a publish would otherwise only time out.
 func refusedCredentials(ctx context.Context, cl *kgo.Client) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()

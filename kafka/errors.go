@@ -61,7 +61,8 @@ func mapError(err error) error {
 		return fmt.Errorf("%w: %w", events.ErrMessageTooLarge, err)
 	case errors.Is(err, kerr.TopicAuthorizationFailed), errors.Is(err, kerr.GroupAuthorizationFailed),
 		errors.Is(err, kerr.ClusterAuthorizationFailed), errors.Is(err, kerr.SaslAuthenticationFailed),
-		errors.Is(err, kerr.TransactionalIDAuthorizationFailed):
+		errors.Is(err, kerr.TransactionalIDAuthorizationFailed), errors.Is(err, kerr.UnsupportedSaslMechanism),
+		errors.Is(err, kerr.IllegalSaslState):
 		return fmt.Errorf("%w: %w", events.ErrUnauthorized, err)
 	}
 	return fmt.Errorf("kafka: %w", err)

@@ -61,6 +61,15 @@ func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error)
 		}
 		return nil
 	}
+	if !c.authorized.Load() {
+		if err := refusedCredentials(ctx, c.cl); err != nil {
+			for i := range errs {
+				errs[i] = err
+			}
+			return nil
+		}
+		c.authorized.Store(true)
+	}
 	b := &sendBatch{errs: errs, done: make(chan struct{})}
 	b.recs = encodeRecords(msgs)
 	b.remaining.Store(int64(len(msgs)))
