@@ -140,7 +140,11 @@ func (c Config) ownOptions() ([]kgo.Opt, error) {
 	if c.InstanceID != "" && c.ServiceName == "" {
 		return nil, configErr("instance id %q without a service name", c.InstanceID)
 	}
-	opts := []kgo.Opt{kgo.RequiredAcks(kgo.AllISRAcks())}
+	// A refreshed metadata at most every 250ms (franz-go's default is 5s):
+	// a publish to a missing topic fails after franz-go's few metadata
+	// retries, within about a second, whether or not the client has
+	// published before; a warm client would otherwise take 20s.
+	opts := []kgo.Opt{kgo.RequiredAcks(kgo.AllISRAcks()), kgo.MetadataMinAge(250 * time.Millisecond)}
 	if len(c.Brokers) > 0 {
 		opts = append(opts, kgo.SeedBrokers(c.Brokers...))
 	}

@@ -87,9 +87,12 @@
 //
 // Driver errors are mapped in one place to the sentinels of package
 // events: a closed client gives events.ErrClosed; a missing topic
-// events.ErrTopicNotFound; an existing one on create events.ErrTopicExists;
-// an oversized record events.ErrMessageTooLarge; failed authentication or
-// authorization events.ErrUnauthorized; others are wrapped with a "kafka: "
+// events.ErrTopicNotFound (a publish learns it within about a second, on a
+// client of Open whether or not it has published before); an existing one
+// on create events.ErrTopicExists; an oversized record
+// events.ErrMessageTooLarge; failed authentication or authorization,
+// including a SASL mechanism the brokers do not offer,
+// events.ErrUnauthorized; others are wrapped with a "kafka: "
 // prefix. Mapped errors still wrap the franz-go error, so errors.As reaches
 // *kerr.Error. Context errors are returned unwrapped. Bad configuration or
 // options fail the constructors with [ErrInvalidConfig] (wrapping
