@@ -32,8 +32,8 @@
 //
 // Every provider takes the same [SubscriberOption]s with the same defaults
 // and validation: [WithTopics] (default: the handler's, see [TopicLister]),
-// [WithRetryBackoff] (100ms doubling up to 10s), [WithLogger] and
-// [WithErrorHook]. Provider constructors return the user-facing interfaces;
+// [WithRetryBackoff] (100ms doubling up to 10s), [WithDrainTimeout] (30s),
+// [WithLogger] and [WithErrorHook]. Provider constructors return the user-facing interfaces;
 // package events/driver is the contract behind them, which only providers
 // import (see [NewPublisher], [NewSender], [NewSubscriber]).
 //
@@ -78,7 +78,10 @@
 //     in-flight handlers returned, and [ErrClosed] when its provider is
 //     closed. The handler's context ends with the
 //     subscriber's, so a long handler can stop early; what it did not finish
-//     (returned an error) is redelivered later.
+//     (returned an error) is redelivered later. The drain is bounded
+//     ([WithDrainTimeout], default [DefaultDrainTimeout]): past it Run
+//     returns a *[DrainError] naming the messages whose handlers ignore
+//     their context, and those stay unacknowledged.
 //   - Handler context: carries the message's correlation id, so records
 //     logged through [github.com/hexkit-go/hexkit.NewLogHandler] show it, and
 //     events published from the handler carry it on.

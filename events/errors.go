@@ -3,6 +3,8 @@ package events
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/hexkit-go/hexkit/events/driver"
 )
@@ -179,3 +181,40 @@ func (e *FailedError) Error() string {
 
 // Unwrap returns the handler's error and [ErrStopSubscriber].
 func (e *FailedError) Unwrap() []error { return []error{e.Err, ErrStopSubscriber} }
+
+// ErrDrainTimeout is wrapped by the *[DrainError] a subscriber's Run
+// returns when its graceful drain outlasted [WithDrainTimeout].
+var ErrDrainTimeout = errors.New("events: drain timed out")
+
+// DrainError reports a graceful drain that did not finish in time: the
+// messages whose handlers were still running when Run gave up. They stay
+// unacknowledged, so the group gets them again.
+type DrainError struct {
+	Timeout time.Duration
+	Stuck   []StuckMessage // sorted by topic and key; empty when no handler was running
+}
+
+// StuckMessage names a message whose handler did not return in time.
+type StuckMessage struct {
+	Topic, Key, EventID string
+}
+
+// Error names the stuck messages.
+func (e *DrainError) Error() string {
+	if len(e.Stuck) == 0 {
+		return fmt.Sprintf("events: subscriber did not finish draining within %v", e.Timeout)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "events: subscriber did not finish draining within %v; %d handler(s) still running:", e.Timeout, len(e.Stuck))
+	for i, m := range e.Stuck {
+		if i == 5 {
+			fmt.Fprintf(&b, " and %d more", len(e.Stuck)-i)
+			break
+		}
+		fmt.Fprintf(&b, " topic %q key %q event %s;", m.Topic, m.Key, m.EventID)
+	}
+	return strings.TrimSuffix(b.String(), ";")
+}
+
+// Unwrap returns ErrDrainTimeout.
+func (e *DrainError) Unwrap() error { return ErrDrainTimeout }

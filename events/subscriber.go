@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -22,7 +24,11 @@ type Subscriber interface {
 	// handlers, commits what they acknowledged, leaves the group and
 	// returns nil. It returns an error wrapping [ErrClosed], after the same
 	// drain, when the provider is closed while it runs, and [ErrUnauthorized]
-	// at once when the transport refuses the credentials. A handler error
+	// at once when the transport refuses the credentials. A drain that
+	// outlasts [WithDrainTimeout] (a handler ignoring its context) returns
+	// a *[DrainError] naming the messages still being handled; those stay
+	// unacknowledged (redelivered to the group later) even if their
+	// handlers return nil afterwards. A handler error
 	// redelivers the same message after the backoff ([WithRetryBackoff]),
 	// without moving past it on its partition; a handler panic counts as an
 	// error (a *[PanicError]). Topics that do not exist yet are consumed
@@ -53,7 +59,12 @@ type subscriberOptions struct {
 	backoff driver.Backoff
 	logger  *slog.Logger
 	onError func(ctx context.Context, err error)
+	drain   time.Duration
 }
+
+// DefaultDrainTimeout is how long Run waits for running handlers after its
+// context ended, unless [WithDrainTimeout] says otherwise.
+const DefaultDrainTimeout = 30 * time.Second
 
 type subscriberOptionFunc func(*subscriberOptions)
 
@@ -75,6 +86,17 @@ func WithTopics(topics ...string) SubscriberOption {
 // and a dead letter queue, use a [FailureHandler].
 func WithRetryBackoff(initial, max time.Duration) SubscriberOption {
 	return subscriberOptionFunc(func(o *subscriberOptions) { o.backoff = driver.Backoff{Initial: initial, Max: max} })
+}
+
+// WithDrainTimeout bounds the graceful drain of Run: after Run's context
+// ends, the handlers still running get d to return (their context is
+// canceled at once); past it Run returns a *[DrainError] wrapping
+// [ErrDrainTimeout] that names them, and their messages stay
+// unacknowledged. A handler that ignores its context cannot be stopped:
+// it keeps running after Run returned, and the provider's consumer with
+// it, until it returns. It needs d > 0. Default: [DefaultDrainTimeout].
+func WithDrainTimeout(d time.Duration) SubscriberOption {
+	return subscriberOptionFunc(func(o *subscriberOptions) { o.drain = d })
 }
 
 // WithErrorHook calls hook for every failed attempt to handle a message,
@@ -105,7 +127,7 @@ func NewSubscriber(open func(driver.SubscriberConfig) (driver.Subscriber, error)
 	if h == nil {
 		return nil, invalidOption("NewSubscriber: nil handler")
 	}
-	o := subscriberOptions{backoff: driver.Backoff{Initial: 100 * time.Millisecond, Max: 10 * time.Second}}
+	o := subscriberOptions{backoff: driver.Backoff{Initial: 100 * time.Millisecond, Max: 10 * time.Second}, drain: DefaultDrainTimeout}
 	for _, opt := range opts {
 		if opt != nil {
 			opt.applySubscriber(&o)
@@ -113,6 +135,9 @@ func NewSubscriber(open func(driver.SubscriberConfig) (driver.Subscriber, error)
 	}
 	if o.backoff.Initial <= 0 || o.backoff.Max < o.backoff.Initial {
 		return nil, invalidOption(fmt.Sprintf("WithRetryBackoff(%v, %v): need 0 < initial <= max", o.backoff.Initial, o.backoff.Max))
+	}
+	if o.drain <= 0 {
+		return nil, invalidOption(fmt.Sprintf("WithDrainTimeout(%v): need d > 0", o.drain))
 	}
 	topics := o.topics
 	if topics == nil {
@@ -138,10 +163,11 @@ func NewSubscriber(open func(driver.SubscriberConfig) (driver.Subscriber, error)
 		o.onError = func(context.Context, error) {}
 	}
 	uh, _ := h.(UndecodableHandler)
+	dh := &driverHandler{h: h, uh: uh, inflight: map[*driver.Message]struct{}{}}
 	d, err := open(driver.SubscriberConfig{
 		Group:   group,
 		Topics:  topics,
-		Handler: &driverHandler{h: h, uh: uh},
+		Handler: dh,
 		Backoff: o.backoff,
 		Logger:  o.logger,
 		OnError: o.onError,
@@ -149,19 +175,35 @@ func NewSubscriber(open func(driver.SubscriberConfig) (driver.Subscriber, error)
 	if err != nil {
 		return nil, err
 	}
-	return &subscriber{d: d}, nil
+	return &subscriber{d: d, h: dh, drain: o.drain}, nil
 }
 
 type subscriber struct {
-	d   driver.Subscriber
-	ran atomic.Bool
+	d     driver.Subscriber
+	h     *driverHandler
+	drain time.Duration
+	ran   atomic.Bool
 }
 
 func (s *subscriber) Run(ctx context.Context) error {
 	if s.ran.Swap(true) {
 		return fmt.Errorf("%w: Subscriber.Run called twice", ErrClosed)
 	}
-	return s.d.Run(ctx)
+	done := make(chan error, 1)
+	go func() { done <- s.d.Run(ctx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	t := time.NewTimer(s.drain)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		return &DrainError{Timeout: s.drain, Stuck: s.h.abandon()}
+	}
 }
 
 func (s *subscriber) WaitIdle(ctx context.Context) error { return s.d.WaitIdle(ctx) }
@@ -169,19 +211,66 @@ func (s *subscriber) WaitIdle(ctx context.Context) error { return s.d.WaitIdle(c
 func (s *subscriber) As(target any) bool { return s.d.As(target) }
 
 // driverHandler is the driver.Handler around a service's handler: it
-// converts the message in place and turns a panic into a *PanicError.
+// converts the message in place, turns a panic into a *PanicError, and
+// keeps the messages being handled, so that a drain past its deadline can
+// name them and keep them unacknowledged.
 type driverHandler struct {
 	h  MessageHandler
 	uh UndecodableHandler
+
+	mu        sync.Mutex
+	inflight  map[*driver.Message]struct{}
+	abandoned bool // the drain deadline passed: acknowledge nothing more
 }
 
 func (a *driverHandler) HandleMessage(ctx context.Context, m *driver.Message) error {
-	return callSafely(ctx, a.h, (*Message)(m))
+	a.enter(m)
+	return a.leave(m, callSafely(ctx, a.h, (*Message)(m)))
 }
 
 func (a *driverHandler) HandleUndecodable(ctx context.Context, m *driver.Message, err error) error {
 	if a.uh == nil {
 		return err
 	}
-	return a.uh.HandleUndecodable(ctx, (*Message)(m), err)
+	a.enter(m)
+	return a.leave(m, a.uh.HandleUndecodable(ctx, (*Message)(m), err))
+}
+
+func (a *driverHandler) enter(m *driver.Message) {
+	a.mu.Lock()
+	a.inflight[m] = struct{}{}
+	a.mu.Unlock()
+}
+
+// leave forgets m and returns the handler's result, or ErrDrainTimeout
+// when the drain was abandoned meanwhile: Run has already reported m as
+// not handled, so it must not be acknowledged.
+func (a *driverHandler) leave(m *driver.Message, err error) error {
+	a.mu.Lock()
+	delete(a.inflight, m)
+	abandoned := a.abandoned
+	a.mu.Unlock()
+	if abandoned && err == nil {
+		return fmt.Errorf("%w: handler returned after Run gave up draining", ErrDrainTimeout)
+	}
+	return err
+}
+
+// abandon marks the drain as given up and returns the messages still
+// being handled, sorted by topic and key.
+func (a *driverHandler) abandon() []StuckMessage {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.abandoned = true
+	stuck := make([]StuckMessage, 0, len(a.inflight))
+	for m := range a.inflight {
+		stuck = append(stuck, StuckMessage{Topic: m.Topic, Key: m.Key, EventID: m.EventID})
+	}
+	slices.SortFunc(stuck, func(x, y StuckMessage) int {
+		if c := strings.Compare(x.Topic, y.Topic); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Key, y.Key)
+	})
+	return stuck
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -202,6 +203,77 @@ func testPanicRedelivered(e *env) {
 	if panics != 2 {
 		t.Errorf("the handler panicked %d times, want 2", panics)
 	}
+}
+
+// testDrainTimeout: a handler that ignores its context cannot hold Run
+// forever: past the drain timeout Run returns a *DrainError naming the
+// message, which stays unacknowledged and goes to the next member.
+func testDrainTimeout(e *env) {
+	t := e.t
+	topic := e.topic(1)
+	group := e.name("g")
+	ctx := e.ctx()
+	release := make(chan struct{})
+	defer func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	}()
+	entered := make(chan struct{}, 1)
+	r := newRouter()
+	events.Handle(r, topic, func(ctx context.Context, d events.Delivery[testEvent]) error {
+		select {
+		case entered <- struct{}{}:
+		default:
+		}
+		<-release // ignores ctx on purpose
+		return nil
+	})
+	const drain = 300 * time.Millisecond
+	s, err := e.h.NewSubscriber(group, r, events.WithTopics(topic), events.WithDrainTimeout(drain),
+		events.WithRetryBackoff(5*time.Millisecond, 100*time.Millisecond), events.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		t.Fatalf("NewSubscriber with WithDrainTimeout = %v", err)
+	}
+	rctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- s.Run(rctx) }()
+	ids := publish(t, ctx, e.publisher(topic), "stuck-key", 0, 1)
+	select {
+	case <-entered:
+	case <-time.After(waitTimeout):
+		t.Fatal("the handler was never called")
+	}
+	cancel()
+	t0 := time.Now()
+	select {
+	case err = <-done:
+	case <-time.After(waitTimeout):
+		t.Fatalf("Run did not return within %v of its context ending, with a drain timeout of %v", waitTimeout, drain)
+	}
+	took := time.Since(t0)
+	var de *events.DrainError
+	if !errors.Is(err, events.ErrDrainTimeout) || !errors.As(err, &de) {
+		t.Fatalf("Run with a handler ignoring its context = %v, want a *events.DrainError wrapping events.ErrDrainTimeout", err)
+	}
+	if len(de.Stuck) != 1 || de.Stuck[0] != (events.StuckMessage{Topic: topic, Key: "stuck-key", EventID: ids[0]}) {
+		t.Errorf("DrainError.Stuck = %+v, want the one message being handled (topic %s, key stuck-key, event %s)", de.Stuck, topic, ids[0])
+	}
+	if took < drain || took > drain+5*time.Second {
+		t.Errorf("Run returned %v after its context ended, want about the drain timeout %v", took, drain)
+	}
+
+	// The handler returns now, too late: its message was not acknowledged,
+	// so the next member of the group gets it.
+	close(release)
+	rec := newRecorder()
+	r2 := newRouter()
+	events.Handle(r2, topic, rec.handler("next", nil))
+	e.subscribe(group, []string{topic}, r2)
+	rec.waitFor(t, "a message whose handler outlasted the drain must stay unacknowledged and reach the next member", hasAll(ids))
 }
 
 func testResumeAfterRestart(e *env) {
