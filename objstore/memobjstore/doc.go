@@ -31,6 +31,12 @@
 // its Content-MD5, 403 for a tampered or expired signature, 404 for a
 // missing object or upload.
 //
+// What a request costs before its signature is checked is bounded: a form
+// POST whose fields before the file exceed [MaxPostFields] (20 KiB, S3's
+// limit; versitygw allows more) is refused with 400
+// MaxPostPreDataLengthExceeded after reading at most about twice that, so
+// an unauthenticated client cannot make the store buffer its body.
+//
 // # Semantics
 //
 // Every operation takes one lock, so each is atomic, including copy
