@@ -21,7 +21,8 @@
 // called, so the two refuse the same things.
 //
 // Its presigned URLs are real: signed with HMAC-SHA256 under a random
-// per-store key, expiring, and answered by an HTTP server the store runs on
+// per-store key over an unambiguous encoding of what they allow (each field
+// length-prefixed, so no field can pass for two), expiring, and answered by an HTTP server the store runs on
 // a loopback port ([WithAddress]). A test can give a URL from PresignGet,
 // PresignPut, PresignPost or PresignPart to a plain net/http client, as a
 // browser or a command-line client would use it. The server answers like
