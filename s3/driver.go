@@ -166,7 +166,7 @@ func (d *backend) Get(ctx context.Context, bucket, object string, offset, length
 			}
 		}
 	}
-	return rc, oi, nil
+	return mappedReader{rc}, oi, nil
 }
 
 // Presign implements [driver.Store] with SigV4 query signing, offline

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"syscall"
 
 	"github.com/minio/minio-go/v7"
 
@@ -58,7 +60,8 @@ var codes = map[string]error{
 // mapError is the one place where driver errors become objstore errors:
 // context errors come back unwrapped; S3 error codes with an objstore
 // meaning wrap both the sentinel and the minio error (errors.Is reaches the
-// first, errors.As the minio.ErrorResponse); network errors wrap
+// first, errors.As the minio.ErrorResponse); network errors and a
+// response cut short (the server went away mid-stream) wrap
 // ErrUnavailable; anything else is wrapped with the package prefix.
 func mapError(err error) error {
 	if err == nil {
@@ -73,8 +76,20 @@ func mapError(err error) error {
 		return fmt.Errorf("%w: %w", s, err)
 	}
 	var nerr net.Error
-	if errors.As(err, &nerr) {
+	if errors.As(err, &nerr) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
 		return fmt.Errorf("%w: %w", driver.ErrUnavailable, err)
 	}
 	return fmt.Errorf("s3: %w", err)
+}
+
+// mappedReader maps the errors of an object's body as mapError does, so a
+// download cut short by an outage is ErrUnavailable; io.EOF passes as is.
+type mappedReader struct{ io.ReadCloser }
+
+func (r mappedReader) Read(p []byte) (int, error) {
+	n, err := r.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		err = mapError(err)
+	}
+	return n, err
 }
