@@ -60,4 +60,7 @@
 //
 // The store passes objstore/objstoretest, the suite the S3 provider passes
 // against a real server. [WithClock] lets a test move time to expire URLs.
+// Its HTTP handler has a fuzz target (FuzzHandler in the internal package
+// objstore/internal/memdriver: presigned URL parsing and verification, and
+// form POSTs), whose seed corpus runs with the ordinary tests.
 package memobjstore
