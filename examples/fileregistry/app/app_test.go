@@ -138,7 +138,7 @@ func serversConfig(t *testing.T) (Config, *kafkatest.Broker, objstore.Store, *mo
 		Backend: BackendServers, ServiceName: testenv.UniqueName(t, "fileregistry"), InstanceID: "test",
 		Topic: broker.Topic(t, "fileregistry", 3), Bucket: testenv.UniqueName(t, "fileregistry"),
 		MaxSize: 1 << 20, Demo: true, DemoTimeout: 90 * time.Second,
-		MongoURI: mongo.Secret(testenv.MongoURI(t)), MongoDatabase: testenv.UniqueName(t, "fileregistry"), Collection: "files",
+		MongoURI: hexkit.NewSecret(testenv.MongoURI(t)), MongoDatabase: testenv.UniqueName(t, "fileregistry"), Collection: "files",
 		S3: s3.Config{
 			Endpoint: s3srv.Endpoint, Region: s3srv.Region, AccessKey: s3srv.AccessKey, SecretKey: hexkit.NewSecret(s3srv.SecretKey), PathStyle: true,
 		},
@@ -149,7 +149,7 @@ func serversConfig(t *testing.T) (Config, *kafkatest.Broker, objstore.Store, *mo
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	client, err := mongo.Connect(mongo.Config{URI: cfg.MongoURI, Database: cfg.MongoDatabase, Timeout: 30 * time.Second})
+	client, err := mongo.Connect(mongo.Config{URI: mongo.Secret(cfg.MongoURI.Reveal()), Database: cfg.MongoDatabase, Timeout: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

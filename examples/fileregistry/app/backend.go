@@ -97,7 +97,7 @@ func (b *Backend) openMemory(ctx context.Context, cfg Config, logger *slog.Logge
 // openServers connects to MongoDB, S3 and Kafka and checks that the bucket
 // and the topic exist; with cfg.Setup it creates them when missing.
 func (b *Backend) openServers(ctx context.Context, cfg Config, logger *slog.Logger) error {
-	client, err := mongo.Connect(mongo.Config{URI: cfg.MongoURI, Database: cfg.MongoDatabase})
+	client, err := mongo.Connect(mongo.Config{URI: mongo.Secret(cfg.MongoURI.Reveal()), Database: cfg.MongoDatabase})
 	if err != nil {
 		return err
 	}

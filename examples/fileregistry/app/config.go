@@ -16,7 +16,6 @@ import (
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/registry"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/translators"
-	"github.com/hexkit-go/hexkit/mongo"
 	"github.com/hexkit-go/hexkit/s3"
 )
 
@@ -27,8 +26,10 @@ const (
 )
 
 // Config configures the service. Load fills it from flags and environment
-// variables (flags win). Its secrets (the MongoDB URI and the S3 secret key)
-// never print.
+// variables (flags win). Its secrets (the MongoDB URI, the S3 secret key and
+// session token) are hexkit.Secret values, which never print: not with any
+// fmt verb, also where a Config sits in an unexported field, nor through
+// log/slog or JSON.
 type Config struct {
 	Backend     string // memory (default) or servers
 	ServiceName string // consumer group prefix and log attribute; default fileregistry
@@ -42,7 +43,7 @@ type Config struct {
 	DemoTimeout time.Duration
 
 	// Servers backend.
-	MongoURI      mongo.Secret
+	MongoURI      hexkit.Secret
 	MongoDatabase string    // default fileregistry
 	Collection    string    // default files
 	S3            s3.Config // endpoint, region, keys, path style
@@ -78,7 +79,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 
 	cfg := Config{
-		MongoURI: mongo.Secret(env("FILEREGISTRY_MONGO_URI", "HEXKIT_MONGO_URI")),
+		MongoURI: hexkit.NewSecret(env("FILEREGISTRY_MONGO_URI", "HEXKIT_MONGO_URI")),
 		S3: s3.Config{
 			SecretKey: hexkit.NewSecret(env("FILEREGISTRY_S3_SECRET_KEY", "HEXKIT_S3_SECRET_KEY")),
 			PathStyle: true,
@@ -134,7 +135,7 @@ func (c Config) Validate() error {
 	case BackendMemory:
 	case BackendServers:
 		switch {
-		case c.MongoURI == "":
+		case c.MongoURI.IsZero():
 			return fmt.Errorf("%w: the servers backend needs FILEREGISTRY_MONGO_URI or HEXKIT_MONGO_URI", ErrConfig)
 		case c.MongoDatabase == "" || c.Collection == "":
 			return fmt.Errorf("%w: the MongoDB database and collection must not be empty", ErrConfig)
