@@ -3,6 +3,7 @@ package translators_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"maps"
 	"mime/multipart"
@@ -125,4 +126,50 @@ type zeros struct{}
 func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// swappingStore is a store whose first Copy replaces its source with other
+// bytes of the same size just before copying, as a client uploading again
+// while the confirmation runs would.
+type swappingStore struct {
+	objstore.Store
+	swapped bool
+}
+
+func (s *swappingStore) Copy(ctx context.Context, sb, so, db, do string, opts ...objstore.CopyOption) error {
+	if !s.swapped {
+		s.swapped = true
+		if _, err := s.Store.Put(ctx, sb, so, strings.NewReader("HELLO"), 5); err != nil {
+			return err
+		}
+	}
+	return s.Store.Copy(ctx, sb, so, db, do, opts...)
+}
+
+// TestCommitRefusesAnUploadChangedDuringTheCopy checks that Commit never
+// keeps bytes other than those it checked: the copy is deleted and the
+// error is ErrUploadChanged; confirming again commits what is staged then.
+func TestCommitRefusesAnUploadChangedDuringTheCopy(t *testing.T) {
+	mem := memobjstore.NewTest(t)
+	ctx := context.Background()
+	if err := mem.CreateBucket(ctx, "files"); err != nil {
+		t.Fatal(err)
+	}
+	fx := newFakesOn(t, &swappingStore{Store: mem}, "files")
+	up, err := fx.reg.RequestUpload(ctx, "a.txt", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uploadOK(t, up, "hello")
+	if _, err := fx.reg.ConfirmUpload(ctx, up.FileID); !errors.Is(err, registry.ErrUploadChanged) {
+		t.Fatalf("ConfirmUpload with the upload replaced during the copy = %v, want ErrUploadChanged", err)
+	}
+	for id, err := range mem.List(ctx, "files", "file.") {
+		t.Errorf("committed object %s (%v) left after a refused commit", id, err)
+	}
+	f, err := fx.reg.ConfirmUpload(ctx, up.FileID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDownload(t, fx.reg, f, "HELLO")
 }
