@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+
 	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/objstore"
 	"github.com/hexkit-go/hexkit/s3"
@@ -256,4 +259,47 @@ func TestKilledServerIsUnavailable(t *testing.T) {
 		t.Errorf("reading on after the server was killed: %d more bytes, %v; want ErrUnavailable", n, err)
 	}
 	checkUnavailable(t, s, b, 30*time.Second)
+}
+
+// TestTimeoutIsUnavailable points a client whose transport waits 200 ms for
+// response headers at a server that accepts connections and never answers.
+func TestTimeoutIsUnavailable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		var conns []net.Conn // held open, never answered
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	tr, err := minio.DefaultTransport(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.ResponseHeaderTimeout = 200 * time.Millisecond
+	client, err := minio.New(l.Addr().String(), &minio.Options{
+		Creds: credentials.NewStaticV4("ak", "sk", ""), Region: "us-east-1", Transport: tr, BucketLookup: minio.BucketLookupPath,
+		MaxRetries: 2, // the test is about the mapping, not the retries
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := s3.New(client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	checkUnavailable(t, s, "hung-server", 30*time.Second)
 }
