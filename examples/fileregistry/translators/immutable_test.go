@@ -54,6 +54,7 @@ func checkConfirmedFileIsImmutable(t *testing.T, store objstore.Store, bucket st
 	// 150 MiB through the same upload: refused before it is stored.
 	const huge = 150 << 20
 	status, err := upload(up, io.LimitReader(zeros{}, huge), huge)
+	t.Logf("upload of %d bytes after the confirmation: status %d, error %v", huge, status, err)
 	if err == nil && status/100 == 2 {
 		t.Errorf("an upload of %d bytes after confirmation answered %d, want it refused", huge, status)
 	}
