@@ -39,6 +39,13 @@
 // (such as metadata), is refused with 403 on every backend. A GET URL
 // answers Range (206) and If-None-Match (304) requests.
 //
+// An upload URL or form cannot be revoked: it writes as often as the client
+// likes until it expires, also after the service checked what it wrote.
+// So do not let clients upload to the object you serve: have them upload
+// to a staging object, check it, and copy it server side ([Store.Copy]) to
+// the object downloads read; a plain PUT has no size limit, a form does.
+// examples/fileregistry shows the pattern.
+//
 // Multipart uploads carry large files: [Store.InitUpload] (refusing an
 // object that already has an active upload), [Store.PresignPart] for parts
 // 1 to 10000, [Store.ListParts], [Store.ListUploads] and

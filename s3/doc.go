@@ -72,14 +72,17 @@
 // ObjectParentIsFile, ExistingObjectIsDirectory -> ErrObjectExists;
 // AccessDenied, InvalidAccessKeyId, SignatureDoesNotMatch, ExpiredToken,
 // InvalidToken -> ErrUnauthorized; InternalError, ServiceUnavailable,
-// SlowDown and network errors (after minio-go's retries) ->
-// ErrUnavailable; BadDigest and checksum mismatches ->
+// SlowDown and network errors after minio-go's retries (a refused
+// connection, a transport timeout, a server gone while a download
+// streams, which the Reader's Read reports) -> ErrUnavailable; BadDigest and checksum mismatches ->
 // ErrChecksumMismatch. The objstore layer refuses most of these before a
 // request is sent, so that the in-memory store refuses them too. The error
 // wraps both the sentinel and minio's error, so errors.As(err, &resp) with
 // a minio.ErrorResponse resp still reaches the code, message and request
-// id. Other errors are wrapped with the "s3: " prefix; context errors come
-// back unwrapped.
+// id. Other errors are wrapped with the "s3: " prefix; errors of the
+// caller's context come back unwrapped (a transport timeout, which matches
+// context.DeadlineExceeded too, is ErrUnavailable while the context is
+// not done).
 //
 // # As
 //

@@ -53,18 +53,18 @@ func (d *backend) Close() error {
 
 // CreateBucket implements [driver.Store].
 func (d *backend) CreateBucket(ctx context.Context, bucket string) error {
-	return mapError(d.c.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}))
+	return mapError(ctx, d.c.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}))
 }
 
 // BucketExists implements [driver.Store].
 func (d *backend) BucketExists(ctx context.Context, bucket string) (bool, error) {
 	ok, err := d.c.BucketExists(ctx, bucket)
-	return ok, mapError(err)
+	return ok, mapError(ctx, err)
 }
 
 // DeleteBucket implements [driver.Store].
 func (d *backend) DeleteBucket(ctx context.Context, bucket string) error {
-	return mapError(d.c.RemoveBucket(ctx, bucket))
+	return mapError(ctx, d.c.RemoveBucket(ctx, bucket))
 }
 
 func info(bucket string, o minio.ObjectInfo) driver.ObjectInfo {
@@ -81,7 +81,7 @@ func info(bucket string, o minio.ObjectInfo) driver.ObjectInfo {
 func (d *backend) Stat(ctx context.Context, bucket, object string) (driver.ObjectInfo, error) {
 	o, err := d.c.StatObject(ctx, bucket, object, minio.StatObjectOptions{})
 	if err != nil {
-		return driver.ObjectInfo{}, mapError(err)
+		return driver.ObjectInfo{}, mapError(ctx, err)
 	}
 	return info(bucket, o), nil
 }
@@ -97,7 +97,7 @@ func (d *backend) List(ctx context.Context, bucket, prefix string) iter.Seq2[str
 					yield("", ctx.Err())
 					return
 				}
-				yield("", mapError(o.Err))
+				yield("", mapError(ctx, o.Err))
 				return
 			}
 			if !yield(o.Key, nil) {
@@ -117,12 +117,12 @@ func (d *backend) List(ctx context.Context, bucket, prefix string) iter.Seq2[str
 func (d *backend) Copy(ctx context.Context, srcBucket, srcObject, dstBucket, dstObject string, _ bool) error {
 	_, err := d.core.CopyObject(ctx, srcBucket, srcObject, dstBucket, dstObject, nil,
 		minio.CopySrcOptions{}, minio.PutObjectOptions{})
-	return mapError(err)
+	return mapError(ctx, err)
 }
 
 // Delete implements [driver.Store].
 func (d *backend) Delete(ctx context.Context, bucket, object string) error {
-	return mapError(d.c.RemoveObject(ctx, bucket, object, minio.RemoveObjectOptions{}))
+	return mapError(ctx, d.c.RemoveObject(ctx, bucket, object, minio.RemoveObjectOptions{}))
 }
 
 func putOptions(w driver.WriteInfo) minio.PutObjectOptions {
@@ -139,7 +139,7 @@ func putOptions(w driver.WriteInfo) minio.PutObjectOptions {
 func (d *backend) Put(ctx context.Context, bucket, object string, r io.Reader, size int64, w driver.WriteInfo) (string, error) {
 	ui, err := d.core.PutObject(ctx, bucket, object, r, size, "", "", putOptions(w))
 	if err != nil {
-		return "", mapError(err)
+		return "", mapError(ctx, err)
 	}
 	return ui.ETag, nil
 }
@@ -155,7 +155,7 @@ func (d *backend) Get(ctx context.Context, bucket, object string, offset, length
 	}
 	rc, o, h, err := d.core.GetObject(ctx, bucket, object, opts)
 	if err != nil {
-		return nil, driver.ObjectInfo{}, mapError(err)
+		return nil, driver.ObjectInfo{}, mapError(ctx, err)
 	}
 	oi := info(bucket, o)
 	oi.ID = object
@@ -166,7 +166,7 @@ func (d *backend) Get(ctx context.Context, bucket, object string, offset, length
 			}
 		}
 	}
-	return rc, oi, nil
+	return mappedReader{rc, ctx}, oi, nil
 }
 
 // Presign implements [driver.Store] with SigV4 query signing, offline
@@ -195,7 +195,7 @@ func (d *backend) Presign(ctx context.Context, req driver.PresignRequest) (strin
 		u, err = d.c.PresignHeader(ctx, http.MethodPut, req.Bucket, req.Object, req.Expiry, q, h)
 	}
 	if err != nil {
-		return "", mapError(err)
+		return "", mapError(ctx, err)
 	}
 	return u.String(), nil
 }
@@ -207,12 +207,12 @@ func (d *backend) PresignPost(ctx context.Context, bucket, object string, maxSiz
 	for _, err := range []error{p.SetBucket(bucket), p.SetKey(object), p.SetExpires(time.Now().UTC().Add(expiry)),
 		p.SetContentLengthRange(0, maxSize)} {
 		if err != nil {
-			return driver.PresignedPost{}, mapError(err)
+			return driver.PresignedPost{}, mapError(ctx, err)
 		}
 	}
 	u, fields, err := d.c.PresignedPostPolicy(ctx, p)
 	if err != nil {
-		return driver.PresignedPost{}, mapError(err)
+		return driver.PresignedPost{}, mapError(ctx, err)
 	}
 	return driver.PresignedPost{URL: u.String(), Fields: fields}, nil
 }
@@ -221,5 +221,5 @@ func (d *backend) PresignPost(ctx context.Context, bucket, object string, maxSiz
 func (d *backend) InitUpload(ctx context.Context, bucket, object string, w driver.WriteInfo) (string, error) {
 	w.IfAbsent = false // S3 checks If-None-Match when completing, not here
 	id, err := d.core.NewMultipartUpload(ctx, bucket, object, putOptions(w))
-	return id, mapError(err)
+	return id, mapError(ctx, err)
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"syscall"
 
 	"github.com/minio/minio-go/v7"
 
@@ -56,25 +58,42 @@ var codes = map[string]error{
 }
 
 // mapError is the one place where driver errors become objstore errors:
-// context errors come back unwrapped; S3 error codes with an objstore
-// meaning wrap both the sentinel and the minio error (errors.Is reaches the
-// first, errors.As the minio.ErrorResponse); network errors wrap
-// ErrUnavailable; anything else is wrapped with the package prefix.
-func mapError(err error) error {
+// errors of ctx, the caller's context, come back unwrapped; S3 error codes
+// with an objstore meaning wrap both the sentinel and the minio error
+// (errors.Is reaches the first, errors.As the minio.ErrorResponse); network
+// errors, timeouts of the transport (which match context.DeadlineExceeded
+// although ctx is not done) and a response cut short (the server went away
+// mid-stream) wrap ErrUnavailable; anything else is wrapped with the
+// package prefix.
+func mapError(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
 	}
-	for _, c := range []error{context.Canceled, context.DeadlineExceeded} {
-		if errors.Is(err, c) {
-			return c
-		}
+	if cerr := ctx.Err(); cerr != nil && errors.Is(err, cerr) {
+		return cerr
 	}
 	if s, ok := codes[minio.ToErrorResponse(err).Code]; ok {
 		return fmt.Errorf("%w: %w", s, err)
 	}
 	var nerr net.Error
-	if errors.As(err, &nerr) {
+	if errors.As(err, &nerr) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("%w: %w", driver.ErrUnavailable, err)
 	}
 	return fmt.Errorf("s3: %w", err)
+}
+
+// mappedReader maps the errors of an object's body as mapError does, so a
+// download cut short by an outage is ErrUnavailable; io.EOF passes as is.
+type mappedReader struct {
+	io.ReadCloser
+	ctx context.Context
+}
+
+func (r mappedReader) Read(p []byte) (int, error) {
+	n, err := r.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		err = mapError(r.ctx, err)
+	}
+	return n, err
 }

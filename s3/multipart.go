@@ -15,7 +15,7 @@ func (d *backend) UploadPart(ctx context.Context, bucket, object, uploadID strin
 	p, err := d.core.PutObjectPart(ctx, bucket, object, uploadID, number, r, size,
 		minio.PutObjectPartOptions{Md5Base64: contentMD5})
 	if err != nil {
-		return "", mapError(err)
+		return "", mapError(ctx, err)
 	}
 	return p.ETag, nil
 }
@@ -27,7 +27,7 @@ func (d *backend) ListParts(ctx context.Context, bucket, object, uploadID string
 	for {
 		res, err := d.core.ListObjectParts(ctx, bucket, object, uploadID, marker, 1000)
 		if err != nil {
-			return nil, mapError(err)
+			return nil, mapError(ctx, err)
 		}
 		for _, p := range res.ObjectParts {
 			parts = append(parts, driver.Part{Number: p.PartNumber, Size: p.Size, ETag: driver.TrimETag(p.ETag)})
@@ -47,7 +47,7 @@ func (d *backend) ListUploads(ctx context.Context, bucket, object string) ([]dri
 	for {
 		res, err := d.core.ListMultipartUploads(ctx, bucket, object, keyMarker, idMarker, "", 1000)
 		if err != nil {
-			return nil, mapError(err)
+			return nil, mapError(ctx, err)
 		}
 		for _, u := range res.Uploads {
 			if object == "" || u.Key == object {
@@ -74,12 +74,12 @@ func (d *backend) CompleteUpload(ctx context.Context, bucket, object, uploadID s
 	}
 	ui, err := d.core.CompleteMultipartUpload(ctx, bucket, object, uploadID, cp, opts)
 	if err != nil {
-		return "", mapError(err)
+		return "", mapError(ctx, err)
 	}
 	return ui.ETag, nil
 }
 
 // AbortUpload implements [driver.Store].
 func (d *backend) AbortUpload(ctx context.Context, bucket, object, uploadID string) error {
-	return mapError(d.core.AbortMultipartUpload(ctx, bucket, object, uploadID))
+	return mapError(ctx, d.core.AbortMultipartUpload(ctx, bucket, object, uploadID))
 }

@@ -9,9 +9,14 @@
 //	go run ./examples/fileregistry -backend servers -setup -demo=true   # MongoDB, S3, Kafka
 //
 // The HTTP API (package httpapi): POST /files {"name","size"} returns a file
-// id and a presigned upload URL; the client PUTs the bytes there, then POST
-// /files/{id}/confirm checks them, announces the file and makes it available;
-// GET /files/{id}/download redirects to a presigned download URL.
+// id and a presigned upload form limited to the declared size; the client
+// POSTs the bytes with it into a staging object, then POST
+// /files/{id}/confirm checks their size, copies them server side to the
+// object downloads read, announces the file and makes it available; GET
+// /files/{id}/download redirects to a presigned download URL. Uploads never
+// write what downloads read, so a confirmed file cannot be replaced with
+// the upload form, which stays usable until it expires (see package
+// registry).
 //
 // The code follows the triple hexagonal architecture: package registry is
 // the domain core behind its ports, package translators adapts the ports to

@@ -110,7 +110,9 @@ type Store interface {
 	// and length -1: the whole object, also when empty). The ObjectInfo
 	// has the whole object's size. A range that starts at or beyond the
 	// end of the object is ErrInvalidArgument. The reader stops with the
-	// context's error once ctx is done.
+	// context's error once ctx is done; its other errors but io.EOF are
+	// mapped like the driver's (a connection lost mid-stream wraps
+	// ErrUnavailable).
 	Get(ctx context.Context, bucket, object string, offset, length int64) (io.ReadCloser, ObjectInfo, error)
 
 	// Presign returns a URL for a plain GET or PUT (of an object or a

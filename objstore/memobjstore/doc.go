@@ -21,7 +21,8 @@
 // called, so the two refuse the same things.
 //
 // Its presigned URLs are real: signed with HMAC-SHA256 under a random
-// per-store key, expiring, and answered by an HTTP server the store runs on
+// per-store key over an unambiguous encoding of what they allow (each field
+// length-prefixed, so no field can pass for two), expiring, and answered by an HTTP server the store runs on
 // a loopback port ([WithAddress]). A test can give a URL from PresignGet,
 // PresignPut, PresignPost or PresignPart to a plain net/http client, as a
 // browser or a command-line client would use it. The server answers like
@@ -30,6 +31,12 @@
 // over the POST policy's limit, 400 BadDigest when a body does not match
 // its Content-MD5, 403 for a tampered or expired signature, 404 for a
 // missing object or upload.
+//
+// What a request costs before its signature is checked is bounded: a form
+// POST whose fields before the file exceed [MaxPostFields] (20 KiB, S3's
+// limit; versitygw allows more) is refused with 400
+// MaxPostPreDataLengthExceeded after reading at most about twice that, so
+// an unauthenticated client cannot make the store buffer its body.
 //
 // # Semantics
 //
@@ -53,4 +60,7 @@
 //
 // The store passes objstore/objstoretest, the suite the S3 provider passes
 // against a real server. [WithClock] lets a test move time to expire URLs.
+// Its HTTP handler has a fuzz target (FuzzHandler in the internal package
+// objstore/internal/memdriver: presigned URL parsing and verification, and
+// form POSTs), whose seed corpus runs with the ordinary tests.
 package memobjstore

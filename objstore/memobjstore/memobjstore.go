@@ -12,6 +12,12 @@ import (
 	"github.com/hexkit-go/hexkit/objstore/internal/memdriver"
 )
 
+// MaxPostFields is the most bytes (names and values together) the fields
+// of a form POST may have before the file, S3's limit: a larger form is
+// refused with 400 MaxPostPreDataLengthExceeded before its signature is
+// checked, after reading no more than about twice this.
+const MaxPostFields = memdriver.MaxPostFields
+
 // New returns an empty in-memory store and starts the HTTP server that
 // answers its presigned URLs, on [WithAddress]; Close stops the server.
 // An invalid option or an address it cannot listen on fails with

@@ -32,12 +32,12 @@ func quietLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 // file id and %ETAG% for the ETag.
 var demoLines = []string{
 	`fileregistry demo on the \w+ backend \(bucket [a-z0-9-]+, topic [\w-]+\)`,
-	`1\. POST /files \{"name":"hello\.txt","size":87\} -> 201: file %ID%, upload URL http://127\.0\.0\.1:\d+/[a-z0-9-]+/%ID%\?\.\.\.`,
+	`1\. POST /files \{"name":"hello\.txt","size":87\} -> 201: file %ID%, upload form http://127\.0\.0\.1:\d+/[a-z0-9-]+/? key upload\.%ID%`,
 	`2\. POST /files/%ID%/confirm before the upload -> 409: registry: upload missing`,
-	`3\. PUT 87 bytes to the presigned upload URL -> 200`,
+	`3\. POST 87 bytes with the presigned upload form -> 204`,
 	`4\. POST /files/%ID%/confirm -> 200: available, 87 bytes, etag %ETAG%`,
 	`5\. announced on [\w-]+: file_registered key %ID% \{"file_id":"%ID%","name":"hello\.txt","size":87,"etag":"%ETAG%"\} \(correlation id of the confirm request\)`,
-	`6\. GET /files/%ID%/download -> 307 to http://127\.0\.0\.1:\d+/[a-z0-9-]+/%ID%\?\.\.\.; GET it -> 200: 87 bytes, the content matches`,
+	`6\. GET /files/%ID%/download -> 307 to http://127\.0\.0\.1:\d+/[a-z0-9-]+/file\.%ID%\.%ETAG%\?\.\.\.; GET it -> 200: 87 bytes, the content matches`,
 	`7\. POST /files/%ID%/confirm again -> 409: registry: upload already confirmed`,
 }
 
@@ -106,9 +106,12 @@ func TestRunServersDemo(t *testing.T) {
 	if doc.State != "available" || doc.Size != 87 || doc.ETag != demoETag || doc.Version != 1 || doc.ConfirmedAt == nil {
 		t.Errorf("record in MongoDB = %+v", doc)
 	}
-	info, err := store.Stat(ctx, cfg.Bucket, id)
+	info, err := store.Stat(ctx, cfg.Bucket, "file."+id+"."+demoETag)
 	if err != nil {
 		t.Fatalf("the file's object in S3: %v", err)
+	}
+	if ok, err := store.ObjectExists(ctx, cfg.Bucket, "upload."+id); ok || err != nil {
+		t.Errorf("the staged upload after the confirmation: exists %t, %v; want it deleted", ok, err)
 	}
 	if info.Size != 87 || info.ETag != demoETag {
 		t.Errorf("object in S3 has size %d etag %s", info.Size, info.ETag)
@@ -228,11 +231,20 @@ func TestServeMemory(t *testing.T) {
 		t.Fatal("the API did not start within 30s")
 	}
 
+	var ticket httpapi.Ticket
 	call := func(method, url, body string, want int) []byte {
 		t.Helper()
 		req, err := http.NewRequest(method, url, strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if url == ticket.UploadURL { // the upload form
+			form, contentType := ticket.UploadBody([]byte(body))
+			req, err = http.NewRequest(method, url, bytes.NewReader(form))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", contentType)
 		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -245,14 +257,17 @@ func TestServeMemory(t *testing.T) {
 		}
 		return data
 	}
-	var ticket httpapi.Ticket
 	if err := json.Unmarshal(call("POST", api+"/files", `{"name":"big.bin","size":3}`, 201), &ticket); err != nil {
 		t.Fatal(err)
 	}
-	call("PUT", ticket.UploadURL, "abcd", 200)
-	call("POST", api+"/files/"+ticket.FileID+"/confirm", "", 409) // 4 bytes, 3 declared
-	call("PUT", ticket.UploadURL, "abc", 200)
+	call("POST", ticket.UploadURL, "abcd", 400) // 4 bytes, 3 declared: EntityTooLarge
+	call("POST", api+"/files/"+ticket.FileID+"/confirm", "", 409)
+	call("POST", ticket.UploadURL, "ab", 204)
+	call("POST", api+"/files/"+ticket.FileID+"/confirm", "", 409) // 2 bytes, 3 declared
+	call("POST", ticket.UploadURL, "abc", 204)
 	call("POST", api+"/files/"+ticket.FileID+"/confirm", "", 200)
+	call("POST", ticket.UploadURL, "xyz", 204) // staged, never served
+	call("POST", api+"/files/"+ticket.FileID+"/confirm", "", 409)
 	if got := string(call("GET", api+"/files/"+ticket.FileID+"/download", "", 200)); got != "abc" {
 		t.Errorf("download through the redirect = %q, want abc", got)
 	}

@@ -26,8 +26,10 @@ const (
 )
 
 // Config configures the service. Load fills it from flags and environment
-// variables (flags win). Its secrets (the MongoDB URI and the S3 secret key)
-// never print.
+// variables (flags win). Its secrets (the MongoDB URI, the S3 secret key and
+// session token) are hexkit.Secret values, which never print: not with any
+// fmt verb, also where a Config sits in an unexported field, nor through
+// log/slog or JSON.
 type Config struct {
 	Backend     string // memory (default) or servers
 	ServiceName string // consumer group prefix and log attribute; default fileregistry

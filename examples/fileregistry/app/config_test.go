@@ -1,15 +1,19 @@
 package app
 
 import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/hexkit-go/hexkit"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/registry"
 	"github.com/hexkit-go/hexkit/s3"
 )
@@ -83,11 +87,54 @@ func TestLoad(t *testing.T) {
 	}
 }
 
+// TestConfigHidesSecrets prints a Config holding a MongoDB password, an S3
+// secret key and an S3 session token every way a service might: every fmt
+// verb and flag, directly, through a pointer, inside exported and
+// unexported struct fields, slices and maps; both slog handlers; JSON. No
+// output may show a secret, in plain text or hex.
 func TestConfigHidesSecrets(t *testing.T) {
-	cfg := Config{MongoURI: hexkit.NewSecret("mongodb://user:hunter2@h/"), S3: s3.Config{AccessKey: "ak", SecretKey: hexkit.NewSecret("s3cr3t")}}
-	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
-		if s := fmt.Sprintf(format, cfg); strings.Contains(s, "hunter2") || strings.Contains(s, "s3cr3t") {
-			t.Errorf("%s prints a secret: %s", format, s)
+	secrets := []string{"hunter2", "s3cr3t", "t0k3n"}
+	cfg := Config{
+		Backend: BackendServers, Bucket: "visible-bucket",
+		MongoURI: hexkit.NewSecret("mongodb://user:hunter2@h/"),
+		S3:       s3.Config{AccessKey: "ak", SecretKey: hexkit.NewSecret("s3cr3t"), SessionToken: hexkit.NewSecret("t0k3n")},
+	}
+	type inner struct{ c Config }
+	type outer struct {
+		C Config
+		p *Config
+	}
+	values := map[string]any{
+		"Config": cfg, "*Config": &cfg, "unexported field": inner{cfg}, "nested": outer{cfg, &cfg},
+		"slice": []Config{cfg}, "map": map[string]Config{"k": cfg},
+	}
+	check := func(how, out string) {
+		t.Helper()
+		for _, s := range secrets {
+			for _, form := range []string{s, hex.EncodeToString([]byte(s)), strings.ToUpper(hex.EncodeToString([]byte(s)))} {
+				if strings.Contains(out, form) {
+					t.Errorf("%s shows the secret %s: %s", how, s, out)
+				}
+			}
 		}
+	}
+	for name, v := range values {
+		for _, verb := range []string{"v", "+v", "#v", "s", "q", "x", "X", "% x", "d", "t", "o", "b", "e", "f", "g", "c", "U", "p", "T", "10.3v", "-20s"} {
+			check(fmt.Sprintf("%%%s of %s", verb, name), fmt.Sprintf("%"+verb, v))
+		}
+		check("Sprint of "+name, fmt.Sprint(v))
+		js, err := json.Marshal(v)
+		if err != nil {
+			t.Errorf("json.Marshal(%s) = %v", name, err)
+		}
+		check("JSON of "+name, string(js))
+		var text, jsonLog bytes.Buffer
+		slog.New(slog.NewTextHandler(&text, nil)).Info("config", "cfg", v, slog.Group("g", "cfg", v))
+		slog.New(slog.NewJSONHandler(&jsonLog, nil)).Info("config", "cfg", v, slog.Group("g", "cfg", v))
+		check("slog text of "+name, text.String())
+		check("slog JSON of "+name, jsonLog.String())
+	}
+	if js, err := json.Marshal(cfg); err != nil || !strings.Contains(string(js), "visible-bucket") {
+		t.Errorf("json.Marshal(Config) = %s, %v; want the configuration without its secrets", js, err)
 	}
 }

@@ -67,7 +67,7 @@ func (c *demoClient) do(ctx context.Context, method, url string, body []byte, he
 }
 
 // runDemo registers a file through the HTTP API as a client would: it asks
-// for an upload, uploads the bytes to the presigned URL with plain net/http,
+// for an upload, uploads the bytes with the presigned form and plain net/http,
 // confirms, receives the announcement like another service on the topic,
 // downloads the file through the presigned download URL and compares the
 // bytes. It writes each step to out and fails on the first surprise.
@@ -91,7 +91,7 @@ func runDemo(ctx context.Context, cfg Config, b *Backend, apiURL string, out io.
 		return fmt.Errorf("fileregistry demo: upload ticket %s: %w", data, err)
 	}
 	id := ticket.FileID
-	c.printf("POST /files %s -> 201: file %s, upload URL %s", body, id, redact(ticket.UploadURL))
+	c.printf("POST /files %s -> 201: file %s, upload form %s key %s", body, id, redact(ticket.UploadURL), ticket.UploadFields["key"])
 
 	// Listen for the announcement as another service would, from now on.
 	announced := make(chan events.Delivery[translators.FileRegistered], 1)
@@ -121,11 +121,12 @@ func runDemo(ctx context.Context, cfg Config, b *Backend, apiURL string, out io.
 	}
 	c.printf("POST /files/%s/confirm before the upload -> 409: %s", id, errorText(data))
 
-	_, _, err = c.do(ctx, http.MethodPut, ticket.UploadURL, []byte(demoContent), nil, http.StatusOK)
+	form, contentType := ticket.UploadBody([]byte(demoContent))
+	_, _, err = c.do(ctx, http.MethodPost, ticket.UploadURL, form, http.Header{"Content-Type": {contentType}}, http.StatusNoContent)
 	if err != nil {
 		return err
 	}
-	c.printf("PUT %d bytes to the presigned upload URL -> 200", len(demoContent))
+	c.printf("POST %d bytes with the presigned upload form -> 204", len(demoContent))
 
 	cid := hexkit.NewCorrelationID()
 	_, data, err = c.do(ctx, http.MethodPost, confirmURL, nil, http.Header{httpapi.HeaderCorrelationID: {cid}}, http.StatusOK)

@@ -1,12 +1,18 @@
 // Package httpapi is fileregistry's inbound translator: a small JSON API over
 // HTTP that turns requests into calls on the domain core (package registry).
 // The bytes of files never pass through it: clients move them with the
-// presigned URLs the API hands out.
+// presigned URLs and forms the API hands out.
 //
 //	POST /files                {"name": "a.txt", "size": 42}  -> 201 Ticket
 //	POST /files/{id}/confirm                                  -> 200 FileInfo
 //	GET  /files/{id}                                          -> 200 FileInfo
 //	GET  /files/{id}/download                                 -> 307 to a presigned URL
+//
+// A client uploads the bytes with the form of the Ticket (Ticket.UploadBody
+// builds it): the storage refuses more bytes than declared, and keeps them
+// in a staging place until the confirmation copies them to where downloads
+// read, so nothing sent with the form later changes a confirmed file (see
+// package registry).
 //
 // Errors are JSON objects {"error": "..."} with a status that says what went
 // wrong: 400 for invalid input, 404 for an unknown file, 409 when the file is
@@ -17,11 +23,15 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"maps"
+	"mime/multipart"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/hexkit-go/hexkit"
@@ -53,13 +63,31 @@ type UploadRequest struct {
 	Size int64  `json:"size"`
 }
 
-// Ticket answers POST /files: PUT exactly Size bytes to UploadURL before
-// Expires, then POST /files/{id}/confirm.
+// Ticket answers POST /files: send a multipart/form-data POST to UploadURL
+// before Expires, with every field of UploadFields, then a field named
+// "file" carrying exactly Size bytes, last (UploadBody builds it); then
+// POST /files/{id}/confirm.
 type Ticket struct {
-	FileID    string    `json:"file_id"`
-	UploadURL string    `json:"upload_url"`
-	Size      int64     `json:"size"`
-	Expires   time.Time `json:"expires"`
+	FileID       string            `json:"file_id"`
+	UploadURL    string            `json:"upload_url"`
+	UploadFields map[string]string `json:"upload_fields"`
+	Size         int64             `json:"size"`
+	Expires      time.Time         `json:"expires"`
+}
+
+// UploadBody returns the body of the upload of content that t asks for,
+// and its Content-Type: every field of t.UploadFields, in lexical order,
+// then the file.
+func (t Ticket) UploadBody(content []byte) (body []byte, contentType string) {
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for _, k := range slices.Sorted(maps.Keys(t.UploadFields)) {
+		_ = w.WriteField(k, t.UploadFields[k]) // a bytes.Buffer takes every write
+	}
+	fw, _ := w.CreateFormFile("file", "upload")
+	_, _ = fw.Write(content)
+	_ = w.Close()
+	return b.Bytes(), w.FormDataContentType()
 }
 
 // FileInfo describes a registered file.
@@ -107,7 +135,7 @@ func (a *api) requestUpload(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, Ticket{FileID: up.FileID, UploadURL: up.URL, Size: up.Size, Expires: up.Expires})
+	writeJSON(w, http.StatusCreated, Ticket{FileID: up.FileID, UploadURL: up.URL, UploadFields: up.Fields, Size: up.Size, Expires: up.Expires})
 }
 
 func (a *api) confirm(w http.ResponseWriter, r *http.Request) {
@@ -161,6 +189,7 @@ var domainErrors = []struct {
 	{registry.ErrUnknownFile, http.StatusNotFound},
 	{registry.ErrUploadMissing, http.StatusConflict},
 	{registry.ErrSizeMismatch, http.StatusConflict},
+	{registry.ErrUploadChanged, http.StatusConflict},
 	{registry.ErrAlreadyConfirmed, http.StatusConflict},
 	{registry.ErrNotAvailable, http.StatusConflict},
 }

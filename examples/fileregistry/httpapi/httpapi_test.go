@@ -35,7 +35,7 @@ func (s *stub) note(ctx context.Context) { s.correlation, _ = hexkit.Correlation
 
 func (s *stub) RequestUpload(ctx context.Context, name string, size int64) (registry.Upload, error) {
 	s.note(ctx)
-	return registry.Upload{FileID: "f1", URL: "http://storage/put/f1", Size: size, Expires: requested.Add(time.Hour)}, s.err
+	return registry.Upload{FileID: "f1", URL: "http://storage/post", Fields: map[string]string{"key": "upload.f1"}, Size: size, Expires: requested.Add(time.Hour)}, s.err
 }
 
 func (s *stub) ConfirmUpload(ctx context.Context, id string) (registry.File, error) {
@@ -71,7 +71,7 @@ func TestRoutes(t *testing.T) {
 		want               string
 	}{
 		{"POST", "/files", `{"name":"a.txt","size":3}`, 201,
-			`{"file_id":"f1","upload_url":"http://storage/put/f1","size":3,"expires":"2026-11-27T13:00:00Z"}`},
+			`{"file_id":"f1","upload_url":"http://storage/post","upload_fields":{"key":"upload.f1"},"size":3,"expires":"2026-11-27T13:00:00Z"}`},
 		{"POST", "/files/f1/confirm", "", 200,
 			`{"file_id":"f1","name":"a.txt","size":3,"etag":"e","state":"available","requested_at":"2026-11-27T12:00:00Z","confirmed_at":"2026-11-27T12:01:00Z"}`},
 		{"GET", "/files/f1", "", 200,
@@ -108,6 +108,7 @@ func TestErrorStatus(t *testing.T) {
 		{registry.ErrUnknownFile, 404},
 		{registry.ErrUploadMissing, 409},
 		{registry.ErrSizeMismatch, 409},
+		{registry.ErrUploadChanged, 409},
 		{registry.ErrAlreadyConfirmed, 409},
 		{registry.ErrNotAvailable, 409},
 		{errors.New("database down"), 500},

@@ -6,16 +6,39 @@
 // implements with hexkit's protocols.
 //
 // A file goes through two steps. RequestUpload records it as pending and
-// returns a presigned upload URL; the client uploads the bytes there.
-// ConfirmUpload checks the bytes in storage, announces the file and marks it
-// available; from then on DownloadURL hands out presigned download URLs.
+// returns a presigned upload form; the client uploads the bytes there.
+// ConfirmUpload commits the bytes in storage, announces the file and marks
+// it available; from then on DownloadURL hands out presigned download URLs.
 // Every failure the client can cause has a sentinel error (ErrUnknownFile,
-// ErrUploadMissing, ErrSizeMismatch, ErrAlreadyConfirmed, ErrNotAvailable,
-// ErrInvalidName, ErrInvalidSize); errors of the ports are wrapped with what
-// the registry was doing, and context errors come back as they are.
+// ErrUploadMissing, ErrSizeMismatch, ErrUploadChanged, ErrAlreadyConfirmed,
+// ErrNotAvailable, ErrInvalidName, ErrInvalidSize); errors of the ports are
+// wrapped with what the registry was doing, and context errors come back as
+// they are.
+//
+// # Why uploads are staged
+//
+// A presigned upload stays usable until it expires, also after the file is
+// confirmed, and the registry cannot revoke it. Were uploads written where
+// downloads read, a client could replace a confirmed file (downloads would
+// serve bytes that the record and the announcement know nothing of) or store
+// more than the size limit. So the two places differ:
+//
+//   - the upload form writes a staging place that is never served, and the
+//     storage refuses a file larger than the declared size as it arrives
+//     (a POST policy, not a plain PUT, whose size nothing limits);
+//   - ConfirmUpload has the storage copy the staged bytes, server side, to
+//     the file's final place, which nothing else writes and downloads read,
+//     after checking their size, and check that the copy has the ETag of the
+//     bytes it checked (else ErrUploadChanged); the staged upload is then
+//     deleted.
+//
+// Whatever a client sends with its upload form afterwards lands in staging,
+// at most the declared size, and is never served: a confirmed file is
+// immutable.
 //
 // Left out, as an example may: deleting files, and expiring pending files
-// whose upload never came (a sweeper over the records' RequestedAt would).
+// whose upload never came and staged uploads left behind (a sweeper over
+// the records' RequestedAt, or a lifecycle rule of the bucket, would).
 package registry
 
 import (
@@ -53,18 +76,16 @@ type File struct {
 	Version int64
 }
 
-// Upload is what a client needs to upload a file's bytes: a PUT of exactly
-// Size bytes to URL before Expires, then a call to ConfirmUpload.
-//
-// A presigned PUT does not limit what the client sends: the size is checked
-// when the upload is confirmed (ErrSizeMismatch), and the client may PUT
-// again to the same URL until it expires. A storage that must refuse
-// oversized bytes as they arrive would hand out a size-limited POST form
-// instead (objstore.Store.PresignPost), at the cost of a form upload on the
-// client's side.
+// Upload is what a client needs to upload a file's bytes: a
+// multipart/form-data POST to URL before Expires with every field of
+// Fields, then a field named "file" carrying exactly Size bytes, last; then
+// a call to ConfirmUpload. The storage refuses a file larger than Size (of
+// an empty file, larger than one byte, which ConfirmUpload then refuses).
+// The bytes land in staging: see the package documentation.
 type Upload struct {
 	FileID  string
 	URL     string
+	Fields  map[string]string
 	Size    int64
 	Expires time.Time
 }
@@ -81,17 +102,27 @@ type Records interface {
 	Update(ctx context.Context, f File) error
 }
 
-// Storage is the port to the storage that holds the files' bytes.
+// Storage is the port to the storage that holds the files' bytes. It
+// keeps the bytes of a file in two places: the staging place that uploads
+// write and nothing serves, and the final place that only Commit writes and
+// downloads read (see the package documentation).
 type Storage interface {
-	// UploadURL returns a URL that uploads the bytes of file id with a
-	// plain PUT until it expires.
-	UploadURL(ctx context.Context, id string, expiry time.Duration) (string, error)
-	// Stat returns the size and ETag of the stored bytes of file id, or an
-	// error wrapping ErrUploadMissing when nothing was uploaded.
-	Stat(ctx context.Context, id string) (size int64, etag string, err error)
-	// DownloadURL returns a URL that downloads the bytes of file id with a
-	// plain GET until it expires.
-	DownloadURL(ctx context.Context, id string, expiry time.Duration) (string, error)
+	// UploadForm returns a form upload (URL and fields, see Upload) into
+	// the staging place of file id, valid until expiry, that the storage
+	// refuses for a file larger than maxSize bytes.
+	UploadForm(ctx context.Context, id string, maxSize int64, expiry time.Duration) (url string, fields map[string]string, err error)
+	// Commit makes the staged upload of file id its final bytes: when it
+	// has exactly size bytes, Commit copies it server side to the final
+	// place, checks that the copy has the ETag of the bytes it checked,
+	// deletes the staged upload and returns the ETag. Errors: wrapping
+	// ErrUploadMissing when nothing is staged, ErrSizeMismatch for another
+	// size, ErrUploadChanged when the staged upload changed during the
+	// copy. When a Commit succeeded and nothing was staged since, Commit
+	// again returns the same ETag.
+	Commit(ctx context.Context, id string, size int64) (etag string, err error)
+	// DownloadURL returns a URL that downloads the final bytes of file id,
+	// committed with ETag etag, with a plain GET until it expires.
+	DownloadURL(ctx context.Context, id, etag string, expiry time.Duration) (string, error)
 }
 
 // Announcer is the port through which the registry tells other services
@@ -110,6 +141,9 @@ var (
 	ErrUploadMissing = errors.New("registry: upload missing")
 	// ErrSizeMismatch: the uploaded bytes are not the declared size.
 	ErrSizeMismatch = errors.New("registry: uploaded size differs from the declared size")
+	// ErrUploadChanged: ConfirmUpload found the upload replaced while it
+	// committed it; confirming again commits what is staged then.
+	ErrUploadChanged = errors.New("registry: upload changed during confirmation")
 	// ErrAlreadyConfirmed: ConfirmUpload of a file that is available.
 	ErrAlreadyConfirmed = errors.New("registry: upload already confirmed")
 	// ErrNotAvailable: DownloadURL of a file whose upload is not confirmed.
@@ -224,19 +258,22 @@ func (r *Registry) RequestUpload(ctx context.Context, name string, size int64) (
 	now := r.stamp()
 	f := File{ID: r.newID(), Name: name, Size: size, State: Pending, RequestedAt: now}
 	// Presign first: it validates the id against the storage's rules and
-	// leaves no record behind when it fails.
-	url, err := r.storage.UploadURL(ctx, f.ID, r.expiry)
+	// leaves no record behind when it fails. A form cannot limit a file to
+	// 0 bytes: an empty file gets 1 and Commit refuses the byte.
+	url, fields, err := r.storage.UploadForm(ctx, f.ID, max(size, 1), r.expiry)
 	if err != nil {
 		return Upload{}, wrap(ctx, err, "presigning the upload of %s", f.ID)
 	}
 	if err := r.records.Insert(ctx, f); err != nil {
 		return Upload{}, wrap(ctx, err, "recording file %s", f.ID)
 	}
-	return Upload{FileID: f.ID, URL: url, Size: size, Expires: now.Add(r.expiry)}, nil
+	return Upload{FileID: f.ID, URL: url, Fields: fields, Size: size, Expires: now.Add(r.expiry)}, nil
 }
 
-// ConfirmUpload checks that the bytes of a pending file were uploaded with
-// the declared size, announces the file and marks it available.
+// ConfirmUpload commits the staged bytes of a pending file when they have
+// the declared size (Storage.Commit), announces the file and marks it
+// available. The record and the announcement carry the ETag of the
+// committed bytes, which no upload can change afterwards.
 //
 // The announcement comes before the record changes: when the update fails,
 // the file stays pending and a retried ConfirmUpload announces it again, so
@@ -250,12 +287,9 @@ func (r *Registry) ConfirmUpload(ctx context.Context, id string) (File, error) {
 	if f.State == Available {
 		return File{}, fmt.Errorf("%w: file %s", ErrAlreadyConfirmed, id)
 	}
-	size, etag, err := r.storage.Stat(ctx, id)
+	etag, err := r.storage.Commit(ctx, id, f.Size)
 	if err != nil {
-		return File{}, wrap(ctx, err, "checking the upload of %s", id)
-	}
-	if size != f.Size {
-		return File{}, fmt.Errorf("%w: file %s has %d bytes, %d declared", ErrSizeMismatch, id, size, f.Size)
+		return File{}, wrap(ctx, err, "committing the upload of %s", id)
 	}
 	f.ETag, f.State, f.ConfirmedAt = etag, Available, r.stamp()
 	if err := r.announce.FileRegistered(ctx, f); err != nil {
@@ -281,7 +315,7 @@ func (r *Registry) DownloadURL(ctx context.Context, id string) (string, error) {
 	if f.State != Available {
 		return "", fmt.Errorf("%w: file %s", ErrNotAvailable, id)
 	}
-	url, err := r.storage.DownloadURL(ctx, id, r.expiry)
+	url, err := r.storage.DownloadURL(ctx, id, f.ETag, r.expiry)
 	if err != nil {
 		return "", wrap(ctx, err, "presigning the download of %s", id)
 	}

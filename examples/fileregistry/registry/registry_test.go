@@ -64,34 +64,44 @@ func (m *memRecords) Update(_ context.Context, f registry.File) error {
 	return nil
 }
 
-// memStorage is a storage port whose uploads the test makes by hand.
+// memStorage is a storage port whose uploads the test makes by hand: they
+// land in staged, and Commit moves them to final as the port says.
 type memStorage struct {
-	mu      sync.Mutex
-	objects map[string]string // id -> content
+	mu     sync.Mutex
+	staged map[string]string // id -> content
+	final  map[string]string // id -> content
 }
 
 func (m *memStorage) upload(id, content string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.objects[id] = content
+	m.staged[id] = content
 }
 
-func (m *memStorage) UploadURL(_ context.Context, id string, expiry time.Duration) (string, error) {
-	return "https://storage.test/put/" + id + "?expiry=" + expiry.String(), nil
+func (m *memStorage) UploadForm(_ context.Context, id string, maxSize int64, expiry time.Duration) (string, map[string]string, error) {
+	return "https://storage.test/post", map[string]string{"key": "staged/" + id, "max": fmt.Sprint(maxSize), "expiry": expiry.String()}, nil
 }
 
-func (m *memStorage) Stat(_ context.Context, id string) (int64, string, error) {
+func (m *memStorage) Commit(_ context.Context, id string, size int64) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	c, ok := m.objects[id]
+	c, ok := m.staged[id]
 	if !ok {
-		return 0, "", fmt.Errorf("%w: %s", registry.ErrUploadMissing, id)
+		if c, ok := m.final[id]; ok && int64(len(c)) == size {
+			return "etag-" + c, nil
+		}
+		return "", fmt.Errorf("%w: %s", registry.ErrUploadMissing, id)
 	}
-	return int64(len(c)), "etag-" + c, nil
+	if int64(len(c)) != size {
+		return "", fmt.Errorf("%w: %s has %d bytes", registry.ErrSizeMismatch, id, len(c))
+	}
+	m.final[id] = c
+	delete(m.staged, id)
+	return "etag-" + c, nil
 }
 
-func (m *memStorage) DownloadURL(_ context.Context, id string, expiry time.Duration) (string, error) {
-	return "https://storage.test/get/" + id + "?expiry=" + expiry.String(), nil
+func (m *memStorage) DownloadURL(_ context.Context, id, etag string, expiry time.Duration) (string, error) {
+	return "https://storage.test/get/" + id + "/" + etag + "?expiry=" + expiry.String(), nil
 }
 
 // memAnnouncer records announcements; err makes it fail.
@@ -123,7 +133,7 @@ func newFixture(t *testing.T, opts ...registry.Option) *fixture {
 	t.Helper()
 	f := &fixture{
 		records:   &memRecords{files: map[string]registry.File{}},
-		storage:   &memStorage{objects: map[string]string{}},
+		storage:   &memStorage{staged: map[string]string{}, final: map[string]string{}},
 		announcer: &memAnnouncer{},
 		now:       time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC),
 	}
@@ -148,7 +158,10 @@ func TestLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := registry.Upload{FileID: "file-1", URL: "https://storage.test/put/file-1?expiry=1m0s", Size: 5, Expires: fx.now.Add(time.Minute)}
+	want := registry.Upload{
+		FileID: "file-1", URL: "https://storage.test/post", Size: 5, Expires: fx.now.Add(time.Minute),
+		Fields: map[string]string{"key": "staged/file-1", "max": "5", "expiry": "1m0s"},
+	}
 	if diff := cmp.Diff(want, up); diff != "" {
 		t.Errorf("RequestUpload (-want +got):\n%s", diff)
 	}
@@ -195,8 +208,40 @@ func TestLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "https://storage.test/get/file-1?expiry=1m0s"; url != want {
+	if want := "https://storage.test/get/file-1/etag-hello?expiry=1m0s"; url != want {
 		t.Errorf("DownloadURL = %q, want %q", url, want)
+	}
+
+	// An upload after the confirmation stays staged: the file, and what
+	// downloads read, do not change.
+	fx.storage.upload(up.FileID, "HELLO")
+	if _, err := fx.reg.ConfirmUpload(ctx, up.FileID); !errors.Is(err, registry.ErrAlreadyConfirmed) {
+		t.Errorf("ConfirmUpload after another upload = %v, want ErrAlreadyConfirmed", err)
+	}
+	if url2, err := fx.reg.DownloadURL(ctx, up.FileID); err != nil || url2 != url {
+		t.Errorf("DownloadURL after another upload = %q, %v; want %q", url2, err, url)
+	}
+}
+
+// TestEmptyFileForm checks that an empty file's form allows one byte (a
+// form cannot allow none) and that Commit then refuses the byte.
+func TestEmptyFileForm(t *testing.T) {
+	ctx := context.Background()
+	fx := newFixture(t)
+	up, err := fx.reg.RequestUpload(ctx, "empty", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.Fields["max"] != "1" {
+		t.Errorf("form of an empty file allows %s bytes, want 1", up.Fields["max"])
+	}
+	fx.storage.upload(up.FileID, "x")
+	if _, err := fx.reg.ConfirmUpload(ctx, up.FileID); !errors.Is(err, registry.ErrSizeMismatch) {
+		t.Errorf("ConfirmUpload of 1 byte for an empty file = %v, want ErrSizeMismatch", err)
+	}
+	fx.storage.upload(up.FileID, "")
+	if f, err := fx.reg.ConfirmUpload(ctx, up.FileID); err != nil || f.ETag != "etag-" {
+		t.Errorf("ConfirmUpload of the empty file = %+v, %v", f, err)
 	}
 }
 

@@ -4,7 +4,9 @@
 //   - Records implements registry.Records with a dao.DAO of FileRecord
 //     documents (memdao in memory, the mongo provider on MongoDB);
 //   - Storage implements registry.Storage with an objstore.Store and one
-//     bucket (memobjstore in memory, the s3 provider on S3);
+//     bucket (memobjstore in memory, the s3 provider on S3): uploads go
+//     through size-limited POST forms into staging objects, and Commit
+//     copies them to the objects downloads read;
 //   - Announcer implements registry.Announcer with an events.Publisher of
 //     FileRegistered events (memevents in memory, the kafka provider).
 //

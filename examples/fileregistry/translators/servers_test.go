@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,43 +75,40 @@ func TestRecordsOnMongo(t *testing.T) {
 // URLs on the real S3 server.
 func TestStorageOnS3(t *testing.T) {
 	ctx := context.Background()
-	srv := testenv.S3Server(t)
-	store, err := s3.Open(ctx, s3.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: srv.AccessKey, SecretKey: hexkit.NewSecret(srv.SecretKey), PathStyle: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	bucket := testenv.UniqueName(t, "fileregistry")
-	if err := store.CreateBucket(ctx, bucket); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := store.DeleteBucket(context.Background(), bucket, objstore.WithContent()); err != nil {
-			t.Errorf("deleting the test bucket: %v", err)
-		}
-	})
+	store, bucket := s3Bucket(t)
 	storage, err := translators.NewStorage(store, bucket)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := storage.Stat(ctx, "f-1"); !errors.Is(err, registry.ErrUploadMissing) || !errors.Is(err, objstore.ErrObjectNotFound) {
-		t.Errorf("Stat before the upload = %v, want ErrUploadMissing and ErrObjectNotFound", err)
+	if _, err := storage.Commit(ctx, "f-1", 5); !errors.Is(err, registry.ErrUploadMissing) || !errors.Is(err, objstore.ErrObjectNotFound) {
+		t.Errorf("Commit before the upload = %v, want ErrUploadMissing and ErrObjectNotFound", err)
 	}
-	put, err := storage.UploadURL(ctx, "f-1", time.Minute)
+	url, fields, err := storage.UploadForm(ctx, "f-1", 5, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	httpDo(t, http.MethodPut, put, "hello", http.StatusOK)
-	size, etag, err := storage.Stat(ctx, "f-1")
-	if err != nil || size != 5 || etag != "5d41402abc4b2a76b9719d911017c592" {
-		t.Errorf("Stat after the upload = %d, %q, %v; want 5 and the MD5 of hello", size, etag, err)
+	up := registry.Upload{FileID: "f-1", URL: url, Fields: fields, Size: 5}
+	if status, err := upload(up, strings.NewReader("hello!"), 6); err == nil && status/100 == 2 {
+		t.Errorf("upload of 6 bytes with a 5-byte form = %d, %v; want it refused", status, err)
 	}
-	get, err := storage.DownloadURL(ctx, "f-1", time.Minute)
+	uploadOK(t, up, "hell")
+	if _, err := storage.Commit(ctx, "f-1", 5); !errors.Is(err, registry.ErrSizeMismatch) {
+		t.Errorf("Commit of 4 bytes = %v, want ErrSizeMismatch", err)
+	}
+	uploadOK(t, up, "hello")
+	etag, err := storage.Commit(ctx, "f-1", 5)
+	if err != nil || etag != "5d41402abc4b2a76b9719d911017c592" {
+		t.Errorf("Commit after the upload = %q, %v; want the MD5 of hello", etag, err)
+	}
+	if again, err := storage.Commit(ctx, "f-1", 5); err != nil || again != etag {
+		t.Errorf("Commit again = %q, %v; want %s", again, err, etag)
+	}
+	get, err := storage.DownloadURL(ctx, "f-1", etag, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := httpDo(t, http.MethodGet, get, "", http.StatusOK); got != "hello" {
-		t.Errorf("downloaded %q, want hello", got)
+	if status, _, got := httpGet(t, get); status != http.StatusOK || got != "hello" {
+		t.Errorf("downloaded %d %q, want 200 hello", status, got)
 	}
 }
 
@@ -130,4 +128,33 @@ func TestAnnouncerOnKafka(t *testing.T) {
 			t.Fatal(err)
 		}
 	}, kafkatest.Event("f1", translators.FileRegistered{FileID: "f1", Name: "a.txt", Size: 5, ETag: "e"}))
+}
+
+// TestConfirmedFileIsImmutableOnS3: see checkConfirmedFileIsImmutable.
+func TestConfirmedFileIsImmutableOnS3(t *testing.T) {
+	store, bucket := s3Bucket(t)
+	checkConfirmedFileIsImmutable(t, store, bucket)
+}
+
+// s3Bucket opens a store on the real S3 server and creates a bucket that
+// the test's cleanup deletes with its content.
+func s3Bucket(t *testing.T) (objstore.Store, string) {
+	t.Helper()
+	ctx := context.Background()
+	srv := testenv.S3Server(t)
+	store, err := s3.Open(ctx, s3.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: srv.AccessKey, SecretKey: hexkit.NewSecret(srv.SecretKey), PathStyle: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	bucket := testenv.UniqueName(t, "fileregistry")
+	if err := store.CreateBucket(ctx, bucket); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := store.DeleteBucket(context.Background(), bucket, objstore.WithContent()); err != nil {
+			t.Errorf("deleting the test bucket: %v", err)
+		}
+	})
+	return store, bucket
 }

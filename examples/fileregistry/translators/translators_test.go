@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -34,12 +35,18 @@ type fakes struct {
 
 func newFakes(t *testing.T) *fakes {
 	t.Helper()
-	docs, err := memdao.New[translators.FileRecord, string](translators.RecordOptions()...)
-	if err != nil {
-		t.Fatal(err)
-	}
 	store := memobjstore.NewTest(t)
 	if err := store.CreateBucket(context.Background(), "files"); err != nil {
+		t.Fatal(err)
+	}
+	return newFakesOn(t, store, "files")
+}
+
+// newFakesOn is newFakes with the files in bucket of store.
+func newFakesOn(t *testing.T, store objstore.Store, bucket string) *fakes {
+	t.Helper()
+	docs, err := memdao.New[translators.FileRecord, string](translators.RecordOptions()...)
+	if err != nil {
 		t.Fatal(err)
 	}
 	broker, err := memevents.New()
@@ -49,7 +56,7 @@ func newFakes(t *testing.T) *fakes {
 	t.Cleanup(func() { broker.Close() })
 
 	f := &fakes{docs: docs, store: store, broker: broker, records: translators.NewRecords(docs)}
-	if f.storage, err = translators.NewStorage(store, "files"); err != nil {
+	if f.storage, err = translators.NewStorage(store, bucket); err != nil {
 		t.Fatal(err)
 	}
 	if err := broker.CreateTopic(translators.Topic, 1); err != nil {
@@ -88,12 +95,12 @@ func TestTranslatorsOnFakes(t *testing.T) {
 		t.Errorf("pending document = %+v", doc)
 	}
 
-	httpDo(t, http.MethodPut, up.URL, content, http.StatusOK)
+	uploadOK(t, up, content)
 	f, err := fx.reg.ConfirmUpload(ctx, up.FileID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := fx.store.Stat(ctx, "files", up.FileID)
+	info, err := fx.store.Stat(ctx, "files", "file."+up.FileID+"."+f.ETag)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,8 +137,8 @@ func TestTranslatorsOnFakes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := httpDo(t, http.MethodGet, url, "", http.StatusOK); got != content {
-		t.Errorf("downloaded %q, want %q", got, content)
+	if status, _, got := httpGet(t, url); status != http.StatusOK || got != content {
+		t.Errorf("downloaded %d %q, want 200 %q", status, got, content)
 	}
 }
 
@@ -159,9 +166,9 @@ func TestTranslatorsMapErrors(t *testing.T) {
 		t.Errorf("Records.Update of a missing id = %v, want ErrUnknownFile", err)
 	}
 
-	_, _, err = fx.storage.Stat(ctx, "no-such-object")
+	_, err = fx.storage.Commit(ctx, "no-such-object", 1)
 	if !errors.Is(err, registry.ErrUploadMissing) || !errors.Is(err, objstore.ErrObjectNotFound) {
-		t.Errorf("Storage.Stat of a missing object = %v, want ErrUploadMissing and ErrObjectNotFound", err)
+		t.Errorf("Storage.Commit of a missing upload = %v, want ErrUploadMissing and ErrObjectNotFound", err)
 	}
 	if _, err := translators.NewStorage(fx.store, "Not A Bucket"); !errors.Is(err, objstore.ErrInvalidID) {
 		t.Errorf("NewStorage with a bad bucket id = %v, want objstore.ErrInvalidID", err)
@@ -171,28 +178,44 @@ func TestTranslatorsMapErrors(t *testing.T) {
 	}
 }
 
-// TestUploadURLIsBoundToTheFile checks that a presigned upload URL cannot be
-// bent to write another object.
-func TestUploadURLIsBoundToTheFile(t *testing.T) {
+// TestUploadFormIsBoundToTheFile checks that a presigned upload form cannot
+// be bent to write another object, a committed one least of all.
+func TestUploadFormIsBoundToTheFile(t *testing.T) {
 	fx := newFakes(t)
-	up, err := fx.reg.RequestUpload(context.Background(), "a.txt", 1)
+	ctx := context.Background()
+	up, err := fx.reg.RequestUpload(ctx, "a.txt", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := strings.Replace(up.URL, up.FileID, "someone-elses-file", 1)
-	httpDo(t, http.MethodPut, other, "x", http.StatusForbidden)
+	uploadOK(t, up, "x")
+	f, err := fx.reg.ConfirmUpload(ctx, up.FileID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"upload.someone-elses-file", "file." + f.ID + "." + f.ETag} {
+		bent := up
+		bent.Fields = maps.Clone(up.Fields)
+		bent.Fields["key"] = key
+		if status, err := upload(bent, strings.NewReader("y"), 1); err != nil || status != http.StatusForbidden {
+			t.Errorf("upload form bent to %s: %d, %v; want 403", key, status, err)
+		}
+	}
 }
 
-func httpDo(t *testing.T, method, url, body string, wantStatus int) string {
+// uploadOK uploads content with up and fails the test unless the storage
+// accepts it.
+func uploadOK(t *testing.T, up registry.Upload, content string) {
 	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
+	if status, err := upload(up, strings.NewReader(content), int64(len(content))); err != nil || status/100 != 2 {
+		t.Fatalf("upload of %d bytes = %d, %v; want success", len(content), status, err)
 	}
-	if method != http.MethodPut {
-		req.Body = nil
-	}
-	resp, err := http.DefaultClient.Do(req)
+}
+
+// httpGet downloads url and returns the status, the ETag without quotes
+// and the body.
+func httpGet(t *testing.T, url string) (status int, etag, body string) {
+	t.Helper()
+	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,8 +224,5 @@ func httpDo(t *testing.T, method, url, body string, wantStatus int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.StatusCode != wantStatus {
-		t.Fatalf("%s %s: status %d (%s), want %d", method, url, resp.StatusCode, got, wantStatus)
-	}
-	return string(got)
+	return resp.StatusCode, strings.Trim(resp.Header.Get("ETag"), `"`), string(got)
 }

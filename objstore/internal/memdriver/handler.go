@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -162,34 +163,82 @@ func b64sum(data []byte) string {
 	return b64(s)
 }
 
+// MaxPostFields is the most bytes the fields of a form POST before the
+// file may have, names and values together (S3's limit). The handler reads
+// no more than about twice this (with the form's framing) before it
+// refuses a form with 400 MaxPostPreDataLengthExceeded, and buffers no
+// more than this: the signature can only be checked once every field is
+// read, so this bounds what an unauthenticated request costs.
+const MaxPostFields = 20 << 10
+
+// preDataReader reads a form's body and fails once more than limit bytes
+// come before the file (open false): it bounds the multipart reader's
+// buffering of part headers too.
+type preDataReader struct {
+	r        io.Reader
+	left     int64
+	open     bool
+	exceeded bool
+}
+
+var errPreData = errors.New("form fields too large")
+
+func (p *preDataReader) Read(b []byte) (int, error) {
+	if p.open {
+		return p.r.Read(b)
+	}
+	if p.left <= 0 {
+		p.exceeded = true
+		return 0, errPreData
+	}
+	if int64(len(b)) > p.left {
+		b = b[:p.left]
+	}
+	n, err := p.r.Read(b)
+	p.left -= int64(n)
+	return n, err
+}
+
 func (f *Driver) servePost(w http.ResponseWriter, r *http.Request, b string) {
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", "want a multipart/form-data body")
 		return
 	}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", err.Error())
-		return
-	}
+	body := &preDataReader{r: r.Body, left: 2 * MaxPostFields}
+	mr := multipart.NewReader(body, params["boundary"])
 	fields := map[string]string{}
+	size := 0
+	tooLarge := func() {
+		writeError(w, http.StatusBadRequest, "MaxPostPreDataLengthExceeded",
+			fmt.Sprintf("Your POST request fields preceding the upload file were too large (over %d bytes).", MaxPostFields))
+	}
 	for {
 		p, err := mr.NextPart()
-		if err != nil {
+		switch {
+		case body.exceeded:
+			tooLarge()
+			return
+		case err != nil:
 			writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", "no file field")
 			return
 		}
 		name := p.FormName()
 		if name != fieldFile {
-			v, err := io.ReadAll(io.LimitReader(p, 64<<10))
-			if err != nil {
+			v, err := io.ReadAll(io.LimitReader(p, int64(MaxPostFields-size-len(name)+1)))
+			size += len(name) + len(v)
+			switch {
+			case body.exceeded || size > MaxPostFields:
+				tooLarge()
+				return
+			case err != nil:
 				writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", err.Error())
 				return
 			}
 			fields[name] = string(v)
 			continue
 		}
+		body.open = true
 		pol, ok := f.checkPolicy(w, b, fields)
 		if !ok {
 			return

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hexkit-go/hexkit/objstore/driver"
@@ -38,9 +37,18 @@ type postPolicy struct {
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
+// sign returns the HMAC of parts in a canonical encoding: each part is its
+// length in decimal, a colon, then its bytes. No two lists of parts encode
+// the same (a separator between parts would let a part that holds the
+// separator stand for two parts, and a request for another object carry
+// the signature).
 func (f *Driver) sign(parts ...string) string {
 	m := hmac.New(sha256.New, f.key)
-	m.Write([]byte(strings.Join(parts, "\n")))
+	var num [24]byte
+	for _, p := range parts {
+		m.Write(append(strconv.AppendInt(num[:0], int64(len(p)), 10), ':'))
+		m.Write([]byte(p))
+	}
 	return hex.EncodeToString(m.Sum(nil))
 }
 
@@ -61,7 +69,8 @@ func objectPath(base, b, id string) string {
 
 // Presign implements [driver.Store]: the URL carries its expiry and an
 // HMAC-SHA256 signature over the method, bucket, object, upload, part,
-// Content-MD5 (when required) and expiry, made with the Driver's key.
+// Content-MD5 (when required) and expiry, each length-prefixed (see sign),
+// made with the Driver's key.
 func (f *Driver) Presign(ctx context.Context, req driver.PresignRequest) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
