@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
@@ -64,4 +65,56 @@ func ExampleSender() {
 	// publish: <nil>
 	// refused before the driver: true
 	// topic not found: true true
+}
+
+// oneShot is a toy subscriber driver: Run delivers one message to the
+// handler the portable layer gave it, then waits for ctx to end.
+type oneShot struct{ cfg driver.SubscriberConfig }
+
+func (s oneShot) Run(ctx context.Context) error {
+	m := &driver.Message{
+		Topic: s.cfg.Topics[0], Key: "order-1", Type: "order_placed",
+		EventID: events.NewEventID(), CorrelationID: hexkit.NewCorrelationID(),
+		Payload: []byte(`{"id":"order-1"}`),
+	}
+	if err := s.cfg.Handler.HandleMessage(ctx, m); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil
+}
+
+func (oneShot) WaitIdle(ctx context.Context) error { return nil }
+func (oneShot) As(target any) bool                 { return false }
+
+// The bridge events.NewSubscriber checks the group, the handler and the
+// options, takes the topics from the router, and only then calls the
+// provider's open function with the checked configuration. The handler a
+// driver calls decodes the payload and dispatches it to the typed handler.
+func ExampleSubscriberConfig() {
+	r := events.NewRouter()
+	events.Handle(r, "orders", func(ctx context.Context, d events.Delivery[OrderPlaced]) error {
+		fmt.Println("handled", d.Event.ID, "with key", d.Key)
+		return nil
+	})
+	open := func(cfg driver.SubscriberConfig) (driver.Subscriber, error) {
+		fmt.Println("open:", cfg.Group, cfg.Topics, cfg.Backoff.Initial, cfg.Backoff.Max)
+		return oneShot{cfg}, nil
+	}
+
+	_, err := events.NewSubscriber(open, "", r)
+	fmt.Println("empty group refused before open:", errors.Is(err, events.ErrInvalidOption))
+
+	sub, err := events.NewSubscriber(open, "shipping", r)
+	if err != nil {
+		panic(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	fmt.Println("run:", sub.Run(ctx))
+	// Output:
+	// empty group refused before open: true
+	// open: shipping [orders] 100ms 10s
+	// handled order-1 with key order-1
+	// run: <nil>
 }
