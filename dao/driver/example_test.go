@@ -1,11 +1,14 @@
 package driver_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"time"
 
+	"github.com/hexkit-go/hexkit/dao"
 	"github.com/hexkit-go/hexkit/dao/driver"
 )
 
@@ -77,4 +80,48 @@ func ExampleFilter() {
 	fmt.Println(f)
 	// Output:
 	// And(Gte("age", 18), In("address.city", "Oslo", "Bergen"))
+}
+
+// printCollection is a toy provider that implements only Init and Insert;
+// the embedded interface stands for the methods it leaves out.
+type printCollection struct{ driver.Collection }
+
+func (printCollection) Init(ctx context.Context, s driver.Schema) error {
+	fmt.Printf("init: id %q, version %q, unique %v\n", s.IDField, s.VersionField, s.Unique)
+	return nil
+}
+
+func (printCollection) Insert(ctx context.Context, id driver.Value, doc any) error {
+	fmt.Printf("insert %v: %+v\n", id, *doc.(*Player))
+	return nil
+}
+
+type Player struct {
+	ID      string  `json:"id"`
+	Email   string  `json:"email"`
+	Score   float64 `json:"score"`
+	Version int     `json:"version"`
+}
+
+// A provider implements driver.Collection; the bridge dao.New checks the
+// document type and the options, hands the collection the checked schema
+// once, and wraps it into the typed dao.DAO services use. Documents are
+// checked before the driver sees them: a NaN never reaches it.
+func ExampleCollection() {
+	ctx := context.Background()
+	players, err := dao.New[Player, string](ctx, printCollection{},
+		dao.WithUnique(dao.MustField[Player, string]("email")),
+		dao.WithVersionField(dao.MustField[Player, int]("version")))
+	if err != nil {
+		panic(err)
+	}
+	err = players.Insert(ctx, Player{ID: "p1", Email: "ada@example.org", Score: 1.5})
+	fmt.Println("insert:", err)
+	err = players.Insert(ctx, Player{ID: "p2", Email: "bob@example.org", Score: math.NaN()})
+	fmt.Println("refused before the driver:", errors.Is(err, dao.ErrInvalidDocument))
+	// Output:
+	// init: id "id", version "version", unique [[email]]
+	// insert "p1": {ID:p1 Email:ada@example.org Score:1.5 Version:0}
+	// insert: <nil>
+	// refused before the driver: true
 }
