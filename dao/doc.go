@@ -10,8 +10,8 @@
 //		userAge   = dao.MustField[User, int]("age")
 //	)
 //
-//	users, err := memdao.New[User, string](dao.WithUnique(userEmail))
-//	users, err := mongo.NewDAO[User, string](ctx, db, "users", dao.WithUnique(userEmail))
+//	users, err := memdao.New[User, string](dao.WithUnique(userEmail)) // in memory, or on MongoDB:
+//	users, err = mongo.NewDAO[User, string](ctx, db, "users", dao.WithUnique(userEmail))
 //
 //	err = users.Insert(ctx, User{ID: "u1", Email: "ada@example.org"})
 //	for u, err := range users.Find(ctx, userAge.Gte(18), dao.OrderBy(userAge.Desc()).Limit(10)) { ... }

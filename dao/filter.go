@@ -14,8 +14,8 @@ import (
 //
 // A filter that cannot be valid (a comparison on a struct, slice or map
 // field, a range operator with nil, a NaN, an infinity or a string that is
-// not valid UTF-8, an empty Or, a zero Field) remembers why, and every DAO call given it fails with
-// [ErrInvalidFilter] before anything is read.
+// not valid UTF-8, an empty Or, a zero Field) remembers why, and every DAO
+// call given it fails with [ErrInvalidFilter] before anything is read.
 type Filter[T any] struct {
 	_   [0]*T // Filter[A] and Filter[B] do not convert into each other
 	f   driver.Filter

@@ -52,14 +52,14 @@
 //
 // # Semantics
 //
-// Publishing: [Publisher.Publish] returns once the transport acknowledged
-// the event, so its error is the real outcome; [Publisher.PublishBatch]
-// sends many events in one call and reports per event. Topics are never
-// created by publishing: a publish to a topic that does not exist fails
-// with [ErrTopicNotFound] on every provider (Kafka brokers run with
-// automatic topic creation off). The correlation id
-// comes from the context ([github.com/hexkit-go/hexkit.CorrelationID]) or is
-// generated ([WithStrictCorrelationID] refuses instead).
+// Publishing: [Publisher.Publish] returns once the transport acknowledged the
+// event, so its error is the real outcome; [Publisher.PublishBatch] sends
+// many events in one call and reports per event. Topics are never created by
+// publishing: a publish to a topic that does not exist fails with
+// [ErrTopicNotFound] on every provider (Kafka brokers run with automatic
+// topic creation off). The correlation id comes from the context
+// ([github.com/hexkit-go/hexkit.CorrelationID]) or is generated
+// ([WithStrictCorrelationID] refuses instead).
 //
 // Delivery (the contract every provider's subscriber honours, checked by
 // package eventstest):
@@ -76,12 +76,12 @@
 //     offsets.
 //   - Shutdown: a subscriber's Run returns nil after its context ends and its
 //     in-flight handlers returned, and [ErrClosed] when its provider is
-//     closed. The handler's context ends with the
-//     subscriber's, so a long handler can stop early; what it did not finish
-//     (returned an error) is redelivered later. The drain is bounded
-//     ([WithDrainTimeout], default [DefaultDrainTimeout]): past it Run
-//     returns a *[DrainError] naming the messages whose handlers ignore
-//     their context, and those stay unacknowledged.
+//     closed. The handler's context ends with the subscriber's, so a long
+//     handler can stop early; what it did not finish (returned an error) is
+//     redelivered later. The drain is bounded ([WithDrainTimeout], default
+//     [DefaultDrainTimeout]): past it Run returns a *[DrainError] naming the
+//     messages whose handlers ignore their context, and those stay
+//     unacknowledged.
 //   - Handler context: carries the message's correlation id, so records
 //     logged through [github.com/hexkit-go/hexkit.NewLogHandler] show it, and
 //     events published from the handler carry it on.

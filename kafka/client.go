@@ -73,17 +73,18 @@ func Open(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// New wraps cl, a franz-go client the caller built and keeps owning:
-// Close flushes cl (every record buffered in it) but does not close it. Publishing and topic management go through cl, which must keep
-// franz-go's defaults of acks=all and idempotence for the delivery
-// guarantees of the package documentation. A subscriber cannot share a
-// client (a client belongs to at most one consumer group), so each
-// subscriber's Run builds its own from cl's options (cl.Opts()), with the
-// group, topics and commit discipline added; cl must therefore not be a
-// consumer itself. New does not contact the brokers. A nil cl fails with
-// [ErrInvalidConfig]. Refused credentials (a wrong password, or a SASL
-// mechanism the brokers do not offer) fail the first publish and every
-// subscriber's Run at once with events.ErrUnauthorized, as they fail Open.
+// New wraps cl, a franz-go client the caller built and keeps owning: Close
+// flushes cl (every record buffered in it) but does not close it. Publishing
+// and topic management go through cl, which must keep franz-go's defaults of
+// acks=all and idempotence for the delivery guarantees of the package
+// documentation. A subscriber cannot share a client (a client belongs to at
+// most one consumer group), so each subscriber's Run builds its own from cl's
+// options (cl.Opts()), with the group, topics and commit discipline added; cl
+// must therefore not be a consumer itself. New does not contact the brokers.
+// A nil cl fails with [ErrInvalidConfig]. Refused credentials (a wrong
+// password, or a SASL mechanism the brokers do not offer) fail the first
+// publish and every subscriber's Run at once with events.ErrUnauthorized, as
+// they fail Open.
 func New(cl *kgo.Client, opts ...Option) (*Client, error) {
 	if cl == nil {
 		return nil, configErr("nil *kgo.Client")

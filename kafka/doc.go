@@ -34,28 +34,28 @@
 //
 // Consuming is at least once. The consumer group is NewSubscriber's group
 // argument (services pass Config.ServiceName); a group without committed
-// offsets starts at the earliest offset (see [WithStartAtLatest]). Each assigned partition gets its own worker, so
-// partitions are handled concurrently while records of one partition are
-// handled in offset order; [WithKeyConcurrency] relaxes this to order per
-// key. A record's offset is marked only after the handler returned nil for
-// it and for every record before it in the partition, and marked offsets
-// are committed every five seconds, when partitions are revoked (after
-// their running handlers have returned) and when Run shuts down. So a
-// commit never covers a record that was not handled, and after a crash
-// or a rebalance the next owner resumes at the first record not yet
-// committed: records may be handled twice, never skipped.
+// offsets starts at the earliest offset (see [WithStartAtLatest]). Each
+// assigned partition gets its own worker, so partitions are handled
+// concurrently while records of one partition are handled in offset order;
+// [WithKeyConcurrency] relaxes this to order per key. A record's offset is
+// marked only after the handler returned nil for it and for every record
+// before it in the partition, and marked offsets are committed every five
+// seconds, when partitions are revoked (after their running handlers have
+// returned) and when Run shuts down. So a commit never covers a record that
+// was not handled, and after a crash or a rebalance the next owner resumes at
+// the first record not yet committed: records may be handled twice, never
+// skipped.
 //
 // A handler error does not skip the record: it is retried, with an
-// exponential backoff (events.WithRetryBackoff, 100ms doubling up to 10s),
-// on its partition only, until it succeeds, the partition is revoked or
-// Run ends.
-// Other partitions go on meanwhile: a partition whose worker falls behind
-// by more than [WithMaxQueuedRecords] records stops being fetched until it
-// catches up. Every failed attempt is logged and given, as a
-// *[HandlerError], to the hook of events.WithErrorHook. Retrying forever is the safe default; for a bounded
-// number of attempts and a dead letter queue, wrap the handler in an
-// events.FailureHandler (dead letters are worked with [DLQ]). A panic in
-// a handler is recovered and treated as an error.
+// exponential backoff (events.WithRetryBackoff, 100ms doubling up to 10s), on
+// its partition only, until it succeeds, the partition is revoked or Run
+// ends. Other partitions go on meanwhile: a partition whose worker falls
+// behind by more than [WithMaxQueuedRecords] records stops being fetched
+// until it catches up. Every failed attempt is logged and given, as a
+// *[HandlerError], to the hook of events.WithErrorHook. Retrying forever is
+// the safe default; for a bounded number of attempts and a dead letter queue,
+// wrap the handler in an events.FailureHandler (dead letters are worked with
+// [DLQ]). A panic in a handler is recovered and treated as an error.
 //
 // The handler gets a fresh *events.Message per record; its strings are its
 // own, while its payload shares the fetched record's memory (do not write

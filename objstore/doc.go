@@ -99,12 +99,11 @@
 // [ErrObjectNotFound], [ErrObjectExists], [ErrUploadNotFound],
 // [ErrUploadActive], [ErrInvalidID], [ErrPartsMismatch],
 // [ErrChecksumMismatch], [ErrInvalidArgument], [ErrUnauthorized],
-// [ErrUnavailable] and [ErrClosed]; a
-// constructor given an invalid [Option] fails with [ErrInvalidOption].
-// Providers wrap their driver's error as well, so errors.As reaches it.
-// Context errors come back unwrapped: errors.Is(err, context.Canceled)
-// holds, and so does err == context.Canceled for calls that did not start.
-// Invalid ids and arguments fail before any request.
+// [ErrUnavailable] and [ErrClosed]; a constructor given an invalid [Option]
+// fails with [ErrInvalidOption]. Providers wrap their driver's error as well,
+// so errors.As reaches it. Context errors come back unwrapped: errors.Is(err,
+// context.Canceled) holds, and so does err == context.Canceled for calls that
+// did not start. Invalid ids and arguments fail before any request.
 //
 // # Testing
 //

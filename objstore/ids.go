@@ -37,11 +37,12 @@ func objectByte(c byte) bool {
 // wrapped in [ErrInvalidID].
 //
 // Whatever the rules say, ids that S3 servers refuse or store under another
-// name are refused on every backend: bucket ids are 3 to 63 of a-z, 0-9,
-// '.' and '-', starting and ending with a letter or digit, without "..",
-// ".-" or "-.", and not shaped like an IP address; object ids are at most 1024 bytes of UTF-8 without control
-// characters, made of segments between slashes of 1 to 255 bytes that are
-// not "." or ".." (so no leading, trailing or double slash).
+// name are refused on every backend: bucket ids are 3 to 63 of a-z, 0-9, '.'
+// and '-', starting and ending with a letter or digit, without "..", ".-" or
+// "-.", and not shaped like an IP address; object ids are at most 1024 bytes
+// of UTF-8 without control characters, made of segments between slashes of 1
+// to 255 bytes that are not "." or ".." (so no leading, trailing or double
+// slash).
 type IDRules struct {
 	// Bucket checks bucket ids. Default [DefaultBucketID].
 	Bucket func(id string) error

@@ -117,10 +117,11 @@ func (s *portable) CompleteUpload(ctx context.Context, bucket, object, uploadID 
 	return err
 }
 
-// checkParts checks parts (in part number order) as CompleteUpload does:
-// at least one part; with count > 0 exactly count parts numbered 1 to count; with size > 0 every part but the last of exactly size bytes and the
-// last of at most size bytes. It returns an error wrapping
-// [ErrPartsMismatch] that names the first broken rule.
+// checkParts checks parts (in part number order) as CompleteUpload does: at
+// least one part; with count > 0 exactly count parts numbered 1 to count;
+// with size > 0 every part but the last of exactly size bytes and the last of
+// at most size bytes. It returns an error wrapping [ErrPartsMismatch] that
+// names the first broken rule.
 func checkParts(parts []driver.Part, count int, size int64) error {
 	if len(parts) == 0 {
 		return fmt.Errorf("%w: no parts uploaded", ErrPartsMismatch)

@@ -17,28 +17,27 @@
 // topic and group names (prefix "eventstest-"), so harnesses may share a
 // server with other tests. The cases check, through events.Publisher and
 // events.Router on top of the harness: round trip; routing by type (an
-// unknown type neither reaches a handler nor blocks later events); key,
-// type, event id, correlation id, user headers and timestamp intact;
-// correlation id propagation from a handler's context to what it
-// publishes; per-key order across partitions; two groups both receiving
-// everything; two members of one group sharing the work and one taking over
-// when the other leaves; redelivery of a failed event before later events of
-// its partition; resuming from the commit after a graceful restart; context
-// cancellation of sends and of handlers at shutdown (the interrupted event
-// is redelivered); close; concurrent publishers; and bad input on publish
-// (typed errors, nothing sent, valid events of a batch sent) and on delivery
-// (undecodable payloads and, with [Features].RawSend, missing headers are
-// refused with typed errors and redelivered rather than lost). The rules a
-// fake must share with Kafka are cases too: topic names Kafka refuses are
-// refused everywhere, with the longest valid name working end to end; a
-// publish to a missing topic fails with events.ErrTopicNotFound and
-// creates nothing; an event over Kafka's default size limit (1 MiB) fails
-// with events.ErrMessageTooLarge; the empty key is valid and keeps order; a
-// pointer event
-// type is refused; Subscriber.WaitIdle returns once everything published
-// before is handled (at once for topics that do not exist); Run ends with
-// events.ErrClosed when the provider closes, and a subscriber runs once;
-// and the test helpers below work on the provider.
+// unknown type neither reaches a handler nor blocks later events); key, type,
+// event id, correlation id, user headers and timestamp intact; correlation id
+// propagation from a handler's context to what it publishes; per-key order
+// across partitions; two groups both receiving everything; two members of one
+// group sharing the work and one taking over when the other leaves;
+// redelivery of a failed event before later events of its partition; resuming
+// from the commit after a graceful restart; context cancellation of sends and
+// of handlers at shutdown (the interrupted event is redelivered); close;
+// concurrent publishers; and bad input on publish (typed errors, nothing
+// sent, valid events of a batch sent) and on delivery (undecodable payloads
+// and, with [Features].RawSend, missing headers are refused with typed errors
+// and redelivered rather than lost). The rules a fake must share with Kafka
+// are cases too: topic names Kafka refuses are refused everywhere, with the
+// longest valid name working end to end; a publish to a missing topic fails
+// with events.ErrTopicNotFound and creates nothing; an event over Kafka's
+// default size limit (1 MiB) fails with events.ErrMessageTooLarge; the empty
+// key is valid and keeps order; a pointer event type is refused;
+// Subscriber.WaitIdle returns once everything published before is handled (at
+// once for topics that do not exist); Run ends with events.ErrClosed when the
+// provider closes, and a subscriber runs once; and the test helpers below
+// work on the provider.
 //
 // [RunFailure] is the second suite, for the failure handling
 // (events.FailureHandler) on the same harness: retries numbered from 1,

@@ -22,12 +22,12 @@ import (
 	"github.com/hexkit-go/hexkit/s3"
 )
 
-// benchS3 compares the objstore S3 provider with raw minio-go on the
-// server in HEXKIT_S3_*: Put and Get of 1 MiB and 64 MiB objects (objects
-// per second) and presigning GET URLs (URLs per second). Both sides give the same guarantee: the raw side checks what
-// hexkit's Put and Get check, the server's ETag against the MD5 (multipart
-// ETag for the 16 MiB parts both sides use) of the bytes, as a careful raw
-// client must do by hand.
+// benchS3 compares the objstore S3 provider with raw minio-go on the server
+// in HEXKIT_S3_*: Put and Get of 1 MiB and 64 MiB objects (objects per
+// second) and presigning GET URLs (URLs per second). Both sides give the same
+// guarantee: the raw side checks what hexkit's Put and Get check, the
+// server's ETag against the MD5 (multipart ETag for the 16 MiB parts both
+// sides use) of the bytes, as a careful raw client must do by hand.
 func benchS3(ctx context.Context, r *reporter) error {
 	cfg := s3.Config{
 		Endpoint:  strings.TrimPrefix(os.Getenv("HEXKIT_S3_ENDPOINT"), "http://"),
