@@ -13,10 +13,13 @@ import (
 	"github.com/hexkit-go/hexkit"
 )
 
-// FailureOption configures [NewFailureHandler].
-type FailureOption func(*failureOptions) error
+// FailureOption configures [NewFailureHandler], which checks every option
+// it is given and fails with an error wrapping [ErrInvalidOption] naming
+// each invalid one.
+type FailureOption func(*failureOptions)
 
 type failureOptions struct {
+	err          error // the invalid options, joined
 	attempts     int
 	backoff      backoff
 	dlq          Sender
@@ -25,15 +28,18 @@ type failureOptions struct {
 	logger       *slog.Logger
 }
 
+// invalid records an invalid option; NewFailureHandler reports them all.
+func (o *failureOptions) invalid(err error) { o.err = errors.Join(o.err, err) }
+
 // WithAttempts sets how many times an event is handed to the handler
 // before it counts as failed: 1 means no retry. Default: 3.
 func WithAttempts(n int) FailureOption {
-	return func(o *failureOptions) error {
+	return func(o *failureOptions) {
 		if n < 1 {
-			return invalidOption(fmt.Sprintf("WithAttempts(%d): need at least 1", n))
+			o.invalid(invalidOption(fmt.Sprintf("WithAttempts(%d): need at least 1", n)))
+			return
 		}
 		o.attempts = n
-		return nil
 	}
 }
 
@@ -43,12 +49,12 @@ func WithAttempts(n int) FailureOption {
 // lockstep. The wait ends early when the subscriber shuts down (the event
 // is then neither committed nor dead-lettered). Default: 100ms, 10s, 0.2.
 func WithBackoff(initial, max time.Duration, jitter float64) FailureOption {
-	return func(o *failureOptions) error {
+	return func(o *failureOptions) {
 		if initial < 0 || max < initial || jitter < 0 || jitter > 1 {
-			return invalidOption(fmt.Sprintf("WithBackoff(%v, %v, %v): need 0 <= initial <= max and 0 <= jitter <= 1", initial, max, jitter))
+			o.invalid(invalidOption(fmt.Sprintf("WithBackoff(%v, %v, %v): need 0 <= initial <= max and 0 <= jitter <= 1", initial, max, jitter)))
+			return
 		}
 		o.backoff = backoff{initial: initial, max: max, jitter: jitter}
-		return nil
 	}
 }
 
@@ -58,23 +64,23 @@ func WithBackoff(initial, max time.Duration, jitter float64) FailureOption {
 // letter. Default: no dead letter queue; such an event stops the
 // subscriber (see [FailureHandler.Supervise]).
 func WithDLQ(s Sender) FailureOption {
-	return func(o *failureOptions) error {
+	return func(o *failureOptions) {
 		if s == nil {
-			return invalidOption("WithDLQ(nil)")
+			o.invalid(invalidOption("WithDLQ(nil)"))
+			return
 		}
 		o.dlq = s
-		return nil
 	}
 }
 
 // WithDLQTopic sets the dead letter queue topic. Default: [DefaultDLQTopic].
 func WithDLQTopic(topic string) FailureOption {
-	return func(o *failureOptions) error {
+	return func(o *failureOptions) {
 		if err := ValidateTopic(topic); err != nil {
-			return fmt.Errorf("%w: WithDLQTopic: %w", ErrInvalidOption, err)
+			o.invalid(fmt.Errorf("%w: WithDLQTopic: %w", ErrInvalidOption, err))
+			return
 		}
 		o.dlqTopic = topic
-		return nil
 	}
 }
 
@@ -82,19 +88,19 @@ func WithDLQTopic(topic string) FailureOption {
 // topic to its [FailureHandler.Topics]. Default: the retry topic is
 // consumed.
 func WithoutRetryTopic() FailureOption {
-	return func(o *failureOptions) error { o.noRetryTopic = true; return nil }
+	return func(o *failureOptions) { o.noRetryTopic = true }
 }
 
 // WithFailureLogger sets the logger for failed attempts (warnings) and
 // dead-lettered events (errors). Default: slog.Default() when
 // NewFailureHandler is called.
 func WithFailureLogger(l *slog.Logger) FailureOption {
-	return func(o *failureOptions) error {
+	return func(o *failureOptions) {
 		if l == nil {
-			return invalidOption("WithFailureLogger(nil)")
+			o.invalid(invalidOption("WithFailureLogger(nil)"))
+			return
 		}
 		o.logger = l
-		return nil
 	}
 }
 
@@ -211,12 +217,12 @@ func NewFailureHandler(next MessageHandler, service string, opts ...FailureOptio
 		dlqTopic: DefaultDLQTopic,
 	}
 	for _, opt := range opts {
-		if opt == nil {
-			continue
+		if opt != nil {
+			opt(&f.o)
 		}
-		if err := opt(&f.o); err != nil {
-			return nil, err
-		}
+	}
+	if f.o.err != nil {
+		return nil, f.o.err
 	}
 	if f.o.logger == nil {
 		f.o.logger = slog.Default()

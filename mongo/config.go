@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -78,20 +79,26 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	return d, nil
 }
 
-// Option configures [New].
-type Option func(*DB) error
+// Option configures [New], which checks every option it is given and fails
+// with an error wrapping [ErrInvalidConfig] naming each invalid one.
+type Option func(*dbOptions)
+
+type dbOptions struct {
+	timeout time.Duration
+	err     error // the invalid options, joined
+}
 
 // WithTimeout bounds every call of the DAOs on the DB, even when the
 // caller's context allows longer: a call fails with dao.ErrUnavailable
 // after at most d. Default: no bound of hexkit's own (the client's
 // settings and the caller's context apply). d must be positive.
 func WithTimeout(d time.Duration) Option {
-	return func(db *DB) error {
+	return func(o *dbOptions) {
 		if d <= 0 {
-			return fmt.Errorf("%w: WithTimeout(%v) must be positive", ErrInvalidConfig, d)
+			o.err = errors.Join(o.err, fmt.Errorf("%w: WithTimeout(%v) must be positive", ErrInvalidConfig, d))
+			return
 		}
-		db.timeout = d
-		return nil
+		o.timeout = d
 	}
 }
 
@@ -103,16 +110,16 @@ func New(db *mongo.Database, opts ...Option) (*DB, error) {
 	if db == nil {
 		return nil, fmt.Errorf("%w: nil *mongo.Database", ErrInvalidConfig)
 	}
-	d := &DB{db: db}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(d); err != nil {
-			return nil, err
+	var o dbOptions
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
 		}
 	}
-	return d, nil
+	if o.err != nil {
+		return nil, o.err
+	}
+	return &DB{db: db, timeout: o.timeout}, nil
 }
 
 // Close disconnects the client Open made, after which the DB's DAOs fail

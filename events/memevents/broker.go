@@ -2,6 +2,7 @@ package memevents
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -40,18 +41,29 @@ type tp struct {
 	part  int
 }
 
-// Option configures [New].
-type Option func(*Broker) error
+// Option configures [New], which checks every option it is given and
+// fails with an error wrapping [ErrInvalidConfig] naming each invalid one.
+type Option func(*options)
+
+type options struct {
+	now     func() time.Time
+	maxSize int
+	err     error // the invalid options, joined
+}
+
+func (o *options) invalid(format string, args ...any) {
+	o.err = errors.Join(o.err, fmt.Errorf("%w: "+format, append([]any{ErrInvalidConfig}, args...)...))
+}
 
 // WithClock sets the clock that stamps sent messages (Message.Timestamp).
 // Default: time.Now.
 func WithClock(now func() time.Time) Option {
-	return func(b *Broker) error {
+	return func(o *options) {
 		if now == nil {
-			return fmt.Errorf("%w: WithClock(nil)", ErrInvalidConfig)
+			o.invalid("WithClock(nil)")
+			return
 		}
-		b.now = now
-		return nil
+		o.now = now
 	}
 }
 
@@ -66,12 +78,12 @@ const DefaultMaxMessageSize = 1 << 20
 // [DefaultMaxMessageSize]; set it to the producer limit of the Kafka
 // deployment the service runs against.
 func WithMaxMessageSize(n int) Option {
-	return func(b *Broker) error {
+	return func(o *options) {
 		if n < 1 {
-			return fmt.Errorf("%w: WithMaxMessageSize(%d): need at least 1", ErrInvalidConfig, n)
+			o.invalid("WithMaxMessageSize(%d): need at least 1", n)
+			return
 		}
-		b.maxSize = n
-		return nil
+		o.maxSize = n
 	}
 }
 
@@ -79,23 +91,23 @@ func WithMaxMessageSize(n int) Option {
 // creates them. An invalid option fails with an error wrapping
 // [ErrInvalidConfig].
 func New(opts ...Option) (*Broker, error) {
-	b := &Broker{
-		now:     time.Now,
-		maxSize: DefaultMaxMessageSize,
+	o := options{now: time.Now, maxSize: DefaultMaxMessageSize}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	if o.err != nil {
+		return nil, o.err
+	}
+	return &Broker{
+		now:     o.now,
+		maxSize: o.maxSize,
 		changed: make(chan struct{}),
 		topics:  map[string]*topic{},
 		groups:  map[string]*group{},
 		running: map[*subscriber]struct{}{},
-	}
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(b); err != nil {
-			return nil, err
-		}
-	}
-	return b, nil
+	}, nil
 }
 
 // NewPublisher returns a publisher of E events to topic on b. It fails

@@ -49,8 +49,9 @@
 //
 // # Errors
 //
-// The objstore sentinels, as on every provider; an address [New] cannot
-// listen on is objstore.ErrInvalidOption.
+// The objstore sentinels, as on every provider; an invalid option, such as
+// an address [New] cannot listen on, is [ErrInvalidConfig] (wrapping
+// objstore.ErrInvalidOption too).
 //
 // # As
 //

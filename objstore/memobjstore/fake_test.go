@@ -138,11 +138,17 @@ func TestClose(t *testing.T) {
 }
 
 func TestNewRefusesBadAddress(t *testing.T) {
-	if s, err := memobjstore.New(memobjstore.WithAddress("256.0.0.1:http")); !errors.Is(err, objstore.ErrInvalidOption) {
+	for name, opt := range map[string]memobjstore.Option{
+		"WithAddress(bad)": memobjstore.WithAddress("256.0.0.1:http"),
+		"WithClock(nil)":   memobjstore.WithClock(nil),
+	} {
+		s, err := memobjstore.New(opt)
+		if !errors.Is(err, memobjstore.ErrInvalidConfig) || !errors.Is(err, objstore.ErrInvalidOption) {
+			t.Errorf("New(%s) = %v, want ErrInvalidConfig and objstore.ErrInvalidOption", name, err)
+		}
 		if err == nil {
 			s.Close()
 		}
-		t.Errorf("New(WithAddress(bad)) = %v, want ErrInvalidOption", err)
 	}
 	if s, err := memobjstore.New(memobjstore.WithStoreOptions(objstore.WithPutConcurrency(0))); !errors.Is(err, objstore.ErrInvalidOption) {
 		if err == nil {

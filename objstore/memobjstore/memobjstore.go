@@ -2,7 +2,6 @@ package memobjstore
 
 import (
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"testing"
@@ -20,16 +19,21 @@ const MaxPostFields = memdriver.MaxPostFields
 
 // New returns an empty in-memory store and starts the HTTP server that
 // answers its presigned URLs, on [WithAddress]; Close stops the server.
-// An invalid option or an address it cannot listen on fails with
-// objstore.ErrInvalidOption.
+// An invalid option or an address it cannot listen on fails with an error
+// wrapping [ErrInvalidConfig] and objstore.ErrInvalidOption.
 func New(opts ...Option) (objstore.Store, error) {
-	c := config{addr: "127.0.0.1:0"}
+	c := config{addr: "127.0.0.1:0", now: time.Now}
 	for _, o := range opts {
-		o(&c)
+		if o != nil {
+			o(&c)
+		}
+	}
+	if c.now == nil {
+		return nil, configErr("WithClock(nil)")
 	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
-		return nil, fmt.Errorf("%w: memobjstore: listening on %q: %w", objstore.ErrInvalidOption, c.addr, err)
+		return nil, configErr("listening on %q: %v", c.addr, err)
 	}
 	d := &served{Driver: memdriver.New(c.now, "http://"+ln.Addr().String())}
 	d.srv = &http.Server{Handler: d.Driver, ReadHeaderTimeout: 10 * time.Second}
