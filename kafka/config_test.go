@@ -2,10 +2,7 @@ package kafka_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/hexkit-go/hexkit"
+	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/kafka"
 	"github.com/hexkit-go/hexkit/kafka/kafkatest"
 )
@@ -25,22 +23,8 @@ func TestConfigNeverPrintsSecrets(t *testing.T) {
 	const secret = "s3cr3t-value"
 	cfg := kafka.Config{Brokers: []string{"b:9092"}, ServiceName: "svc",
 		SASL: &kafka.SASL{Mechanism: kafka.SASLPlain, Username: "u", Password: hexkit.NewSecret(secret)}}
-	var sb strings.Builder
-	slog.New(slog.NewJSONHandler(&sb, nil)).Info("cfg", "cfg", cfg, "pw", cfg.SASL.Password)
-	js, err := json.Marshal(cfg.SASL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	outputs := map[string]string{
-		"%v": fmt.Sprintf("%v", cfg), "%+v": fmt.Sprintf("%+v", cfg), "%#v": fmt.Sprintf("%#v", cfg),
-		"%v SASL": fmt.Sprintf("%v", *cfg.SASL), "%+v SASL": fmt.Sprintf("%+v", cfg.SASL),
-		"slog": sb.String(), "json": string(js),
-	}
-	for how, out := range outputs {
-		if strings.Contains(out, secret) {
-			t.Errorf("%s printed the password: %s", how, out)
-		}
-	}
+	testenv.SecretsHidden(t, cfg, secret)
+	testenv.SecretsHidden(t, *cfg.SASL, secret)
 	if cfg.SASL.Password.Reveal() != secret {
 		t.Errorf("Password.Reveal() = %q, want the value", cfg.SASL.Password.Reveal())
 	}
