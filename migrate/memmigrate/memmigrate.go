@@ -1,12 +1,3 @@
-// Package memmigrate is the in-memory provider of the [migrate.Migrator]
-// protocol, for unit tests: a [DB] holds version collections (records and
-// lock) in memory, and migrators made by [NewMigrator] on one DB share
-// them as migrators of several service instances share a MongoDB
-// database. It passes the same conformance suite (migrate/migratetest) as
-// the MongoDB provider, leases and takeovers included.
-//
-// The steps receive the h given to NewMigrator: whatever the test's steps
-// change (a dao/memdao DAO, a map, a struct of stores).
 package memmigrate
 
 import (
