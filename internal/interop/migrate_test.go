@@ -148,3 +148,73 @@ func TestPythonMigratedDatabaseContinuedByGo(t *testing.T) {
 		t.Errorf("lock document after both migrated: %v, want none left behind", err)
 	}
 }
+
+// TestGoLockMakesPythonWait: while hexkit-go migrates, Python hexkit's
+// MigrationManager, started for the same target, waits for hexkit-go's
+// lock and then finds the database migrated: no step runs twice.
+func TestGoLockMakesPythonWait(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	uri := testenv.MongoURI(t)
+	python, err := EnsurePythonMongo(ctx)
+	if err != nil {
+		t.Fatalf("setting up Python hexkit: %v", err)
+	}
+	dbName, coll := testenv.UniqueName(t, "migrate"), "svcDbVersions"
+	db, err := mongo.Open(ctx, mongo.Config{URI: hexkit.NewSecret(uri), Database: dbName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mdb *mongodriver.Database
+	db.As(&mdb)
+	t.Cleanup(func() {
+		_ = mdb.Drop(context.Background())
+		_ = db.Close(context.Background())
+	})
+	peer, err := NewMigratePeer(python, t.TempDir(), uri, dbName, coll)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	started, release := make(chan struct{}), make(chan struct{})
+	effect := func(n int) func(context.Context, *mongodriver.Database) error {
+		return func(ctx context.Context, db *mongodriver.Database) error {
+			if n == 2 {
+				close(started)
+				<-release
+			}
+			_, err := db.Collection("effects").InsertOne(ctx, bson.D{{Key: "step", Value: n}, {Key: "by", Value: "go"}})
+			return err
+		}
+	}
+	m, err := mongomigrate.NewMigrator(db, coll, 3, []migrate.Step[*mongodriver.Database]{
+		{Version: 2, Up: effect(2)}, {Version: 3, Up: effect(3)},
+	}, migrate.WithLease(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goDone := make(chan error, 1)
+	go func() { goDone <- m.Migrate(ctx) }()
+	<-started
+	pyDone := make(chan error, 1)
+	go func() { pyDone <- peer.Migrate(ctx, 3) }()
+	select {
+	case err := <-pyDone:
+		t.Fatalf("Python's migration manager returned (%v) while hexkit-go held the lock", err)
+	case <-time.After(2500 * time.Millisecond):
+	}
+	close(release)
+	if err := <-goDone; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-pyDone; err != nil {
+		t.Fatal(err)
+	}
+	n, err := mdb.Collection("effects").CountDocuments(ctx, bson.D{{Key: "by", Value: "python"}})
+	if err != nil || n != 0 {
+		t.Errorf("Python ran %d steps (%v), want none", n, err)
+	}
+	if msg, err := peer.Check(ctx, 3); err != nil || msg != "" {
+		t.Errorf("Python's check_db_version(3): %q, %v; want accepted", msg, err)
+	}
+}
