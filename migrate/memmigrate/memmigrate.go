@@ -2,6 +2,7 @@ package memmigrate
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -42,7 +43,7 @@ func newDriver(db *DB, coll string) (*memDriver, error) {
 		return nil, err
 	}
 	if db == nil {
-		return nil, migrate.ErrInvalidOption
+		return nil, fmt.Errorf("%w: nil DB", migrate.ErrInvalidOption)
 	}
 	return &memDriver{db: db, name: coll}, nil
 }

@@ -46,6 +46,11 @@
 // under temporary names for this reason; hexkit-go's steps are plain
 // functions and must be written to run again.
 //
+// Timeouts: the client's settings and the caller's context bound each
+// call (a DB made by mongo.Open applies its Config.Timeout to calls whose
+// context has no deadline; mongo.WithTimeout of a DB made by mongo.New
+// does not apply here). Bound Migrate's waiting with the context.
+//
 // # Errors
 //
 // Driver errors are mapped in one function: timeouts and network errors
