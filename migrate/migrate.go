@@ -28,7 +28,8 @@ type Step[H any] struct {
 
 // Record is one entry of a database's version history: the database
 // reached Version at Completed, by a step forward or Backward (or, for
-// version 1, by starting versioning), and the work took Duration.
+// version 1, by starting versioning), and the work took Duration. Both
+// have millisecond precision, as MongoDB stores them; Completed is UTC.
 type Record struct {
 	Version   int
 	Completed time.Time
@@ -61,7 +62,8 @@ type Migrator interface {
 
 // New returns a Migrator over the version collection d for the target
 // version with the given steps; h is passed to every step. Invalid steps
-// or target wrap ErrInvalidPlan, invalid options ErrInvalidOption.
+// or target wrap ErrInvalidPlan; invalid options and a nil driver wrap
+// ErrInvalidOption.
 //
 // For providers; services call a provider's constructor.
 func New[H any](d driver.Driver, h H, target int, steps []Step[H], opts ...Option) (Migrator, error) {
@@ -247,7 +249,7 @@ func (m *migrator[H]) run(ctx context.Context, l *lease) error {
 			// latest record is the current version for every reader.
 			done = last.Add(time.Millisecond)
 		}
-		r := driver.Record{Version: version, Completed: done, Backward: backward, Duration: time.Since(began)}
+		r := driver.Record{Version: version, Completed: done, Backward: backward, Duration: time.Since(began).Truncate(time.Millisecond)}
 		if err := m.d.Append(ctx, r); err != nil {
 			return l.cause(ctx, err)
 		}

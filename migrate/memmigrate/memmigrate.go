@@ -28,8 +28,9 @@ func New() *DB { return &DB{colls: map[string]*collection{}} }
 
 // NewMigrator returns a Migrator of db's version collection coll for the
 // target version with the given steps, each called with h. A bad
-// collection name wraps migrate.ErrInvalidCollection; bad steps, target or
-// options fail as migrate.New does.
+// collection name wraps migrate.ErrInvalidCollection, a nil db
+// migrate.ErrInvalidOption; bad steps, target or options fail as
+// migrate.New does.
 func NewMigrator[H any](db *DB, coll string, h H, target int, steps []migrate.Step[H], opts ...migrate.Option) (migrate.Migrator, error) {
 	d, err := newDriver(db, coll)
 	if err != nil {

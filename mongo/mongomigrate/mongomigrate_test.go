@@ -2,6 +2,7 @@ package mongomigrate
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/hexkit-go/hexkit/internal/testenv"
+	"github.com/hexkit-go/hexkit/migrate"
 	"github.com/hexkit-go/hexkit/migrate/driver"
 	"github.com/hexkit-go/hexkit/migrate/migratetest"
 	"github.com/hexkit-go/hexkit/mongo"
@@ -45,4 +47,41 @@ func TestConformance(t *testing.T) {
 		}
 		return d
 	})
+}
+
+func TestNewMigratorRefuses(t *testing.T) {
+	db := testDB(t)
+	if _, err := NewMigrator(db, "a$b", 1, nil); !errors.Is(err, migrate.ErrInvalidCollection) {
+		t.Errorf("collection a$b: got %v, want ErrInvalidCollection", err)
+	}
+	if _, err := NewMigrator(nil, "versions", 1, nil); !errors.Is(err, ErrInvalidConfig) {
+		t.Errorf("nil DB: got %v, want ErrInvalidConfig", err)
+	}
+	if _, err := NewMigrator(db, "versions", 2, nil); !errors.Is(err, migrate.ErrInvalidPlan) {
+		t.Errorf("target 2 without steps: got %v, want ErrInvalidPlan", err)
+	}
+}
+
+func TestUnreachableServerIsUnavailable(t *testing.T) {
+	cl, err := mongodriver.Connect(options.Client().ApplyURI("mongodb://127.0.0.1:1/").SetServerSelectionTimeout(300 * time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Disconnect(context.Background())
+	db, err := mongo.New(cl.Database("nowhere"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewMigrator(db, "versions", 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Migrate(context.Background()); !errors.Is(err, migrate.ErrUnavailable) {
+		t.Fatalf("Migrate: got %v, want ErrUnavailable", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := m.Check(ctx); err != context.Canceled {
+		t.Fatalf("Check with a cancelled context: got %v, want context.Canceled", err)
+	}
 }
