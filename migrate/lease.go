@@ -27,8 +27,9 @@ type lease struct {
 func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 
 // acquire takes the lock, or the lock of a migrator whose lease expired;
-// it returns nil when another migrator holds it.
-func acquire(ctx context.Context, d driver.Driver, dur time.Duration) (*lease, error) {
+// it returns nil when another migrator holds it, and the expired lease it
+// took over, if any.
+func acquire(ctx context.Context, d driver.Driver, dur time.Duration) (*lease, *driver.Lease, error) {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	t := now()
@@ -36,27 +37,27 @@ func acquire(ctx context.Context, d driver.Driver, dur time.Duration) (*lease, e
 	l := &lease{d: d, owner: next.Owner, dur: dur, validUntil: t.Add(dur)}
 	err := d.Acquire(ctx, next)
 	if err == nil {
-		return l, nil
+		return l, nil, nil
 	}
 	if !errors.Is(err, driver.ErrLocked) {
-		return nil, err
+		return nil, nil, err
 	}
 	old, ok, err := d.Lock(ctx)
 	if err != nil || !ok {
-		return nil, err
+		return nil, nil, err
 	}
 	// A lock without a lease (written by Python hexkit) is held until its
 	// holder deletes it.
 	if old.ExpiresAt.IsZero() || t.Before(old.ExpiresAt) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	switch err := d.TakeOver(ctx, old, next); {
 	case errors.Is(err, driver.ErrLocked):
-		return nil, nil
+		return nil, nil, nil
 	case err != nil:
-		return nil, err
+		return nil, nil, err
 	}
-	return l, nil
+	return l, &old, nil
 }
 
 func (l *lease) margin() time.Duration { return l.dur / 5 }

@@ -211,12 +211,17 @@ func (m *migrator[H]) Migrate(ctx context.Context) error {
 // tryRun takes the lock, or an expired lease, and migrates under it. It
 // reports false when another migrator holds the lock.
 func (m *migrator[H]) tryRun(ctx context.Context) (bool, error) {
-	l, err := acquire(ctx, m.d, m.opts.lease)
+	l, expired, err := acquire(ctx, m.d, m.opts.lease)
 	if err != nil || l == nil {
 		return false, err
 	}
 	if m.opts.log != nil {
-		m.opts.log.InfoContext(ctx, "migrate: lock acquired", slog.Int("target", m.target))
+		if expired != nil {
+			m.opts.log.WarnContext(ctx, "migrate: took over the lock of a migrator whose lease expired",
+				slog.Time("acquired_at", expired.AcquiredAt), slog.Time("expired_at", expired.ExpiresAt), slog.Int("target", m.target))
+		} else {
+			m.opts.log.InfoContext(ctx, "migrate: lock acquired", slog.Int("target", m.target))
+		}
 	}
 	runCtx, stop := l.watch(ctx)
 	err = m.run(runCtx, l)

@@ -61,8 +61,9 @@ func WithPollInterval(d time.Duration) Option {
 	}
 }
 
-// WithLogger logs what the migrator does (lock taken, waited for or taken
-// over, each step applied) at Info level. Default: no logging.
+// WithLogger logs what the migrator does (lock taken or waited for, each
+// version reached) at Info level, and a takeover of an expired lease at
+// Warn level. Default: no logging.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) error {
 		o.log = l

@@ -3,6 +3,7 @@ package migratetest
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -208,10 +209,11 @@ var cases = []tcase{
 			t.Fatal(err)
 		}
 		st := &state{}
+		logs := &captured{}
 		var wg sync.WaitGroup
 		errs := make([]error, 3)
 		for i := range errs {
-			m := open(t, d, st, 3, steps(3, false, nil))
+			m := open(t, d, st, 3, steps(3, false, nil), migrate.WithLogger(slog.New(logs)))
 			wg.Go(func() { errs[i] = m.Migrate(ctxT(t, 20*time.Second)) })
 		}
 		wg.Wait()
@@ -224,6 +226,9 @@ var cases = []tcase{
 			t.Errorf("migrated after %v, before the dead migrator's lease expired", waited)
 		}
 		wantLog(t, st, "up 2", "up 3")
+		if n := logs.count(slog.LevelWarn, "expired"); n != 1 {
+			t.Errorf("%d warnings of a takeover logged, want 1", n)
+		}
 		if _, held, err := d.Lock(ctxT(t, 10*time.Second)); err != nil || held {
 			t.Errorf("lock after migrating: held %v, err %v; want released", held, err)
 		}

@@ -9,6 +9,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -169,4 +171,33 @@ func wantVersionError(t *testing.T, err, sentinel error, db, service int) {
 	if ve.Database != db || ve.Service != service {
 		t.Fatalf("VersionError names database %d and service %d, want %d and %d", ve.Database, ve.Service, db, service)
 	}
+}
+
+// captured is a slog.Handler that keeps the records' levels and messages.
+type captured struct {
+	mu   sync.Mutex
+	recs []slog.Record
+}
+
+func (c *captured) Enabled(context.Context, slog.Level) bool { return true }
+func (c *captured) WithAttrs([]slog.Attr) slog.Handler       { return c }
+func (c *captured) WithGroup(string) slog.Handler            { return c }
+func (c *captured) Handle(_ context.Context, r slog.Record) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.recs = append(c.recs, r)
+	return nil
+}
+
+// count returns how many records of level hold word in their message.
+func (c *captured) count(level slog.Level, word string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, r := range c.recs {
+		if r.Level == level && strings.Contains(r.Message, word) {
+			n++
+		}
+	}
+	return n
 }
