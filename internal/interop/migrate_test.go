@@ -189,7 +189,7 @@ func TestGoLockMakesPythonWait(t *testing.T) {
 	}
 	m, err := mongomigrate.NewMigrator(db, coll, 3, []migrate.Step[*mongodriver.Database]{
 		{Version: 2, Up: effect(2)}, {Version: 3, Up: effect(3)},
-	}, migrate.WithLease(time.Second))
+	}, migrate.WithLease(2*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}

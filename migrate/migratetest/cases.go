@@ -177,13 +177,13 @@ var cases = []tcase{
 		st := &state{}
 		s := steps(2, false, func(ctx context.Context, v int) error {
 			select {
-			case <-time.After(1500 * time.Millisecond):
+			case <-time.After(2500 * time.Millisecond):
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
 			}
 		})
-		lease := migrate.WithLease(400 * time.Millisecond)
+		lease := migrate.WithLease(time.Second)
 		var wg sync.WaitGroup
 		errs := make([]error, 3)
 		for i := range errs {
@@ -271,7 +271,7 @@ var cases = []tcase{
 			}
 			return ctx.Err()
 		})
-		m := open(t, d, st, 3, s, migrate.WithLease(100*time.Millisecond))
+		m := open(t, d, st, 3, s, migrate.WithLease(2*time.Second))
 		err := m.Migrate(ctxT(t, 10*time.Second))
 		if !errors.Is(err, migrate.ErrLockLost) {
 			t.Fatalf("got %v, want ErrLockLost", err)
