@@ -32,6 +32,12 @@ var peerScript []byte
 // use under $HEXKIT_CACHE/python (default ~/.cache/hexkit/python). It needs
 // python3 with its venv module, and pip's package index.
 func EnsurePython(ctx context.Context) (string, error) {
+	return ensureVenv(ctx, "hexkit-"+PythonHexkit, "hexkit[akafka]=="+PythonHexkit)
+}
+
+// ensureVenv returns the interpreter of the virtual environment name under
+// $HEXKIT_CACHE/python with requirement installed, creating it on first use.
+func ensureVenv(ctx context.Context, name, requirement string) (string, error) {
 	cache := os.Getenv("HEXKIT_CACHE")
 	if cache == "" {
 		dir, err := os.UserCacheDir()
@@ -40,7 +46,7 @@ func EnsurePython(ctx context.Context) (string, error) {
 		}
 		cache = filepath.Join(dir, "hexkit")
 	}
-	venv := filepath.Join(cache, "python", "hexkit-"+PythonHexkit)
+	venv := filepath.Join(cache, "python", name)
 	python := filepath.Join(venv, "bin", "python")
 	if _, err := os.Stat(filepath.Join(venv, ".complete")); err == nil {
 		return python, nil
@@ -67,7 +73,7 @@ func EnsurePython(ctx context.Context) (string, error) {
 	}
 	steps := [][]string{
 		{"python3", "-m", "venv", venv},
-		{python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "hexkit[akafka]==" + PythonHexkit},
+		{python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", requirement},
 	}
 	for _, s := range steps {
 		cmd := exec.CommandContext(ctx, s[0], s[1:]...)

@@ -1,0 +1,87 @@
+package mongomigrate
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	mongodriver "go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/hexkit-go/hexkit/internal/testenv"
+	"github.com/hexkit-go/hexkit/migrate"
+	"github.com/hexkit-go/hexkit/migrate/driver"
+	"github.com/hexkit-go/hexkit/migrate/migratetest"
+	"github.com/hexkit-go/hexkit/mongo"
+)
+
+// testDB returns a fresh database on the server from HEXKIT_MONGO_URI,
+// dropped at cleanup.
+func testDB(tb testing.TB) *mongo.DB {
+	tb.Helper()
+	cl, err := mongodriver.Connect(options.Client().ApplyURI(testenv.MongoURI(tb)).SetTimeout(30 * time.Second))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	mdb := cl.Database(testenv.UniqueName(tb, "migrate"))
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = mdb.Drop(ctx)
+		_ = cl.Disconnect(ctx)
+	})
+	db, err := mongo.New(mdb)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return db
+}
+
+func TestConformance(t *testing.T) {
+	db := testDB(t)
+	migratetest.Run(t, func(tb testing.TB) driver.Driver {
+		d, err := newDriver(db, testenv.UniqueName(tb, "versions"))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return d
+	})
+}
+
+func TestNewMigratorRefuses(t *testing.T) {
+	db := testDB(t)
+	if _, err := NewMigrator(db, "a$b", 1, nil); !errors.Is(err, migrate.ErrInvalidCollection) {
+		t.Errorf("collection a$b: got %v, want ErrInvalidCollection", err)
+	}
+	if _, err := NewMigrator(nil, "versions", 1, nil); !errors.Is(err, ErrInvalidConfig) {
+		t.Errorf("nil DB: got %v, want ErrInvalidConfig", err)
+	}
+	if _, err := NewMigrator(db, "versions", 2, nil); !errors.Is(err, migrate.ErrInvalidPlan) {
+		t.Errorf("target 2 without steps: got %v, want ErrInvalidPlan", err)
+	}
+}
+
+func TestUnreachableServerIsUnavailable(t *testing.T) {
+	cl, err := mongodriver.Connect(options.Client().ApplyURI("mongodb://127.0.0.1:1/").SetServerSelectionTimeout(300 * time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Disconnect(context.Background())
+	db, err := mongo.New(cl.Database("nowhere"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewMigrator(db, "versions", 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Migrate(context.Background()); !errors.Is(err, migrate.ErrUnavailable) {
+		t.Fatalf("Migrate: got %v, want ErrUnavailable", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := m.Check(ctx); err != context.Canceled {
+		t.Fatalf("Check with a cancelled context: got %v, want context.Canceled", err)
+	}
+}
