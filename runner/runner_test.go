@@ -248,3 +248,22 @@ func TestHealthAddrAndHTTPServer(t *testing.T) {
 		t.Error("the health endpoints still answer after Run")
 	}
 }
+
+func TestConfig(t *testing.T) {
+	if opts := (runner.Config{}).Options(); len(opts) != 0 {
+		t.Errorf("the zero Config sets %d options", len(opts))
+	}
+	if err := (runner.Config{DrainTimeout: -1}).Validate(); err == nil {
+		t.Error("a negative drain timeout was accepted")
+	}
+	r, err := runner.New(append((runner.Config{DrainTimeout: 10 * time.Millisecond}).Options(), runner.WithSignals())...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = r.Add("stuck", runner.Func(func(context.Context) error { time.Sleep(time.Second); return nil }))
+	_ = r.Add("done", runner.Func(func(context.Context) error { return nil }))
+	start := time.Now()
+	if err := r.Run(context.Background()); !errors.Is(err, runner.ErrDrainTimeout) || time.Since(start) > 500*time.Millisecond {
+		t.Errorf("Run = %v after %s, want ErrDrainTimeout after the configured 10ms", err, time.Since(start))
+	}
+}

@@ -58,7 +58,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer, logger *slog.Logger) (e
 		return err
 	}
 
-	run, err := runner.New(runner.WithDrainTimeout(cfg.DrainTimeout), runner.WithHealthAddr(cfg.HealthAddr), runner.WithLogger(logger))
+	run, err := runner.New(append(cfg.Config.Options(), runner.WithLogger(logger))...)
 	if err != nil {
 		return err
 	}

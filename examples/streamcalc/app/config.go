@@ -11,6 +11,7 @@ import (
 
 	"github.com/hexkit-go/hexkit/config"
 	"github.com/hexkit-go/hexkit/examples/streamcalc/eventio"
+	"github.com/hexkit-go/hexkit/runner"
 	"github.com/hexkit-go/hexkit/wiring"
 )
 
@@ -24,6 +25,7 @@ const Prefix = "streamcalc"
 type Config struct {
 	wiring.Service
 	wiring.Events
+	runner.Config // health_addr, drain_timeout
 
 	// ProblemsTopic is the topic the problems arrive on. Default
 	// arithmetic_problems.
@@ -41,10 +43,6 @@ type Config struct {
 	Demo string `yaml:"demo"`
 	// DemoTimeout bounds the wait for the demo's answers. Default 30s.
 	DemoTimeout time.Duration `yaml:"demo_timeout"`
-	// HealthAddr serves /livez and /readyz on this address; default none.
-	HealthAddr string `yaml:"health_addr"`
-	// DrainTimeout bounds the graceful stop. Default 30s.
-	DrainTimeout time.Duration `yaml:"drain_timeout"`
 }
 
 // Defaults returns the configuration before any file or variable.
@@ -55,7 +53,6 @@ func Defaults() Config {
 		OutputTopic:   eventio.OutputTopic,
 		Demo:          "auto",
 		DemoTimeout:   30 * time.Second,
-		DrainTimeout:  30 * time.Second,
 	}
 }
 
@@ -94,9 +91,6 @@ func (c Config) Validate() error {
 	}
 	if c.DemoTimeout <= 0 {
 		errs = append(errs, config.Invalid("demo_timeout", "must be positive"))
-	}
-	if c.DrainTimeout <= 0 {
-		errs = append(errs, config.Invalid("drain_timeout", "must be positive"))
 	}
 	return errors.Join(errs...)
 }

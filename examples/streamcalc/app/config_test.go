@@ -85,3 +85,15 @@ func TestLoadListsEveryProblem(t *testing.T) {
 		t.Errorf("kafka without servers: %v", err)
 	}
 }
+
+// TestKafkaYAML loads the kafka.yaml the README names.
+func TestKafkaYAML(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := Load(config.WithEnviron([]string{"STREAMCALC_CONFIG_YAML=../kafka.yaml"}), config.WithDirs(dir, dir), config.WithSecretsDir(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.EventsBackend != wiring.Kafka || !cfg.CreateTopics || cfg.DemoMode() {
+		t.Errorf("kafka.yaml gives %+v", cfg)
+	}
+}
