@@ -301,3 +301,14 @@ func sorted(s []string) []string {
 	}
 	return out
 }
+
+func TestUnreadableDotenv(t *testing.T) {
+	work, _, _ := isolated(t)
+	if err := os.Mkdir(filepath.Join(work, ".env"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, err := config.Load("my_svc", defaults(), config.WithDirs(work, ""), config.WithSecretsDir(""), config.WithEnviron(nil))
+	if !errors.Is(err, config.ErrInvalid) || !strings.Contains(err.Error(), ".env") {
+		t.Errorf("a .env that cannot be read: %v", err)
+	}
+}

@@ -26,7 +26,8 @@
 //  3. the dotenv files .env in the working directory and .env in the
 //     secrets directory (default /secrets, [WithSecretsDir]); the second
 //     wins where both set a variable. Their variables are read like
-//     environment variables, with the prefix;
+//     environment variables, with the prefix. A missing file is skipped;
+//     one that cannot be read or parsed is an error;
 //  4. the environment variables <PREFIX>_<KEY>, matched without regard to
 //     case. A field of a nested struct is <PREFIX>_<KEY>__<SUBKEY>.
 //

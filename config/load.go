@@ -139,7 +139,7 @@ func isFile(p string) bool {
 // readDotenv parses a dotenv file; a missing file is no error.
 func readDotenv(p string) (map[string]string, error) {
 	f, err := os.Open(p)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
