@@ -46,6 +46,17 @@ type Events struct {
 	// KafkaCompressionType is snappy, lz4, zstd, gzip or none. Default
 	// snappy.
 	KafkaCompressionType string `yaml:"kafka_compression_type"`
+
+	// The failure handling keys, read by [Events.FailureOptions]:
+	// KafkaMaxRetries is how often a failed event is retried (default:
+	// events' default of 3 attempts); KafkaRetryBackoff the wait before the
+	// first retry (default events' 100ms); KafkaEnableDLQ sends failed
+	// events to the dead letter topic KafkaDLQTopic (default dlq) instead
+	// of stopping the subscriber.
+	KafkaMaxRetries   *int          `yaml:"kafka_max_retries"`
+	KafkaRetryBackoff time.Duration `yaml:"kafka_retry_backoff"`
+	KafkaEnableDLQ    bool          `yaml:"kafka_enable_dlq"`
+	KafkaDLQTopic     string        `yaml:"kafka_dlq_topic"`
 }
 
 // Validate implements config.Validator.
@@ -76,6 +87,17 @@ func (e Events) Validate() error {
 	}
 	if !e.KafkaSSLPassword.IsZero() {
 		errs = append(errs, config.Invalid("kafka_ssl_password", "encrypted key files are not supported; leave it empty"))
+	}
+	if e.KafkaMaxRetries != nil && *e.KafkaMaxRetries < 0 {
+		errs = append(errs, config.Invalid("kafka_max_retries", "must not be negative"))
+	}
+	if e.KafkaRetryBackoff < 0 {
+		errs = append(errs, config.Invalid("kafka_retry_backoff", "must not be negative"))
+	}
+	if e.KafkaDLQTopic != "" {
+		if err := events.ValidateTopic(e.KafkaDLQTopic); err != nil {
+			errs = append(errs, config.Invalid("kafka_dlq_topic", "%v", err))
+		}
 	}
 	if e.KafkaMaxMessageSize < 0 {
 		errs = append(errs, config.Invalid("kafka_max_message_size", "must not be negative"))
