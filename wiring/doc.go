@@ -27,7 +27,8 @@
 // MongoDbConfig and S3Config where the setting exists there
 // (kafka_servers, kafka_security_protocol, kafka_ssl_cafile, the failure
 // keys kafka_max_retries, kafka_retry_backoff, kafka_enable_dlq and
-// kafka_dlq_topic ([Events.FailureOptions]), mongo_dsn,
+// kafka_dlq_topic ([Events.FailureOptions]), generate_correlation_id,
+// mongo_dsn,
 // db_name, mongo_timeout, s3_endpoint_url, s3_access_key_id,
 // s3_secret_access_key, ...), so a Python service's deployment
 // configuration carries over; the backend selectors (events_backend,

@@ -57,6 +57,12 @@ type Events struct {
 	KafkaRetryBackoff time.Duration `yaml:"kafka_retry_backoff"`
 	KafkaEnableDLQ    bool          `yaml:"kafka_enable_dlq"`
 	KafkaDLQTopic     string        `yaml:"kafka_dlq_topic"`
+
+	// GenerateCorrelationID false makes the publishers of [NewPublisher]
+	// refuse to publish from a context without a correlation id
+	// (events.WithStrictCorrelationID) instead of generating one. Default
+	// (unset or true): generate.
+	GenerateCorrelationID *bool `yaml:"generate_correlation_id"`
 }
 
 // Validate implements config.Validator.
@@ -130,6 +136,7 @@ func (e Events) KafkaConfig(svc Service) kafka.Config {
 // subscribers from [Broker.NewSubscriber].
 type Broker struct {
 	backend string
+	strict  bool // publishers refuse a context without a correlation id
 	mem     *memevents.Broker
 	kafka   *kafka.Client
 }
@@ -147,22 +154,30 @@ func OpenEvents(ctx context.Context, svc Service, cfg Events) (*Broker, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Broker{backend: Memory, mem: b}, nil
+		return &Broker{backend: Memory, mem: b, strict: cfg.strict()}, nil
 	case Kafka:
 		c, err := kafka.Open(ctx, cfg.KafkaConfig(svc))
 		if err != nil {
 			return nil, err
 		}
-		return &Broker{backend: Kafka, kafka: c}, nil
+		return &Broker{backend: Kafka, kafka: c, strict: cfg.strict()}, nil
 	}
 	return nil, fmt.Errorf("wiring: events_backend: %w %q", errUnknownBackend, cfg.EventsBackend)
+}
+
+func (e Events) strict() bool {
+	return e.GenerateCorrelationID != nil && !*e.GenerateCorrelationID
 }
 
 // Backend returns memory or kafka.
 func (b *Broker) Backend() string { return b.backend }
 
-// NewPublisher returns a publisher of E events to topic on b.
+// NewPublisher returns a publisher of E events to topic on b; with
+// generate_correlation_id false it is strict about correlation ids.
 func NewPublisher[E events.Event](b *Broker, topic string, opts ...events.PublisherOption) (events.Publisher[E], error) {
+	if b.strict {
+		opts = append([]events.PublisherOption{events.WithStrictCorrelationID()}, opts...)
+	}
 	if b.kafka != nil {
 		return kafka.NewPublisher[E](b.kafka, topic, opts...)
 	}

@@ -83,3 +83,28 @@ func TestPythonFailureKeys(t *testing.T) {
 		t.Errorf("bad failure keys: %v", err)
 	}
 }
+
+func TestGenerateCorrelationIDFalse(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		env    []string
+		strict bool
+	}{{nil, false}, {[]string{"WT_GENERATE_CORRELATION_ID=true"}, false}, {[]string{"WT_GENERATE_CORRELATION_ID=false"}, true}} {
+		cfg := load(t, tc.env...)
+		b, err := wiring.OpenEvents(ctx, cfg.Service, cfg.Events)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = b.EnsureTopics(ctx, true, 1, "notes")
+		pub, err := wiring.NewPublisher[noted](b, "notes")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = pub.Publish(ctx, "n1", noted{ID: "n1"}) // no correlation id in ctx
+		var ve *events.ValidationError
+		if got := errors.As(err, &ve); got != tc.strict {
+			t.Errorf("%v: Publish without a correlation id = %v, want refused: %v", tc.env, err, tc.strict)
+		}
+		b.Close(ctx)
+	}
+}
