@@ -6,12 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hexkit-go/hexkit/config"
 )
 
 // FuzzLoad feeds arbitrary YAML, dotenv and environment values to Load:
-// it must not panic, and it either succeeds or fails with ErrInvalid,
+// it must not panic or hang, and it either succeeds or fails with ErrInvalid,
 // never showing the secret. The seeds run with every go test.
 func FuzzLoad(f *testing.F) {
 	f.Add("port: 1\n", "FZ_RATIO=0.5\n", "FZ_TAGS", "[\"a\"]")
@@ -29,7 +30,18 @@ func FuzzLoad(f *testing.F) {
 			t.Fatal(err)
 		}
 		env := []string{envName + "=" + envValue, "FZ_API_KEY=s3cr3t-fuzz"}
-		cfg, err := config.Load("fz", defaults(), config.WithDirs(dir, ""), config.WithSecretsDir(""), config.WithEnviron(env))
+		var cfg testConfig
+		var err error
+		fin := make(chan struct{})
+		go func() {
+			defer close(fin)
+			cfg, err = config.Load("fz", defaults(), config.WithDirs(dir, ""), config.WithSecretsDir(""), config.WithEnviron(env))
+		}()
+		select {
+		case <-fin:
+		case <-time.After(3 * time.Second):
+			t.Fatalf("Load hangs on yaml=%q dotenv=%q env=%q=%q", yamlText, dotenv, envName, envValue)
+		}
 		if err != nil {
 			if !errors.Is(err, config.ErrInvalid) {
 				t.Fatalf("error does not match ErrInvalid: %v", err)
