@@ -3,10 +3,15 @@
 // bytes in object storage, moved by clients through presigned URLs, and a
 // file_registered event for every file that becomes available.
 //
-//	go run ./examples/fileregistry                      # in memory: demo, then exit
-//	go run ./examples/fileregistry -demo=false          # in memory: serve the API on 127.0.0.1:8080
-//	eval "$(scripts/servers env)"
-//	go run ./examples/fileregistry -backend servers -setup -demo=true   # MongoDB, S3, Kafka
+//	go run ./examples/fileregistry                       # in memory: demo, then exit
+//	FILEREGISTRY_DEMO=false go run ./examples/fileregistry # in memory: serve the API on 127.0.0.1:8080
+//	FILEREGISTRY_CONFIG_YAML=examples/fileregistry/servers.yaml \
+//		go run ./examples/fileregistry                   # MongoDB, S3, Kafka of scripts/servers: demo
+//
+// It takes no arguments: its configuration comes from .fileregistry.yaml
+// (or the file FILEREGISTRY_CONFIG_YAML names), .env files and
+// FILEREGISTRY_* variables, as package config describes; the keys are
+// listed on app.Config.
 //
 // The HTTP API (package httpapi): POST /files {"name","size"} returns a file
 // id and a presigned upload form limited to the declared size; the client
@@ -22,39 +27,43 @@
 // the domain core behind its ports, package translators adapts the ports to
 // hexkit's dao, objstore and events protocols, package httpapi is the
 // inbound translator, and package app is the one place that picks the
-// providers. Run with -h for every flag.
+// providers, from the configuration alone.
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/hexkit-go/hexkit/examples/fileregistry/app"
 )
 
+const usage = `usage: fileregistry (no arguments)
+Configure it with .fileregistry.yaml, FILEREGISTRY_CONFIG_YAML=<file>, .env
+files or FILEREGISTRY_<KEY> variables; for example
+FILEREGISTRY_CONFIG_YAML=examples/fileregistry/servers.yaml runs the demo on
+the servers of scripts/servers.`
+
 func main() {
-	cfg, err := app.Load(os.Args[1:], os.Getenv)
-	if errors.Is(err, flag.ErrHelp) {
-		return
+	if len(os.Args) > 1 {
+		fmt.Fprintln(os.Stderr, usage)
+		if a := os.Args[1]; a == "-h" || a == "-help" || a == "--help" {
+			return
+		}
+		os.Exit(2)
 	}
+	cfg, err := app.Load()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
 	level := slog.LevelWarn
-	if !cfg.Demo {
+	if !cfg.DemoMode() {
 		level = slog.LevelInfo
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := app.Run(ctx, cfg, os.Stdout, logger); err != nil {
+	if err := app.Run(context.Background(), cfg, os.Stdout, logger); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/hexkit-go/hexkit"
+	"github.com/hexkit-go/hexkit/config"
 	"github.com/hexkit-go/hexkit/examples/streamcalc/app"
 	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/kafka/kafkatest"
@@ -46,11 +47,20 @@ func TestPythonProblemsGoAnswers(t *testing.T) {
 	defer cancel()
 	svcCtx, stopSvc := context.WithCancel(ctx)
 	done := make(chan error, 1)
+	// The service is configured as a Python hexkit service would be: a
+	// JSON list in STREAMCALC_KAFKA_SERVERS.
+	servers, _ := json.Marshal(b.Addrs())
+	dir := t.TempDir()
+	cfg, err := app.Load(config.WithDirs(dir, dir), config.WithSecretsDir(""), config.WithEnviron([]string{
+		"STREAMCALC_EVENTS_BACKEND=kafka", "STREAMCALC_KAFKA_SERVERS=" + string(servers),
+		"STREAMCALC_SERVICE_NAME=" + testenv.UniqueName(t, "streamcalc"), "STREAMCALC_SERVICE_INSTANCE_ID=go",
+		"STREAMCALC_PROBLEMS_TOPIC=" + problems, "STREAMCALC_OUTPUT_TOPIC=" + output,
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	go func() {
-		done <- app.Run(svcCtx, app.Config{
-			Backend: app.BackendKafka, Brokers: b.Addrs(), ServiceName: testenv.UniqueName(t, "streamcalc"),
-			InstanceID: "go", ProblemsTopic: problems, OutputTopic: output,
-		}, &bytes.Buffer{}, slog.New(slog.DiscardHandler))
+		done <- app.Run(svcCtx, cfg, &bytes.Buffer{}, slog.New(slog.DiscardHandler))
 	}()
 	defer func() {
 		stopSvc()

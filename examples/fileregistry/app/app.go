@@ -11,35 +11,43 @@ import (
 	"time"
 
 	"github.com/hexkit-go/hexkit"
+	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/httpapi"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/registry"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/translators"
+	"github.com/hexkit-go/hexkit/objstore"
+	"github.com/hexkit-go/hexkit/runner"
+	"github.com/hexkit-go/hexkit/wiring"
 )
 
-// shutdownTimeout bounds the graceful shutdown of the HTTP API.
-const shutdownTimeout = 10 * time.Second
-
-// NewRegistry connects the domain core to the backend through the three
+// NewRegistry connects the domain core to the backends through the three
 // translators.
-func NewRegistry(cfg Config, b *Backend) (*registry.Registry, error) {
+func NewRegistry(ctx context.Context, cfg Config, b *wiring.Backends) (*registry.Registry, error) {
+	records, err := wiring.NewDAO[translators.FileRecord, string](ctx, b.DB, cfg.Collection, translators.RecordOptions()...)
+	if err != nil {
+		return nil, err
+	}
+	announcements, err := wiring.NewPublisher[translators.FileRegistered](b.Events, cfg.Topic)
+	if err != nil {
+		return nil, err
+	}
 	storage, err := translators.NewStorage(b.Store, cfg.Bucket)
 	if err != nil {
 		return nil, err
 	}
-	return registry.New(translators.NewRecords(b.Records), storage, translators.NewAnnouncer(b.Announcements),
+	return registry.New(translators.NewRecords(records), storage, translators.NewAnnouncer(announcements),
 		registry.WithMaxSize(cfg.MaxSize))
 }
 
 // Run runs the service: it serves the HTTP API on cfg.Listen until ctx
-// ends (a normal stop: it then returns nil), or, in demo mode, serves it on a free loopback port, runs the demo
-// against it, writes what happened to out and returns. It returns after the
-// API stopped and the providers closed.
+// ends or SIGINT/SIGTERM (a normal stop: it then returns nil), or, in demo
+// mode, serves it on a free loopback port, runs the demo against it,
+// writes what happened to out and returns. It returns after the API
+// stopped and the providers closed. cfg is expected to come from Load,
+// which checked it.
 func Run(ctx context.Context, cfg Config, out io.Writer, logger *slog.Logger) (err error) {
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	logger = slog.New(hexkit.NewLogHandler(logger.Handler(), cfg.ServiceName, cfg.InstanceID))
-	b, err := OpenBackend(ctx, cfg, logger)
+	logger = slog.New(hexkit.NewLogHandler(logger.Handler(), cfg.ServiceName, cfg.ServiceInstanceID))
+	b, err := wiring.Open(ctx, cfg.Service, wiring.WithEvents(cfg.Events), wiring.WithDAO(cfg.DAO), wiring.WithObjStore(cfg.ObjStore))
 	if err != nil {
 		return err
 	}
@@ -48,13 +56,20 @@ func Run(ctx context.Context, cfg Config, out io.Writer, logger *slog.Logger) (e
 			err = cerr
 		}
 	}()
-	reg, err := NewRegistry(cfg, b)
+	// A missing bucket or topic would fail only in a client's hands.
+	if err := b.EnsureBucket(ctx, cfg.Bucket, cfg.Setup); err != nil {
+		return setupHint(err)
+	}
+	if err := b.Events.EnsureTopics(ctx, cfg.Setup, 3, cfg.Topic); err != nil {
+		return setupHint(err)
+	}
+	reg, err := NewRegistry(ctx, cfg, b)
 	if err != nil {
 		return err
 	}
 
 	addr := cfg.Listen
-	if cfg.Demo {
+	if cfg.DemoMode() {
 		addr = "127.0.0.1:0"
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -67,32 +82,30 @@ func Run(ctx context.Context, cfg Config, out io.Writer, logger *slog.Logger) (e
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	run, err := runner.New(append(cfg.Config.Options(), runner.WithLogger(logger))...)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	_ = run.Add("http", runner.HTTPServer(srv, ln))
+	_ = run.AddCheck("backends", b.Ready)
 	apiURL := "http://" + ln.Addr().String()
-	logger.InfoContext(ctx, "fileregistry running", "backend", cfg.Backend, "api", apiURL,
-		"bucket", cfg.Bucket, "topic", cfg.Topic)
-
-	// A stop by ctx is the normal end of a service: it returns nil.
-	var runErr error
-	serveReturned := false
-	if cfg.Demo {
-		runErr = runDemo(ctx, cfg, b, apiURL, out, logger)
-	} else {
-		select {
-		case <-ctx.Done():
-		case runErr = <-served:
-			serveReturned = true
-		}
+	if cfg.DemoMode() {
+		_ = run.Add("demo", runner.Func(func(ctx context.Context) error {
+			return runDemo(ctx, cfg, b, apiURL, out, logger)
+		}))
 	}
-	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
-	defer cancel()
-	shutErr := srv.Shutdown(shutCtx)
-	if !serveReturned {
-		if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
-			shutErr = errors.Join(shutErr, serr)
-		}
-	}
+	logger.InfoContext(ctx, "fileregistry running", "events", b.Events.Backend(), "dao", b.DB.Backend(),
+		"api", apiURL, "bucket", cfg.Bucket, "topic", cfg.Topic)
+	err = run.Run(ctx)
 	logger.InfoContext(ctx, "fileregistry stopped")
-	return errors.Join(runErr, shutErr)
+	return err
+}
+
+// setupHint adds how to let the service create a missing bucket or topic.
+func setupHint(err error) error {
+	if errors.Is(err, objstore.ErrBucketNotFound) || errors.Is(err, events.ErrTopicNotFound) {
+		return fmt.Errorf("fileregistry: %w; set setup: true (FILEREGISTRY_SETUP=true) to create it", err)
+	}
+	return err
 }

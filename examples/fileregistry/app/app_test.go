@@ -31,7 +31,7 @@ func quietLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 // demoLines are the lines the demo prints, as patterns; %ID% stands for the
 // file id and %ETAG% for the ETag.
 var demoLines = []string{
-	`fileregistry demo on the \w+ backend \(bucket [a-z0-9-]+, topic [\w-]+\)`,
+	`fileregistry demo on events=\w+ dao=\w+ objstore=\w+ \(bucket [a-z0-9-]+, topic [\w-]+\)`,
 	`1\. POST /files \{"name":"hello\.txt","size":87\} -> 201: file %ID%, upload form http://127\.0\.0\.1:\d+/[a-z0-9-]+/? key upload\.%ID%`,
 	`2\. POST /files/%ID%/confirm before the upload -> 409: registry: upload missing`,
 	`3\. POST 87 bytes with the presigned upload form -> 204`,
@@ -67,7 +67,7 @@ func checkDemoOutput(t *testing.T, out string) string {
 const demoETag = "4f1f0458b51291060c06cd00e5ea505b"
 
 func TestRunMemoryDemo(t *testing.T) {
-	cfg, err := Load(nil, func(string) string { return "" })
+	cfg, err := loadEnv(t, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,8 +83,7 @@ func TestRunMemoryDemo(t *testing.T) {
 // the object and the event.
 func TestRunServersDemo(t *testing.T) {
 	ctx := context.Background()
-	cfg, broker, store, client := serversConfig(t)
-	cfg.Setup = true
+	cfg, broker, store, client := serversConfig(t, "FILEREGISTRY_SETUP=true")
 	rec := broker.Record(t, cfg.Topic)
 
 	var out bytes.Buffer
@@ -128,29 +127,39 @@ func TestRunServersDemo(t *testing.T) {
 	}
 }
 
-// serversConfig returns a configuration of the servers backend with a
-// topic, bucket and database of the test's own, and clients to check and
-// clean them up. The topic exists; the bucket and database do not.
-func serversConfig(t *testing.T) (Config, *kafkatest.Broker, objstore.Store, *mongo.DB) {
+// serversConfig loads a configuration of MongoDB, S3 and Kafka from
+// environment variables alone, as a deployment would set them, with a
+// topic, bucket and database of the test's own, and returns clients to
+// check and clean them up. The topic exists; the bucket and database do
+// not.
+func serversConfig(t *testing.T, env ...string) (Config, *kafkatest.Broker, objstore.Store, *mongo.DB) {
 	t.Helper()
 	broker := kafkatest.Connect(t, testenv.KafkaBrokers(t)...)
 	s3srv := testenv.S3Server(t)
-	cfg := Config{
-		Backend: BackendServers, ServiceName: testenv.UniqueName(t, "fileregistry"), InstanceID: "test",
-		Topic: broker.Topic(t, "fileregistry", 3), Bucket: testenv.UniqueName(t, "fileregistry"),
-		MaxSize: 1 << 20, Demo: true, DemoTimeout: 90 * time.Second,
-		MongoURI: hexkit.NewSecret(testenv.MongoURI(t)), MongoDatabase: testenv.UniqueName(t, "fileregistry"), Collection: "files",
-		S3: s3.Config{
-			Endpoint: s3srv.Endpoint, Region: s3srv.Region, AccessKey: s3srv.AccessKey, SecretKey: hexkit.NewSecret(s3srv.SecretKey), PathStyle: true,
-		},
-		Brokers: broker.Addrs(),
+	cfg, err := loadEnv(t, "", append([]string{
+		"FILEREGISTRY_SERVICE_NAME=" + testenv.UniqueName(t, "fileregistry"),
+		"FILEREGISTRY_EVENTS_BACKEND=kafka", "FILEREGISTRY_KAFKA_SERVERS=" + strings.Join(broker.Addrs(), ","),
+		"FILEREGISTRY_DAO_BACKEND=mongo", "FILEREGISTRY_MONGO_DSN=" + testenv.MongoURI(t),
+		"FILEREGISTRY_DB_NAME=" + testenv.UniqueName(t, "fileregistry"),
+		"FILEREGISTRY_OBJSTORE_BACKEND=s3", "FILEREGISTRY_S3_ENDPOINT_URL=http://" + s3srv.Endpoint,
+		"FILEREGISTRY_S3_ACCESS_KEY_ID=" + s3srv.AccessKey, "FILEREGISTRY_S3_SECRET_ACCESS_KEY=" + s3srv.SecretKey,
+		"FILEREGISTRY_S3_REGION=" + s3srv.Region, "FILEREGISTRY_S3_PATH_STYLE=true",
+		"FILEREGISTRY_TOPIC=" + broker.Topic(t, "fileregistry", 3), "FILEREGISTRY_BUCKET=" + testenv.UniqueName(t, "fileregistry"),
+		"FILEREGISTRY_MAX_SIZE=1048576", "FILEREGISTRY_DEMO=true", "FILEREGISTRY_DEMO_TIMEOUT=90s",
+	}, env...)...)
+	if err != nil {
+		t.Fatal(err)
 	}
-	store, err := s3.Open(context.Background(), cfg.S3)
+	s3cfg, err := cfg.S3Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := s3.Open(context.Background(), s3cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	client, err := mongo.Open(t.Context(), mongo.Config{URI: cfg.MongoURI, Database: cfg.MongoDatabase, Timeout: 30 * time.Second})
+	client, err := mongo.Open(t.Context(), mongo.Config{URI: cfg.MongoDSN, Database: cfg.DBName, Timeout: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +171,7 @@ func serversConfig(t *testing.T) (Config, *kafkatest.Broker, objstore.Store, *mo
 		var db *driver.Database
 		client.As(&db)
 		if err := db.Drop(ctx); err != nil {
-			t.Errorf("dropping database %s: %v", cfg.MongoDatabase, err)
+			t.Errorf("dropping database %s: %v", cfg.DBName, err)
 		}
 		client.Close(ctx)
 		// The demo's listener leaves a consumer group behind.
@@ -213,7 +222,7 @@ func (c apiCatcher) Handle(_ context.Context, r slog.Record) error {
 // TestServeMemory runs the service as a server on the memory backend,
 // registers a file through its API like a client would, and stops it.
 func TestServeMemory(t *testing.T) {
-	cfg, err := Load([]string{"-demo=false", "-listen", "127.0.0.1:0"}, func(string) string { return "" })
+	cfg, err := loadEnv(t, "", "FILEREGISTRY_DEMO=false", "FILEREGISTRY_LISTEN=127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}

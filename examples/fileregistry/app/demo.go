@@ -15,6 +15,7 @@ import (
 	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/httpapi"
 	"github.com/hexkit-go/hexkit/examples/fileregistry/translators"
+	"github.com/hexkit-go/hexkit/wiring"
 )
 
 // The file the demo registers.
@@ -71,7 +72,7 @@ func (c *demoClient) do(ctx context.Context, method, url string, body []byte, he
 // confirms, receives the announcement like another service on the topic,
 // downloads the file through the presigned download URL and compares the
 // bytes. It writes each step to out and fails on the first surprise.
-func runDemo(ctx context.Context, cfg Config, b *Backend, apiURL string, out io.Writer, logger *slog.Logger) error {
+func runDemo(ctx context.Context, cfg Config, b *wiring.Backends, apiURL string, out io.Writer, logger *slog.Logger) error {
 	ctx, cancel := context.WithTimeout(ctx, cfg.DemoTimeout)
 	defer cancel()
 	c := &demoClient{
@@ -79,7 +80,8 @@ func runDemo(ctx context.Context, cfg Config, b *Backend, apiURL string, out io.
 		// Redirects are not followed, so the demo can show the presigned URL.
 		http: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 	}
-	fmt.Fprintf(out, "fileregistry demo on the %s backend (bucket %s, topic %s)\n", cfg.Backend, cfg.Bucket, cfg.Topic)
+	fmt.Fprintf(out, "fileregistry demo on events=%s dao=%s objstore=%s (bucket %s, topic %s)\n",
+		b.Events.Backend(), b.DB.Backend(), storeBackend(cfg), cfg.Bucket, cfg.Topic)
 
 	body, _ := json.Marshal(httpapi.UploadRequest{Name: demoName, Size: int64(len(demoContent))})
 	_, data, err := c.do(ctx, http.MethodPost, apiURL+"/files", body, nil, http.StatusCreated)
@@ -105,7 +107,7 @@ func runDemo(ctx context.Context, cfg Config, b *Backend, apiURL string, out io.
 		}
 		return nil
 	})
-	listen, err := b.NewSubscriber(cfg.ServiceName+"-demo", r, events.WithLogger(logger))
+	listen, err := b.Events.NewSubscriber(cfg.ServiceName+"-demo", r, events.WithLogger(logger))
 	if err != nil {
 		return err
 	}
@@ -189,4 +191,12 @@ func errorText(data []byte) string {
 		return strings.TrimSpace(string(data))
 	}
 	return e.Error
+}
+
+// storeBackend names the object store backend.
+func storeBackend(cfg Config) string {
+	if isMemory(cfg.ObjStoreBackend) {
+		return wiring.Memory
+	}
+	return cfg.ObjStoreBackend
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,7 +27,7 @@ const demoOutput = `6 × 7 = 42
 func quietLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 func TestRunMemoryDemo(t *testing.T) {
-	cfg, err := Load(nil, func(string) string { return "" })
+	cfg, err := loadEnv(t, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,9 +51,7 @@ func TestRunKafkaDemoRealBroker(t *testing.T) {
 // testKafkaDemo runs the service in demo mode on Kafka and checks both the
 // printed answers and the result events on the output topic.
 func testKafkaDemo(t *testing.T, b *kafkatest.Broker) {
-	cfg := kafkaConfig(t, b)
-	cfg.Demo = true
-	cfg.DemoTimeout = 90 * time.Second
+	cfg := kafkaConfig(t, b, "STREAMCALC_DEMO=true", "STREAMCALC_DEMO_TIMEOUT=90s")
 	rec := b.Record(t, cfg.OutputTopic)
 
 	var out bytes.Buffer
@@ -124,11 +123,20 @@ func TestServeKafka(t *testing.T) {
 	}
 }
 
-func kafkaConfig(t *testing.T, b *kafkatest.Broker) Config {
+// kafkaConfig loads the configuration of the service on b's broker from
+// environment variables alone, as a deployment would set them.
+func kafkaConfig(t *testing.T, b *kafkatest.Broker, env ...string) Config {
 	t.Helper()
-	return Config{
-		Backend: BackendKafka, Brokers: b.Addrs(), ServiceName: testenv.UniqueName(t, "streamcalc"),
-		InstanceID: "test", ProblemsTopic: b.Topic(t, "problems", 3), OutputTopic: b.Topic(t, "output", 3),
-		DemoTimeout: time.Minute,
+	cfg, err := loadEnv(t, "", append([]string{
+		"STREAMCALC_EVENTS_BACKEND=kafka",
+		"STREAMCALC_KAFKA_SERVERS=" + strings.Join(b.Addrs(), ","),
+		"STREAMCALC_SERVICE_NAME=" + testenv.UniqueName(t, "streamcalc"),
+		"STREAMCALC_PROBLEMS_TOPIC=" + b.Topic(t, "problems", 3),
+		"STREAMCALC_OUTPUT_TOPIC=" + b.Topic(t, "output", 3),
+		"STREAMCALC_DEMO_TIMEOUT=1m",
+	}, env...)...)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return cfg
 }

@@ -1,114 +1,96 @@
-// Package app wires the streamcalc service: it reads the configuration,
-// picks the event provider (the in-memory broker or Apache Kafka), and
-// connects the domain core to it through the eventio translators. It is the
-// only package of the service that knows which provider runs.
+// Package app wires the streamcalc service: it loads the configuration,
+// opens the event provider it names (the in-memory broker or Apache Kafka)
+// through package wiring, connects the domain core to it through the
+// eventio translators, and runs the components under package runner. It
+// is the only package of the service that knows which provider runs.
 package app
 
 import (
 	"errors"
-	"flag"
-	"fmt"
-	"os"
-	"strings"
 	"time"
 
+	"github.com/hexkit-go/hexkit/config"
 	"github.com/hexkit-go/hexkit/examples/streamcalc/eventio"
+	"github.com/hexkit-go/hexkit/runner"
+	"github.com/hexkit-go/hexkit/wiring"
 )
 
-// Backends the service runs on.
-const (
-	BackendMemory = "memory"
-	BackendKafka  = "kafka"
-)
+// Prefix is the configuration prefix: the file .streamcalc.yaml (or the
+// one STREAMCALC_CONFIG_YAML names) and the variables STREAMCALC_<KEY>.
+const Prefix = "streamcalc"
 
-// Config configures the service. Load fills it from flags and environment
-// variables (flags win).
+// Config configures the service. The keys are those of the wiring
+// sections (service_name, service_instance_id, events_backend,
+// kafka_servers, ...) and the service's own below.
 type Config struct {
-	Backend       string        // memory (default) or kafka
-	Brokers       []string      // Kafka seed brokers (kafka backend)
-	ServiceName   string        // consumer group and log attribute; default streamcalc
-	InstanceID    string        // client id suffix and log attribute; default the host name
-	ProblemsTopic string        // default arithmetic_problems
-	OutputTopic   string        // default calc_output
-	CreateTopics  bool          // create missing topics at start (kafka backend)
-	Demo          bool          // submit demo problems, print the results, exit
-	DemoTimeout   time.Duration // how long the demo waits for its results
+	wiring.Service
+	wiring.Events
+	runner.Config // health_addr, drain_timeout
+
+	// ProblemsTopic is the topic the problems arrive on. Default
+	// arithmetic_problems.
+	ProblemsTopic string `yaml:"problems_topic"`
+	// OutputTopic is the topic the results go to. Default calc_output.
+	OutputTopic string `yaml:"output_topic"`
+	// CreateTopics creates missing topics at start; without it a missing
+	// topic on Kafka stops the service at start. The memory broker always
+	// creates them. Default false.
+	CreateTopics bool `yaml:"create_topics"`
+	// Demo submits demo problems, prints the results and exits: true,
+	// false or auto (default: true on the memory backend, which has no
+	// outside producers, false on Kafka, where the service serves until
+	// SIGINT/SIGTERM).
+	Demo string `yaml:"demo"`
+	// DemoTimeout bounds the wait for the demo's answers. Default 30s.
+	DemoTimeout time.Duration `yaml:"demo_timeout"`
 }
 
-// ErrConfig reports an invalid configuration.
-var ErrConfig = errors.New("streamcalc: invalid configuration")
-
-// Load reads the configuration from args (without the program name) and
-// from the environment variables STREAMCALC_BACKEND, STREAMCALC_KAFKA_BROKERS
-// (or HEXKIT_KAFKA_BROKERS), STREAMCALC_SERVICE_NAME and
-// STREAMCALC_INSTANCE_ID. The demo runs by default on the memory backend and
-// not on Kafka, where the service runs until it is stopped.
-func Load(args []string, getenv func(string) string) (Config, error) {
-	host, _ := os.Hostname()
-	env := func(name, def string) string {
-		if v := strings.TrimSpace(getenv(name)); v != "" {
-			return v
-		}
-		return def
+// Defaults returns the configuration before any file or variable.
+func Defaults() Config {
+	return Config{
+		Service:       wiring.DefaultService("streamcalc"),
+		ProblemsTopic: eventio.ProblemsTopic,
+		OutputTopic:   eventio.OutputTopic,
+		Demo:          "auto",
+		DemoTimeout:   30 * time.Second,
 	}
-	brokersDefault := env("STREAMCALC_KAFKA_BROKERS", env("HEXKIT_KAFKA_BROKERS", "127.0.0.1:9092"))
-
-	var cfg Config
-	var brokers string
-	demo := "auto"
-	fs := flag.NewFlagSet("streamcalc", flag.ContinueOnError)
-	fs.StringVar(&cfg.Backend, "backend", env("STREAMCALC_BACKEND", BackendMemory), "event backend: memory or kafka")
-	fs.StringVar(&brokers, "brokers", brokersDefault, "Kafka seed brokers, comma separated")
-	fs.StringVar(&cfg.ServiceName, "service", env("STREAMCALC_SERVICE_NAME", "streamcalc"), "service name (Kafka consumer group)")
-	fs.StringVar(&cfg.InstanceID, "instance", env("STREAMCALC_INSTANCE_ID", host), "instance id")
-	fs.StringVar(&cfg.ProblemsTopic, "problems-topic", eventio.ProblemsTopic, "topic the problems arrive on")
-	fs.StringVar(&cfg.OutputTopic, "output-topic", eventio.OutputTopic, "topic the results go to")
-	fs.BoolVar(&cfg.CreateTopics, "create-topics", false, "create missing topics at start (kafka backend)")
-	fs.StringVar(&demo, "demo", "auto", "submit demo problems, print the results and exit: true, false or auto (true on memory)")
-	fs.DurationVar(&cfg.DemoTimeout, "demo-timeout", 30*time.Second, "how long the demo waits for its results")
-	if err := fs.Parse(args); err != nil {
-		return Config{}, fmt.Errorf("%w: %w", ErrConfig, err)
-	}
-	if fs.NArg() > 0 {
-		return Config{}, fmt.Errorf("%w: unexpected arguments %q", ErrConfig, fs.Args())
-	}
-	for b := range strings.SplitSeq(brokers, ",") {
-		if b = strings.TrimSpace(b); b != "" {
-			cfg.Brokers = append(cfg.Brokers, b)
-		}
-	}
-	switch demo {
-	case "auto":
-		cfg.Demo = cfg.Backend == BackendMemory
-	case "true":
-		cfg.Demo = true
-	case "false":
-		cfg.Demo = false
-	default:
-		return Config{}, fmt.Errorf("%w: -demo must be true, false or auto, not %q", ErrConfig, demo)
-	}
-	return cfg, cfg.Validate()
 }
 
-// Validate reports the first problem of cfg.
+// Load loads the configuration with prefix streamcalc (see package
+// config for the files and variables it reads); opts are config options,
+// for tests.
+func Load(opts ...config.Option) (Config, error) {
+	return config.Load(Prefix, Defaults(), opts...)
+}
+
+// DemoMode reports whether the service runs the demo.
+func (c Config) DemoMode() bool {
+	if c.Demo == "auto" {
+		return c.EventsBackend == "" || c.EventsBackend == wiring.Memory
+	}
+	return c.Demo == "true"
+}
+
+// Validate implements config.Validator; the wiring sections check
+// themselves.
 func (c Config) Validate() error {
-	switch c.Backend {
-	case BackendMemory:
-		if !c.Demo {
-			return fmt.Errorf("%w: the memory backend has no outside producers; it runs only the demo", ErrConfig)
-		}
-	case BackendKafka:
-		if len(c.Brokers) == 0 {
-			return fmt.Errorf("%w: the kafka backend needs -brokers or STREAMCALC_KAFKA_BROKERS", ErrConfig)
-		}
+	var errs []error
+	switch c.Demo {
+	case "auto", "true", "false":
 	default:
-		return fmt.Errorf("%w: unknown backend %q (want memory or kafka)", ErrConfig, c.Backend)
+		errs = append(errs, config.Invalid("demo", "must be true, false or auto, not %q", c.Demo))
 	}
-	if c.ServiceName == "" || c.ProblemsTopic == "" || c.OutputTopic == "" {
-		return fmt.Errorf("%w: service name and topics must not be empty", ErrConfig)
+	if c.Demo == "false" && (c.EventsBackend == "" || c.EventsBackend == wiring.Memory) {
+		errs = append(errs, config.Invalid("demo", "the memory backend has no outside producers; it runs only the demo"))
 	}
-	if c.Demo && c.DemoTimeout <= 0 {
-		return fmt.Errorf("%w: -demo-timeout must be positive", ErrConfig)
+	if c.ProblemsTopic == "" {
+		errs = append(errs, config.Invalid("problems_topic", "must not be empty"))
 	}
-	return nil
+	if c.OutputTopic == "" {
+		errs = append(errs, config.Invalid("output_topic", "must not be empty"))
+	}
+	if c.DemoTimeout <= 0 {
+		errs = append(errs, config.Invalid("demo_timeout", "must be positive"))
+	}
+	return errors.Join(errs...)
 }

@@ -2,67 +2,98 @@ package app
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/hexkit-go/hexkit/config"
+	"github.com/hexkit-go/hexkit/wiring"
 )
 
+// loadEnv loads the configuration from env and, when yaml is not empty, a
+// .streamcalc.yaml file in an empty working directory.
+func loadEnv(t *testing.T, yaml string, env ...string) (Config, error) {
+	t.Helper()
+	dir := t.TempDir()
+	if yaml != "" {
+		if err := os.WriteFile(filepath.Join(dir, ".streamcalc.yaml"), []byte(yaml), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return Load(config.WithEnviron(append([]string{"STREAMCALC_SERVICE_INSTANCE_ID=i1"}, env...)),
+		config.WithDirs(dir, dir), config.WithSecretsDir(""))
+}
+
 func TestLoad(t *testing.T) {
-	env := func(vars map[string]string) func(string) string {
-		return func(k string) string { return vars[k] }
-	}
-	base := Config{
-		Backend: BackendMemory, Brokers: []string{"127.0.0.1:9092"}, ServiceName: "streamcalc",
-		InstanceID: "i1", ProblemsTopic: "arithmetic_problems", OutputTopic: "calc_output",
-		Demo: true, DemoTimeout: 30 * time.Second,
-	}
+	base := Defaults()
+	base.ServiceInstanceID = "i1"
 	tests := []struct {
 		name string
-		args []string
-		env  map[string]string
+		yaml string
+		env  []string
 		want func(c *Config)
-		err  bool
+		demo bool
 	}{
-		{name: "defaults", want: func(*Config) {}},
-		{name: "kafka serves by default", args: []string{"-backend", "kafka", "-brokers", "a:1, b:2"},
-			want: func(c *Config) { c.Backend, c.Brokers, c.Demo = BackendKafka, []string{"a:1", "b:2"}, false }},
-		{name: "env", env: map[string]string{"STREAMCALC_BACKEND": "kafka", "HEXKIT_KAFKA_BROKERS": "h:9"},
-			want: func(c *Config) { c.Backend, c.Brokers, c.Demo = BackendKafka, []string{"h:9"}, false }},
-		{name: "service env var wins over hexkit", env: map[string]string{"STREAMCALC_KAFKA_BROKERS": "s:1", "HEXKIT_KAFKA_BROKERS": "h:9"},
-			want: func(c *Config) { c.Brokers = []string{"s:1"} }},
-		{name: "flags win over env", args: []string{"-backend", "memory"}, env: map[string]string{"STREAMCALC_BACKEND": "kafka"},
-			want: func(*Config) {}},
-		{name: "kafka demo", args: []string{"-backend", "kafka", "-demo=true", "-create-topics"},
-			want: func(c *Config) { c.Backend, c.CreateTopics = BackendKafka, true }},
-		{name: "unknown backend", args: []string{"-backend", "rabbit"}, err: true},
-		{name: "memory without demo", args: []string{"-demo=false"}, err: true},
-		{name: "bad demo value", args: []string{"-demo=maybe"}, err: true},
-		{name: "kafka without brokers", args: []string{"-backend", "kafka", "-brokers", " "}, err: true},
-		{name: "stray argument", args: []string{"extra"}, err: true},
-		{name: "unknown flag", args: []string{"-nope"}, err: true},
+		{name: "defaults", want: func(*Config) {}, demo: true},
+		{name: "kafka from env serves", env: []string{"STREAMCALC_EVENTS_BACKEND=kafka", "STREAMCALC_KAFKA_SERVERS=a:1, b:2"},
+			want: func(c *Config) { c.EventsBackend, c.KafkaServers = wiring.Kafka, []string{"a:1", "b:2"} }},
+		{name: "kafka from yaml", yaml: "events_backend: kafka\nkafka_servers: [h:9]\ncreate_topics: true\ndemo: \"true\"\n",
+			want: func(c *Config) {
+				c.EventsBackend, c.KafkaServers, c.CreateTopics, c.Demo = wiring.Kafka, []string{"h:9"}, true, "true"
+			}, demo: true},
+		{name: "env wins over yaml", yaml: "problems_topic: from-yaml\noutput_topic: out\n", env: []string{"STREAMCALC_PROBLEMS_TOPIC=from-env"},
+			want: func(c *Config) { c.ProblemsTopic, c.OutputTopic = "from-env", "out" }, demo: true},
+		{name: "durations", env: []string{"STREAMCALC_DEMO_TIMEOUT=5", "STREAMCALC_DRAIN_TIMEOUT=1m"},
+			want: func(c *Config) { c.DemoTimeout, c.DrainTimeout = 5*time.Second, time.Minute }, demo: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			vars := map[string]string{"STREAMCALC_INSTANCE_ID": "i1"}
-			for k, v := range tt.env {
-				vars[k] = v
-			}
-			got, err := Load(tt.args, env(vars))
-			if tt.err {
-				if !errors.Is(err, ErrConfig) {
-					t.Fatalf("Load(%q) error = %v, want ErrConfig", tt.args, err)
-				}
-				return
-			}
+			got, err := loadEnv(t, tt.yaml, tt.env...)
 			if err != nil {
-				t.Fatalf("Load(%q): %v", tt.args, err)
+				t.Fatal(err)
 			}
 			want := base
 			tt.want(&want)
 			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("Load(%q) (-want +got):\n%s", tt.args, diff)
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if got.DemoMode() != tt.demo {
+				t.Errorf("DemoMode() = %v, want %v", got.DemoMode(), tt.demo)
 			}
 		})
+	}
+}
+
+func TestLoadListsEveryProblem(t *testing.T) {
+	_, err := loadEnv(t, "events_backend: rabbit\n", "STREAMCALC_DEMO=maybe", "STREAMCALC_OUTPUT_TOPIC=", "STREAMCALC_DEMO_TIMEOUT=soon")
+	if !errors.Is(err, config.ErrInvalid) {
+		t.Fatalf("err = %v, want config.ErrInvalid", err)
+	}
+	for _, field := range []string{"events_backend", "demo", "output_topic", "demo_timeout"} {
+		if !strings.Contains(err.Error(), field) {
+			t.Errorf("the error does not name %s:\n%v", field, err)
+		}
+	}
+	if _, err := loadEnv(t, "", "STREAMCALC_DEMO=false"); !errors.Is(err, config.ErrInvalid) {
+		t.Errorf("memory without the demo: %v", err)
+	}
+	if _, err := loadEnv(t, "", "STREAMCALC_EVENTS_BACKEND=kafka", "STREAMCALC_KAFKA_SERVERS=[]"); !errors.Is(err, config.ErrInvalid) {
+		t.Errorf("kafka without servers: %v", err)
+	}
+}
+
+// TestKafkaYAML loads the kafka.yaml the README names.
+func TestKafkaYAML(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := Load(config.WithEnviron([]string{"STREAMCALC_CONFIG_YAML=../kafka.yaml"}), config.WithDirs(dir, dir), config.WithSecretsDir(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.EventsBackend != wiring.Kafka || !cfg.CreateTopics || cfg.DemoMode() {
+		t.Errorf("kafka.yaml gives %+v", cfg)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/examples/streamcalc/eventio"
+	"github.com/hexkit-go/hexkit/wiring"
 )
 
 // demoProblem is one problem the demo submits.
@@ -42,12 +43,12 @@ var demoProblems = []demoProblem{multiply(6, 7), divide(10, 4), multiply(2.5, -4
 
 // runDemo submits the demo problems as events, waits for the service's
 // answers on the output topic and prints them in the order asked.
-func runDemo(ctx context.Context, cfg Config, tr *Transport, out io.Writer, logger *slog.Logger) error {
-	mul, err := NewPublisher[eventio.MultiplicationProblem](tr, cfg.ProblemsTopic)
+func runDemo(ctx context.Context, cfg Config, b *wiring.Broker, out io.Writer, logger *slog.Logger) error {
+	mul, err := wiring.NewPublisher[eventio.MultiplicationProblem](b, cfg.ProblemsTopic)
 	if err != nil {
 		return err
 	}
-	div, err := NewPublisher[eventio.DivisionProblem](tr, cfg.ProblemsTopic)
+	div, err := wiring.NewPublisher[eventio.DivisionProblem](b, cfg.ProblemsTopic)
 	if err != nil {
 		return err
 	}
@@ -87,7 +88,7 @@ func runDemo(ctx context.Context, cfg Config, tr *Transport, out io.Writer, logg
 		record(d.Event.ProblemID, "failed: "+d.Event.Reason)
 		return nil
 	})
-	listen, err := tr.NewSubscriber(cfg.ServiceName+"-demo", r, events.WithLogger(logger))
+	listen, err := b.NewSubscriber(cfg.ServiceName+"-demo", r, events.WithLogger(logger))
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,314 @@
+package config_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/hexkit-go/hexkit"
+	"github.com/hexkit-go/hexkit/config"
+)
+
+type KafkaSection struct {
+	KafkaServers []string `yaml:"kafka_servers"`
+	Linger       time.Duration
+}
+
+func (k KafkaSection) Validate() error {
+	if len(k.KafkaServers) == 0 {
+		return config.Invalid("kafka_servers", "must not be empty")
+	}
+	return nil
+}
+
+type nested struct {
+	Database string
+	Timeout  time.Duration
+	Password hexkit.Secret
+}
+
+type testConfig struct {
+	KafkaSection        // flat: kafka_servers, linger
+	ServiceName  string `yaml:"service_name"`
+	Port         int
+	Ratio        float64
+	Debug        bool
+	Tags         []string
+	Labels       map[string]string
+	Mongo        nested // mongo.database, env PREFIX_MONGO__DATABASE
+	MaxSize      *int64
+	APIKey       hexkit.Secret
+	Ignored      string `yaml:"-"`
+}
+
+func (c testConfig) Validate() error {
+	var errs []error
+	if c.Port <= 0 {
+		errs = append(errs, config.Invalid("port", "must be positive, not %d", c.Port))
+	}
+	if c.ServiceName == "" {
+		errs = append(errs, config.Invalid("service_name", "must not be empty"))
+	}
+	return errors.Join(errs...)
+}
+
+func defaults() testConfig {
+	return testConfig{
+		KafkaSection: KafkaSection{KafkaServers: []string{"localhost:9092"}},
+		ServiceName:  "svc", Port: 8080, Mongo: nested{Database: "db", Timeout: 10 * time.Second},
+	}
+}
+
+// isolated returns options that read nothing from the machine: empty
+// working and home directories, no secrets directory, the given env.
+func isolated(t *testing.T, env ...string) (work, home string, opts []config.Option) {
+	t.Helper()
+	work, home = t.TempDir(), t.TempDir()
+	return work, home, []config.Option{config.WithDirs(work, home), config.WithSecretsDir(""), config.WithEnviron(env)}
+}
+
+func write(t *testing.T, path, content string) string {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestDefaultsOnly(t *testing.T) {
+	_, _, opts := isolated(t)
+	got, err := config.Load("my_svc", defaults(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(defaults(), got, cmp.AllowUnexported(testConfig{})); diff != "" {
+		t.Error(diff)
+	}
+}
+
+func TestPrecedence(t *testing.T) {
+	work, _, _ := isolated(t)
+	secrets := t.TempDir()
+	write(t, filepath.Join(work, ".my_svc.yaml"), `
+service_name: from-yaml
+port: 1
+ratio: 0.5
+tags: [a, b]
+mongo:
+  database: yamldb
+  timeout: 30
+`)
+	write(t, filepath.Join(work, ".env"), "MY_SVC_PORT=2\nMY_SVC_RATIO=0.25\nMY_SVC_DEBUG=yes\nMY_SVC_API_KEY=from-work-env\n")
+	write(t, filepath.Join(secrets, ".env"), "MY_SVC_RATIO=0.75\nMY_SVC_API_KEY=from-secrets\n")
+	env := []string{"MY_SVC_PORT=3", "my_svc_mongo__timeout=1m30s", "MY_SVC_KAFKA_SERVERS=[\"k1:9092\",\"k2:9092\"]", "OTHER_PORT=9"}
+	got, err := config.Load("my_svc", defaults(), config.WithDirs(work, t.TempDir()), config.WithSecretsDir(secrets), config.WithEnviron(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := defaults()
+	want.ServiceName = "from-yaml"                     // yaml over default
+	want.Port = 3                                      // env over dotenv over yaml
+	want.Ratio = 0.75                                  // secrets dotenv over working dir dotenv over yaml
+	want.Debug = true                                  // dotenv
+	want.Tags = []string{"a", "b"}                     // yaml
+	want.Mongo.Database = "yamldb"                     // yaml nested
+	want.Mongo.Timeout = 90 * time.Second              // env nested over yaml (30 seconds)
+	want.KafkaServers = []string{"k1:9092", "k2:9092"} // env, JSON array, embedded section flat
+	want.APIKey = hexkit.NewSecret("from-secrets")     // the secrets dir's .env wins
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(testConfig{})); diff != "" {
+		t.Error(diff)
+	}
+}
+
+// TestFileNames checks every place the YAML file is looked for, in order.
+func TestFileNames(t *testing.T) {
+	work, home, opts := isolated(t)
+	load := func(opts ...config.Option) string {
+		t.Helper()
+		got, err := config.Load("my_svc", defaults(), opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.ServiceName
+	}
+	if got := load(opts...); got != "svc" {
+		t.Errorf("no file: service_name %q", got)
+	}
+	write(t, filepath.Join(home, ".my_svc.yaml"), "service_name: home\n")
+	if got := load(opts...); got != "home" {
+		t.Errorf("home file: service_name %q", got)
+	}
+	write(t, filepath.Join(work, ".my_svc.yaml"), "service_name: work\n")
+	if got := load(opts...); got != "work" {
+		t.Errorf("working directory over home: service_name %q", got)
+	}
+	named := write(t, filepath.Join(t.TempDir(), "any.yaml"), "service_name: named\n")
+	if got := load(append(opts, config.WithEnviron([]string{"MY_SVC_CONFIG_YAML=" + named}))...); got != "named" {
+		t.Errorf("MY_SVC_CONFIG_YAML over the working directory: service_name %q", got)
+	}
+	explicit := write(t, filepath.Join(t.TempDir(), "explicit.yaml"), "service_name: explicit\n")
+	if got := load(append(opts, config.WithEnviron([]string{"MY_SVC_CONFIG_YAML=" + named}), config.WithFile(explicit))...); got != "explicit" {
+		t.Errorf("WithFile over MY_SVC_CONFIG_YAML: service_name %q", got)
+	}
+	for _, o := range []config.Option{config.WithEnviron([]string{"MY_SVC_CONFIG_YAML=/nonexistent.yaml"}), config.WithFile("/nonexistent.yaml")} {
+		if _, err := config.Load("my_svc", defaults(), append(opts, o)...); !errors.Is(err, config.ErrInvalid) || !strings.Contains(err.Error(), "/nonexistent.yaml") {
+			t.Errorf("a named file that does not exist: %v", err)
+		}
+	}
+}
+
+// TestProcessDefaults uses the process's environment, working directory,
+// home and no options, as a service does.
+func TestProcessDefaults(t *testing.T) {
+	work, home := t.TempDir(), t.TempDir()
+	t.Chdir(work)
+	t.Setenv("HOME", home)
+	write(t, filepath.Join(home, ".proc_svc.yaml"), "port: 5\nservice_name: home\n")
+	write(t, filepath.Join(work, ".env"), "PROC_SVC_SERVICE_NAME=dotenv\n")
+	t.Setenv("PROC_SVC_TAGS", "x, y")
+	got, err := config.Load("proc_svc", defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Port != 5 || got.ServiceName != "dotenv" || !cmp.Equal(got.Tags, []string{"x", "y"}) {
+		t.Errorf("got port %d service_name %q tags %q", got.Port, got.ServiceName, got.Tags)
+	}
+}
+
+func TestAllProblemsInOneError(t *testing.T) {
+	work, _, _ := isolated(t)
+	write(t, filepath.Join(work, ".my_svc.yaml"), `
+service_name: ""
+ratio: lots
+tyop: 1
+mongo:
+  timeout: soon
+  colour: red
+`)
+	env := []string{"MY_SVC_PORT=-1", "MY_SVC_KAFKA_SERVERS=[]", "MY_SVC_DEBUG=maybe", "MY_SVC_API_KEY=hunter2", "MY_SVC_MAX_SIZE=big"}
+	_, err := config.Load("my_svc", defaults(), config.WithDirs(work, ""), config.WithSecretsDir(""), config.WithEnviron(env))
+	if !errors.Is(err, config.ErrInvalid) {
+		t.Fatalf("err = %v, want ErrInvalid", err)
+	}
+	var e *config.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("err is a %T, want *config.Error", err)
+	}
+	var fields []string
+	for _, f := range e.Fields {
+		fields = append(fields, f.Field)
+	}
+	want := []string{"debug", "kafka_servers", "max_size", "mongo.colour", "mongo.timeout", "port", "ratio", "service_name", "tyop"}
+	if diff := cmp.Diff(want, sorted(fields)); diff != "" {
+		t.Errorf("fields (-want +got):\n%s\nerror:\n%v", diff, err)
+	}
+	var fe *config.FieldError
+	if !errors.As(err, &fe) {
+		t.Error("errors.As does not reach a *FieldError")
+	}
+	msg := err.Error()
+	for _, s := range []string{"env MY_SVC_DEBUG", `"maybe"`, ".my_svc.yaml", "9 problems"} {
+		if !strings.Contains(msg, s) {
+			t.Errorf("error does not mention %s:\n%s", s, msg)
+		}
+	}
+	if strings.Contains(msg, "hunter2") {
+		t.Errorf("error shows the secret:\n%s", msg)
+	}
+}
+
+// TestLaterSourceFixesEarlier: a bad value in the YAML file that the
+// environment overrides is no problem.
+func TestLaterSourceFixesEarlier(t *testing.T) {
+	work, _, _ := isolated(t)
+	write(t, filepath.Join(work, ".my_svc.yaml"), "port: many\n")
+	got, err := config.Load("my_svc", defaults(), config.WithDirs(work, ""), config.WithSecretsDir(""), config.WithEnviron([]string{"MY_SVC_PORT=7"}))
+	if err != nil || got.Port != 7 {
+		t.Errorf("Load = port %d, %v; want 7, nil", got.Port, err)
+	}
+}
+
+func TestSecretsRedacted(t *testing.T) {
+	_, _, opts := isolated(t, "MY_SVC_API_KEY=s3cr3t-key", "MY_SVC_MONGO__PASSWORD=s3cr3t-pw")
+	got, err := config.Load("my_svc", defaults(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.APIKey.Reveal() != "s3cr3t-key" || got.Mongo.Password.Reveal() != "s3cr3t-pw" {
+		t.Fatalf("secrets not loaded: %q %q", got.APIKey.Reveal(), got.Mongo.Password.Reveal())
+	}
+	for _, f := range []string{"%v", "%+v", "%#v", "%s"} {
+		if s := fmt.Sprintf(f, got); strings.Contains(s, "s3cr3t") {
+			t.Errorf("%s shows a secret: %s", f, s)
+		}
+	}
+}
+
+func TestTypes(t *testing.T) {
+	work, _, _ := isolated(t)
+	write(t, filepath.Join(work, ".my_svc.yaml"), `
+labels: {a: "1", b: "2"}
+max_size: 42
+mongo: {database: x, timeout: 1.5}
+debug: on
+`)
+	env := []string{"MY_SVC_MONGO={\"database\":\"json\"}", "MY_SVC_LINGER=250ms"}
+	got, err := config.Load("my_svc", defaults(), config.WithDirs(work, ""), config.WithSecretsDir(""), config.WithEnviron(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Labels["b"] != "2" || got.MaxSize == nil || *got.MaxSize != 42 || got.Mongo.Database != "json" ||
+		got.Mongo.Timeout != 1500*time.Millisecond || !got.Debug || got.Linger != 250*time.Millisecond {
+		t.Errorf("got %+v (max_size %v)", got, got.MaxSize)
+	}
+}
+
+func TestBadCalls(t *testing.T) {
+	_, _, opts := isolated(t)
+	if _, err := config.Load("my_svc", 3, opts...); !errors.Is(err, config.ErrInvalid) {
+		t.Errorf("Load of an int: %v", err)
+	}
+	for _, p := range []string{"", "1x", "a-b"} {
+		if _, err := config.Load(p, defaults(), opts...); !errors.Is(err, config.ErrInvalid) {
+			t.Errorf("prefix %q: %v", p, err)
+		}
+	}
+	work, _, _ := isolated(t)
+	write(t, filepath.Join(work, ".my_svc.yaml"), "- a list\n")
+	if _, err := config.Load("my_svc", defaults(), config.WithDirs(work, ""), config.WithSecretsDir(""), config.WithEnviron(nil)); !errors.Is(err, config.ErrInvalid) {
+		t.Errorf("a YAML list: %v", err)
+	}
+	write(t, filepath.Join(work, ".my_svc.yaml"), "port: [\n")
+	if _, err := config.Load("my_svc", defaults(), config.WithDirs(work, ""), config.WithSecretsDir(""), config.WithEnviron(nil)); !errors.Is(err, config.ErrInvalid) {
+		t.Errorf("broken YAML: %v", err)
+	}
+}
+
+func sorted(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+func TestUnreadableDotenv(t *testing.T) {
+	work, _, _ := isolated(t)
+	if err := os.Mkdir(filepath.Join(work, ".env"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, err := config.Load("my_svc", defaults(), config.WithDirs(work, ""), config.WithSecretsDir(""), config.WithEnviron(nil))
+	if !errors.Is(err, config.ErrInvalid) || !strings.Contains(err.Error(), ".env") {
+		t.Errorf("a .env that cannot be read: %v", err)
+	}
+}

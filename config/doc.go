@@ -1,0 +1,61 @@
+// Package config loads a service's typed configuration from defaults, a
+// YAML file, dotenv files and environment variables, with the file and
+// variable names of Python hexkit's config_from_yaml, so that a Python
+// service's deployment configuration carries over to a Go service.
+//
+// A service declares its configuration as a struct whose initial value
+// holds the defaults, and calls [Load] with its prefix:
+//
+//	type Config struct {
+//		ServiceName string        `yaml:"service_name"`
+//		Timeout     time.Duration // key "timeout"
+//		Password    hexkit.Secret // key "password"; never printed
+//		Kafka       KafkaSection  // nested: keys under "kafka"
+//	}
+//	cfg, err := config.Load("my_service", Config{ServiceName: "my-service", Timeout: 10 * time.Second})
+//
+// # Sources
+//
+// Later sources win over earlier ones, field by field:
+//
+//  1. the defaults: the value passed to Load;
+//  2. one YAML file: the file named by the environment variable
+//     <PREFIX>_CONFIG_YAML (it must exist), else .<prefix>.yaml in the
+//     working directory, else .<prefix>.yaml in the home directory, else
+//     none ([WithFile] names the file instead);
+//  3. the dotenv files .env in the working directory and .env in the
+//     secrets directory (default /secrets, [WithSecretsDir]); the second
+//     wins where both set a variable. Their variables are read like
+//     environment variables, with the prefix. A missing file is skipped;
+//     one that cannot be read or parsed is an error;
+//  4. the environment variables <PREFIX>_<KEY>, matched without regard to
+//     case. A field of a nested struct is <PREFIX>_<KEY>__<SUBKEY>.
+//
+// # Keys and types
+//
+// A field's key is the name of its yaml tag, else its Go name in
+// snake_case (ServiceName: service_name, MongoURI: mongo_uri, S3Endpoint:
+// s3_endpoint). A yaml tag "-" and unexported fields are skipped. The
+// fields of an embedded struct without a tag name count as fields of the
+// outer struct, so configuration sections embed flat, as Python hexkit's
+// configuration classes do when a service inherits them.
+//
+// Strings, booleans (true/false, yes/no, on/off, 1/0), integers, floats,
+// time.Duration ("1m30s", or a number of seconds as Python writes it),
+// types that implement encoding.TextUnmarshaler (such as [hexkit.Secret]),
+// pointers to these, slices, maps with string keys and nested structs are
+// supported. In the environment and in dotenv files a slice is a JSON array
+// (["a","b"], as Python reads it) or a comma-separated list; a map or a
+// struct is a JSON object. YAML keys that name no field are errors (they
+// are usually typos); environment variables that name no field are
+// ignored.
+//
+// # Errors
+//
+// Load checks everything before it returns: every value that does not
+// decode, every unknown YAML key, and every problem reported by the
+// Validate method of the configuration and of each struct inside it (see
+// [Validator]; a struct of an unexported type is not asked) end up in one [*Error] that lists them all and matches
+// [ErrInvalid] with errors.Is. Error messages never show the value of a
+// [hexkit.Secret].
+package config

@@ -1,0 +1,308 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+
+	"github.com/joho/godotenv"
+	"go.yaml.in/yaml/v3"
+)
+
+var prefixRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+
+// Load returns defaults overlaid with the YAML file, the dotenv files and
+// the environment variables of prefix (see the package documentation for
+// the names and the order), after checking every field and calling every
+// [Validator]. T must be a struct type. Every problem is reported in one
+// [*Error] matching [ErrInvalid]; on error the returned value is defaults.
+func Load[T any](prefix string, defaults T, opts ...Option) (T, error) {
+	o := options{secretsDir: "/secrets"}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	cfg := defaults
+	rv := reflect.ValueOf(&cfg).Elem()
+	if rv.Kind() != reflect.Struct {
+		return defaults, fmt.Errorf("%w: Load needs a struct, not %s", ErrInvalid, rv.Type())
+	}
+	if !prefixRE.MatchString(prefix) {
+		return defaults, fmt.Errorf("%w: prefix %q must be letters, digits and _, starting with a letter", ErrInvalid, prefix)
+	}
+	l := &loader{prefix: prefix, errs: map[string]*FieldError{}}
+	l.fields = fieldsOf(rv.Type(), nil, nil)
+
+	env := o.environ
+	if !o.useEnviron {
+		env = os.Environ()
+	}
+	environ := envMap(env)
+	if o.workDir == "" {
+		o.workDir, _ = os.Getwd()
+	}
+	if o.homeDir == "" {
+		o.homeDir, _ = os.UserHomeDir()
+	}
+
+	path, err := yamlPath(prefix, o, environ)
+	if err != nil {
+		return defaults, &Error{Prefix: prefix, Fields: []*FieldError{{Err: err}}}
+	}
+	if path != "" {
+		if err := l.applyYAML(rv, path); err != nil {
+			return defaults, &Error{Prefix: prefix, Fields: []*FieldError{{Source: path, Err: err}}}
+		}
+	}
+	for _, dir := range []string{o.workDir, o.secretsDir} {
+		if dir == "" {
+			continue
+		}
+		p := filepath.Join(dir, ".env")
+		vars, err := readDotenv(p)
+		if err != nil {
+			return defaults, &Error{Prefix: prefix, Fields: []*FieldError{{Source: p, Err: err}}}
+		}
+		l.applyEnv(rv, vars, "dotenv "+p)
+	}
+	l.applyEnv(rv, environ, "env")
+	l.validate(rv, nil)
+
+	if len(l.order) == 0 {
+		return cfg, nil
+	}
+	e := &Error{Prefix: prefix}
+	seen := map[string]bool{}
+	for _, k := range l.order {
+		f := l.errs[k]
+		if f == nil || seen[f.Error()] {
+			continue
+		}
+		seen[f.Error()] = true
+		e.Fields = append(e.Fields, f)
+	}
+	if len(e.Fields) == 0 {
+		return cfg, nil
+	}
+	return defaults, e
+}
+
+// envMap indexes KEY=value entries by their upper-case key; the last entry
+// wins.
+func envMap(env []string) map[string]string {
+	m := make(map[string]string, len(env))
+	for _, kv := range env {
+		k, v, ok := strings.Cut(kv, "=")
+		if ok {
+			m[strings.ToUpper(k)] = v
+		}
+	}
+	return m
+}
+
+// yamlPath finds the YAML file: the option, <PREFIX>_CONFIG_YAML, then
+// .<prefix>.yaml in the working and the home directory.
+func yamlPath(prefix string, o options, environ map[string]string) (string, error) {
+	if o.file != "" {
+		if !isFile(o.file) {
+			return "", fmt.Errorf("the configuration file %s does not exist", o.file)
+		}
+		return o.file, nil
+	}
+	name := strings.ToUpper(prefix) + "_CONFIG_YAML"
+	if p, ok := environ[name]; ok {
+		if !isFile(p) {
+			return "", fmt.Errorf("the configuration file %s named by %s does not exist", p, name)
+		}
+		return p, nil
+	}
+	for _, dir := range []string{o.workDir, o.homeDir} {
+		if dir == "" {
+			continue
+		}
+		if p := filepath.Join(dir, "."+prefix+".yaml"); isFile(p) {
+			return p, nil
+		}
+	}
+	return "", nil
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// readDotenv parses a dotenv file; a missing file is no error.
+func readDotenv(p string) (map[string]string, error) {
+	f, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	vars, err := godotenv.Parse(f)
+	if err != nil {
+		return nil, fmt.Errorf("parsing dotenv file: %w", err)
+	}
+	m := make(map[string]string, len(vars))
+	for k, v := range vars {
+		m[strings.ToUpper(k)] = v
+	}
+	return m, nil
+}
+
+// loader applies the sources to one configuration value.
+type loader struct {
+	prefix string
+	fields []field
+	errs   map[string]*FieldError // by key path; a later source's success clears it
+	order  []string
+}
+
+func (l *loader) fail(path, source string, err error) {
+	if _, ok := l.errs[path]; !ok {
+		l.order = append(l.order, path)
+	}
+	l.errs[path] = &FieldError{Field: path, Source: source, Err: err}
+}
+
+func (l *loader) ok(path string) {
+	if _, ok := l.errs[path]; ok {
+		l.errs[path] = nil
+	}
+}
+
+// applyYAML reads the file and sets the fields it names.
+func (l *loader) applyYAML(rv reflect.Value, path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var doc any
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return fmt.Errorf("parsing YAML: %w", err)
+	}
+	switch m := doc.(type) {
+	case nil:
+		return nil // an empty file
+	case map[string]any:
+		l.applyMap(rv, m, nil, path)
+		return nil
+	default:
+		return fmt.Errorf("the YAML document is a %s, not a mapping", kindOf(doc))
+	}
+}
+
+// applyMap sets the fields of the struct rv that m names; keys are
+// relative to path.
+func (l *loader) applyMap(rv reflect.Value, m map[string]any, path []string, source string) {
+	byKey := map[string]field{}
+	for _, f := range children(rv.Type()) {
+		byKey[f.keys[0]] = f
+	}
+	for k, raw := range m {
+		p := append(append([]string(nil), path...), k)
+		key := strings.Join(p, ".")
+		f, ok := byKey[k]
+		if !ok {
+			l.fail(key, source, errors.New("unknown key"))
+			continue
+		}
+		dst := rv.FieldByIndex(f.index)
+		if sub, ok := raw.(map[string]any); ok && isSection(dst.Type()) {
+			l.applyMap(dst, sub, p, source)
+			continue
+		}
+		if err := setValue(dst, raw); err != nil {
+			l.fail(key, source, err)
+		} else {
+			l.ok(key)
+		}
+	}
+}
+
+// applyEnv sets every field that has a variable in vars: leaves by
+// <PREFIX>_<KEY>__<SUBKEY>, sections also as a whole JSON object by their
+// own name.
+func (l *loader) applyEnv(rv reflect.Value, vars map[string]string, source string) {
+	if len(vars) == 0 {
+		return
+	}
+	for _, f := range l.fields {
+		name := strings.ToUpper(l.prefix + "_" + strings.Join(f.keys, "__"))
+		raw, ok := vars[name]
+		if !ok {
+			continue
+		}
+		key := strings.Join(f.keys, ".")
+		if err := setValue(rv.FieldByIndex(f.index), raw); err != nil {
+			l.fail(key, source+" "+name, err)
+		} else {
+			l.ok(key)
+		}
+	}
+}
+
+// validate calls Validate on rv and on every struct inside it.
+func (l *loader) validate(rv reflect.Value, path []string) {
+	for _, f := range children(rv.Type()) {
+		if f.section {
+			l.validate(rv.FieldByIndex(f.index), append(append([]string(nil), path...), f.keys[0]))
+		}
+	}
+	for _, idx := range embeddedSections(rv.Type()) {
+		l.validate(rv.FieldByIndex(idx), path)
+	}
+	v, ok := validatorOf(rv)
+	if !ok {
+		return
+	}
+	err := v.Validate()
+	if err == nil {
+		return
+	}
+	for _, e := range flatten(err) {
+		var fe *FieldError
+		if !errors.As(e, &fe) {
+			fe = &FieldError{Err: e}
+		}
+		p := append(append([]string(nil), path...), fe.Field)
+		if fe.Field == "" {
+			p = path
+		}
+		key := strings.Join(p, ".")
+		l.order = append(l.order, "validate:"+key+":"+fe.Error())
+		l.errs["validate:"+key+":"+fe.Error()] = &FieldError{Field: key, Source: fe.Source, Err: fe.Err}
+	}
+}
+
+func validatorOf(rv reflect.Value) (Validator, bool) {
+	if !rv.CanInterface() {
+		return nil, false // an embedded struct of an unexported type
+	}
+	if rv.CanAddr() {
+		if v, ok := rv.Addr().Interface().(Validator); ok {
+			return v, true
+		}
+	}
+	v, ok := rv.Interface().(Validator)
+	return v, ok
+}
+
+// flatten expands errors made by errors.Join.
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
