@@ -1,0 +1,80 @@
+package kv
+
+import (
+	"fmt"
+
+	"github.com/hexkit-go/hexkit/kv/driver"
+)
+
+// Sentinel errors shared by every implementation of [Store]. They wrap the
+// provider's own error where there is one, so test with [errors.Is]; a
+// provider's native error is still reachable with [errors.As]. Context
+// errors are returned as they are, never wrapped.
+var (
+	// ErrNotFound: Get named a key that is not stored or has expired.
+	ErrNotFound = driver.ErrNotFound
+	// ErrConflict: a conditional Set failed: the key exists ([IfAbsent])
+	// or is not stored with the given version ([IfVersion]). Nothing was
+	// written.
+	ErrConflict = driver.ErrConflict
+	// ErrInvalidKey: a key is empty, not valid UTF-8, holds a NUL byte or
+	// is longer than [MaxKeyLen] bytes. The error is a *KeyError. Nothing
+	// was read or written.
+	ErrInvalidKey = driver.ErrInvalidKey
+	// ErrInvalidValue: a value cannot be encoded (a JSON codec given a
+	// channel, a string codec given invalid UTF-8), a stored value cannot
+	// be decoded into the store's type, or Increment met a stored value
+	// that is not a decimal int64 or a sum that overflows. Nothing was
+	// written.
+	ErrInvalidValue = driver.ErrInvalidValue
+	// ErrInvalidOption: a constructor option or a per-call option is
+	// invalid (a TTL that is not positive, a condition given to SetMany or
+	// Increment, a nil codec).
+	ErrInvalidOption = driver.ErrInvalidOption
+	// ErrUnsupported: the backend cannot do what was asked (for example a
+	// conditional write on an S3 server that ignores conditions). Nothing
+	// was written.
+	ErrUnsupported = driver.ErrUnsupported
+	// ErrUnavailable: the store could not be reached or did not answer in
+	// time. The operation may be retried; for writes, whether it took
+	// effect is unknown.
+	ErrUnavailable = driver.ErrUnavailable
+	// ErrClosed: the store was used after Close.
+	ErrClosed = driver.ErrClosed
+)
+
+// MaxKeyLen is the longest key, in bytes, that every store accepts.
+const MaxKeyLen = driver.MaxKeyLen
+
+// KeyError reports a refused key. It matches [ErrInvalidKey].
+type KeyError struct {
+	Key    string // the refused key (cut to 64 bytes)
+	Reason string // why it was refused
+}
+
+// Error names the key and the reason.
+func (e *KeyError) Error() string {
+	return fmt.Sprintf("%v %.64q: %s", ErrInvalidKey, e.Key, e.Reason)
+}
+
+// Is reports whether target is ErrInvalidKey.
+func (e *KeyError) Is(target error) bool { return target == ErrInvalidKey }
+
+// CheckKey returns a *KeyError when key cannot be stored, nil otherwise.
+func CheckKey(key string) error {
+	var reason string
+	switch {
+	case key == "":
+		reason = "empty"
+	case len(key) > MaxKeyLen:
+		reason = fmt.Sprintf("%d bytes, more than %d", len(key), MaxKeyLen)
+	case !utf8ValidNoNUL(key):
+		reason = "not valid UTF-8 or holds a NUL byte"
+	default:
+		return nil
+	}
+	if len(key) > 64 {
+		key = key[:64]
+	}
+	return &KeyError{Key: key, Reason: reason}
+}
