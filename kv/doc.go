@@ -17,6 +17,10 @@
 // is, string as UTF-8 text, int64 as decimal text, any other type as JSON
 // (encoding/json). [WithCodec] chooses another, for example [JSON] for a
 // string stored as a JSON text. No reflection is needed in user code.
+// JSON values are stored as documents where the backend has them
+// (MongoDB), so every store refuses a JSON value with an object key that
+// starts with '$' or holds '.' or NUL, or an integer outside the int64
+// range ([ErrInvalidValue]).
 //
 // Keys are non-empty valid UTF-8 of at most [MaxKeyLen] bytes without a
 // NUL byte; any other key is refused with a [*KeyError] before the backend

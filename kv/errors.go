@@ -22,7 +22,10 @@ var (
 	// was read or written.
 	ErrInvalidKey = driver.ErrInvalidKey
 	// ErrInvalidValue: a value cannot be encoded (a JSON codec given a
-	// channel, a string codec given invalid UTF-8), a stored value cannot
+	// channel, a string codec given invalid UTF-8), a JSON value holds
+	// what a document database refuses or alters (an object key starting
+	// with '$' or holding '.' or NUL, an integer outside the int64 range,
+	// text that is not valid JSON), a stored value cannot
 	// be decoded into the store's type, or Increment met a stored value
 	// that is not a decimal int64 or a sum that overflows. Nothing was
 	// written.

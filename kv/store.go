@@ -32,7 +32,7 @@ func New[V any](ctx context.Context, d driver.Store, opts ...Option[V]) (Store[V
 	if err := d.Init(ctx, driver.Config{Encoding: driver.Encoding(o.codec.Format())}); err != nil {
 		return nil, err
 	}
-	return &store[V]{d: d, codec: o.codec, counter: counter}, nil
+	return &store[V]{d: d, codec: o.codec, counter: counter, json: o.codec.Format() == FormatJSON}, nil
 }
 
 // store is the portable Store: it validates, encodes and decodes, and
@@ -41,6 +41,7 @@ type store[V any] struct {
 	d       driver.Store
 	codec   Codec[V]
 	counter bool // V is int64 with the default codec
+	json    bool // the codec's format is FormatJSON
 	closed  atomic.Bool
 }
 
@@ -61,6 +62,9 @@ func (s *store[V]) decode(e driver.Entry) (Entry[V], error) {
 
 func (s *store[V]) encode(key string, v V) ([]byte, error) {
 	b, err := s.codec.Encode(v)
+	if err == nil && s.json {
+		err = checkJSON(b)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: key %.64q: %w", ErrInvalidValue, key, err)
 	}

@@ -86,6 +86,25 @@ func (s *suite) testInvalidValues(t *testing.T) {
 	ok(t, err, "Exists")
 	eq(t, has, false, "a refused value was written")
 
+	docs := s.docs(t)
+	for name, d := range map[string]Doc{
+		"a key starting with $": {Attrs: map[string]string{"$set": "x"}},
+		"a key holding a dot":   {Attrs: map[string]string{"a.b": "x"}},
+		"a key holding NUL":     {Attrs: map[string]string{"a\x00": "x"}},
+	} {
+		_, err := docs.Set(ctx, "d", d)
+		is(t, err, kv.ErrInvalidValue, "Set of a JSON value with "+name)
+	}
+	big, err := s.h.Strings(t, kv.WithCodec[string](rawJSON{}))
+	ok(t, err, "constructor")
+	for _, v := range []string{"18446744073709551615", "{", `{"$x":1}`} {
+		_, err = big.Set(ctx, "d", v)
+		is(t, err, kv.ErrInvalidValue, "Set of the JSON text "+v)
+	}
+	has, err = docs.Exists(ctx, "d")
+	ok(t, err, "Exists")
+	eq(t, has, false, "a refused JSON value was written")
+
 	type unencodable struct{ C chan int }
 	_, err = kv.JSON[unencodable]().Encode(unencodable{C: make(chan int)})
 	if err == nil {
@@ -130,3 +149,10 @@ func (s *suite) testInvalidOptions(t *testing.T) {
 	_, err = jsonInts.Increment(ctx, "n", 1)
 	is(t, err, kv.ErrUnsupported, "Increment on a Store[int64] with a JSON codec")
 }
+
+// rawJSON is a codec whose values are JSON texts, as written.
+type rawJSON struct{}
+
+func (rawJSON) Format() kv.Format               { return kv.FormatJSON }
+func (rawJSON) Encode(v string) ([]byte, error) { return []byte(v), nil }
+func (rawJSON) Decode(b []byte) (string, error) { return string(b), nil }
