@@ -23,7 +23,9 @@
 // range ([ErrInvalidValue]).
 //
 // Keys are non-empty valid UTF-8 of at most [MaxKeyLen] bytes without a
-// NUL byte; any other key is refused with a [*KeyError] before the backend
+// NUL byte, whose '/'-separated segments are non-empty, not "." or "..",
+// and at most [MaxSegmentLen] bytes (S3 servers on file systems refuse the
+// others); any other key is refused with a [*KeyError] before the backend
 // is asked. Within that, every byte is allowed ('/', '.', '$', spaces).
 //
 // Expiry: [WithTTL] makes an entry expire; from then on it is absent in

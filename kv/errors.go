@@ -2,6 +2,7 @@ package kv
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hexkit-go/hexkit/kv/driver"
 )
@@ -17,9 +18,12 @@ var (
 	// or is not stored with the given version ([IfVersion]). Nothing was
 	// written.
 	ErrConflict = driver.ErrConflict
-	// ErrInvalidKey: a key is empty, not valid UTF-8, holds a NUL byte or
-	// is longer than [MaxKeyLen] bytes. The error is a *KeyError. Nothing
-	// was read or written.
+	// ErrInvalidKey: a key is empty, not valid UTF-8, holds a NUL byte,
+	// is longer than [MaxKeyLen] bytes, or has a '/'-separated segment
+	// that is empty, "." or ".." or longer than [MaxSegmentLen] bytes (S3
+	// servers on file systems refuse those, so every store does). A Scan
+	// prefix may end anywhere but must be valid UTF-8 without NUL. The
+	// error is a *KeyError. Nothing was read or written.
 	ErrInvalidKey = driver.ErrInvalidKey
 	// ErrInvalidValue: a value cannot be encoded (a JSON codec given a
 	// channel, a string codec given invalid UTF-8), a JSON value holds
@@ -49,6 +53,9 @@ var (
 // MaxKeyLen is the longest key, in bytes, that every store accepts.
 const MaxKeyLen = driver.MaxKeyLen
 
+// MaxSegmentLen is the longest '/'-separated segment of a key, in bytes.
+const MaxSegmentLen = 255
+
 // KeyError reports a refused key. It matches [ErrInvalidKey].
 type KeyError struct {
 	Key    string // the refused key (cut to 64 bytes)
@@ -63,7 +70,36 @@ func (e *KeyError) Error() string {
 // Is reports whether target is ErrInvalidKey.
 func (e *KeyError) Is(target error) bool { return target == ErrInvalidKey }
 
-// CheckKey returns a *KeyError when key cannot be stored, nil otherwise.
+// badSegment says what is wrong with the '/'-separated segments of key,
+// or returns "" when nothing is (object stores on file systems refuse
+// empty, "." and ".." segments and segments longer than 255 bytes).
+func badSegment(key string) string {
+	for seg := range strings.SplitSeq(key, "/") {
+		switch {
+		case seg == "":
+			return "an empty '/'-separated segment"
+		case seg == "." || seg == "..":
+			return "a '.' or '..' segment"
+		case len(seg) > MaxSegmentLen:
+			return fmt.Sprintf("a segment of %d bytes, more than %d", len(seg), MaxSegmentLen)
+		}
+	}
+	return ""
+}
+
+// checkPrefix returns a *KeyError when prefix could start no key.
+func checkPrefix(prefix string) error {
+	if len(prefix) <= MaxKeyLen && utf8ValidNoNUL(prefix) {
+		return nil
+	}
+	if len(prefix) > 64 {
+		prefix = prefix[:64]
+	}
+	return &KeyError{Key: prefix, Reason: "a prefix no key can have"}
+}
+
+// CheckKey returns a *KeyError when key cannot be stored, nil otherwise:
+// see [ErrInvalidKey].
 func CheckKey(key string) error {
 	var reason string
 	switch {
@@ -74,7 +110,10 @@ func CheckKey(key string) error {
 	case !utf8ValidNoNUL(key):
 		reason = "not valid UTF-8 or holds a NUL byte"
 	default:
-		return nil
+		reason = badSegment(key)
+		if reason == "" {
+			return nil
+		}
 	}
 	if len(key) > 64 {
 		key = key[:64]

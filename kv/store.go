@@ -144,11 +144,9 @@ func (s *store[V]) Scan(ctx context.Context, prefix string) iter.Seq2[Entry[V], 
 			yield(Entry[V]{}, ErrClosed)
 			return
 		}
-		if prefix != "" {
-			if err := CheckKey(prefix); err != nil {
-				yield(Entry[V]{}, err)
-				return
-			}
+		if err := checkPrefix(prefix); err != nil {
+			yield(Entry[V]{}, err)
+			return
 		}
 		for e, err := range s.d.Scan(ctx, prefix) {
 			if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/hexkit-go/hexkit/kv"
 )
@@ -14,8 +15,8 @@ func (s *suite) testKeys(t *testing.T) {
 	st := s.strs(t)
 	keys := []string{
 		"a", "with space", "slash/ed/key", "dot.ted", "colon:key", "$dollar", "ünïcödé-世界",
-		"trailing/", "./rel", "%2F", "under_score", strings.Repeat("k", kv.MaxKeyLen),
-		strings.Repeat("é", kv.MaxKeyLen/2),
+		"%2F", "under_score", "a/.hidden/..x", strings.Repeat("k", 255) + "/" + strings.Repeat("k", 255),
+		strings.Repeat("é", 127) + "/" + strings.Repeat("é", 127),
 	}
 	for _, k := range keys {
 		_, err := st.Set(ctx, k, "v:"+k)
@@ -38,7 +39,10 @@ func (s *suite) testKeys(t *testing.T) {
 func (s *suite) testInvalidKeys(t *testing.T) {
 	ctx := context.Background()
 	st := s.strs(t)
-	for _, k := range []string{"", "nul\x00byte", "bad\xffutf8", strings.Repeat("k", kv.MaxKeyLen+1)} {
+	for _, k := range []string{
+		"", "nul\x00byte", "bad\xffutf8", strings.Repeat("k/", kv.MaxKeyLen/2) + "k",
+		"trailing/", "/leading", "double//slash", "./rel", "a/../b", "a/.", strings.Repeat("k", 256),
+	} {
 		check := func(err error, what string) {
 			t.Helper()
 			is(t, err, kv.ErrInvalidKey, what)
@@ -59,7 +63,7 @@ func (s *suite) testInvalidKeys(t *testing.T) {
 		_, err = st.GetMany(ctx, "fine", k)
 		check(err, "GetMany")
 		check(st.SetMany(ctx, map[string]string{"fine": "v", k: "v"}), "SetMany")
-		if k != "" {
+		if !utf8.ValidString(k) || strings.Contains(k, "\x00") {
 			for _, err := range st.Scan(ctx, k) {
 				check(err, "Scan prefix")
 			}
