@@ -15,8 +15,9 @@ var (
 	// ErrNotFound: Get named a key that is not stored or has expired.
 	ErrNotFound = driver.ErrNotFound
 	// ErrConflict: a conditional Set failed: the key exists ([IfAbsent])
-	// or is not stored with the given version ([IfVersion]). Nothing was
-	// written.
+	// or is not stored with the given version ([IfVersion]). Also: an S3
+	// server keeping objects as files refused a key that is a directory of
+	// another ("a" and "a/b"). Nothing was written.
 	ErrConflict = driver.ErrConflict
 	// ErrInvalidKey: a key is empty, not valid UTF-8, holds a NUL byte,
 	// is longer than [MaxKeyLen] bytes, or has a '/'-separated segment
