@@ -25,7 +25,10 @@
 // The tests run kvtest against the server in HEXKIT_REDIS_ADDR with the
 // password in HEXKIT_REDIS_PASSWORD, which `scripts/servers env` prints
 // after `scripts/servers up redis` (Debian's redis-server on 127.0.0.1,
-// with a random password and append-only persistence).
+// with a random password and append-only persistence). TestRestart runs
+// its own redis-server on a free port, stops and restarts it during a
+// write loop and checks that writes fail with kv.ErrUnavailable meanwhile,
+// that the same Client recovers, and that no acknowledged write is lost.
 //
 // # As
 //
