@@ -2,10 +2,12 @@
 // under string keys, for sessions, rate-limit counters, idempotency keys,
 // cached tokens and small configuration.
 //
-// Services depend on [Store]; a provider builds it: the in-memory memkv
-// (tests), mongo.NewKV (MongoDB, FerretDB) and the other backends listed in
-// the README. Every provider passes the conformance suite kvtest, so what
-// is written here holds for all of them.
+// Services depend on [Store]; a provider builds it: memkv.NewStore (in
+// memory, for tests), mongo.NewKV (MongoDB, FerretDB), s3.OpenKV and
+// s3.NewKV (S3), redis.NewKV (Redis). Every provider passes the
+// conformance suite kvtest, so what is written here holds for all of them.
+// The server-backed ones store entries in the layout of Python hexkit 9's
+// stores, so Go and Python services can share a store.
 //
 // # Semantics
 //
@@ -33,7 +35,8 @@
 // on read and remove expired entries later). A Set without WithTTL clears
 // a previous expiry. [Entry.ExpiresAt] reports it.
 //
-// Compare-and-set: every write gives the entry a new opaque [Version].
+// Compare-and-set: every change of the value gives the entry a new opaque
+// [Version].
 // Set with [IfVersion] writes only if the entry still has that version,
 // and with [IfAbsent] only if the key is absent; otherwise it fails with
 // [ErrConflict] and writes nothing. Read with GetEntry, change, write with

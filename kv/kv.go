@@ -56,8 +56,11 @@ type Store[V any] interface {
 	As(target any) bool
 }
 
-// Version identifies one write of a key: an opaque token, different after
-// every write. Compare it only with [IfVersion].
+// Version identifies the stored state of a key: an opaque token that
+// changes whenever the value changes. Some backends derive it from the
+// value (S3: the ETag; Redis: a hash), so there writing the same value
+// again keeps it; others (memory, MongoDB) change it on every write.
+// Compare it only with [IfVersion].
 type Version string
 
 // Entry is a stored value with its key, version and expiry.

@@ -47,9 +47,9 @@ type Config struct {
 type Entry struct {
 	Key   string
 	Value []byte
-	// Version is an opaque token that changes with every write of the key;
-	// a write with Condition IfVersion and this token succeeds only if no
-	// other write came in between.
+	// Version is an opaque token that changes whenever the value changes
+	// (it may be derived from the value); a write with Condition IfVersion
+	// and this token succeeds only if the entry still has it.
 	Version string
 	// ExpiresAt is when the entry expires; zero means never.
 	ExpiresAt time.Time
