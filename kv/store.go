@@ -72,8 +72,19 @@ func (s *store[V]) encode(key string, v V) ([]byte, error) {
 }
 
 func (s *store[V]) Get(ctx context.Context, key string) (V, error) {
-	e, err := s.GetEntry(ctx, key)
-	return e.Value, err
+	var zero V
+	if err := s.check(key); err != nil {
+		return zero, err
+	}
+	b, err := s.d.Value(ctx, key)
+	if err != nil {
+		return zero, err
+	}
+	v, err := s.codec.Decode(b)
+	if err != nil {
+		return zero, fmt.Errorf("%w: key %.64q: %w", ErrInvalidValue, key, err)
+	}
+	return v, nil
 }
 
 func (s *store[V]) GetEntry(ctx context.Context, key string) (Entry[V], error) {

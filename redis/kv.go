@@ -108,6 +108,15 @@ func (d *kvKeys) Get(ctx context.Context, key string) (driver.Entry, error) {
 	return es[0], nil
 }
 
+// Value is one GET: Redis expires keys itself, so no expiry is read.
+func (d *kvKeys) Value(ctx context.Context, key string) ([]byte, error) {
+	b, err := d.c.Get(ctx, d.name(key)).Bytes()
+	if err != nil {
+		return nil, mapError(ctx, err)
+	}
+	return b, nil
+}
+
 func (d *kvKeys) GetMany(ctx context.Context, keys []string) ([]driver.Entry, error) {
 	return d.fetch(ctx, keys)
 }

@@ -143,6 +143,12 @@ func (d *kvObjects) Get(ctx context.Context, key string) (driver.Entry, error) {
 	return driver.Entry{Key: key, Value: b, Version: info.ETag, ExpiresAt: exp}, nil
 }
 
+// Value is Get: the expiry must be read anyway, and the ETag comes with it.
+func (d *kvObjects) Value(ctx context.Context, key string) ([]byte, error) {
+	e, err := d.Get(ctx, key)
+	return e.Value, err
+}
+
 func (d *kvObjects) GetMany(ctx context.Context, keys []string) ([]driver.Entry, error) {
 	out := make([]driver.Entry, 0, len(keys))
 	for _, k := range keys {

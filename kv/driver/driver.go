@@ -91,6 +91,9 @@ type Store interface {
 	Init(ctx context.Context, cfg Config) error
 	// Get returns the entry of key, or ErrNotFound.
 	Get(ctx context.Context, key string) (Entry, error)
+	// Value returns the value of key alone, or ErrNotFound: Get without
+	// the version and expiry, for backends that read those at extra cost.
+	Value(ctx context.Context, key string) ([]byte, error)
 	// GetMany returns the entries of the keys that are stored, in any
 	// order; absent keys are left out.
 	GetMany(ctx context.Context, keys []string) ([]Entry, error)

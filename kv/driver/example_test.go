@@ -36,6 +36,11 @@ func (m *mapStore) Get(_ context.Context, key string) (driver.Entry, error) {
 	return e, nil
 }
 
+func (m *mapStore) Value(ctx context.Context, key string) ([]byte, error) {
+	e, err := m.Get(ctx, key)
+	return e.Value, err
+}
+
 func (m *mapStore) GetMany(ctx context.Context, keys []string) ([]driver.Entry, error) {
 	var out []driver.Entry
 	for _, k := range keys {

@@ -136,6 +136,11 @@ func (s *space) Get(ctx context.Context, key string) (driver.Entry, error) {
 	return out(key, e), nil
 }
 
+func (s *space) Value(ctx context.Context, key string) ([]byte, error) {
+	e, err := s.Get(ctx, key)
+	return e.Value, err
+}
+
 func (s *space) GetMany(ctx context.Context, keys []string) ([]driver.Entry, error) {
 	now, err := s.lock(ctx)
 	if err != nil {
