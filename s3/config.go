@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/minio/minio-go/v7"
@@ -69,25 +70,9 @@ func Open(ctx context.Context, cfg Config, opts ...objstore.Option) (objstore.St
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
-	tr, err := minio.DefaultTransport(cfg.TLS)
+	cl, tr, err := newClient(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("s3: transport: %w", err)
-	}
-	if cfg.TLS && cfg.TLSConfig != nil {
-		tr.TLSClientConfig = cfg.TLSConfig.Clone()
-	}
-	mopts := &minio.Options{
-		Creds:     credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey.Reveal(), cfg.SessionToken.Reveal()),
-		Secure:    cfg.TLS,
-		Region:    cfg.region(),
-		Transport: tr,
-	}
-	if cfg.PathStyle {
-		mopts.BucketLookup = minio.BucketLookupPath
-	}
-	cl, err := minio.New(cfg.Endpoint, mopts)
-	if err != nil {
-		return nil, fmt.Errorf("%w: client for %s: %w", ErrInvalidConfig, cfg.Endpoint, err)
+		return nil, err
 	}
 	return newStore(&backend{c: cl, core: minio.Core{Client: cl}, owned: tr}, opts)
 }
@@ -109,4 +94,29 @@ func newStore(d *backend, opts []objstore.Option) (objstore.Store, error) {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	return s, nil
+}
+
+// newClient builds the client and transport of a checked cfg.
+func newClient(cfg Config) (*minio.Client, *http.Transport, error) {
+	tr, err := minio.DefaultTransport(cfg.TLS)
+	if err != nil {
+		return nil, nil, fmt.Errorf("s3: transport: %w", err)
+	}
+	if cfg.TLS && cfg.TLSConfig != nil {
+		tr.TLSClientConfig = cfg.TLSConfig.Clone()
+	}
+	mopts := &minio.Options{
+		Creds:     credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey.Reveal(), cfg.SessionToken.Reveal()),
+		Secure:    cfg.TLS,
+		Region:    cfg.region(),
+		Transport: tr,
+	}
+	if cfg.PathStyle {
+		mopts.BucketLookup = minio.BucketLookupPath
+	}
+	cl, err := minio.New(cfg.Endpoint, mopts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: client for %s: %w", ErrInvalidConfig, cfg.Endpoint, err)
+	}
+	return cl, tr, nil
 }

@@ -31,6 +31,7 @@ var suites = map[string]suite{
 	"kafka":  kafkaSuite,
 	"s3":     benchS3,
 	"mongo":  benchMongo,
+	"kv":     benchKV,
 }
 
 func main() {

@@ -24,6 +24,8 @@ const (
 	EnvS3AccessKey    = "HEXKIT_S3_ACCESS_KEY"
 	EnvS3SecretKey    = "HEXKIT_S3_SECRET_KEY"
 	EnvS3Region       = "HEXKIT_S3_REGION"
+	EnvRedisAddr      = "HEXKIT_REDIS_ADDR"
+	EnvRedisPassword  = "HEXKIT_REDIS_PASSWORD"
 )
 
 // RequireServers reports whether HEXKIT_REQUIRE_SERVERS=1 is set, that is
@@ -65,6 +67,22 @@ func KafkaBrokers(tb testing.TB) []string {
 func MongoURI(tb testing.TB) string {
 	tb.Helper()
 	return Lookup(tb, EnvMongoURI, "MongoDB server")
+}
+
+// Redis describes the Redis server found in the environment.
+type Redis struct {
+	Addr     string // host:port
+	Password string
+}
+
+// RedisServer returns the Redis server from HEXKIT_REDIS_ADDR and
+// HEXKIT_REDIS_PASSWORD.
+func RedisServer(tb testing.TB) Redis {
+	tb.Helper()
+	return Redis{
+		Addr:     Lookup(tb, EnvRedisAddr, "Redis server"),
+		Password: Lookup(tb, EnvRedisPassword, "Redis server"),
+	}
 }
 
 // S3 describes the S3-compatible server found in the environment.

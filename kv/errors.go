@@ -1,0 +1,123 @@
+package kv
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hexkit-go/hexkit/kv/driver"
+)
+
+// Sentinel errors shared by every implementation of [Store]. They wrap the
+// provider's own error where there is one, so test with [errors.Is]; a
+// provider's native error is still reachable with [errors.As]. Context
+// errors are returned as they are, never wrapped.
+var (
+	// ErrNotFound: Get named a key that is not stored or has expired.
+	ErrNotFound = driver.ErrNotFound
+	// ErrConflict: a conditional Set failed: the key exists ([IfAbsent])
+	// or is not stored with the given version ([IfVersion]). Also: an S3
+	// server keeping objects as files refused a key that is a directory of
+	// another ("a" and "a/b"). Nothing was written.
+	ErrConflict = driver.ErrConflict
+	// ErrInvalidKey: a key is empty, not valid UTF-8, holds a NUL byte,
+	// is longer than [MaxKeyLen] bytes, or has a '/'-separated segment
+	// that is empty, "." or ".." or longer than [MaxSegmentLen] bytes (S3
+	// servers on file systems refuse those, so every store does). A Scan
+	// prefix may end anywhere but must be valid UTF-8 without NUL. The
+	// error is a *KeyError. Nothing was read or written.
+	ErrInvalidKey = driver.ErrInvalidKey
+	// ErrInvalidValue: a value cannot be encoded (a JSON codec given a
+	// channel, a string codec given invalid UTF-8), a JSON value holds
+	// what a document database refuses or alters (an object key starting
+	// with '$' or holding '.' or NUL, an integer outside the int64 range,
+	// text that is not valid JSON), a stored value cannot
+	// be decoded into the store's type, or Increment met a stored value
+	// that is not a decimal int64 or a sum that overflows. Nothing was
+	// written.
+	ErrInvalidValue = driver.ErrInvalidValue
+	// ErrInvalidOption: a constructor option or a per-call option is
+	// invalid (a TTL that is not positive, a condition given to SetMany or
+	// Increment, a nil codec).
+	ErrInvalidOption = driver.ErrInvalidOption
+	// ErrUnsupported: the backend cannot do what was asked (for example a
+	// conditional write on an S3 server that ignores conditions). Nothing
+	// was written.
+	ErrUnsupported = driver.ErrUnsupported
+	// ErrUnavailable: the store could not be reached or did not answer in
+	// time. The operation may be retried; for writes, whether it took
+	// effect is unknown.
+	ErrUnavailable = driver.ErrUnavailable
+	// ErrClosed: the store was used after Close.
+	ErrClosed = driver.ErrClosed
+)
+
+// MaxKeyLen is the longest key, in bytes, that every store accepts.
+const MaxKeyLen = driver.MaxKeyLen
+
+// MaxSegmentLen is the longest '/'-separated segment of a key, in bytes.
+const MaxSegmentLen = 255
+
+// KeyError reports a refused key. It matches [ErrInvalidKey].
+type KeyError struct {
+	Key    string // the refused key (cut to 64 bytes)
+	Reason string // why it was refused
+}
+
+// Error names the key and the reason.
+func (e *KeyError) Error() string {
+	return fmt.Sprintf("%v %.64q: %s", ErrInvalidKey, e.Key, e.Reason)
+}
+
+// Is reports whether target is ErrInvalidKey.
+func (e *KeyError) Is(target error) bool { return target == ErrInvalidKey }
+
+// badSegment says what is wrong with the '/'-separated segments of key,
+// or returns "" when nothing is (object stores on file systems refuse
+// empty, "." and ".." segments and segments longer than 255 bytes).
+func badSegment(key string) string {
+	for seg := range strings.SplitSeq(key, "/") {
+		switch {
+		case seg == "":
+			return "an empty '/'-separated segment"
+		case seg == "." || seg == "..":
+			return "a '.' or '..' segment"
+		case len(seg) > MaxSegmentLen:
+			return fmt.Sprintf("a segment of %d bytes, more than %d", len(seg), MaxSegmentLen)
+		}
+	}
+	return ""
+}
+
+// checkPrefix returns a *KeyError when prefix could start no key.
+func checkPrefix(prefix string) error {
+	if len(prefix) <= MaxKeyLen && utf8ValidNoNUL(prefix) {
+		return nil
+	}
+	if len(prefix) > 64 {
+		prefix = prefix[:64]
+	}
+	return &KeyError{Key: prefix, Reason: "a prefix no key can have"}
+}
+
+// CheckKey returns a *KeyError when key cannot be stored, nil otherwise:
+// see [ErrInvalidKey].
+func CheckKey(key string) error {
+	var reason string
+	switch {
+	case key == "":
+		reason = "empty"
+	case len(key) > MaxKeyLen:
+		reason = fmt.Sprintf("%d bytes, more than %d", len(key), MaxKeyLen)
+	case !utf8ValidNoNUL(key):
+		reason = "not valid UTF-8 or holds a NUL byte"
+	default:
+		reason = badSegment(key)
+		if reason == "" {
+			return nil
+		}
+	}
+	if len(key) > 64 {
+		key = key[:64]
+	}
+	return &KeyError{Key: key, Reason: reason}
+}

@@ -1,0 +1,26 @@
+package kv
+
+import "testing"
+
+func TestCheckJSON(t *testing.T) {
+	for in, ok := range map[string]bool{
+		`{"a":1,"b":[1,2.5,-3e4,{"c":"x.y$"}],"d":null}`: true,
+		`"$dollar.dot"`:                         true,
+		`9223372036854775807`:                   true,
+		`-9223372036854775808`:                  true,
+		`1e30`:                                  true,
+		`{"a\"b":"c"}`:                          true,
+		`[9223372036854775808]`:                 false,
+		`{"$x":1}`:                              false,
+		`{"a":{"b.c":1}}`:                       false,
+		`{"a\u0000":1}`:                         false,
+		`{"\u0024x":1}`:                         false,
+		`{"a" : {"ok": ["x", {"bad.key" :1}]}}`: false,
+		`{`:                                     false,
+		"\"\xff\"":                              false,
+	} {
+		if err := checkJSON([]byte(in)); (err == nil) != ok {
+			t.Errorf("checkJSON(%s) = %v, want ok=%v", in, err, ok)
+		}
+	}
+}
