@@ -8,7 +8,7 @@
 // value, the layout of Python hexkit 9's Redis stores, so Go and Python
 // services can share them. TTLs are Redis's own (PX), so expiry is exact
 // and needs no sweeping. Versions are hashes of the value: writing the
-// same value again keeps the version. Compare-and-set (WATCH/MULTI), create
+// same value again keeps the version. Compare-and-set (one Lua script), create
 // only if absent (SET NX) and Increment (INCRBY) are atomic across
 // processes. Scan uses SCAN with an escaped MATCH pattern: an entry
 // written during a scan may or may not be seen.

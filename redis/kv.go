@@ -2,11 +2,11 @@ package redis
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"iter"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,9 +23,9 @@ import (
 // stores write it; prefix may be empty (Python hexkit's default) and is
 // any UTF-8 without NUL, such as "myapp:sessions:". Expiry is Redis's own.
 //
-// An entry's version is a hash of its value: writing the same value again
-// keeps the version. IfVersion is a WATCH/MULTI transaction, IfAbsent is
-// SET NX, and Increment is INCRBY (in a MULTI after SET NX with the expiry
+// An entry's version is a hash of its value (its SHA-1): writing the same
+// value again keeps the version. IfVersion is a Lua script that compares
+// and sets in one round trip, IfAbsent is SET NX, and Increment is INCRBY (in a MULTI after SET NX with the expiry
 // when given WithTTL), so all three are atomic across processes. Close of the
 // store leaves c open.
 //
@@ -51,12 +51,22 @@ func (d *kvKeys) Init(context.Context, driver.Config) error { return nil }
 
 func (d *kvKeys) name(key string) string { return d.prefix + key }
 
-// version is the version of a stored value: a hash of it.
+// version is the version of a stored value: the hex SHA-1 of it, which the
+// compare-and-set script computes on the server with redis.sha1hex.
 func version(v []byte) string {
-	h := fnv.New64a()
-	_, _ = h.Write(v)
-	return strconv.FormatUint(h.Sum64(), 36)
+	sum := sha1.Sum(v)
+	return hex.EncodeToString(sum[:])
 }
+
+// casScript sets KEYS[1] to ARGV[2] (with the SET options that follow, an
+// expiry) only when its value's SHA-1 is ARGV[1]: 1 when set, 0 when the
+// version differs, -1 when the key is absent. Scripts run atomically.
+var casScript = goredis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if not cur then return -1 end
+if redis.sha1hex(cur) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], unpack(ARGV, 2))
+return 1`)
 
 // entry turns the replies of GET and PEXPIRETIME into an entry.
 func entry(key string, get *goredis.StringCmd, exp *goredis.Cmd) (driver.Entry, bool) {
@@ -145,26 +155,16 @@ func (d *kvKeys) Set(ctx context.Context, w driver.Write) (string, error) {
 			return "", mapError(ctx, err)
 		}
 	case driver.IfVersion:
-		name := d.name(w.Key)
-		err := d.c.Watch(ctx, func(tx *goredis.Tx) error {
-			cur, err := tx.Get(ctx, name).Bytes()
-			if errors.Is(err, goredis.Nil) {
-				return fmt.Errorf("%w: %q is absent", driver.ErrConflict, w.Key)
-			}
-			if err != nil {
-				return mapError(ctx, err)
-			}
-			if version(cur) != w.Version {
-				return fmt.Errorf("%w: %q is not at version %q", driver.ErrConflict, w.Key, w.Version)
-			}
-			_, err = tx.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-				p.Do(ctx, args...)
-				return nil
-			})
-			return mapError(ctx, err)
-		}, name)
-		if err != nil {
-			return "", err
+		// args is SET name value [PX|PXAT n]: the script gets the version,
+		// then value and options.
+		res, err := casScript.Run(ctx, d.c, []string{d.name(w.Key)}, append([]any{w.Version}, args[2:]...)...).Int()
+		switch {
+		case err != nil:
+			return "", mapError(ctx, err)
+		case res < 0:
+			return "", fmt.Errorf("%w: %q is absent", driver.ErrConflict, w.Key)
+		case res == 0:
+			return "", fmt.Errorf("%w: %q is not at version %q", driver.ErrConflict, w.Key, w.Version)
 		}
 	default:
 		if err := d.c.Do(ctx, args...).Err(); err != nil {

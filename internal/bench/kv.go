@@ -18,8 +18,13 @@ import (
 	"github.com/hexkit-go/hexkit/redis"
 )
 
-// kvOps is the number of operations per round of each kv case.
-const kvOps = 200
+// Operations per round of each kv case: enough for a round to last about
+// a second on each server, so that scheduling noise does not decide the
+// ratio.
+const (
+	kvOpsRedis = 20000
+	kvOpsMongo = 1000
+)
 
 // kvValue is the value every kv case writes: a short session token.
 var kvValue = "session-token-0123456789abcdef0123456789abcdef"
@@ -56,7 +61,7 @@ func benchKV(ctx context.Context, r *reporter) error {
 			}
 		}
 	}()
-	if err := kvCases(ctx, r, "redis", st,
+	if err := kvCases(ctx, r, "redis", kvOpsRedis, st,
 		func(ctx context.Context, k string) error { return raw.Set(ctx, prefix+"r:"+k, kvValue, 0).Err() },
 		func(ctx context.Context, k string) error { return raw.Get(ctx, prefix+"r:"+k).Err() },
 		func(ctx context.Context, k string) error {
@@ -93,7 +98,7 @@ func benchKV(ctx context.Context, r *reporter) error {
 	defer mst.Close()
 	coll := db.Collection("raw")
 	var version int64
-	return kvCases(ctx, r, "mongo", mst,
+	return kvCases(ctx, r, "mongo", kvOpsMongo, mst,
 		func(ctx context.Context, k string) error {
 			version++
 			_, err := coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: k}},
@@ -126,16 +131,16 @@ func benchKV(ctx context.Context, r *reporter) error {
 }
 
 // kvCases runs set, get and cas on a store and on a raw client.
-func kvCases(ctx context.Context, r *reporter, name string, st kv.Store[string], rawSet, rawGet, rawCAS func(context.Context, string) error) error {
+func kvCases(ctx context.Context, r *reporter, name string, ops int, st kv.Store[string], rawSet, rawGet, rawCAS func(context.Context, string) error) error {
 	key := func(i int) string { return fmt.Sprintf("key%04d", i) }
 	loop := func(fn func(context.Context, string) error) side {
 		return func(ctx context.Context) (int, error) {
-			for i := range kvOps {
+			for i := range ops {
 				if err := fn(ctx, key(i)); err != nil {
 					return 0, err
 				}
 			}
-			return kvOps, nil
+			return ops, nil
 		}
 	}
 	set := loop(func(ctx context.Context, k string) error { _, err := st.Set(ctx, k, kvValue); return err })
