@@ -23,7 +23,7 @@ type Broker struct {
 	maxSize int
 
 	mu      sync.Mutex
-	changed chan struct{} // closed and replaced on every state change
+	changed chan struct{} // made by a waiter (changedLocked), closed and dropped on every state change
 	topics  map[string]*topic
 	groups  map[string]*group
 	closed  bool
@@ -103,7 +103,6 @@ func New(opts ...Option) (*Broker, error) {
 	return &Broker{
 		now:     o.now,
 		maxSize: o.maxSize,
-		changed: make(chan struct{}),
 		topics:  map[string]*topic{},
 		groups:  map[string]*group{},
 		running: map[*subscriber]struct{}{},
@@ -134,8 +133,20 @@ func NewSender(b *Broker) (events.Sender, error) {
 
 // notifyLocked wakes everything waiting for a state change. b.mu is held.
 func (b *Broker) notifyLocked() {
-	close(b.changed)
-	b.changed = make(chan struct{})
+	if b.changed != nil {
+		close(b.changed)
+		b.changed = nil
+	}
+}
+
+// changedLocked returns a channel closed at the next state change. It is
+// made only when someone waits, so a change nobody waits for allocates
+// nothing. b.mu is held.
+func (b *Broker) changedLocked() chan struct{} {
+	if b.changed == nil {
+		b.changed = make(chan struct{})
+	}
+	return b.changed
 }
 
 // CreateTopic creates topic with the given number of partitions (less
@@ -296,7 +307,7 @@ func (b *Broker) waitUntil(ctx context.Context, cond func() bool) error {
 			return events.ErrClosed
 		}
 		done := cond()
-		ch := b.changed
+		ch := b.changedLocked()
 		b.mu.Unlock()
 		if done {
 			return nil

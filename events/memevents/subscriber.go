@@ -91,7 +91,7 @@ func (s *subscriber) Run(ctx context.Context) error {
 				wg.Go(func() { s.consume(rctx, p) })
 			}
 		}
-		ch := b.changed
+		ch := b.changedLocked()
 		b.mu.Unlock()
 		select {
 		case <-ch:
@@ -167,7 +167,7 @@ func (s *subscriber) consume(rctx context.Context, p tp) {
 		off := g.committed[p]
 		msgs := b.topics[p.topic].parts[p.part]
 		if off >= len(msgs) {
-			ch := b.changed
+			ch := b.changedLocked()
 			b.mu.Unlock()
 			select {
 			case <-ch:
