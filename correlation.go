@@ -18,14 +18,34 @@ type correlationKey struct{}
 // It does not validate id; call [ValidateCorrelationID] first when the value
 // comes from outside the process.
 func WithCorrelationID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, correlationKey{}, id)
+	return &correlationCtx{Context: ctx, id: id}
+}
+
+// correlationCtx carries a correlation id in one allocation (a context
+// made by context.WithValue costs two: the context and the boxed string).
+// Every consumer delivery makes one, so this is on the hot path.
+type correlationCtx struct {
+	context.Context
+	id string
+}
+
+// Value answers the correlation key with a pointer to the id, which boxes
+// without allocating, and passes every other key to the parent.
+func (c *correlationCtx) Value(key any) any {
+	if _, ok := key.(correlationKey); ok {
+		return &c.id
+	}
+	return c.Context.Value(key)
 }
 
 // CorrelationID returns the correlation id carried by ctx and whether there
 // was one. An empty id counts as absent.
 func CorrelationID(ctx context.Context) (string, bool) {
-	id, _ := ctx.Value(correlationKey{}).(string)
-	return id, id != ""
+	p, _ := ctx.Value(correlationKey{}).(*string)
+	if p == nil {
+		return "", false
+	}
+	return *p, *p != ""
 }
 
 // NewCorrelationID returns a fresh random correlation id: a UUID version 4

@@ -25,6 +25,33 @@ func TestCorrelationIDRoundTrip(t *testing.T) {
 	}
 }
 
+// TestCorrelationContextIsAContext checks that the context carrying the id
+// shadows an outer id, passes other values, cancellation and deadlines of
+// its parent through, and keeps the id when the parent's cancellation is
+// detached.
+func TestCorrelationContextIsAContext(t *testing.T) {
+	type otherKey struct{}
+	outer, inner := hexkit.NewCorrelationID(), hexkit.NewCorrelationID()
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), otherKey{}, "v"))
+	ctx := hexkit.WithCorrelationID(hexkit.WithCorrelationID(parent, outer), inner)
+	if got, _ := hexkit.CorrelationID(ctx); got != inner {
+		t.Fatalf("CorrelationID = %q; want the inner id %q", got, inner)
+	}
+	if got := ctx.Value(otherKey{}); got != "v" {
+		t.Fatalf("Value(otherKey) = %v; want the parent's value", got)
+	}
+	child, stop := context.WithCancel(ctx)
+	defer stop()
+	cancel()
+	<-child.Done()
+	if !errors.Is(child.Err(), context.Canceled) || !errors.Is(ctx.Err(), context.Canceled) {
+		t.Fatalf("Err = %v, %v; want context.Canceled from the parent", child.Err(), ctx.Err())
+	}
+	if got, _ := hexkit.CorrelationID(context.WithoutCancel(child)); got != inner {
+		t.Fatalf("CorrelationID(WithoutCancel) = %q; want %q", got, inner)
+	}
+}
+
 func TestEnsureCorrelationID(t *testing.T) {
 	ctx, id := hexkit.EnsureCorrelationID(context.Background())
 	if err := hexkit.ValidateCorrelationID(id); err != nil {
