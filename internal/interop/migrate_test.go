@@ -24,26 +24,7 @@ import (
 func TestPythonMigratedDatabaseContinuedByGo(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	uri := testenv.MongoURI(t)
-	python, err := EnsurePythonMongo(ctx)
-	if err != nil {
-		t.Fatalf("setting up Python hexkit: %v", err)
-	}
-	dbName, coll := testenv.UniqueName(t, "migrate"), "svcDbVersions"
-	db, err := mongo.Open(ctx, mongo.Config{URI: hexkit.NewSecret(uri), Database: dbName})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mdb *mongodriver.Database
-	db.As(&mdb)
-	t.Cleanup(func() {
-		_ = mdb.Drop(context.Background())
-		_ = db.Close(context.Background())
-	})
-	peer, err := NewMigratePeer(python, t.TempDir(), uri, dbName, coll)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, mdb, peer, coll := migrationDB(ctx, t)
 
 	if err := peer.Migrate(ctx, 2); err != nil {
 		t.Fatal(err)
@@ -155,26 +136,7 @@ func TestPythonMigratedDatabaseContinuedByGo(t *testing.T) {
 func TestGoLockMakesPythonWait(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	uri := testenv.MongoURI(t)
-	python, err := EnsurePythonMongo(ctx)
-	if err != nil {
-		t.Fatalf("setting up Python hexkit: %v", err)
-	}
-	dbName, coll := testenv.UniqueName(t, "migrate"), "svcDbVersions"
-	db, err := mongo.Open(ctx, mongo.Config{URI: hexkit.NewSecret(uri), Database: dbName})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mdb *mongodriver.Database
-	db.As(&mdb)
-	t.Cleanup(func() {
-		_ = mdb.Drop(context.Background())
-		_ = db.Close(context.Background())
-	})
-	peer, err := NewMigratePeer(python, t.TempDir(), uri, dbName, coll)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, mdb, peer, coll := migrationDB(ctx, t)
 
 	started, release := make(chan struct{}), make(chan struct{})
 	effect := func(n int) func(context.Context, *mongodriver.Database) error {
@@ -217,4 +179,31 @@ func TestGoLockMakesPythonWait(t *testing.T) {
 	if msg, err := peer.Check(ctx, 3); err != nil || msg != "" {
 		t.Errorf("Python's check_db_version(3): %q, %v; want accepted", msg, err)
 	}
+}
+
+// migrationDB opens a database of the test's own on FerretDB, dropped at
+// cleanup, and a Python hexkit peer migrating its version collection.
+func migrationDB(ctx context.Context, t *testing.T) (*mongo.DB, *mongodriver.Database, *MigratePeer, string) {
+	t.Helper()
+	uri := testenv.MongoURI(t)
+	python, err := EnsurePythonMongo(ctx)
+	if err != nil {
+		t.Fatalf("setting up Python hexkit: %v", err)
+	}
+	dbName, coll := testenv.UniqueName(t, "migrate"), "svcDbVersions"
+	db, err := mongo.Open(ctx, mongo.Config{URI: hexkit.NewSecret(uri), Database: dbName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mdb *mongodriver.Database
+	db.As(&mdb)
+	t.Cleanup(func() {
+		_ = mdb.Drop(context.Background())
+		_ = db.Close(context.Background())
+	})
+	peer, err := NewMigratePeer(python, t.TempDir(), uri, dbName, coll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, mdb, peer, coll
 }
