@@ -243,3 +243,8 @@ func (r *cursor[T]) Decode(doc, _ any) error {
 func (r *cursor[T]) Err() error { return r.err }
 
 func (r *cursor[T]) Close(context.Context) error { return nil }
+
+// NewCollection returns an empty in-memory driver collection of T, for
+// providers that build on the in-memory DAO (the in-memory outbox); services
+// call New. dao.New checks T and the options before it is used.
+func NewCollection[T any]() driver.Collection { return &collection[T]{} }

@@ -1,0 +1,226 @@
+package outbox
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hexkit-go/hexkit"
+	"github.com/hexkit-go/hexkit/dao"
+	daodriver "github.com/hexkit-go/hexkit/dao/driver"
+	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/outbox/driver"
+)
+
+// DAO is a DAO that publishes its changes: every write is stored together
+// with its publication state in one document write, and the relay then
+// publishes it to the DAO's topic, as a [ChangeEventType] event whose
+// payload is the full document or a [DeleteEventType] event whose payload
+// is {}, keyed by the id. Get from a provider (mongo.NewOutboxDAO,
+// memoutbox.New).
+//
+// The methods of [dao.DAO] behave as on a plain DAO, with these
+// differences: Delete leaves a tombstone (deleted documents are invisible
+// to Get, Find and Count, and their id cannot be inserted again; Upsert
+// stores it again), and a write returns once the change is stored, not
+// once it is published (the relay publishes it, see [Relay]). The
+// correlation id of the writing context (a fresh one when it has none) is
+// stored with the change and travels on its event.
+type DAO[T any, ID comparable] interface {
+	dao.DAO[T, ID]
+	// PublishPending publishes every change of this DAO that is not
+	// published yet, now, and returns how many. When another instance's
+	// relay holds the lease it returns [ErrLeaseHeld] and that relay
+	// publishes them.
+	PublishPending(ctx context.Context) (int, error)
+	// Republish marks every stored document, tombstones included, as
+	// pending and publishes them as PublishPending does: consumers get the
+	// current state of every document again. It returns how many it
+	// published (with ErrLeaseHeld, none: the lease holder publishes them).
+	Republish(ctx context.Context) (int, error)
+}
+
+// NewDAO returns the outbox DAO over a provider's collection, publishing to
+// topic through relay. It is for providers; services call a provider's
+// constructor (mongo.NewOutboxDAO, memoutbox.New), which returns the same
+// DAO. It checks T, ID and the options as [dao.New] does and fails with an
+// error wrapping [ErrInvalidOption] for a nil collection or relay, an id
+// type that cannot travel as an event key, or a relay whose Run has
+// returned, and with one wrapping events.ErrInvalidMessage for an invalid
+// topic.
+func NewDAO[T any, ID comparable](ctx context.Context, c driver.Collection, relay *Relay, topic string, opts ...dao.Option[T]) (DAO[T, ID], error) {
+	if c == nil || relay == nil {
+		return nil, fmt.Errorf("%w: NewDAO: nil collection or relay", ErrInvalidOption)
+	}
+	if err := events.ValidateTopic(topic); err != nil {
+		return nil, err
+	}
+	if err := checkIDType[ID](); err != nil {
+		return nil, err
+	}
+	inner, err := dao.New[T, ID](ctx, c, opts...)
+	if err != nil {
+		return nil, err
+	}
+	d := &outboxDAO[T, ID]{DAO: inner, c: c, relay: relay, topic: topic, codec: events.JSONCodec[T]()}
+	if err := relay.add(d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// outboxDAO wraps the plain DAO over the outbox collection: the collection
+// stores the publication state, this type makes sure a correlation id is
+// there to store and wakes the relay.
+type outboxDAO[T any, ID comparable] struct {
+	dao.DAO[T, ID]
+	c     driver.Collection
+	relay *Relay
+	topic string
+	codec events.Codec[T]
+}
+
+func (d *outboxDAO[T, ID]) Insert(ctx context.Context, doc T) error {
+	ctx, _ = hexkit.EnsureCorrelationID(ctx)
+	err := d.DAO.Insert(ctx, doc)
+	if err == nil {
+		d.relay.notify()
+	}
+	return err
+}
+
+func (d *outboxDAO[T, ID]) Update(ctx context.Context, doc T) (int64, error) {
+	ctx, _ = hexkit.EnsureCorrelationID(ctx)
+	v, err := d.DAO.Update(ctx, doc)
+	if err == nil {
+		d.relay.notify()
+	}
+	return v, err
+}
+
+func (d *outboxDAO[T, ID]) Upsert(ctx context.Context, doc T) (int64, error) {
+	ctx, _ = hexkit.EnsureCorrelationID(ctx)
+	v, err := d.DAO.Upsert(ctx, doc)
+	if err == nil {
+		d.relay.notify()
+	}
+	return v, err
+}
+
+func (d *outboxDAO[T, ID]) Delete(ctx context.Context, id ID) error {
+	ctx, _ = hexkit.EnsureCorrelationID(ctx)
+	err := d.DAO.Delete(ctx, id)
+	if err == nil {
+		d.relay.notify()
+	}
+	return err
+}
+
+func (d *outboxDAO[T, ID]) PublishPending(ctx context.Context) (int, error) {
+	return d.relay.publish(ctx, d, false)
+}
+
+func (d *outboxDAO[T, ID]) Republish(ctx context.Context) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	ctx, _ = hexkit.EnsureCorrelationID(ctx)
+	if _, err := d.c.MarkAllPending(ctx); err != nil {
+		return 0, err
+	}
+	d.relay.notify()
+	return d.relay.publish(ctx, d, false)
+}
+
+func (d *outboxDAO[T, ID]) describe() string { return "the outbox DAO of topic " + d.topic }
+
+// pass publishes the pending changes in batches of the relay's size, in
+// order of id, and stops at the first batch that failed.
+func (d *outboxDAO[T, ID]) pass(ctx context.Context, r *Relay, deadline time.Time) (int, error) {
+	var after *daodriver.Value
+	total := 0
+	for {
+		msgs, stamps, last, n, err := d.batch(ctx, after, r.o.batch)
+		if err != nil {
+			return total, err
+		}
+		sent, sendErr := r.send(ctx, deadline, msgs)
+		marks := make([]driver.Mark, 0, len(msgs))
+		for i, ok := range sent {
+			if ok {
+				marks = append(marks, driver.Mark{ID: stamps[i].ID, Stamp: stamps[i].Stamp, EventID: msgs[i].EventID})
+			}
+		}
+		if len(marks) > 0 {
+			if _, err := d.c.MarkPublished(context.WithoutCancel(ctx), marks); err != nil {
+				// Published but not marked: published again later (at least once).
+				return total + len(marks), err
+			}
+		}
+		total += len(marks)
+		if sendErr != nil {
+			return total, sendErr
+		}
+		if n < r.o.batch {
+			return total, nil
+		}
+		after = &last
+	}
+}
+
+// batch reads up to limit pending changes after the id after and builds
+// their messages. n counts the changes read (a change that cannot be
+// published is skipped, logged, and stays pending).
+func (d *outboxDAO[T, ID]) batch(ctx context.Context, after *daodriver.Value, limit int) (msgs []*events.Message, changes []driver.Change, last daodriver.Value, n int, err error) {
+	cur, err := d.c.Changes(ctx, after, false, limit)
+	if err != nil {
+		return nil, nil, last, 0, err
+	}
+	defer cur.Close(context.WithoutCancel(ctx))
+	for cur.Next(ctx) {
+		n++
+		ch := cur.Change()
+		last = ch.ID
+		m, err := d.message(ch, cur)
+		if err != nil {
+			d.relay.o.logger.ErrorContext(ctx, "outbox: a stored change cannot be published; it stays pending",
+				"topic", d.topic, "id", ch.ID.String(), "error", err)
+			continue
+		}
+		msgs = append(msgs, m)
+		changes = append(changes, ch)
+	}
+	if err := cur.Err(); err != nil {
+		return nil, nil, last, 0, err
+	}
+	return msgs, changes, last, n, nil
+}
+
+// message builds the event of one stored change.
+func (d *outboxDAO[T, ID]) message(ch driver.Change, cur driver.ChangeCursor) (*events.Message, error) {
+	key, err := keyOf(ch.ID)
+	if err != nil {
+		return nil, err
+	}
+	cid := ch.CorrelationID
+	if hexkit.ValidateCorrelationID(cid) != nil {
+		cid = hexkit.NewCorrelationID()
+	}
+	m := &events.Message{Topic: d.topic, Key: key, EventID: events.NewEventID(), CorrelationID: cid}
+	if ch.Deleted {
+		m.Type, m.Payload = DeleteEventType, []byte("{}")
+		return m, m.Validate()
+	}
+	var doc T
+	if err := cur.Decode(&doc); err != nil {
+		return nil, err
+	}
+	if m.Payload, err = d.codec.Encode(doc); err != nil {
+		return nil, err
+	}
+	m.Type = ChangeEventType
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}

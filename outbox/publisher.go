@@ -1,0 +1,239 @@
+package outbox
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	daodriver "github.com/hexkit-go/hexkit/dao/driver"
+	"github.com/hexkit-go/hexkit/events"
+	evdriver "github.com/hexkit-go/hexkit/events/driver"
+	"github.com/hexkit-go/hexkit/outbox/driver"
+)
+
+// PersistentPublisher is a publisher that stores every event before it is
+// sent, so an event accepted by Publish is never lost, and keeps it so it
+// can be sent again. Get one from a provider
+// (mongo.NewPersistentPublisher, memoutbox.NewPersistentPublisher).
+//
+// Publish and PublishBatch validate and encode exactly like any
+// events.Publisher, then return once the events are stored (not once they
+// are sent): the relay sends them, in the order they were stored, and marks
+// them published. On a compacted topic ([WithCompaction]) only the latest
+// event per key is kept (its stored id is "<topic>:<key>"), otherwise every
+// event (its stored id is the event id), as Python hexkit's persistent
+// publisher stores them.
+type PersistentPublisher[E events.Event] interface {
+	events.Publisher[E]
+	// Republish marks every stored event of this publisher's topic as
+	// pending and publishes them now, in the order they were first stored,
+	// with their original event ids. It returns how many it published;
+	// when another relay holds the lease, 0 and [ErrLeaseHeld] (that relay
+	// publishes them).
+	Republish(ctx context.Context) (int, error)
+}
+
+// PersistentOption configures a [PersistentPublisher].
+type PersistentOption func(*persistentOptions)
+
+type persistentOptions struct {
+	compacted bool
+	pub       []events.PublisherOption
+}
+
+// WithCompaction declares the topic compacted: a stored event replaces the
+// stored event with the same key, so Republish sends the latest event per
+// key only.
+func WithCompaction() PersistentOption {
+	return func(o *persistentOptions) { o.compacted = true }
+}
+
+// WithPublisherOptions passes options to the underlying events publisher
+// (events.WithCodec, events.WithStrictCorrelationID).
+func WithPublisherOptions(opts ...events.PublisherOption) PersistentOption {
+	return func(o *persistentOptions) { o.pub = append(o.pub, opts...) }
+}
+
+// NewPersistentPublisher returns the persistent publisher of E events to
+// topic over a provider's event store. It is for providers; services call a
+// provider's constructor (mongo.NewPersistentPublisher,
+// memoutbox.NewPersistentPublisher). Publishers of several topics may share
+// one store and one relay. It fails as events.NewPublisher does, and with
+// an error wrapping [ErrInvalidOption] for a nil store or relay or a relay
+// whose Run has returned.
+func NewPersistentPublisher[E events.Event](ctx context.Context, store driver.EventStore, relay *Relay, topic string, opts ...PersistentOption) (PersistentPublisher[E], error) {
+	if store == nil || relay == nil {
+		return nil, fmt.Errorf("%w: NewPersistentPublisher: nil store or relay", ErrInvalidOption)
+	}
+	var o persistentOptions
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	s := relay.eventSource(store)
+	pub, err := events.NewPublisher[E](&storingSender{src: s, compacted: o.compacted}, topic, o.pub...)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.init(ctx, relay); err != nil {
+		return nil, err
+	}
+	return &persistentPublisher[E]{Publisher: pub, src: s, topic: topic}, nil
+}
+
+type persistentPublisher[E events.Event] struct {
+	events.Publisher[E]
+	src   *eventSource
+	topic string
+}
+
+func (p *persistentPublisher[E]) Republish(ctx context.Context) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if _, err := p.src.store.MarkAllPending(ctx, p.topic); err != nil {
+		return 0, err
+	}
+	p.src.relay.notify()
+	return p.src.relay.publish(ctx, p.src, false)
+}
+
+// storingSender is the events driver under a persistent publisher: it
+// stores the validated, encoded messages instead of sending them.
+type storingSender struct {
+	src       *eventSource
+	compacted bool
+}
+
+func (s *storingSender) Send(ctx context.Context, msgs []*evdriver.Message, errs []error) error {
+	now := daodriver.TruncateTime(time.Now())
+	stored := false
+	for i, m := range msgs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		e := &driver.Event{
+			CompactionKey: m.EventID,
+			Topic:         m.Topic,
+			Key:           m.Key,
+			Type:          m.Type,
+			EventID:       m.EventID,
+			CorrelationID: m.CorrelationID,
+			Headers:       maps.Clone(m.Headers),
+			Payload:       slices.Clone(m.Payload),
+			Created:       now,
+		}
+		if s.compacted {
+			e.CompactionKey = m.Topic + ":" + m.Key
+		}
+		if err := s.src.store.Put(ctx, e); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			errs[i] = err
+			continue
+		}
+		stored = true
+	}
+	if stored {
+		s.src.relay.notify()
+	}
+	return nil
+}
+
+// eventSource publishes the pending events of one event store. Publishers
+// sharing a store share its source.
+type eventSource struct {
+	store driver.EventStore
+	relay *Relay
+	ready bool // Init done and registered; guarded by relay.mu
+}
+
+// eventSource returns the source of store, registered once.
+func (r *Relay) eventSource(store driver.EventStore) *eventSource {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range r.sources {
+		if es, ok := s.(*eventSource); ok && es.store == store {
+			return es
+		}
+	}
+	return &eventSource{store: store, relay: r}
+}
+
+// init initializes the store and registers the source, once.
+func (s *eventSource) init(ctx context.Context, r *Relay) error {
+	r.mu.Lock()
+	ready := s.ready
+	r.mu.Unlock()
+	if ready {
+		return nil
+	}
+	if err := s.store.Init(ctx); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	if s.ready {
+		r.mu.Unlock()
+		return nil
+	}
+	s.ready = true
+	r.mu.Unlock()
+	return r.add(s)
+}
+
+func (s *eventSource) describe() string { return "the persistent events" }
+
+// pass sends the pending events in the order they were stored, batch by
+// batch, and stops at the first batch that failed, so no event overtakes
+// an earlier one.
+func (s *eventSource) pass(ctx context.Context, r *Relay, deadline time.Time) (int, error) {
+	var after *driver.EventPosition
+	total := 0
+	for {
+		evs, err := s.store.Events(ctx, after, false, r.o.batch)
+		if err != nil {
+			return total, err
+		}
+		msgs := make([]*events.Message, 0, len(evs))
+		kept := make([]driver.Event, 0, len(evs))
+		for _, e := range evs {
+			m := &events.Message{Topic: e.Topic, Key: e.Key, Type: e.Type, EventID: e.EventID,
+				CorrelationID: e.CorrelationID, Headers: e.Headers, Payload: e.Payload}
+			if m.EventID == "" {
+				m.EventID = events.NewEventID()
+			}
+			if err := m.Validate(); err != nil {
+				r.o.logger.ErrorContext(ctx, "outbox: a stored event cannot be published; it stays pending",
+					"topic", e.Topic, "compaction_key", e.CompactionKey, "error", err)
+				continue
+			}
+			msgs = append(msgs, m)
+			kept = append(kept, e)
+		}
+		sent, sendErr := r.send(ctx, deadline, msgs)
+		marks := make([]driver.Mark, 0, len(msgs))
+		for i, ok := range sent {
+			if ok {
+				marks = append(marks, driver.Mark{ID: daodriver.StringValue(kept[i].CompactionKey), Stamp: kept[i].Stamp, EventID: msgs[i].EventID})
+			}
+		}
+		if len(marks) > 0 {
+			if _, err := s.store.MarkPublished(context.WithoutCancel(ctx), marks); err != nil {
+				return total + len(marks), err
+			}
+		}
+		total += len(marks)
+		if sendErr != nil {
+			return total, sendErr
+		}
+		if len(evs) < r.o.batch {
+			return total, nil
+		}
+		last := evs[len(evs)-1]
+		after = &driver.EventPosition{Created: last.Created, CompactionKey: last.CompactionKey}
+	}
+}
