@@ -1,6 +1,7 @@
 package mongo_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -410,3 +411,176 @@ func TestOutboxRelayKeepsTheLastStatePerID(t *testing.T) {
 		}
 	}
 }
+
+// noted is an event with a payload of any JSON shape.
+type noted struct {
+	Text string          `json:"text"`
+	Data json.RawMessage `json:"data"`
+}
+
+func (noted) EventType() string { return "noted" }
+
+// richJSON exercises the JSON -> BSON -> JSON conversion of stored events.
+const richJSON = `{"s":"héllo 🌍 \u2028 \"q\" \\ /\n\t","i":42,"neg":-3,"big":9007199254740993,"low":-2147483649,
+"f":2.5,"tiny":1e-300,"huge":1e300,"t":true,"n":null,"empty":{},"none":[],
+"arr":[1,"x",{"k":null,"z":[{}]},false,-0.5],"nested":{"b":{"c":{"d":[{"e":"é"}]}},"a":1}}`
+
+// sameJSON reports whether two JSON texts hold the same value: objects
+// with the same members, arrays with the same elements, equal numbers.
+func sameJSON(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	decode := func(p []byte) any {
+		d := json.NewDecoder(bytesReader(p))
+		d.UseNumber()
+		var v any
+		if err := d.Decode(&v); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		return normalize(v)
+	}
+	return reflect.DeepEqual(decode(a), decode(b))
+}
+
+func normalize(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return i
+		}
+		f, _ := x.Float64()
+		if f == float64(int64(f)) {
+			return int64(f)
+		}
+		return f
+	case map[string]any:
+		for k, e := range x {
+			x[k] = normalize(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = normalize(e)
+		}
+	}
+	return v
+}
+
+func TestPersistentPublisherStorageAndRoundTrip(t *testing.T) {
+	s := newOutboxSetup(t)
+	cid := hexkit.NewCorrelationID()
+	ctx := hexkit.WithCorrelationID(t.Context(), cid)
+	compactedTopic := s.topic + "-c"
+	if err := s.b.CreateTopic(compactedTopic, 1); err != nil {
+		t.Fatal(err)
+	}
+	plain, err := mongo.NewPersistentPublisher[noted](ctx, s.db, "events", s.relay, s.topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compacted, err := mongo.NewPersistentPublisher[noted](ctx, s.db, "events", s.relay, compactedTopic, outbox.WithCompaction())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := noted{Text: "rich", Data: json.RawMessage(richJSON)}
+	before := time.Now().Add(-time.Millisecond)
+	if err := plain.Publish(ctx, "k1", ev, events.WithHeaders(map[string]string{"h1": "v1", "h2": "v2"})); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if err := compacted.Publish(ctx, "k1", noted{Text: strconv.Itoa(i), Data: json.RawMessage(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	coll := s.raw.Collection("events")
+	doc, err := coll.FindOne(ctx, bson.D{{Key: "topic", Value: s.topic}}).Raw()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"_id", "topic", "payload", "key", "type_", "event_id", "headers", "correlation_id", "created", "published", "stamp"}
+	if got := keys(t, doc); !reflect.DeepEqual(got, want) {
+		t.Errorf("stored keys %v, want %v", got, want)
+	}
+	eventID := binaryUUID(t, "event_id", doc.Lookup("event_id"))
+	if id, _ := doc.Lookup("_id").StringValueOK(); id != eventID {
+		t.Errorf("_id %v, want the event id %s on a topic that is not compacted", doc.Lookup("_id"), eventID)
+	}
+	if got := binaryUUID(t, "correlation_id", doc.Lookup("correlation_id")); got != cid {
+		t.Errorf("correlation_id %s, want %s", got, cid)
+	}
+	if k, _ := doc.Lookup("key").StringValueOK(); k != "k1" {
+		t.Errorf("key %v", doc.Lookup("key"))
+	}
+	if ty, _ := doc.Lookup("type_").StringValueOK(); ty != "noted" {
+		t.Errorf("type_ %v", doc.Lookup("type_"))
+	}
+	if h, ok := doc.Lookup("headers").DocumentOK(); !ok || h.Lookup("h1").StringValue() != "v1" || h.Lookup("h2").StringValue() != "v2" {
+		t.Errorf("headers %v, want a document of strings", doc.Lookup("headers"))
+	}
+	if c, ok := doc.Lookup("created").TimeOK(); !ok || c.Before(before) || c.After(time.Now()) {
+		t.Errorf("created %v, want a datetime of now", doc.Lookup("created"))
+	}
+	if p, ok := doc.Lookup("published").BooleanOK(); !ok || p {
+		t.Errorf("published %v, want false", doc.Lookup("published"))
+	}
+	payload, ok := doc.Lookup("payload").DocumentOK()
+	if !ok {
+		t.Fatalf("payload %v, want a document", doc.Lookup("payload"))
+	}
+	if v := payload.Lookup("data", "big"); v.Type != bson.TypeInt64 || v.Int64() != 9007199254740993 {
+		t.Errorf("payload.data.big = %v, want an int64", v)
+	}
+	if v := payload.Lookup("data", "i"); v.Type != bson.TypeInt32 {
+		t.Errorf("payload.data.i = %v, want an int32", v)
+	}
+	if v := payload.Lookup("data", "f"); v.Type != bson.TypeDouble {
+		t.Errorf("payload.data.f = %v, want a double", v)
+	}
+	if v := payload.Lookup("data", "arr"); v.Type != bson.TypeArray {
+		t.Errorf("payload.data.arr = %v, want an array", v)
+	}
+	if n, err := coll.CountDocuments(ctx, bson.D{{Key: "_id", Value: compactedTopic + ":k1"}}); err != nil || n != 1 {
+		t.Errorf("%d stored events under the compaction key %s:k1 (%v), want 1", n, compactedTopic, err)
+	}
+
+	// FerretDB stores no nested arrays: such an event is refused before it
+	// is stored, with the events sentinel (MongoDB stores it).
+	err = plain.Publish(ctx, "k2", noted{Data: json.RawMessage(`{"m":[[1]]}`)})
+	if err != nil && !errors.Is(err, events.ErrInvalidMessage) {
+		t.Errorf("Publish of a nested array: %v, want nil or ErrInvalidMessage", err)
+	}
+	nested := 0
+	if err == nil {
+		nested = 1
+	}
+	if n, err := s.relay.PublishPending(ctx); err != nil || n != 2+nested {
+		t.Fatalf("PublishPending = %d, %v; want 2 (one event, and the latest of the compacted key)", n, err)
+	}
+	msgs := s.b.Messages(s.topic)
+	if len(msgs) != 1+nested {
+		t.Fatalf("%d messages, want %d", len(msgs), 1+nested)
+	}
+	m := msgs[0]
+	original, _ := json.Marshal(ev)
+	if !sameJSON(t, m.Payload, original) {
+		t.Errorf("payload after storage:\n%s\nwant the equivalent of\n%s", m.Payload, original)
+	}
+	if m.EventID != eventID || m.CorrelationID != cid || m.Key != "k1" || m.Type != "noted" || m.Headers["h1"] != "v1" || len(m.Headers) != 2 {
+		t.Errorf("message %+v", m)
+	}
+	if cm := s.b.Messages(compactedTopic); len(cm) != 1 || !sameJSON(t, cm[0].Payload, []byte(`{"text":"2","data":{}}`)) {
+		t.Errorf("compacted topic got %d messages, want the latest one", len(cm))
+	}
+	if p, _ := s.stored(t, "events", eventID).Lookup("published").BooleanOK(); !p {
+		t.Errorf("the event is not marked published")
+	}
+	if n, err := plain.Republish(ctx); err != nil || n != 1+nested {
+		t.Fatalf("Republish = %d, %v; want %d (its own topic only)", n, err, 1+nested)
+	}
+	if msgs := s.b.Messages(s.topic); len(msgs) != 2+2*nested || msgs[1+nested].EventID != eventID || !sameJSON(t, msgs[1+nested].Payload, original) {
+		t.Errorf("republished %+v, want the same event again", msgs)
+	}
+	if n, err := s.relay.PublishPending(ctx); err != nil || n != 0 {
+		t.Errorf("PublishPending after everything was sent = %d, %v", n, err)
+	}
+}
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
