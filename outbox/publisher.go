@@ -32,7 +32,8 @@ type PersistentPublisher[E events.Event] interface {
 	// pending and publishes them now, in the order they were first stored,
 	// with their original event ids. It returns how many it published;
 	// when another relay holds the lease, 0 and [ErrLeaseHeld] (that relay
-	// publishes them).
+	// publishes them); once the relay's Run has returned, 0 and
+	// [ErrClosed].
 	Republish(ctx context.Context) (int, error)
 }
 
@@ -61,9 +62,9 @@ func WithPublisherOptions(opts ...events.PublisherOption) PersistentOption {
 // topic over a provider's event store. It is for providers; services call a
 // provider's constructor (mongo.NewPersistentPublisher,
 // memoutbox.NewPersistentPublisher). Publishers of several topics may share
-// one store and one relay. It fails as events.NewPublisher does, and with
-// an error wrapping [ErrInvalidOption] for a nil store or relay or a relay
-// whose Run has returned.
+// one store and one relay. It fails as events.NewPublisher does, with an
+// error wrapping [ErrInvalidOption] for a nil store or relay, and with one
+// wrapping [ErrClosed] for a relay whose Run has returned.
 func NewPersistentPublisher[E events.Event](ctx context.Context, store driver.EventStore, relay *Relay, topic string, opts ...PersistentOption) (PersistentPublisher[E], error) {
 	if store == nil || relay == nil {
 		return nil, fmt.Errorf("%w: NewPersistentPublisher: nil store or relay", ErrInvalidOption)
