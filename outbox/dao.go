@@ -31,7 +31,7 @@ type DAO[T any, ID comparable] interface {
 	// PublishPending publishes every change of this DAO that is not
 	// published yet, now, and returns how many. When another instance's
 	// relay holds the lease it returns [ErrLeaseHeld] and that relay
-	// publishes them.
+	// publishes them; once the relay's Run has returned, [ErrClosed].
 	PublishPending(ctx context.Context) (int, error)
 	// Republish marks every stored document, tombstones included, as
 	// pending and publishes them as PublishPending does: consumers get the
@@ -44,10 +44,10 @@ type DAO[T any, ID comparable] interface {
 // topic through relay. It is for providers; services call a provider's
 // constructor (mongo.NewOutboxDAO, memoutbox.New), which returns the same
 // DAO. It checks T, ID and the options as [dao.New] does and fails with an
-// error wrapping [ErrInvalidOption] for a nil collection or relay, an id
-// type that cannot travel as an event key, or a relay whose Run has
-// returned, and with one wrapping events.ErrInvalidMessage for an invalid
-// topic.
+// error wrapping [ErrInvalidOption] for a nil collection or relay or an id
+// type that cannot travel as an event key, with one wrapping
+// events.ErrInvalidMessage for an invalid topic, and with one wrapping
+// [ErrClosed] for a relay whose Run has returned.
 func NewDAO[T any, ID comparable](ctx context.Context, c driver.Collection, relay *Relay, topic string, opts ...dao.Option[T]) (DAO[T, ID], error) {
 	if c == nil || relay == nil {
 		return nil, fmt.Errorf("%w: NewDAO: nil collection or relay", ErrInvalidOption)

@@ -12,7 +12,9 @@ var (
 	ErrLeaseHeld = driver.ErrLeaseHeld
 	// ErrInvalidOption: a constructor argument or option is invalid.
 	ErrInvalidOption = driver.ErrInvalidOption
-	// ErrClosed: a DAO or publisher was built on a relay whose Run has
-	// returned.
+	// ErrClosed: a DAO or publisher was built, or a publication asked
+	// for, on a relay whose Run has returned. Writes through DAOs and
+	// publishers built before still succeed; their changes wait for the
+	// relay of another instance.
 	ErrClosed = driver.ErrClosed
 )

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync"
 	"time"
 
 	daodriver "github.com/hexkit-go/hexkit/dao/driver"
@@ -31,7 +32,8 @@ type PersistentPublisher[E events.Event] interface {
 	// pending and publishes them now, in the order they were first stored,
 	// with their original event ids. It returns how many it published;
 	// when another relay holds the lease, 0 and [ErrLeaseHeld] (that relay
-	// publishes them).
+	// publishes them); once the relay's Run has returned, 0 and
+	// [ErrClosed].
 	Republish(ctx context.Context) (int, error)
 }
 
@@ -60,9 +62,9 @@ func WithPublisherOptions(opts ...events.PublisherOption) PersistentOption {
 // topic over a provider's event store. It is for providers; services call a
 // provider's constructor (mongo.NewPersistentPublisher,
 // memoutbox.NewPersistentPublisher). Publishers of several topics may share
-// one store and one relay. It fails as events.NewPublisher does, and with
-// an error wrapping [ErrInvalidOption] for a nil store or relay or a relay
-// whose Run has returned.
+// one store and one relay. It fails as events.NewPublisher does, with an
+// error wrapping [ErrInvalidOption] for a nil store or relay, and with one
+// wrapping [ErrClosed] for a relay whose Run has returned.
 func NewPersistentPublisher[E events.Event](ctx context.Context, store driver.EventStore, relay *Relay, topic string, opts ...PersistentOption) (PersistentPublisher[E], error) {
 	if store == nil || relay == nil {
 		return nil, fmt.Errorf("%w: NewPersistentPublisher: nil store or relay", ErrInvalidOption)
@@ -109,7 +111,6 @@ type storingSender struct {
 }
 
 func (s *storingSender) Send(ctx context.Context, msgs []*evdriver.Message, errs []error) error {
-	now := daodriver.TruncateTime(time.Now())
 	stored := false
 	for i, m := range msgs {
 		if err := ctx.Err(); err != nil {
@@ -124,7 +125,7 @@ func (s *storingSender) Send(ctx context.Context, msgs []*evdriver.Message, errs
 			CorrelationID: m.CorrelationID,
 			Headers:       maps.Clone(m.Headers),
 			Payload:       slices.Clone(m.Payload),
-			Created:       now,
+			Created:       s.src.created(),
 		}
 		if s.compacted {
 			e.CompactionKey = m.Topic + ":" + m.Key
@@ -150,6 +151,27 @@ type eventSource struct {
 	store driver.EventStore
 	relay *Relay
 	ready bool // Init done and registered; guarded by relay.mu
+
+	mu   sync.Mutex
+	last time.Time // the creation time given to the last stored event
+}
+
+// created returns the creation time of the next event stored through this
+// source: now at the store's millisecond precision, but always after the
+// previous one. The store orders events by creation time (then by
+// compaction key, a random event id on a topic without compaction), so
+// events published in one millisecond, or in one PublishBatch, keep the
+// order they were published in. A burst of more than a thousand events a
+// second runs the times ahead of the clock by as much as it lasts.
+func (s *eventSource) created() time.Time {
+	now := daodriver.TruncateTime(time.Now())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !now.After(s.last) {
+		now = s.last.Add(time.Millisecond)
+	}
+	s.last = now
+	return now
 }
 
 // eventSource returns the source of store, registered once.

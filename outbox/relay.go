@@ -62,8 +62,9 @@ type Relay struct {
 	mu      sync.Mutex // guards sources
 	sources []source
 
-	pubMu     sync.Mutex // one publication pass at a time; guards holdUntil
+	pubMu     sync.Mutex // one publication pass at a time; guards holdUntil and stopped
 	holdUntil time.Time  // when the lease held by this relay ends (zero: not held)
+	stopped   bool       // Run has given up the lease for good
 	runOnce   sync.Once
 }
 
@@ -252,7 +253,9 @@ func (r *Relay) Run(ctx context.Context) error {
 // PublishPending publishes every pending change of every DAO and publisher
 // built on this relay now, and returns how many it published. When another
 // relay holds the lease it publishes nothing and returns [ErrLeaseHeld]:
-// that relay publishes them.
+// that relay publishes them. Once Run has returned (and given up the
+// lease) it fails with [ErrClosed]; the relays of other instances publish
+// what is still pending.
 func (r *Relay) PublishPending(ctx context.Context) (int, error) {
 	return r.publish(ctx, nil, false)
 }
@@ -265,6 +268,11 @@ func (r *Relay) publish(ctx context.Context, src source, all bool) (int, error) 
 	}
 	r.pubMu.Lock()
 	defer r.pubMu.Unlock()
+	if r.stopped {
+		// Taking the lease again would keep the other instances' relays
+		// waiting for it to expire: nobody would release it.
+		return 0, fmt.Errorf("%w: the relay's Run has returned", ErrClosed)
+	}
 	if err := r.hold(ctx); err != nil {
 		return 0, err
 	}
@@ -316,6 +324,7 @@ func (r *Relay) hold(ctx context.Context) error {
 func (r *Relay) release() {
 	r.pubMu.Lock()
 	defer r.pubMu.Unlock()
+	r.stopped = true
 	if r.holdUntil.IsZero() {
 		return
 	}

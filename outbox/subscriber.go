@@ -45,7 +45,12 @@ type changedCodec[T any] struct{ json events.Codec[T] }
 func (c changedCodec[T]) Encode(e changed[T]) ([]byte, error) { return c.json.Encode(e.doc) }
 func (c changedCodec[T]) Decode(b []byte) (changed[T], error) {
 	doc, err := c.json.Decode(b)
-	return changed[T]{doc: doc}, err
+	if err != nil {
+		// As documented on HandleChanges: a payload that is not a T is an
+		// invalid message (besides the router's ErrMalformedPayload).
+		return changed[T]{}, fmt.Errorf("%w: %w", events.ErrInvalidMessage, err)
+	}
+	return changed[T]{doc: doc}, nil
 }
 
 // HandleChanges registers h on r for the [ChangeEventType] and
@@ -54,8 +59,9 @@ func (c changedCodec[T]) Decode(b []byte) (changed[T], error) {
 // string as it is, an integer in decimal, a UUID in canonical form) and a
 // change's payload decoded into T with the JSON codec. An event whose key
 // or payload does not parse is refused with an error wrapping
-// events.ErrInvalidMessage, so the subscriber's failure handling (a dead
-// letter queue) gets it; it never reaches h.
+// events.ErrInvalidMessage (a payload's also wraps events.ErrMalformedPayload),
+// so the subscriber's failure handling (a dead letter queue) gets it; it
+// never reaches h.
 //
 // Like events.Handle it panics on a setup error: an invalid topic, a nil
 // router or handler, an ID type that cannot be parsed from a key, or

@@ -102,6 +102,33 @@ func (r *Recording) Records(tb testing.TB) []Recorded {
 	return got
 }
 
+// Messages returns every message in topic, from the start of its log to
+// its current end, partition after partition, each in offset order,
+// decoded as [Recording.Records] decodes them. With it a *Broker is the
+// broker of the outbox conformance suite (outboxtest.Broker).
+func (b *Broker) Messages(tb testing.TB, topic string) []*events.Message {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	starts, err := b.adm.ListStartOffsets(ctx, topic)
+	if err == nil {
+		err = starts.Error()
+	}
+	if err != nil {
+		tb.Fatalf("kafkatest: start offsets of %s: %v", topic, err)
+	}
+	start := map[int32]int64{}
+	for p, o := range starts[topic] {
+		start[p] = o.Offset
+	}
+	got := (&Recording{b: b, topic: topic, start: start}).Records(tb)
+	out := make([]*events.Message, len(got))
+	for i := range got {
+		out[i] = &got[i].Message
+	}
+	return out
+}
+
 // messageOf decodes a record leniently: a test wants to see what is there.
 func messageOf(r *kgo.Record) events.Message {
 	m := events.Message{Topic: r.Topic, Key: string(r.Key), Payload: r.Value, Timestamp: r.Timestamp}

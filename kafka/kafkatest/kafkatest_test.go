@@ -14,6 +14,7 @@ import (
 	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/kafka"
 	"github.com/hexkit-go/hexkit/kafka/kafkatest"
+	"github.com/hexkit-go/hexkit/outbox/outboxtest"
 )
 
 type orderPlaced struct {
@@ -140,4 +141,14 @@ func (r *recordingTB) Errorf(format string, args ...any) {
 	defer r.mu.Unlock()
 	r.failed = true
 	r.msg += fmt.Sprintf(format, args...)
+}
+
+// TestOutboxBroker runs the outbox conformance suite with in-memory stores
+// and relays publishing to Kafka: a *kafkatest.Broker is an
+// outboxtest.Broker, and the relay keeps its promises on Kafka.
+func TestOutboxBroker(t *testing.T) {
+	var _ outboxtest.Broker = (*kafkatest.Broker)(nil)
+	brokers(t, func(t *testing.T, b *kafkatest.Broker) {
+		outboxtest.Run(t, func(t *testing.T) outboxtest.Harness { return outboxtest.NewMemHarness(t, b) })
+	})
 }

@@ -3,6 +3,7 @@ package memoutbox
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 
@@ -18,8 +19,9 @@ import (
 // tombstones included. mu makes a write and its state one atomic step.
 type collection[T any] struct {
 	daodriver.Collection
-	mu    sync.Mutex
-	state map[string]*meta
+	mu     sync.Mutex
+	state  map[string]*meta
+	schema *daodriver.Schema // set by the first Init
 }
 
 type meta struct {
@@ -33,6 +35,26 @@ type meta struct {
 
 func newCollection[T any]() *collection[T] {
 	return &collection[T]{Collection: memdao.NewCollection[T](), state: map[string]*meta{}}
+}
+
+// Init initializes the collection for its first DAO. The DAOs of several
+// instances share one collection as they share a MongoDB collection: a later
+// Init with the same schema changes nothing (the documents stay), one with
+// another schema is refused.
+func (c *collection[T]) Init(ctx context.Context, s daodriver.Schema) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.schema != nil {
+		if !reflect.DeepEqual(*c.schema, s) {
+			return fmt.Errorf("%w: the shared collection was opened with other options (id, version field or unique indexes)", daodriver.ErrInvalidOption)
+		}
+		return nil
+	}
+	if err := c.Collection.Init(ctx, s); err != nil {
+		return err
+	}
+	c.schema = &s
+	return nil
 }
 
 func (c *collection[T]) pending(ctx context.Context, id daodriver.Value, deleted bool) {
