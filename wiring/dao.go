@@ -54,6 +54,7 @@ func (d DAO) Validate() error {
 // open for the memory DAOs. DAOs come from [NewDAO].
 type DB struct {
 	mongo *mongo.DB
+	mem   memStores // in-memory event stores of persistent publishers
 }
 
 // OpenDB opens the provider cfg names. It does not check cfg; config.Load

@@ -20,6 +20,7 @@ import (
 	"github.com/hexkit-go/hexkit/kafka"
 	"github.com/hexkit-go/hexkit/mongo"
 	"github.com/hexkit-go/hexkit/objstore"
+	"github.com/hexkit-go/hexkit/outbox"
 	"github.com/hexkit-go/hexkit/wiring"
 )
 
@@ -42,6 +43,11 @@ type noted struct {
 }
 
 func (noted) EventType() string { return "noted" }
+
+// noteChanged is a note as an outbox DAO publishes it.
+type noteChanged note
+
+func (noteChanged) EventType() string { return outbox.ChangeEventType }
 
 func load(t *testing.T, env ...string) svcConfig {
 	t.Helper()
@@ -124,6 +130,36 @@ func exercise(t *testing.T, cfg svcConfig) *wiring.Backends {
 			t.Fatal(err)
 		}
 	}, eventstest.Event("n1", noted{ID: "n1"}))
+
+	// The outbox: a DAO that publishes its changes and a persistent
+	// publisher, both published by the relay.
+	snd, err := b.Events.NewSender()
+	if err != nil {
+		t.Fatal(err)
+	}
+	relay, err := wiring.NewRelay(b.DB, snd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onotes, err := wiring.NewOutboxDAO[note, string](ctx, b.DB, "outbox-notes", relay, cfg.Topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	persisted, err := wiring.NewPersistentPublisher[noted](ctx, b.DB, cfg.ServiceName+"PersistedEvents", relay, cfg.Topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Expect(t, sub, func() {
+		if err := onotes.Insert(ctx, note{ID: "n2", Text: "kept"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := persisted.Publish(ctx, "n3", noted{ID: "n3"}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := relay.PublishPending(ctx); err != nil || n != 2 {
+			t.Fatalf("PublishPending = %d, %v; want 2", n, err)
+		}
+	}, eventstest.Event("n2", noteChanged{ID: "n2", Text: "kept"}), eventstest.Event("n3", noted{ID: "n3"}))
 	return b
 }
 
