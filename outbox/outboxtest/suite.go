@@ -57,6 +57,11 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"HandleChangesBadKey", testHandleBadKey},
 		{"HandleChangesBadPayload", testHandleBadPayload},
 		{"Cancellation", testCancellation},
+		{"SendDeadline", testSendDeadline},
+		{"LeaseNames", testLeaseNames},
+		{"RelayLogsFailures", testRelayLogsFailures},
+		{"PersistentStrictCorrelationID", testStrictPublisher},
+		{"HandleChangesSetup", testHandleChangesSetup},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
