@@ -192,7 +192,7 @@ func (s *eventSource) init(ctx context.Context, r *Relay) error {
 	ready := s.ready
 	r.mu.Unlock()
 	if ready {
-		return nil
+		return r.open()
 	}
 	if err := s.store.Init(ctx); err != nil {
 		return err

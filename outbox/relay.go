@@ -188,12 +188,20 @@ func NewRelay(sender events.Sender, lease driver.Lease, opts ...RelayOption) (*R
 	}, nil
 }
 
-// add registers a source.
-func (r *Relay) add(s source) error {
+// open fails with ErrClosed once Run has returned.
+func (r *Relay) open() error {
 	select {
 	case <-r.done:
 		return fmt.Errorf("%w: the relay's Run has returned", ErrClosed)
 	default:
+		return nil
+	}
+}
+
+// add registers a source.
+func (r *Relay) add(s source) error {
+	if err := r.open(); err != nil {
+		return err
 	}
 	r.mu.Lock()
 	r.sources = append(r.sources, s)
