@@ -66,9 +66,14 @@ func testClosedRelay(e *env) {
 	topic, coll := e.topic(), e.name("c")
 	r := e.relay(nil)
 	d := e.docs(r, coll, topic)
+	store := e.name("s")
+	e.publisher(r, store, topic)
 	stop := e.run(r)
 	e.must(stop(), "Run")
 	ctx := e.ctx()
+	if _, err := e.h.Publisher(r, store, topic); !errors.Is(err, outbox.ErrClosed) {
+		e.t.Errorf("a publisher on a relay whose Run returned, over a store it publishes already: %v, want outbox.ErrClosed", err)
+	}
 	if _, err := e.h.Docs(r, e.name("c2"), topic); !errors.Is(err, outbox.ErrClosed) {
 		e.t.Errorf("a DAO on a relay whose Run returned: %v, want outbox.ErrClosed", err)
 	}
