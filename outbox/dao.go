@@ -3,7 +3,6 @@ package outbox
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/dao"
@@ -137,10 +136,14 @@ func (d *outboxDAO[T, ID]) describe() string { return "the outbox DAO of topic "
 // pass publishes the pending changes in batches of the relay's size, in
 // order of id, and stops at the first batch that failed or when stop is
 // closed.
-func (d *outboxDAO[T, ID]) pass(ctx context.Context, r *Relay, deadline time.Time, stop <-chan struct{}) (int, error) {
+func (d *outboxDAO[T, ID]) pass(ctx context.Context, r *Relay, stop <-chan struct{}) (int, error) {
 	var after *daodriver.Value
 	total := 0
 	for {
+		deadline, err := r.sendDeadline(ctx)
+		if err != nil {
+			return total, err
+		}
 		msgs, stamps, last, n, err := d.batch(ctx, after, r.o.batch)
 		if err != nil {
 			return total, err

@@ -212,10 +212,14 @@ func (s *eventSource) describe() string { return "the persistent events" }
 // pass sends the pending events in the order they were stored, batch by
 // batch, and stops at the first batch that failed, so no event overtakes
 // an earlier one, or when stop is closed.
-func (s *eventSource) pass(ctx context.Context, r *Relay, deadline time.Time, stop <-chan struct{}) (int, error) {
+func (s *eventSource) pass(ctx context.Context, r *Relay, stop <-chan struct{}) (int, error) {
 	var after *driver.EventPosition
 	total := 0
 	for {
+		deadline, err := r.sendDeadline(ctx)
+		if err != nil {
+			return total, err
+		}
 		evs, err := s.store.Events(ctx, after, false, r.o.batch)
 		if err != nil {
 			return total, err

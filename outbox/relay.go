@@ -70,10 +70,10 @@ type Relay struct {
 
 // source is an outbox collection or event store the relay publishes from.
 type source interface {
-	// pass publishes the pending changes batch after batch; deadline ends
-	// each send, and a closed stop ends the pass after the batch in
-	// flight. It returns how many it published.
-	pass(ctx context.Context, r *Relay, deadline time.Time, stop <-chan struct{}) (int, error)
+	// pass publishes the pending changes batch after batch, each sent
+	// with the deadline of [Relay.sendDeadline]; a closed stop ends the
+	// pass after the batch in flight. It returns how many it published.
+	pass(ctx context.Context, r *Relay, stop <-chan struct{}) (int, error)
 	describe() string
 }
 
@@ -298,11 +298,7 @@ func (r *Relay) publish(ctx context.Context, src source, stop <-chan struct{}) (
 		if stopped(stop) {
 			break
 		}
-		// Each source gets a fresh look at the lease: a long pass renews it.
-		if err := r.hold(ctx); err != nil {
-			return total, errors.Join(append(errs, err)...)
-		}
-		n, err := s.pass(ctx, r, r.holdUntil.Add(-r.o.ttl/5), stop)
+		n, err := s.pass(ctx, r, stop)
 		total += n
 		if err != nil {
 			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
@@ -322,6 +318,16 @@ func stopped(stop <-chan struct{}) bool {
 	default:
 		return false
 	}
+}
+
+// sendDeadline renews the lease when needed, before each batch, so that a
+// long pass keeps it, and returns the deadline of the batch's send: a fifth
+// of the TTL before the lease ends. Callers hold pubMu.
+func (r *Relay) sendDeadline(ctx context.Context) (time.Time, error) {
+	if err := r.hold(ctx); err != nil {
+		return time.Time{}, err
+	}
+	return r.holdUntil.Add(-r.o.ttl / 5), nil
 }
 
 // hold makes sure this relay holds the lease for at least two thirds of its
