@@ -142,3 +142,25 @@ func testHandleChangesSetup(e *env) {
 	outbox.HandleChanges[Doc, string](r, "t", funcs)
 	panics("a second registration on one topic", func() { outbox.HandleChanges[Doc, string](r, "t", funcs) })
 }
+
+// testLongPass: a pass that lasts longer than the lease's TTL renews the
+// lease between batches: every batch is sent, none fails on its deadline.
+func testLongPass(e *env) {
+	const ttl = time.Second
+	topic := e.topic()
+	s := &faultySender{inner: e.sender()}
+	s.before = func(context.Context, []*events.Message) { time.Sleep(ttl / 8) }
+	r := e.relay(s, outbox.WithLeaseTTL(ttl), outbox.WithBatchSize(1))
+	d := e.docs(r, e.name("c"), topic)
+	p := e.publisher(r, e.name("s"), topic)
+	ctx := e.ctx()
+	for i := range 8 {
+		e.must(d.Insert(ctx, Doc{ID: string(rune('a' + i))}), "Insert")
+		e.must(p.Publish(ctx, "k", Event{Seq: i}), "Publish")
+	}
+	start := time.Now()
+	e.publish(r, 16, "a pass of 16 batches, twice the TTL long, renews the lease")
+	if took := time.Since(start); took < ttl {
+		e.t.Errorf("the pass took %v, want more than the TTL %v (the case is void)", took, ttl)
+	}
+}

@@ -58,6 +58,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"HandleChangesBadPayload", testHandleBadPayload},
 		{"Cancellation", testCancellation},
 		{"SendDeadline", testSendDeadline},
+		{"LongPassRenewsLease", testLongPass},
 		{"LeaseNames", testLeaseNames},
 		{"RelayLogsFailures", testRelayLogsFailures},
 		{"PersistentStrictCorrelationID", testStrictPublisher},
