@@ -3,6 +3,7 @@ package outboxtest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -162,5 +163,76 @@ func testLongPass(e *env) {
 	e.publish(r, 16, "a pass of 16 batches, twice the TTL long, renews the lease")
 	if took := time.Since(start); took < ttl {
 		e.t.Errorf("the pass took %v, want more than the TTL %v (the case is void)", took, ttl)
+	}
+}
+
+// testConcurrentPublishPending: writers and PublishPending calls of one
+// instance, all at once, while its relay runs: every change is published
+// exactly once, and the counts add up.
+func testConcurrentPublishPending(e *env) {
+	topic := e.topic()
+	r := e.relay(nil, outbox.WithPollInterval(fastPoll))
+	d := e.docs(r, e.name("c"), topic)
+	p := e.publisher(r, e.name("s"), topic)
+	const workers, each = 4, 25
+	var published atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			ctx := e.ctx()
+			for i := range each {
+				if err := d.Insert(ctx, Doc{ID: fmt.Sprintf("w%d-%02d", w, i)}); err != nil {
+					e.t.Errorf("Insert: %v", err)
+					return
+				}
+				if err := p.Publish(ctx, fmt.Sprintf("w%d", w), Event{Seq: i}); err != nil {
+					e.t.Errorf("Publish: %v", err)
+					return
+				}
+				n, err := d.PublishPending(ctx)
+				if err != nil {
+					e.t.Errorf("PublishPending: %v", err)
+					return
+				}
+				published.Add(int64(n))
+			}
+		})
+	}
+	stop := e.run(r)
+	wg.Wait()
+	ms := e.waitCount(topic, 2*workers*each)
+	e.must(stop(), "Run")
+	n, err := r.PublishPending(e.ctx())
+	if !errors.Is(err, outbox.ErrClosed) || n != 0 {
+		e.t.Errorf("PublishPending after Run = %d, %v; want 0, outbox.ErrClosed", n, err)
+	}
+	if len(ms) != 2*workers*each {
+		e.t.Errorf("topic holds %d events, want %d: each change and event exactly once", len(ms), 2*workers*each)
+	}
+	seen := map[string]bool{}
+	for _, m := range ms {
+		if m.Type == outbox.ChangeEventType {
+			if seen[m.Key] {
+				e.t.Errorf("change of %q published twice", m.Key)
+			}
+			seen[m.Key] = true
+		}
+	}
+	if got := published.Load(); got > workers*each {
+		e.t.Errorf("DAO.PublishPending calls reported %d changes published, more than the %d written", got, workers*each)
+	}
+	for w := range workers {
+		var seqs []int
+		for _, m := range ms {
+			if m.Key == fmt.Sprintf("w%d", w) {
+				seqs = append(seqs, e.seqs([]*events.Message{m})[0])
+			}
+		}
+		for i, s := range seqs {
+			if s != i {
+				e.t.Errorf("events of key w%d sent in order %v, want 0..%d", w, seqs, each-1)
+				break
+			}
+		}
 	}
 }

@@ -59,6 +59,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"Cancellation", testCancellation},
 		{"SendDeadline", testSendDeadline},
 		{"LongPassRenewsLease", testLongPass},
+		{"ConcurrentPublishPending", testConcurrentPublishPending},
 		{"LeaseNames", testLeaseNames},
 		{"RelayLogsFailures", testRelayLogsFailures},
 		{"PersistentStrictCorrelationID", testStrictPublisher},
