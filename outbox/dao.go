@@ -3,7 +3,6 @@ package outbox
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/dao"
@@ -117,7 +116,7 @@ func (d *outboxDAO[T, ID]) Delete(ctx context.Context, id ID) error {
 }
 
 func (d *outboxDAO[T, ID]) PublishPending(ctx context.Context) (int, error) {
-	return d.relay.publish(ctx, d, false)
+	return d.relay.publish(ctx, d, nil)
 }
 
 func (d *outboxDAO[T, ID]) Republish(ctx context.Context) (int, error) {
@@ -129,17 +128,22 @@ func (d *outboxDAO[T, ID]) Republish(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	d.relay.notify()
-	return d.relay.publish(ctx, d, false)
+	return d.relay.publish(ctx, d, nil)
 }
 
 func (d *outboxDAO[T, ID]) describe() string { return "the outbox DAO of topic " + d.topic }
 
 // pass publishes the pending changes in batches of the relay's size, in
-// order of id, and stops at the first batch that failed.
-func (d *outboxDAO[T, ID]) pass(ctx context.Context, r *Relay, deadline time.Time) (int, error) {
+// order of id, and stops at the first batch that failed or when stop is
+// closed.
+func (d *outboxDAO[T, ID]) pass(ctx context.Context, r *Relay, stop <-chan struct{}) (int, error) {
 	var after *daodriver.Value
 	total := 0
 	for {
+		deadline, err := r.sendDeadline(ctx)
+		if err != nil {
+			return total, err
+		}
 		msgs, stamps, last, n, err := d.batch(ctx, after, r.o.batch)
 		if err != nil {
 			return total, err
@@ -161,7 +165,7 @@ func (d *outboxDAO[T, ID]) pass(ctx context.Context, r *Relay, deadline time.Tim
 		if sendErr != nil {
 			return total, sendErr
 		}
-		if n < r.o.batch {
+		if n < r.o.batch || stopped(stop) {
 			return total, nil
 		}
 		after = &last

@@ -100,7 +100,7 @@ func (p *persistentPublisher[E]) Republish(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	p.src.relay.notify()
-	return p.src.relay.publish(ctx, p.src, false)
+	return p.src.relay.publish(ctx, p.src, nil)
 }
 
 // storingSender is the events driver under a persistent publisher: it
@@ -192,7 +192,7 @@ func (s *eventSource) init(ctx context.Context, r *Relay) error {
 	ready := s.ready
 	r.mu.Unlock()
 	if ready {
-		return nil
+		return r.open()
 	}
 	if err := s.store.Init(ctx); err != nil {
 		return err
@@ -211,11 +211,15 @@ func (s *eventSource) describe() string { return "the persistent events" }
 
 // pass sends the pending events in the order they were stored, batch by
 // batch, and stops at the first batch that failed, so no event overtakes
-// an earlier one.
-func (s *eventSource) pass(ctx context.Context, r *Relay, deadline time.Time) (int, error) {
+// an earlier one, or when stop is closed.
+func (s *eventSource) pass(ctx context.Context, r *Relay, stop <-chan struct{}) (int, error) {
 	var after *driver.EventPosition
 	total := 0
 	for {
+		deadline, err := r.sendDeadline(ctx)
+		if err != nil {
+			return total, err
+		}
 		evs, err := s.store.Events(ctx, after, false, r.o.batch)
 		if err != nil {
 			return total, err
@@ -252,7 +256,7 @@ func (s *eventSource) pass(ctx context.Context, r *Relay, deadline time.Time) (i
 		if sendErr != nil {
 			return total, sendErr
 		}
-		if len(evs) < r.o.batch {
+		if len(evs) < r.o.batch || stopped(stop) {
 			return total, nil
 		}
 		last := evs[len(evs)-1]

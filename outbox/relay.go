@@ -70,9 +70,10 @@ type Relay struct {
 
 // source is an outbox collection or event store the relay publishes from.
 type source interface {
-	// pass publishes pending (or, with all, every) changes; deadline ends
-	// each send. It returns how many it published.
-	pass(ctx context.Context, r *Relay, deadline time.Time) (int, error)
+	// pass publishes the pending changes batch after batch, each sent
+	// with the deadline of [Relay.sendDeadline]; a closed stop ends the
+	// pass after the batch in flight. It returns how many it published.
+	pass(ctx context.Context, r *Relay, stop <-chan struct{}) (int, error)
 	describe() string
 }
 
@@ -188,12 +189,20 @@ func NewRelay(sender events.Sender, lease driver.Lease, opts ...RelayOption) (*R
 	}, nil
 }
 
-// add registers a source.
-func (r *Relay) add(s source) error {
+// open fails with ErrClosed once Run has returned.
+func (r *Relay) open() error {
 	select {
 	case <-r.done:
 		return fmt.Errorf("%w: the relay's Run has returned", ErrClosed)
 	default:
+		return nil
+	}
+}
+
+// add registers a source.
+func (r *Relay) add(s source) error {
+	if err := r.open(); err != nil {
+		return err
 	}
 	r.mu.Lock()
 	r.sources = append(r.sources, s)
@@ -233,8 +242,9 @@ func (r *Relay) Run(ctx context.Context) error {
 		case <-r.wake:
 		case <-timer.C:
 		}
-		// A pass in progress is not cut short by ctx: it ends with the lease.
-		if _, err := r.publish(context.WithoutCancel(ctx), nil, false); err != nil && !errors.Is(err, ErrLeaseHeld) {
+		// A batch in flight is not cut short by ctx: the pass stops after
+		// it, and the changes it sent are marked.
+		if _, err := r.publish(context.WithoutCancel(ctx), nil, ctx.Done()); err != nil && !errors.Is(err, ErrLeaseHeld) {
 			r.o.logger.ErrorContext(ctx, "outbox: publication failed; retrying at the next poll", "error", err)
 			if r.o.onError != nil {
 				r.o.onError(ctx, err)
@@ -257,12 +267,12 @@ func (r *Relay) Run(ctx context.Context) error {
 // lease) it fails with [ErrClosed]; the relays of other instances publish
 // what is still pending.
 func (r *Relay) PublishPending(ctx context.Context) (int, error) {
-	return r.publish(ctx, nil, false)
+	return r.publish(ctx, nil, nil)
 }
 
 // publish runs one pass over src (every source when nil) while holding the
-// lease.
-func (r *Relay) publish(ctx context.Context, src source, all bool) (int, error) {
+// lease; a closed stop ends it after the batch in flight.
+func (r *Relay) publish(ctx context.Context, src source, stop <-chan struct{}) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -285,11 +295,10 @@ func (r *Relay) publish(ctx context.Context, src source, all bool) (int, error) 
 	total := 0
 	var errs []error
 	for _, s := range sources {
-		// Each source gets a fresh look at the lease: a long pass renews it.
-		if err := r.hold(ctx); err != nil {
-			return total, errors.Join(append(errs, err)...)
+		if stopped(stop) {
+			break
 		}
-		n, err := s.pass(ctx, r, r.holdUntil.Add(-r.o.ttl/5))
+		n, err := s.pass(ctx, r, stop)
 		total += n
 		if err != nil {
 			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
@@ -299,6 +308,26 @@ func (r *Relay) publish(ctx context.Context, src source, all bool) (int, error) 
 		}
 	}
 	return total, errors.Join(errs...)
+}
+
+// stopped reports whether stop is closed (never for nil).
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// sendDeadline renews the lease when needed, before each batch, so that a
+// long pass keeps it, and returns the deadline of the batch's send: a fifth
+// of the TTL before the lease ends. Callers hold pubMu.
+func (r *Relay) sendDeadline(ctx context.Context) (time.Time, error) {
+	if err := r.hold(ctx); err != nil {
+		return time.Time{}, err
+	}
+	return r.holdUntil.Add(-r.o.ttl / 5), nil
 }
 
 // hold makes sure this relay holds the lease for at least two thirds of its

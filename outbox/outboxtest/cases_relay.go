@@ -13,7 +13,8 @@ import (
 )
 
 // testGracefulShutdown: Run returns nil once its context ends, after the
-// batch it was sending is sent and marked, and gives up the lease.
+// batch it was sending is sent and marked (the next batches wait for
+// another relay), and gives up the lease.
 func testGracefulShutdown(e *env) {
 	topic, coll := e.topic(), e.name("c")
 	inSend := make(chan struct{})
@@ -25,11 +26,13 @@ func testGracefulShutdown(e *env) {
 			time.Sleep(200 * time.Millisecond)
 		}
 	}
-	r1 := e.relay(s, outbox.WithPollInterval(time.Minute))
+	r1 := e.relay(s, outbox.WithPollInterval(time.Minute), outbox.WithBatchSize(1))
 	r2 := e.relay(nil)
 	d1, d2 := e.docs(r1, coll, topic), e.docs(r2, coll, topic)
 	ctx := e.ctx()
-	e.must(d1.Insert(ctx, Doc{ID: "a", N: 1}), "Insert")
+	for _, id := range []string{"a", "b", "c", "d"} {
+		e.must(d1.Insert(ctx, Doc{ID: id, N: 1}), "Insert")
+	}
 	stop := e.run(r1)
 	select {
 	case <-inSend:
@@ -40,9 +43,10 @@ func testGracefulShutdown(e *env) {
 		e.t.Fatalf("Run() = %v after its context was canceled, want nil", err)
 	}
 	if ms := e.msgs(topic); len(ms) != 1 {
-		e.t.Fatalf("topic holds %d events after shutdown, want 1: Run finishes the batch it is sending:\n%s", len(ms), show(ms))
+		e.t.Fatalf("topic holds %d events after shutdown, want 1: Run finishes the batch it is sending (of one change), and sends no other:\n%s", len(ms), show(ms))
 	}
-	e.publish(d2, 0, "the batch sent during shutdown was marked published, and the lease was given up")
+	e.publish(d2, 3, "the batch sent during shutdown was marked published, the others are pending, and the lease was given up")
+	e.checkOrder(e.msgs(topic), map[string]int{"a": 1, "b": 1, "c": 1, "d": 1})
 }
 
 // testRunTwice: a relay runs once.
@@ -66,9 +70,14 @@ func testClosedRelay(e *env) {
 	topic, coll := e.topic(), e.name("c")
 	r := e.relay(nil)
 	d := e.docs(r, coll, topic)
+	store := e.name("s")
+	e.publisher(r, store, topic)
 	stop := e.run(r)
 	e.must(stop(), "Run")
 	ctx := e.ctx()
+	if _, err := e.h.Publisher(r, store, topic); !errors.Is(err, outbox.ErrClosed) {
+		e.t.Errorf("a publisher on a relay whose Run returned, over a store it publishes already: %v, want outbox.ErrClosed", err)
+	}
 	if _, err := e.h.Docs(r, e.name("c2"), topic); !errors.Is(err, outbox.ErrClosed) {
 		e.t.Errorf("a DAO on a relay whose Run returned: %v, want outbox.ErrClosed", err)
 	}

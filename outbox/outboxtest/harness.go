@@ -21,7 +21,11 @@ import (
 // instances of one service share a database: DAOs built with the same
 // collection name see the same documents, publishers with the same store
 // name the same stored events, and every relay takes turns on one lease
-// (per lease name), so the suite can play several service instances.
+// (per lease name), so the suite can play several service instances. The
+// lease names the suite gives (outbox.WithLeaseName) are unique to the
+// subtest too; a harness whose relays share a lease store with other
+// harnesses gives its relays a lease name of their own before the
+// suite's options.
 type Harness interface {
 	// Broker returns the broker the suite sends through and reads back
 	// from. The same broker for the whole subtest.

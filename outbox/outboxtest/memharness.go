@@ -17,7 +17,7 @@ import (
 // lease for its relays, as one database would hold them. memoutbox runs
 // the suite with it on [NewMemBroker]; a broker's tests run it on their
 // own [Broker] to check that relays publish through it as the protocol
-// requires.
+// requires. The in-memory stores need no cleanup: t is not used.
 func NewMemHarness(t *testing.T, b Broker) Harness {
 	return &memHarness{
 		broker:  b,

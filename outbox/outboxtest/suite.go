@@ -57,6 +57,13 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"HandleChangesBadKey", testHandleBadKey},
 		{"HandleChangesBadPayload", testHandleBadPayload},
 		{"Cancellation", testCancellation},
+		{"SendDeadline", testSendDeadline},
+		{"LongPassRenewsLease", testLongPass},
+		{"ConcurrentPublishPending", testConcurrentPublishPending},
+		{"LeaseNames", testLeaseNames},
+		{"RelayLogsFailures", testRelayLogsFailures},
+		{"PersistentStrictCorrelationID", testStrictPublisher},
+		{"HandleChangesSetup", testHandleChangesSetup},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
