@@ -116,7 +116,7 @@ func (d *outboxDAO[T, ID]) Delete(ctx context.Context, id ID) error {
 }
 
 func (d *outboxDAO[T, ID]) PublishPending(ctx context.Context) (int, error) {
-	return d.relay.publish(ctx, d, nil)
+	return d.relay.publish(ctx, d, nil, nil)
 }
 
 func (d *outboxDAO[T, ID]) Republish(ctx context.Context) (int, error) {
@@ -124,11 +124,10 @@ func (d *outboxDAO[T, ID]) Republish(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	ctx, _ = hexkit.EnsureCorrelationID(ctx)
-	if _, err := d.c.MarkAllPending(ctx); err != nil {
-		return 0, err
-	}
-	d.relay.notify()
-	return d.relay.publish(ctx, d, nil)
+	return d.relay.publish(ctx, d, nil, func(ctx context.Context) error {
+		_, err := d.c.MarkAllPending(ctx)
+		return err
+	})
 }
 
 func (d *outboxDAO[T, ID]) describe() string { return "the outbox DAO of topic " + d.topic }

@@ -96,11 +96,10 @@ func (p *persistentPublisher[E]) Republish(ctx context.Context) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	if _, err := p.src.store.MarkAllPending(ctx, p.topic); err != nil {
-		return 0, err
-	}
-	p.src.relay.notify()
-	return p.src.relay.publish(ctx, p.src, nil)
+	return p.src.relay.publish(ctx, p.src, nil, func(ctx context.Context) error {
+		_, err := p.src.store.MarkAllPending(ctx, p.topic)
+		return err
+	})
 }
 
 // storingSender is the events driver under a persistent publisher: it

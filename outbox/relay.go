@@ -244,7 +244,7 @@ func (r *Relay) Run(ctx context.Context) error {
 		}
 		// A batch in flight is not cut short by ctx: the pass stops after
 		// it, and the changes it sent are marked.
-		if _, err := r.publish(context.WithoutCancel(ctx), nil, ctx.Done()); err != nil && !errors.Is(err, ErrLeaseHeld) {
+		if _, err := r.publish(context.WithoutCancel(ctx), nil, ctx.Done(), nil); err != nil && !errors.Is(err, ErrLeaseHeld) {
 			r.o.logger.ErrorContext(ctx, "outbox: publication failed; retrying at the next poll", "error", err)
 			if r.o.onError != nil {
 				r.o.onError(ctx, err)
@@ -267,12 +267,15 @@ func (r *Relay) Run(ctx context.Context) error {
 // lease) it fails with [ErrClosed]; the relays of other instances publish
 // what is still pending.
 func (r *Relay) PublishPending(ctx context.Context) (int, error) {
-	return r.publish(ctx, nil, nil)
+	return r.publish(ctx, nil, nil, nil)
 }
 
 // publish runs one pass over src (every source when nil) while holding the
-// lease; a closed stop ends it after the batch in flight.
-func (r *Relay) publish(ctx context.Context, src source, stop <-chan struct{}) (int, error) {
+// lease; a closed stop ends it after the batch in flight. mark, when not
+// nil, runs first under the same lock (Republish marks everything pending
+// with it), so that this pass, not a background one, publishes and counts
+// what mark made pending.
+func (r *Relay) publish(ctx context.Context, src source, stop <-chan struct{}, mark func(context.Context) error) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -282,6 +285,11 @@ func (r *Relay) publish(ctx context.Context, src source, stop <-chan struct{}) (
 		// Taking the lease again would keep the other instances' relays
 		// waiting for it to expire: nobody would release it.
 		return 0, fmt.Errorf("%w: the relay's Run has returned", ErrClosed)
+	}
+	if mark != nil {
+		if err := mark(ctx); err != nil {
+			return 0, err
+		}
 	}
 	if err := r.hold(ctx); err != nil {
 		return 0, err
