@@ -14,6 +14,7 @@ import (
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/config"
+	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/examples/streamcalc/app"
 	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/kafka/kafkatest"
@@ -32,6 +33,21 @@ func newPeer(t *testing.T, brokers []string, service string) *Peer {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// runSubscriber runs sub until the test ends, and fails the test if Run
+// returns an error then.
+func runSubscriber(ctx context.Context, t *testing.T, sub events.Subscriber) {
+	t.Helper()
+	ctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- sub.Run(ctx) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+			t.Errorf("subscriber: %v", err)
+		}
+	})
 }
 
 // TestPythonProblemsGoAnswers: a Python hexkit publisher sends problems, the

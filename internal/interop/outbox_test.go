@@ -3,7 +3,6 @@ package interop
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"sync"
 	"testing"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	mongodriver "go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
@@ -67,23 +65,10 @@ type outboxEnv struct {
 func newOutboxEnv(t *testing.T) outboxEnv {
 	t.Helper()
 	b := kafkatest.Connect(t, testenv.KafkaBrokers(t)...)
-	uri := testenv.MongoURI(t)
-	cl, err := mongodriver.Connect(options.Client().ApplyURI(uri).SetTimeout(30 * time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := testenv.UniqueName(t, "outbox")
-	raw := cl.Database(name)
-	t.Cleanup(func() {
-		_ = raw.Drop(context.Background())
-		_ = cl.Disconnect(context.Background())
-	})
-	db, err := mongo.New(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
+	uri, name := testenv.MongoURI(t), testenv.UniqueName(t, "outbox")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
+	db, raw := openDatabase(ctx, t, uri, name)
 	python, err := EnsurePythonMongoKafka(ctx)
 	if err != nil {
 		t.Fatalf("setting up Python hexkit: %v", err)
@@ -225,15 +210,7 @@ func TestPythonOutboxMirroredByGo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	subCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- sub.Run(subCtx) }()
-	defer func() {
-		stop()
-		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
-			t.Errorf("subscriber: %v", err)
-		}
-	}()
+	runSubscriber(ctx, t, sub)
 
 	ops := pythonHistory()
 	results, err := env.peer.DAO(ctx, topic, "docs", true, append(ops, OutboxOp{Op: "find"})...)
