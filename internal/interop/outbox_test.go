@@ -3,6 +3,7 @@ package interop
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	mongodriver "go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/hexkit-go/hexkit"
+	"github.com/hexkit-go/hexkit/dao"
 	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/kafka"
@@ -234,4 +236,231 @@ func TestPythonOutboxMirroredByGo(t *testing.T) {
 	if diff := cmp.Diff(expectedChanges(ops, results), seen); diff != "" {
 		t.Errorf("changes the Go handler was told of, per id (-want +got):\n%s", diff)
 	}
+}
+
+// newRelay returns a relay on env's database that publishes to env's
+// broker, polling often; it does not run until startRelay.
+func (env outboxEnv) newRelay(t *testing.T) *outbox.Relay {
+	t.Helper()
+	relay, err := mongo.NewRelay(env.db, env.b.Sender(t), outbox.WithPollInterval(50*time.Millisecond),
+		outbox.WithRelayLogger(slog.New(slog.DiscardHandler)),
+		outbox.WithRelayErrorHook(func(_ context.Context, err error) { t.Logf("relay: %v", err) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return relay
+}
+
+// startRelay runs relay until the test ends.
+func startRelay(ctx context.Context, t *testing.T, relay *outbox.Relay) {
+	t.Helper()
+	ctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- relay.Run(ctx) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("relay: %v", err)
+		}
+	})
+}
+
+// goApply applies one write of a history to a Go DAO, in a context with
+// the write's correlation id.
+func goApply(ctx context.Context, d dao.DAO[outboxDoc, string], op OutboxOp) error {
+	ctx = hexkit.WithCorrelationID(ctx, op.CorrelationID)
+	var err error
+	switch op.Op {
+	case "insert":
+		err = d.Insert(ctx, op.Doc.(outboxDoc))
+	case "update":
+		_, err = d.Update(ctx, op.Doc.(outboxDoc))
+	case "upsert":
+		_, err = d.Upsert(ctx, op.Doc.(outboxDoc))
+	case "delete":
+		err = d.Delete(ctx, op.ID)
+	default:
+		err = errors.New("unknown operation " + op.Op)
+	}
+	return err
+}
+
+// goHistory applies ops to d and fails the test unless exactly the
+// writes refused maps to an error fail, each with that error. It returns
+// the results as an autopublishing Python DAO would report them.
+func goHistory(ctx context.Context, t *testing.T, d dao.DAO[outboxDoc, string], ops []OutboxOp, refused map[int]error) []OutboxResult {
+	t.Helper()
+	results := make([]OutboxResult, len(ops))
+	for i, op := range ops {
+		err := goApply(ctx, d, op)
+		if want := refused[i]; !errors.Is(err, want) || (want == nil) != (err == nil) {
+			t.Fatalf("Go write %d (%s): %v, want %v", i, op.Op, err, want)
+		}
+		results[i] = OutboxResult{Op: op.Op}
+		if err != nil {
+			results[i].Error = err.Error()
+		}
+	}
+	return results
+}
+
+// goFind returns every live document of d by id.
+func goFind(ctx context.Context, t *testing.T, d dao.DAO[outboxDoc, string]) map[string]outboxDoc {
+	t.Helper()
+	var docs []outboxDoc
+	for doc, err := range d.Find(ctx, dao.All[outboxDoc]()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, doc)
+	}
+	return byID(docs)
+}
+
+// published is one event of an outbox topic as the broker holds it.
+type published struct {
+	Type, CorrelationID string
+	Payload             any
+}
+
+// publishedByKey reads the records of an outbox topic: per key, its events
+// in order. Every record must carry a UUID4 event id, and a deletion the
+// payload {}.
+func publishedByKey(t *testing.T, recs []kafkatest.Recorded) map[string][]published {
+	t.Helper()
+	got := map[string][]published{}
+	for _, r := range recs {
+		m := r.Message
+		if err := hexkit.ValidateCorrelationID(m.EventID); err != nil {
+			t.Errorf("event %s of %s: event id %q: %v", m.Type, m.Key, m.EventID, err)
+		}
+		var payload any
+		if err := json.Unmarshal(m.Payload, &payload); err != nil {
+			t.Fatalf("event %s of %s: payload %s: %v", m.Type, m.Key, m.Payload, err)
+		}
+		if m.Type == outbox.DeleteEventType && string(m.Payload) != "{}" {
+			t.Errorf("deletion of %s carries payload %s, want {}", m.Key, m.Payload)
+		}
+		got[m.Key] = append(got[m.Key], published{m.Type, m.CorrelationID, payload})
+	}
+	return got
+}
+
+// wantPublished is what publishedByKey returns for the changes of want.
+func wantPublished(want map[string][]change) map[string][]published {
+	out := map[string][]published{}
+	for id, changes := range want {
+		for _, c := range changes {
+			p := published{Type: outbox.DeleteEventType, CorrelationID: c.CorrelationID, Payload: map[string]any{}}
+			if c.Doc != nil {
+				b, _ := json.Marshal(c.Doc)
+				_ = json.Unmarshal(b, &p.Payload)
+				p.Type = outbox.ChangeEventType
+			}
+			out[id] = append(out[id], p)
+		}
+	}
+	return out
+}
+
+// lastOnly keeps the last change of every id.
+func lastOnly[V any](m map[string][]V) map[string][]V {
+	out := make(map[string][]V, len(m))
+	for id, vs := range m {
+		out[id] = vs[len(vs)-1:]
+	}
+	return out
+}
+
+// TestGoOutboxMirroredByPython: the history of TestPythonOutboxMirroredByGo
+// written by a Go outbox DAO, published by its relay: Python hexkit's
+// outbox subscriber (a DaoSubscriberProtocol translator run by
+// KafkaOutboxSubscriber) mirrors Go's final state exactly, every change it
+// is told of is one Go wrote, in order, and the last of each document is
+// its last write, with that write's correlation id.
+func TestGoOutboxMirroredByPython(t *testing.T) {
+	env := newOutboxEnv(t)
+	topic := env.b.Topic(t, "go-outbox", 3)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	relay := env.newRelay(t)
+	startRelay(ctx, t, relay)
+	d, err := mongo.NewOutboxDAO[outboxDoc, string](ctx, env.db, "docs", relay, topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	rec := env.b.Record(t, topic)
+	ops := pythonHistory()
+	refusedByGo := map[int]error{9: dao.ErrAlreadyExists, 10: dao.ErrNotFound}
+	results := goHistory(ctx, t, d, ops, refusedByGo)
+	if _, err := d.PublishPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	final := goFind(ctx, t, d)
+	if len(final) != 4 {
+		t.Fatalf("Go's final state has %d documents, want a, b, c and f", len(final))
+	}
+
+	// The relay may publish only the last state of a document written
+	// again before it was published, never a state out of order.
+	recs := rec.Records(t)
+	t.Logf("Go's relay published %d events for %d writes", len(recs), len(ops)-len(refusedByGo))
+	want := wantPublished(expectedChanges(ops, results))
+	got := publishedByKey(t, recs)
+	if diff := cmp.Diff(lastOnly(want), lastOnly(got)); diff != "" {
+		t.Errorf("the last event of every document (-want +got):\n%s", diff)
+	}
+	for id, events := range got {
+		if !isSubsequence(events, want[id]) {
+			t.Errorf("events of %s: %v are not the changes %v in order", id, events, want[id])
+		}
+	}
+
+	m, err := env.peer.Mirror(ctx, topic, len(recs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mirror := map[string]outboxDoc{}
+	for id, raw := range m.Docs {
+		var doc outboxDoc
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatalf("Python's mirror of %s: %s: %v", id, raw, err)
+		}
+		mirror[id] = doc
+	}
+	if diff := cmp.Diff(final, mirror); diff != "" {
+		t.Errorf("Python's mirror differs from Go's final state (-go +python):\n%s", diff)
+	}
+	told := map[string][]published{}
+	for _, e := range m.Events {
+		p := published{Type: outbox.DeleteEventType, CorrelationID: e.CorrelationID}
+		if e.Type == "changed" {
+			p.Type = outbox.ChangeEventType
+		}
+		told[e.ID] = append(told[e.ID], p)
+	}
+	for id, events := range got {
+		for i := range events {
+			events[i].Payload = nil
+		}
+		if diff := cmp.Diff(events, told[id]); diff != "" {
+			t.Errorf("changes of %s Python was told of (-published +told):\n%s", id, diff)
+		}
+	}
+}
+
+// isSubsequence reports whether got is want with some elements left out.
+func isSubsequence[V any](got, want []V) bool {
+	i := 0
+	for _, g := range got {
+		for i < len(want) && !cmp.Equal(g, want[i]) {
+			i++
+		}
+		if i == len(want) {
+			return false
+		}
+		i++
+	}
+	return true
 }
