@@ -121,7 +121,7 @@ func TestGoDeadLetterReadByPython(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runSubscriber(ctx, t, sub)
+	runUntilEnd(ctx, t, "subscriber", sub.Run)
 
 	cid := hexkit.NewCorrelationID()
 	if err := peer.Publish(ctx, topic, Event{Type: "interop_event", Key: "k2", CorrelationID: cid,

@@ -14,7 +14,6 @@ import (
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/config"
-	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/examples/streamcalc/app"
 	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/kafka/kafkatest"
@@ -35,17 +34,17 @@ func newPeer(t *testing.T, brokers []string, service string) *Peer {
 	return p
 }
 
-// runSubscriber runs sub until the test ends, and fails the test if Run
-// returns an error then.
-func runSubscriber(ctx context.Context, t *testing.T, sub events.Subscriber) {
+// runUntilEnd runs run (a subscriber's or relay's Run) until the test
+// ends, and fails the test if it returns an error then.
+func runUntilEnd(ctx context.Context, t *testing.T, what string, run func(context.Context) error) {
 	t.Helper()
 	ctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- sub.Run(ctx) }()
+	go func() { done <- run(ctx) }()
 	t.Cleanup(func() {
 		stop()
 		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
-			t.Errorf("subscriber: %v", err)
+			t.Errorf("%s: %v", what, err)
 		}
 	})
 }
