@@ -469,16 +469,22 @@ func metadataShape(ctx context.Context, t *testing.T, c *mongodriver.Collection,
 	if !ok {
 		t.Fatalf("%s has no __metadata__ document: %s", id, raw)
 	}
-	elems, err := meta.Elements()
+	return shapeOf(t, meta)
+}
+
+// shapeOf returns the BSON type of every field of doc (binary subtypes
+// included), leaving out this library's own stamp.
+func shapeOf(t *testing.T, doc bson.Raw) map[string]string {
+	t.Helper()
+	elems, err := doc.Elements()
 	if err != nil {
 		t.Fatal(err)
 	}
 	shape := map[string]string{}
 	for _, e := range elems {
-		if e.Key() == "stamp" {
-			continue
+		if e.Key() != "stamp" {
+			shape[e.Key()] = bsonType(e.Value())
 		}
-		shape[e.Key()] = bsonType(e.Value())
 	}
 	return shape
 }
