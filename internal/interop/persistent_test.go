@@ -3,6 +3,7 @@ package interop
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"sort"
 	"testing"
 	"time"
@@ -20,14 +21,25 @@ import (
 // sentEvent is an event of a persistent publisher as it is published.
 type sentEvent struct {
 	Topic, Key, Type, EventID, CorrelationID string
+	Headers                                  map[string]string // user headers; nil when none
 	Payload                                  any
 }
 
 // newSentEvent returns an interopEvent to publish to topic under key, with
-// fresh event and correlation ids.
+// fresh event and correlation ids, and a user header when n is odd.
 func newSentEvent(topic, key string, n int) sentEvent {
-	return sentEvent{Topic: topic, Key: key, Type: interopEvent{}.EventType(), EventID: events.NewEventID(),
+	e := sentEvent{Topic: topic, Key: key, Type: interopEvent{}.EventType(), EventID: events.NewEventID(),
 		CorrelationID: hexkit.NewCorrelationID(), Payload: map[string]any{"n": float64(n), "note": "ü " + key}}
+	if n%2 == 1 {
+		e.Headers = map[string]string{"tenant": "t-" + key}
+	}
+	return e
+}
+
+// publish publishes e with a Go publisher.
+func (e sentEvent) publish(ctx context.Context, pub events.Publisher[interopEvent]) error {
+	return pub.Publish(hexkit.WithCorrelationID(ctx, e.CorrelationID), e.Key, e.event(),
+		events.WithEventID(e.EventID), events.WithHeaders(e.Headers))
 }
 
 // event returns the interopEvent of e's payload.
@@ -41,7 +53,7 @@ func (e sentEvent) event() interopEvent {
 func (e sentEvent) op(name string) OutboxOp {
 	b, _ := json.Marshal(e.Payload)
 	return OutboxOp{Op: name, Event: &Event{Topic: e.Topic, Key: e.Key, Type: e.Type, EventID: e.EventID,
-		CorrelationID: e.CorrelationID, Payload: b}}
+		CorrelationID: e.CorrelationID, Headers: e.Headers, Payload: b}}
 }
 
 // sentEvents reads records as sentEvents, sorted by topic, key and event
@@ -63,7 +75,7 @@ func recordedEvents(t *testing.T, recs ...[]kafkatest.Recorded) []sentEvent {
 			if err := json.Unmarshal(m.Payload, &payload); err != nil {
 				t.Fatalf("event %s: payload %s: %v", m.EventID, m.Payload, err)
 			}
-			got = append(got, sentEvent{m.Topic, m.Key, m.Type, m.EventID, m.CorrelationID, payload})
+			got = append(got, sentEvent{m.Topic, m.Key, m.Type, m.EventID, m.CorrelationID, m.Headers, payload})
 		}
 	}
 	return got
@@ -102,8 +114,10 @@ type storedEvent struct {
 // stored returns e as Python's model holds it once stored under
 // compactionKey.
 func (e sentEvent) stored(compactionKey string, published bool) storedEvent {
+	headers := map[string]string{}
+	maps.Copy(headers, e.Headers)
 	return storedEvent{CompactionKey: compactionKey, Topic: e.Topic, Payload: e.Payload, Key: e.Key, Type: e.Type,
-		EventID: e.EventID, Headers: map[string]string{}, CorrelationID: e.CorrelationID, Published: published}
+		EventID: e.EventID, Headers: headers, CorrelationID: e.CorrelationID, Published: published}
 }
 
 // checkStored compares the events Python's "list" returned with want,
@@ -167,7 +181,7 @@ func TestGoPersistentEventsRepublishedByPython(t *testing.T) {
 		if e.Topic == compact {
 			p = pubC
 		}
-		if err := p.Publish(hexkit.WithCorrelationID(ctx, e.CorrelationID), e.Key, e.event(), events.WithEventID(e.EventID)); err != nil {
+		if err := e.publish(ctx, p); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -249,7 +263,7 @@ func TestPythonPersistentEventsRepublishedByGo(t *testing.T) {
 
 	// An event Go stores looks like one Python stores.
 	g4 := newSentEvent(plain, "g4", 4)
-	if err := pub.Publish(hexkit.WithCorrelationID(ctx, g4.CorrelationID), g4.Key, g4.event(), events.WithEventID(g4.EventID)); err != nil {
+	if err := g4.publish(ctx, pub); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := relay.PublishPending(ctx); err != nil {
