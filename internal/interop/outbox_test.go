@@ -505,8 +505,8 @@ func bsonType(v bson.RawValue) string {
 //     cannot insert an id Python deleted (dao.ErrAlreadyExists) but can
 //     upsert it, and inserts a new one.
 //   - Python's publish_pending publishes exactly Go's pending writes, with
-//     Go's documents and correlation ids; Go's relay then finds nothing
-//     pending.
+//     Go's documents and correlation ids; Go's relay then publishes exactly
+//     the change Python left unpublished.
 //   - Documents Go's relay publishes carry the metadata Python writes, field
 //     for field and type for type.
 //   - Go's Republish and then Python's republish publish the state of every
@@ -563,23 +563,31 @@ func TestPythonOutboxContinuedByGo(t *testing.T) {
 	goResults := goHistory(ctx, t, d, goOps, map[int]error{3: dao.ErrAlreadyExists, 4: dao.ErrNotFound})
 	goChanges := expectedChanges(goOps, goResults)
 
-	// Python publishes Go's pending changes, and only those.
+	// Python publishes Go's pending changes, and only those; then it
+	// writes h without publishing it (as if it had died before).
 	rec := env.b.Record(t, topic)
-	results, err = env.peer.DAO(ctx, topic, "docs", false, OutboxOp{Op: "publish_pending"})
+	hOps := []OutboxOp{pyWrite("upsert", newOutboxDoc("h", 38))}
+	results, err = env.peer.DAO(ctx, topic, "docs", false, OutboxOp{Op: "publish_pending"}, hOps[0])
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := results[0].Err(); err != nil {
-		t.Fatalf("Python's publish_pending of Go's writes: %v", err)
+	for _, r := range results {
+		if err := r.Err(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if diff := cmp.Diff(wantPublished(goChanges), publishedByKey(t, rec.Records(t))); diff != "" {
 		t.Errorf("Python's publish_pending of Go's writes (-want +got):\n%s", diff)
 	}
 
-	// Go's relay runs: Python marked every change published.
+	// Go's relay runs: it publishes h, the one change Python left pending.
+	rec = env.b.Record(t, topic)
 	runUntilEnd(ctx, t, "relay", relay.Run)
-	if n, err := d.PublishPending(ctx); err != nil || n != 0 {
-		t.Errorf("Go's PublishPending after Python's publish_pending: %d, %v; want 0", n, err)
+	if _, err := d.PublishPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wantPublished(expectedChanges(hOps, results[1:])), publishedByKey(t, rec.Records(t))); diff != "" {
+		t.Errorf("Go's relay publishing the change Python left pending (-want +got):\n%s", diff)
 	}
 
 	// Go writes again and its relay publishes: Go's metadata is Python's.
@@ -606,7 +614,7 @@ func TestPythonOutboxContinuedByGo(t *testing.T) {
 	// Go republishes the state of every document, tombstones included.
 	goFinal := goFind(ctx, t, d)
 	wantState := map[string][]published{}
-	for _, id := range []string{"a", "b", "c", "d", "e", "f", "g"} {
+	for _, id := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
 		p := published{Type: outbox.DeleteEventType, Payload: map[string]any{}}
 		if doc, ok := goFinal[id]; ok {
 			b, _ := json.Marshal(doc)
