@@ -660,3 +660,54 @@ func (d reviving[T, ID]) Insert(ctx context.Context, doc T) error {
 	}
 	return err
 }
+
+// Two relays on one database (two instances of a service) share the lease:
+// while one holds it, the other publishes nothing, and it takes over once
+// the holder stops.
+func TestRelaysShareTheLease(t *testing.T) {
+	s := newOutboxSetup(t)
+	ctx := t.Context()
+	snd, err := memevents.NewSender(s.b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	standby, err := mongo.NewRelay(s.db, snd, outbox.WithLeaseTTL(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := mongo.NewOutboxDAO[account, string](ctx, s.db, "accounts", s.relay, s.topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := mongo.NewOutboxDAO[account, string](ctx, s.db, "accounts", standby, s.topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Insert(ctx, account{ID: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	rctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- s.relay.Run(rctx) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(s.b.Messages(s.topic)) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := second.Insert(ctx, account{ID: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := second.PublishPending(ctx); !errors.Is(err, outbox.ErrLeaseHeld) || n != 0 {
+		t.Errorf("PublishPending of the standby = %d, %v; want 0 and ErrLeaseHeld", n, err)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	// The holder released the lease when it stopped: the standby takes it.
+	if _, err := second.PublishPending(ctx); err != nil {
+		t.Fatalf("PublishPending after the holder stopped: %v", err)
+	}
+	if msgs := s.b.Messages(s.topic); len(msgs) != 2 || msgs[0].Key != "a" || msgs[1].Key != "b" {
+		t.Errorf("published %d messages, want a then b", len(msgs))
+	}
+}
