@@ -711,3 +711,34 @@ func TestRelaysShareTheLease(t *testing.T) {
 		t.Errorf("published %d messages, want a then b", len(msgs))
 	}
 }
+
+func TestOutboxConstructorsRefuseBadArguments(t *testing.T) {
+	s := newOutboxSetup(t)
+	ctx := t.Context()
+	check := func(what string, err error) {
+		t.Helper()
+		if !errors.Is(err, mongo.ErrInvalidConfig) || !errors.Is(err, outbox.ErrInvalidOption) {
+			t.Errorf("%s: %v, want ErrInvalidConfig and outbox.ErrInvalidOption", what, err)
+		}
+	}
+	_, err := mongo.NewOutboxDAO[account, string](ctx, nil, "c", s.relay, s.topic)
+	check("NewOutboxDAO with a nil DB", err)
+	if !errors.Is(err, dao.ErrInvalidOption) {
+		t.Errorf("NewOutboxDAO with a nil DB: %v, want dao.ErrInvalidOption too", err)
+	}
+	_, err = mongo.NewOutboxDAO[account, string](ctx, s.db, "", s.relay, s.topic)
+	check("NewOutboxDAO with no collection", err)
+	_, err = mongo.NewPersistentPublisher[noted](ctx, nil, "c", s.relay, s.topic)
+	check("NewPersistentPublisher with a nil DB", err)
+	_, err = mongo.NewPersistentPublisher[noted](ctx, s.db, "", s.relay, s.topic)
+	check("NewPersistentPublisher with no collection", err)
+	snd, _ := memevents.NewSender(s.b)
+	_, err = mongo.NewRelay(nil, snd)
+	check("NewRelay with a nil DB", err)
+	if _, err := mongo.NewRelay(s.db, nil); !errors.Is(err, outbox.ErrInvalidOption) {
+		t.Errorf("NewRelay with a nil sender: %v, want outbox.ErrInvalidOption", err)
+	}
+	if _, err := mongo.NewOutboxDAO[account, string](ctx, s.db, "c", s.relay, "bad topic!"); !errors.Is(err, events.ErrInvalidMessage) {
+		t.Errorf("NewOutboxDAO with an invalid topic: %v, want events.ErrInvalidMessage", err)
+	}
+}
