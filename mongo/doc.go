@@ -121,9 +121,10 @@
 // being sent, or lost, and two relays taking an expired lease at the same
 // instant may both publish until the next renewal (see [NewRelay]). Run
 // the writers of one outbox collection in one process on FerretDB, or use
-// MongoDB. FerretDB stores no nested arrays: a persistent event whose
-// payload holds one fails with events.ErrInvalidMessage (MongoDB stores
-// it).
+// MongoDB. FerretDB stores no nested arrays and no keys that start with
+// '$' or hold a '.': a persistent event whose payload holds one fails with
+// events.ErrInvalidMessage and is not stored (MongoDB stores nested
+// arrays).
 //
 // MongoDB: a unique index (dao.WithUnique) indexes a tombstone's missing
 // fields as null, so on MongoDB (not on FerretDB) a second tombstone in a

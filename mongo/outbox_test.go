@@ -552,6 +552,16 @@ func TestPersistentPublisherStorageAndRoundTrip(t *testing.T) {
 	if err == nil {
 		nested = 1
 	}
+	// Nor keys holding a dot or starting with '$'.
+	for _, data := range []string{`{"a.b":1}`, `{"$x":1}`} {
+		err := plain.Publish(ctx, "k3", noted{Data: json.RawMessage(data)})
+		if err != nil && !errors.Is(err, events.ErrInvalidMessage) {
+			t.Errorf("Publish of %s: %v, want nil or ErrInvalidMessage", data, err)
+		}
+		if err == nil {
+			nested++
+		}
+	}
 	if n, err := s.relay.PublishPending(ctx); err != nil || n != 2+nested {
 		t.Fatalf("PublishPending = %d, %v; want 2 (one event, and the latest of the compacted key)", n, err)
 	}
