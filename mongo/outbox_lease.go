@@ -47,6 +47,9 @@ func (l *lease) Acquire(ctx context.Context, name, owner string, ttl time.Durati
 	// Read it back: on FerretDB, another process may have written between
 	// the filter and the write.
 	raw, err := l.c.FindOne(bctx, bson.D{{Key: "_id", Value: name}}).Raw()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil // released meanwhile by the holder that overwrote ours
+	}
 	if err != nil {
 		return false, mapError(ctx, err)
 	}
