@@ -84,12 +84,14 @@ func newOutboxEnv(t *testing.T) outboxEnv {
 	return outboxEnv{b: b, raw: raw, db: db, peer: peer}
 }
 
-// pyWrite is one write of Python's outbox DAO, with its correlation id.
-func pyWrite(op string, doc outboxDoc) OutboxOp {
+// writeOp is one write of a history (for Python's outbox DAO or a Go one),
+// with a correlation id of its own.
+func writeOp(op string, doc outboxDoc) OutboxOp {
 	return OutboxOp{Op: op, Doc: doc, CorrelationID: hexkit.NewCorrelationID()}
 }
 
-func pyDelete(id string) OutboxOp {
+// deleteOp is one deletion of a history, with a correlation id of its own.
+func deleteOp(id string) OutboxOp {
 	return OutboxOp{Op: "delete", ID: id, CorrelationID: hexkit.NewCorrelationID()}
 }
 
@@ -147,21 +149,21 @@ func byID(docs []outboxDoc) map[string]outboxDoc {
 // and d, e deleted.
 func pythonHistory() []OutboxOp {
 	return []OutboxOp{
-		pyWrite("insert", newOutboxDoc("a", 0)),
-		pyWrite("insert", newOutboxDoc("b", 1)),
-		pyWrite("insert", newOutboxDoc("c", 2)),
-		pyWrite("insert", newOutboxDoc("d", 3)),
-		pyWrite("update", newOutboxDoc("a", 10)),
-		pyWrite("upsert", newOutboxDoc("b", 11)),
-		pyWrite("upsert", newOutboxDoc("e", 4)),
-		pyDelete("c"),
-		pyDelete("d"),
-		pyWrite("insert", newOutboxDoc("d", 13)), // refused: d's tombstone keeps its id
-		pyWrite("update", newOutboxDoc("c", 12)), // refused: c is deleted
-		pyWrite("upsert", newOutboxDoc("c", 22)), // c lives again
-		pyDelete("e"),
-		pyWrite("upsert", newOutboxDoc("f", 5)),
-		pyWrite("update", newOutboxDoc("f", 15)),
+		writeOp("insert", newOutboxDoc("a", 0)),
+		writeOp("insert", newOutboxDoc("b", 1)),
+		writeOp("insert", newOutboxDoc("c", 2)),
+		writeOp("insert", newOutboxDoc("d", 3)),
+		writeOp("update", newOutboxDoc("a", 10)),
+		writeOp("upsert", newOutboxDoc("b", 11)),
+		writeOp("upsert", newOutboxDoc("e", 4)),
+		deleteOp("c"),
+		deleteOp("d"),
+		writeOp("insert", newOutboxDoc("d", 13)), // refused: d's tombstone keeps its id
+		writeOp("update", newOutboxDoc("c", 12)), // refused: c is deleted
+		writeOp("upsert", newOutboxDoc("c", 22)), // c lives again
+		deleteOp("e"),
+		writeOp("upsert", newOutboxDoc("f", 5)),
+		writeOp("update", newOutboxDoc("f", 15)),
 	}
 }
 
@@ -453,9 +455,6 @@ func isSubsequence[V any](got, want []V) bool {
 	return true
 }
 
-// goWrite is one write of the Go service, with its correlation id.
-func goWrite(op string, doc outboxDoc) OutboxOp { return pyWrite(op, doc) }
-
 // metadataShape returns the BSON type of every field of the __metadata__
 // of the stored document id (binary subtypes included), leaving out this
 // library's own stamp.
@@ -552,13 +551,13 @@ func TestPythonOutboxContinuedByGo(t *testing.T) {
 
 	// Go writes; the relay does not run, so every change stays pending.
 	goOps := []OutboxOp{
-		goWrite("update", newOutboxDoc("b", 31)),
-		goWrite("upsert", newOutboxDoc("c", 32)),
-		pyDelete("a"),
-		goWrite("insert", newOutboxDoc("d", 33)), // refused: Python's tombstone keeps d
-		goWrite("update", newOutboxDoc("e", 34)), // refused: e is deleted
-		goWrite("upsert", newOutboxDoc("e", 35)), // e lives again
-		goWrite("insert", newOutboxDoc("g", 36)),
+		writeOp("update", newOutboxDoc("b", 31)),
+		writeOp("upsert", newOutboxDoc("c", 32)),
+		deleteOp("a"),
+		writeOp("insert", newOutboxDoc("d", 33)), // refused: Python's tombstone keeps d
+		writeOp("update", newOutboxDoc("e", 34)), // refused: e is deleted
+		writeOp("upsert", newOutboxDoc("e", 35)), // e lives again
+		writeOp("insert", newOutboxDoc("g", 36)),
 	}
 	goResults := goHistory(ctx, t, d, goOps, map[int]error{3: dao.ErrAlreadyExists, 4: dao.ErrNotFound})
 	goChanges := expectedChanges(goOps, goResults)
@@ -566,7 +565,7 @@ func TestPythonOutboxContinuedByGo(t *testing.T) {
 	// Python publishes Go's pending changes, and only those; then it
 	// writes h without publishing it (as if it had died before).
 	rec := env.b.Record(t, topic)
-	hOps := []OutboxOp{pyWrite("upsert", newOutboxDoc("h", 38))}
+	hOps := []OutboxOp{writeOp("upsert", newOutboxDoc("h", 38))}
 	results, err = env.peer.DAO(ctx, topic, "docs", false, OutboxOp{Op: "publish_pending"}, hOps[0])
 	if err != nil {
 		t.Fatal(err)
@@ -592,7 +591,7 @@ func TestPythonOutboxContinuedByGo(t *testing.T) {
 
 	// Go writes again and its relay publishes: Go's metadata is Python's.
 	rec = env.b.Record(t, topic)
-	moreOps := []OutboxOp{goWrite("update", newOutboxDoc("f", 37)), pyDelete("c")}
+	moreOps := []OutboxOp{writeOp("update", newOutboxDoc("f", 37)), deleteOp("c")}
 	moreChanges := expectedChanges(moreOps, goHistory(ctx, t, d, moreOps, nil))
 	if _, err := d.PublishPending(ctx); err != nil {
 		t.Fatal(err)
