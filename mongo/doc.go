@@ -116,14 +116,16 @@
 // write, stamp and mark of an outbox collection (and of an event store)
 // within one process, across every DAO or publisher of the same DB and
 // collection; on MongoDB each of these is atomic anyway. Across processes
-// on FerretDB this is best effort: a write of another process landing
-// between a mark's filter and its write can be marked published without
-// being sent, or lost, and two relays taking an expired lease at the same
-// instant may both publish until the next renewal (see [NewRelay]). Run
-// the writers of one outbox collection in one process on FerretDB, or use
-// MongoDB. FerretDB stores no nested arrays: a persistent event whose
-// payload holds one fails with events.ErrInvalidMessage (MongoDB stores
-// it).
+// on FerretDB this is best effort: FerretDB rewrites the whole document it
+// read, so a write of another process landing between a mark's (or a
+// stamp's) read and its write is overwritten by the older state, and lost;
+// and the relay lease is best effort too (see [NewRelay]). On FerretDB,
+// run the writers and the relay of one outbox collection in one process
+// (several processes taking turns, as after a restart, are fine), or use
+// MongoDB. FerretDB stores no nested arrays and no keys that start with
+// '$' or hold a '.': a persistent event whose payload holds one fails with
+// events.ErrInvalidMessage and is not stored (MongoDB stores nested
+// arrays).
 //
 // MongoDB: a unique index (dao.WithUnique) indexes a tombstone's missing
 // fields as null, so on MongoDB (not on FerretDB) a second tombstone in a

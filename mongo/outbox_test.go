@@ -19,6 +19,7 @@ import (
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/dao"
+	"github.com/hexkit-go/hexkit/dao/daotest"
 	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/events/memevents"
 	"github.com/hexkit-go/hexkit/internal/testenv"
@@ -551,6 +552,16 @@ func TestPersistentPublisherStorageAndRoundTrip(t *testing.T) {
 	if err == nil {
 		nested = 1
 	}
+	// Nor keys holding a dot or starting with '$'.
+	for _, data := range []string{`{"a.b":1}`, `{"$x":1}`} {
+		err := plain.Publish(ctx, "k3", noted{Data: json.RawMessage(data)})
+		if err != nil && !errors.Is(err, events.ErrInvalidMessage) {
+			t.Errorf("Publish of %s: %v, want nil or ErrInvalidMessage", data, err)
+		}
+		if err == nil {
+			nested++
+		}
+	}
 	if n, err := s.relay.PublishPending(ctx); err != nil || n != 2+nested {
 		t.Fatalf("PublishPending = %d, %v; want 2 (one event, and the latest of the compacted key)", n, err)
 	}
@@ -584,3 +595,160 @@ func TestPersistentPublisherStorageAndRoundTrip(t *testing.T) {
 }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// TestOutboxDAOConformance runs the DAO conformance suite on outbox DAOs:
+// apart from tombstones, an outbox DAO is a DAO. The one rule tombstones
+// change, Insert of a deleted id, is adapted (see reviving).
+func TestOutboxDAOConformance(t *testing.T) {
+	s := newOutboxSetup(t)
+	daotest.Run(t, daotest.Harness{
+		People:   newOutboxDAO[daotest.Person, string](s),
+		Counters: newOutboxDAO[daotest.Counter, int64](s),
+		Tickets:  newOutboxDAO[daotest.Ticket, uuid.UUID](s),
+	}, daotest.Features{})
+}
+
+func newOutboxDAO[T any, ID comparable](s *outboxSetup) func(testing.TB, ...dao.Option[T]) (dao.DAO[T, ID], error) {
+	return func(tb testing.TB, opts ...dao.Option[T]) (dao.DAO[T, ID], error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		d, err := mongo.NewOutboxDAO[T, ID](ctx, s.db, testenv.UniqueName(tb, "c"), s.relay, s.topic, opts...)
+		if err != nil {
+			return nil, err
+		}
+		return newReviving(d), nil
+	}
+}
+
+// reviving stores a deleted id again with Upsert when the suite inserts
+// it: an outbox DAO keeps a tombstone of a deleted document, so Insert of
+// its id fails with ErrAlreadyExists (TestOutboxDAOTombstones checks it),
+// where a plain DAO accepts it. It remembers the ids it deleted, and
+// upserts a document refused with ErrAlreadyExists only when one of its
+// fields holds such an id and no live document has it.
+type reviving[T any, ID comparable] struct {
+	outbox.DAO[T, ID]
+	mu      *sync.Mutex
+	deleted map[ID]bool
+}
+
+func newReviving[T any, ID comparable](d outbox.DAO[T, ID]) reviving[T, ID] {
+	return reviving[T, ID]{DAO: d, mu: new(sync.Mutex), deleted: map[ID]bool{}}
+}
+
+func (d reviving[T, ID]) Delete(ctx context.Context, id ID) error {
+	err := d.DAO.Delete(ctx, id)
+	if err == nil {
+		d.mu.Lock()
+		d.deleted[id] = true
+		d.mu.Unlock()
+	}
+	return err
+}
+
+func (d reviving[T, ID]) Insert(ctx context.Context, doc T) error {
+	err := d.DAO.Insert(ctx, doc)
+	if !errors.Is(err, dao.ErrAlreadyExists) {
+		return err
+	}
+	var fields map[string]json.RawMessage
+	b, _ := json.Marshal(doc)
+	_ = json.Unmarshal(b, &fields)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for id := range d.deleted {
+		idJSON, _ := json.Marshal(id)
+		for _, v := range fields {
+			if string(v) != string(idJSON) {
+				continue
+			}
+			if _, gerr := d.DAO.Get(ctx, id); errors.Is(gerr, dao.ErrNotFound) {
+				_, err = d.DAO.Upsert(ctx, doc)
+				return err
+			}
+		}
+	}
+	return err
+}
+
+// Two relays on one database (two instances of a service) share the lease:
+// while one holds it, the other publishes nothing, and it takes over once
+// the holder stops.
+func TestRelaysShareTheLease(t *testing.T) {
+	s := newOutboxSetup(t)
+	ctx := t.Context()
+	snd, err := memevents.NewSender(s.b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	standby, err := mongo.NewRelay(s.db, snd, outbox.WithLeaseTTL(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := mongo.NewOutboxDAO[account, string](ctx, s.db, "accounts", s.relay, s.topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := mongo.NewOutboxDAO[account, string](ctx, s.db, "accounts", standby, s.topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Insert(ctx, account{ID: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	rctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- s.relay.Run(rctx) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(s.b.Messages(s.topic)) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := second.Insert(ctx, account{ID: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := second.PublishPending(ctx); !errors.Is(err, outbox.ErrLeaseHeld) || n != 0 {
+		t.Errorf("PublishPending of the standby = %d, %v; want 0 and ErrLeaseHeld", n, err)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	// The holder released the lease when it stopped: the standby takes it.
+	if _, err := second.PublishPending(ctx); err != nil {
+		t.Fatalf("PublishPending after the holder stopped: %v", err)
+	}
+	if msgs := s.b.Messages(s.topic); len(msgs) != 2 || msgs[0].Key != "a" || msgs[1].Key != "b" {
+		t.Errorf("published %d messages, want a then b", len(msgs))
+	}
+}
+
+func TestOutboxConstructorsRefuseBadArguments(t *testing.T) {
+	s := newOutboxSetup(t)
+	ctx := t.Context()
+	check := func(what string, err error) {
+		t.Helper()
+		if !errors.Is(err, mongo.ErrInvalidConfig) || !errors.Is(err, outbox.ErrInvalidOption) {
+			t.Errorf("%s: %v, want ErrInvalidConfig and outbox.ErrInvalidOption", what, err)
+		}
+	}
+	_, err := mongo.NewOutboxDAO[account, string](ctx, nil, "c", s.relay, s.topic)
+	check("NewOutboxDAO with a nil DB", err)
+	if !errors.Is(err, dao.ErrInvalidOption) {
+		t.Errorf("NewOutboxDAO with a nil DB: %v, want dao.ErrInvalidOption too", err)
+	}
+	_, err = mongo.NewOutboxDAO[account, string](ctx, s.db, "", s.relay, s.topic)
+	check("NewOutboxDAO with no collection", err)
+	_, err = mongo.NewPersistentPublisher[noted](ctx, nil, "c", s.relay, s.topic)
+	check("NewPersistentPublisher with a nil DB", err)
+	_, err = mongo.NewPersistentPublisher[noted](ctx, s.db, "", s.relay, s.topic)
+	check("NewPersistentPublisher with no collection", err)
+	snd, _ := memevents.NewSender(s.b)
+	_, err = mongo.NewRelay(nil, snd)
+	check("NewRelay with a nil DB", err)
+	if _, err := mongo.NewRelay(s.db, nil); !errors.Is(err, outbox.ErrInvalidOption) {
+		t.Errorf("NewRelay with a nil sender: %v, want outbox.ErrInvalidOption", err)
+	}
+	if _, err := mongo.NewOutboxDAO[account, string](ctx, s.db, "c", s.relay, "bad topic!"); !errors.Is(err, events.ErrInvalidMessage) {
+		t.Errorf("NewOutboxDAO with an invalid topic: %v, want events.ErrInvalidMessage", err)
+	}
+}

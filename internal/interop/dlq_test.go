@@ -121,15 +121,7 @@ func TestGoDeadLetterReadByPython(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	subCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- sub.Run(subCtx) }()
-	defer func() {
-		stop()
-		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
-			t.Errorf("subscriber: %v", err)
-		}
-	}()
+	runUntilEnd(ctx, t, "subscriber", sub.Run)
 
 	cid := hexkit.NewCorrelationID()
 	if err := peer.Publish(ctx, topic, Event{Type: "interop_event", Key: "k2", CorrelationID: cid,

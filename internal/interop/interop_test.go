@@ -34,6 +34,21 @@ func newPeer(t *testing.T, brokers []string, service string) *Peer {
 	return p
 }
 
+// runUntilEnd runs run (a subscriber's or relay's Run) until the test
+// ends, and fails the test if it returns an error then.
+func runUntilEnd(ctx context.Context, t *testing.T, what string, run func(context.Context) error) {
+	t.Helper()
+	ctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: %v", what, err)
+		}
+	})
+}
+
 // TestPythonProblemsGoAnswers: a Python hexkit publisher sends problems, the
 // Go streamcalc service answers them, and a Python hexkit subscriber
 // receives the answers: types, keys, payloads and correlation ids must come

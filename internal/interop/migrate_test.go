@@ -183,6 +183,23 @@ func TestGoLockMakesPythonWait(t *testing.T) {
 
 // migrationDB opens a database of the test's own on FerretDB, dropped at
 // cleanup, and a Python hexkit peer migrating its version collection.
+// openDatabase opens the database name on the server at uri and drops it
+// when the test ends.
+func openDatabase(ctx context.Context, t *testing.T, uri, name string) (*mongo.DB, *mongodriver.Database) {
+	t.Helper()
+	db, err := mongo.Open(ctx, mongo.Config{URI: hexkit.NewSecret(uri), Database: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw *mongodriver.Database
+	db.As(&raw)
+	t.Cleanup(func() {
+		_ = raw.Drop(context.Background())
+		_ = db.Close(context.Background())
+	})
+	return db, raw
+}
+
 func migrationDB(ctx context.Context, t *testing.T) (*mongo.DB, *mongodriver.Database, *MigratePeer, string) {
 	t.Helper()
 	uri := testenv.MongoURI(t)
@@ -191,16 +208,7 @@ func migrationDB(ctx context.Context, t *testing.T) (*mongo.DB, *mongodriver.Dat
 		t.Fatalf("setting up Python hexkit: %v", err)
 	}
 	dbName, coll := testenv.UniqueName(t, "migrate"), "svcDbVersions"
-	db, err := mongo.Open(ctx, mongo.Config{URI: hexkit.NewSecret(uri), Database: dbName})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mdb *mongodriver.Database
-	db.As(&mdb)
-	t.Cleanup(func() {
-		_ = mdb.Drop(context.Background())
-		_ = db.Close(context.Background())
-	})
+	db, mdb := openDatabase(ctx, t, uri, dbName)
 	peer, err := NewMigratePeer(python, t.TempDir(), uri, dbName, coll)
 	if err != nil {
 		t.Fatal(err)

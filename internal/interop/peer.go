@@ -1,8 +1,10 @@
 // Package interop runs Python hexkit, the library hexkit-go is
-// wire-compatible with, next to hexkit-go on one Kafka broker: the interop
-// tests and the python benchmark suite drive a small Python peer
-// (python/hexkit_peer.py) that speaks only through Python hexkit's own
-// Kafka provider.
+// wire-compatible with, next to hexkit-go on the same servers: the interop
+// tests and the python benchmark suite drive small Python peers that speak
+// only through Python hexkit's own providers: its Kafka provider
+// (python/hexkit_peer.py), its key-value stores (kv_peer.py), its MongoDB
+// migration manager (migrate_peer.py), and its outbox DAO, outbox
+// subscriber and persistent publisher (outbox_peer.py).
 package interop
 
 import (
