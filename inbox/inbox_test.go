@@ -31,7 +31,7 @@ func memBackend(t *testing.T) backend {
 			}
 			return st
 		},
-		pass:  clock.Advance,
+		pass: clock.Advance,
 		// In memory time is moved by hand: the defaults.
 		claim: inbox.DefaultClaimTimeout, retention: inbox.DefaultRetention,
 	}
@@ -97,13 +97,19 @@ func TestNewValidation(t *testing.T) {
 func TestNewApplierValidation(t *testing.T) {
 	d, _ := memdao.New[Counter, string](dao.WithVersionField(counterVersion))
 	for name, f := range map[string]func() error{
-		"nil DAO":        func() error { _, err := inbox.NewApplier[Counter, string](nil, counterID, counterApplied); return err },
-		"nil id":         func() error { _, err := inbox.NewApplier(d, nil, counterApplied); return err },
-		"nil applied":    func() error { _, err := inbox.NewApplier(d, counterID, nil); return err },
-		"keep 0":         func() error { _, err := inbox.NewApplier(d, counterID, counterApplied, inbox.WithKeep(0)); return err },
-		"keep too large": func() error { _, err := inbox.NewApplier(d, counterID, counterApplied, inbox.WithKeep(inbox.MaxKeep+1)); return err },
-		"attempts 0":     func() error { _, err := inbox.NewApplier(d, counterID, counterApplied, inbox.WithAttempts(0)); return err },
-		"nil option":     func() error { _, err := inbox.NewApplier(d, counterID, counterApplied, nil); return err },
+		"nil DAO":     func() error { _, err := inbox.NewApplier[Counter, string](nil, counterID, counterApplied); return err },
+		"nil id":      func() error { _, err := inbox.NewApplier(d, nil, counterApplied); return err },
+		"nil applied": func() error { _, err := inbox.NewApplier(d, counterID, nil); return err },
+		"keep 0":      func() error { _, err := inbox.NewApplier(d, counterID, counterApplied, inbox.WithKeep(0)); return err },
+		"keep too large": func() error {
+			_, err := inbox.NewApplier(d, counterID, counterApplied, inbox.WithKeep(inbox.MaxKeep+1))
+			return err
+		},
+		"attempts 0": func() error {
+			_, err := inbox.NewApplier(d, counterID, counterApplied, inbox.WithAttempts(0))
+			return err
+		},
+		"nil option": func() error { _, err := inbox.NewApplier(d, counterID, counterApplied, nil); return err },
 	} {
 		if err := f(); !errors.Is(err, inbox.ErrInvalidOption) {
 			t.Errorf("%s: %v, want ErrInvalidOption", name, err)
