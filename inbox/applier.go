@@ -87,8 +87,9 @@ func (a *Applier[T, ID]) Stats() ApplierStats {
 //     document still has the version read in step 1;
 //  5. when the write conflicts with a concurrent one (dao.ErrConflict,
 //     dao.ErrAlreadyExists, or dao.ErrNotFound for a document deleted in
-//     between), it waits a little and starts again at step 1, up to
-//     [WithAttempts] times in all, and then returns the conflict error;
+//     between), it waits (1ms, doubling up to 100ms) and starts again at
+//     step 1, up to [WithAttempts] times in all, and then returns the
+//     conflict error;
 //  6. it returns (true, nil) once the write succeeded.
 //
 // So fn may run more than once for one call (once per attempt, on a fresh

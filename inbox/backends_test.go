@@ -25,10 +25,16 @@ func serverBackend(store func(t *testing.T) kv.Store[string]) backend {
 // the test.
 func openMongo(t *testing.T) *mongo.DB {
 	t.Helper()
-	uri := testenv.MongoURI(t)
+	return openDatabase(t, testenv.MongoURI(t), testenv.UniqueName(t, "inbox"))
+}
+
+// openDatabase opens the named database at uri and drops it after the
+// test.
+func openDatabase(t *testing.T, uri, name string) *mongo.DB {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	db, err := mongo.Open(ctx, mongo.Config{URI: hexkit.NewSecret(uri), Database: testenv.UniqueName(t, "inbox"), Timeout: 30 * time.Second})
+	db, err := mongo.Open(ctx, mongo.Config{URI: hexkit.NewSecret(uri), Database: name, Timeout: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

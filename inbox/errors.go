@@ -9,7 +9,8 @@ import "errors"
 var (
 	// ErrInvalidOption: a constructor got a nil store, DAO or accessor, an
 	// invalid group or an invalid option; [Applier.Apply] got a nil
-	// function.
+	// function, or an accessor given to [NewApplier] returned a nil
+	// pointer (nothing was written).
 	ErrInvalidOption = errors.New("inbox: invalid option")
 	// ErrInvalidEventID: an event id that cannot be recorded. The
 	// middleware refuses a message whose event id is not a UUID version 4

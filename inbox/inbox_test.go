@@ -209,3 +209,37 @@ func TestClaimStoreFailureIsReturned(t *testing.T) {
 		t.Error("the handler ran without a claim")
 	}
 }
+
+// The inbox inside a FailureHandler: a failed attempt leaves no record,
+// the retry handles the event, and the redelivered event is skipped.
+func TestInsideFailureHandler(t *testing.T) {
+	ctx := context.Background()
+	db, _ := memkv.New()
+	st, _ := memkv.NewStore[string](db, "inbox")
+	in, _ := inbox.New(st, "svc", inbox.WithLogger(quiet()))
+	r := events.NewRouter(events.WithMiddleware(in.Middleware()), events.WithLogger(quiet()))
+	calls := 0
+	events.Handle(r, "t", func(ctx context.Context, d events.Delivery[amount]) error {
+		calls++
+		if calls == 1 {
+			return errors.New("transient")
+		}
+		return nil
+	})
+	fh, err := events.NewFailureHandler(r, "svc", events.WithAttempts(3),
+		events.WithBackoff(time.Millisecond, time.Millisecond, 0), events.WithFailureLogger(quiet()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := msg(events.NewEventID())
+	m.Type, m.Payload = "amount", []byte(`{"n":1}`)
+	for range 2 {
+		if err := fh.HandleMessage(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if calls != 2 {
+		t.Errorf("handler calls = %d, want 2 (a failed attempt, a success, then skipped)", calls)
+	}
+	wantStats(t, in, inbox.Stats{Handled: 1, Duplicates: 1, Failed: 1})
+}

@@ -132,9 +132,9 @@ func WithKeep(n int) ApplierOption {
 
 // WithAttempts sets how many times [Applier.Apply] reads, applies and
 // writes a document when its write conflicts with a concurrent one (another
-// writer changed the document in between); it waits a little longer between
-// each try. Past the last it returns the conflict error. Default:
-// [DefaultAttempts]. It must be at least 1.
+// writer changed the document in between); it waits 1ms before the second
+// try, doubling up to 100ms for later ones. Past the last it returns the
+// conflict error. Default: [DefaultAttempts]. It must be at least 1.
 func WithAttempts(n int) ApplierOption {
 	return func(o *applierOptions) {
 		if n < 1 {
