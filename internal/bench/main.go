@@ -32,6 +32,7 @@ var suites = map[string]suite{
 	"s3":     benchS3,
 	"mongo":  benchMongo,
 	"kv":     benchKV,
+	"inbox":  benchInbox,
 }
 
 func main() {
