@@ -265,6 +265,26 @@ func TestOutboxDAOTombstones(t *testing.T) {
 	if _, err := versioned.Upsert(ctx, b); !errors.Is(err, dao.ErrConflict) {
 		t.Errorf("Upsert at a stale version: %v, want ErrConflict", err)
 	}
+	// Reviving a tombstone with a taken unique value is a unique violation,
+	// not a version conflict.
+	accountName := dao.MustField[account, string]("name")
+	if err := s.b.CreateTopic(s.topic+"-u", 1); err != nil {
+		t.Fatal(err)
+	}
+	unique, err := mongo.NewOutboxDAO[account, string](ctx, s.db, "unique", s.relay, s.topic+"-u",
+		dao.WithVersionField(accountVersion), dao.WithUnique(accountName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = unique.Insert(ctx, account{ID: "x", Name: "taken"})
+	_ = unique.Insert(ctx, account{ID: "y", Name: "y"})
+	_ = unique.Delete(ctx, "y")
+	if _, err := unique.Upsert(ctx, account{ID: "y", Name: "taken", Version: 3}); !errors.Is(err, dao.ErrUniqueViolation) {
+		t.Errorf("Upsert over a tombstone with a taken unique value: %v, want ErrUniqueViolation", err)
+	}
+	if _, err := unique.Upsert(ctx, account{ID: "y", Name: "free", Version: 3}); err != nil {
+		t.Errorf("Upsert over a tombstone: %v", err)
+	}
 	// Every write is published: 3 inserts, 1 delete, 1 upsert per DAO, plus
 	// the one versioned update (the latest state per id).
 	if _, err := s.relay.PublishPending(ctx); err != nil {
