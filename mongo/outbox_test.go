@@ -197,8 +197,20 @@ func TestOutboxDAOStorageFormat(t *testing.T) {
 	}
 }
 
-func TestOutboxDAOTombstones(t *testing.T) {
-	s := newOutboxSetup(t)
+// serverPaths runs f with the outbox's FerretDB path (a read, then a
+// write by id) and with its MongoDB path (conditional writes).
+func serverPaths(t *testing.T, f func(t *testing.T, s *outboxSetup)) {
+	t.Run("server", func(t *testing.T) { f(t, newOutboxSetup(t)) })
+	t.Run("conditional", func(t *testing.T) {
+		s := newOutboxSetup(t)
+		mongo.UseConditionalWrites(s.db)
+		f(t, s)
+	})
+}
+
+func TestOutboxDAOTombstones(t *testing.T) { serverPaths(t, testOutboxDAOTombstones) }
+
+func testOutboxDAOTombstones(t *testing.T, s *outboxSetup) {
 	ctx := t.Context()
 	accounts, err := mongo.NewOutboxDAO[account, string](ctx, s.db, "accounts", s.relay, s.topic)
 	if err != nil {
@@ -352,7 +364,10 @@ func TestOutboxDAORepublishGivesPlainDocumentsMetadata(t *testing.T) {
 // while the relay runs, and checks that the last event of every id is its
 // stored state: no write is lost or published out of order.
 func TestOutboxRelayKeepsTheLastStatePerID(t *testing.T) {
-	s := newOutboxSetup(t)
+	serverPaths(t, testOutboxRelayKeepsTheLastStatePerID)
+}
+
+func testOutboxRelayKeepsTheLastStatePerID(t *testing.T, s *outboxSetup) {
 	ctx := t.Context()
 	accounts, err := mongo.NewOutboxDAO[account, string](ctx, s.db, "accounts", s.relay, s.topic)
 	if err != nil {
