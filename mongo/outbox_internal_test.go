@@ -212,6 +212,21 @@ func testOutboxCollectionReadsPythonDocuments(t *testing.T, force bool) {
 	if _, err := plain.LookupErr("__metadata__"); err == nil {
 		t.Errorf("a mark gave metadata to a plain document: %v", plain)
 	}
+
+	// MarkAllPending: every document pending again, the plain one with
+	// complete metadata and the correlation id of ctx.
+	rcid := hexkit.NewCorrelationID()
+	n64, err := c.MarkAllPending(hexkit.WithCorrelationID(ctx, rcid))
+	if err != nil || n64 != 4 {
+		t.Fatalf("MarkAllPending = %d, %v; want 4", n64, err)
+	}
+	pending, _ = changes(t, c, false)
+	if len(pending) != 4 || pending[3].ID.Interface() != "p4" || pending[3].Stamp == unstamped || pending[3].CorrelationID != rcid || pending[3].Deleted {
+		t.Fatalf("pending after MarkAllPending: %+v", pending)
+	}
+	if pending[0].CorrelationID != cid.String() {
+		t.Errorf("MarkAllPending changed a stored correlation id: %+v", pending[0])
+	}
 }
 
 func TestLeaseTakesTurns(t *testing.T) {
