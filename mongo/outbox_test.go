@@ -197,8 +197,20 @@ func TestOutboxDAOStorageFormat(t *testing.T) {
 	}
 }
 
-func TestOutboxDAOTombstones(t *testing.T) {
-	s := newOutboxSetup(t)
+// serverPaths runs f with the outbox's FerretDB path (a read, then a
+// write by id) and with its MongoDB path (conditional writes).
+func serverPaths(t *testing.T, f func(t *testing.T, s *outboxSetup)) {
+	t.Run("server", func(t *testing.T) { f(t, newOutboxSetup(t)) })
+	t.Run("conditional", func(t *testing.T) {
+		s := newOutboxSetup(t)
+		mongo.UseConditionalWrites(s.db)
+		f(t, s)
+	})
+}
+
+func TestOutboxDAOTombstones(t *testing.T) { serverPaths(t, testOutboxDAOTombstones) }
+
+func testOutboxDAOTombstones(t *testing.T, s *outboxSetup) {
 	ctx := t.Context()
 	accounts, err := mongo.NewOutboxDAO[account, string](ctx, s.db, "accounts", s.relay, s.topic)
 	if err != nil {
@@ -264,6 +276,26 @@ func TestOutboxDAOTombstones(t *testing.T) {
 	}
 	if _, err := versioned.Upsert(ctx, b); !errors.Is(err, dao.ErrConflict) {
 		t.Errorf("Upsert at a stale version: %v, want ErrConflict", err)
+	}
+	// Reviving a tombstone with a taken unique value is a unique violation,
+	// not a version conflict.
+	accountName := dao.MustField[account, string]("name")
+	if err := s.b.CreateTopic(s.topic+"-u", 1); err != nil {
+		t.Fatal(err)
+	}
+	unique, err := mongo.NewOutboxDAO[account, string](ctx, s.db, "unique", s.relay, s.topic+"-u",
+		dao.WithVersionField(accountVersion), dao.WithUnique(accountName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = unique.Insert(ctx, account{ID: "x", Name: "taken"})
+	_ = unique.Insert(ctx, account{ID: "y", Name: "y"})
+	_ = unique.Delete(ctx, "y")
+	if _, err := unique.Upsert(ctx, account{ID: "y", Name: "taken", Version: 3}); !errors.Is(err, dao.ErrUniqueViolation) {
+		t.Errorf("Upsert over a tombstone with a taken unique value: %v, want ErrUniqueViolation", err)
+	}
+	if _, err := unique.Upsert(ctx, account{ID: "y", Name: "free", Version: 3}); err != nil {
+		t.Errorf("Upsert over a tombstone: %v", err)
 	}
 	// Every write is published: 3 inserts, 1 delete, 1 upsert per DAO, plus
 	// the one versioned update (the latest state per id).
@@ -332,7 +364,10 @@ func TestOutboxDAORepublishGivesPlainDocumentsMetadata(t *testing.T) {
 // while the relay runs, and checks that the last event of every id is its
 // stored state: no write is lost or published out of order.
 func TestOutboxRelayKeepsTheLastStatePerID(t *testing.T) {
-	s := newOutboxSetup(t)
+	serverPaths(t, testOutboxRelayKeepsTheLastStatePerID)
+}
+
+func testOutboxRelayKeepsTheLastStatePerID(t *testing.T, s *outboxSetup) {
 	ctx := t.Context()
 	accounts, err := mongo.NewOutboxDAO[account, string](ctx, s.db, "accounts", s.relay, s.topic)
 	if err != nil {
