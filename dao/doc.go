@@ -38,9 +38,10 @@
 //
 // Ids: the id is the top-level field named by [WithIDField] (default "id");
 // its type is ID: a string type, an integer type, or uuid.UUID. Providers
-// store it under their own key (MongoDB: _id). A uuid.UUID is stored as
-// its canonical string, in the id and in every other field, so ids and
-// uuids sort by that string everywhere.
+// store it under their own key (MongoDB: _id). A uuid.UUID, in the id and
+// in every other field, compares and sorts as its canonical string (the
+// order of its bytes) with every provider; MongoDB stores it as a binary
+// UUID (subtype 4), as Python hexkit does.
 //
 // Writes: Insert adds a new document, Update replaces a stored one
 // entirely (no partial updates), Upsert does either, Delete removes one.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 
 	"github.com/google/uuid"
@@ -15,15 +16,15 @@ import (
 )
 
 // newRegistry returns the BSON registry every DAO encodes with: the
-// driver's defaults, plus uuid.UUID stored as its canonical string (the
-// form JSON uses too, portable across languages and readable in the shell),
-// and read from a string or from a binary UUID (subtype 4, as Python
-// hexkit stores UUID fields).
+// driver's defaults, plus uuid.UUID stored as a binary UUID (subtype 4, as
+// Python hexkit stores UUIDs), and read from a binary UUID or from its
+// canonical string.
 func newRegistry() *bson.Registry {
 	r := bson.NewRegistry()
 	t := reflect.TypeFor[uuid.UUID]()
 	r.RegisterTypeEncoder(t, bson.ValueEncoderFunc(func(_ bson.EncodeContext, vw bson.ValueWriter, v reflect.Value) error {
-		return vw.WriteString(v.Interface().(uuid.UUID).String())
+		u := v.Interface().(uuid.UUID)
+		return vw.WriteBinaryWithSubtype(u[:], bson.TypeBinaryUUID)
 	}))
 	r.RegisterTypeDecoder(t, bson.ValueDecoderFunc(func(_ bson.DecodeContext, vr bson.ValueReader, v reflect.Value) error {
 		switch vr.Type() {
@@ -120,3 +121,50 @@ func renameKey(doc []byte, from, to string) (bson.Raw, error) {
 	}
 	return bytes.Clone(doc), nil
 }
+
+// uuidPaths returns the dotted json paths of the uuid.UUID fields of the
+// struct type t (through pointers, slices and nested structs), whose
+// filter values are stored as binary UUIDs.
+func uuidPaths(t reflect.Type) map[string]bool {
+	paths := map[string]bool{}
+	var walk func(t reflect.Type, prefix string, seen map[reflect.Type]bool)
+	walk = func(t reflect.Type, prefix string, seen map[reflect.Type]bool) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			if t == uuidType {
+				break
+			}
+			t = t.Elem()
+		}
+		if t == uuidType {
+			paths[prefix] = true
+			return
+		}
+		if t.Kind() != reflect.Struct || seen[t] {
+			return
+		}
+		seen[t] = true
+		defer delete(seen, t)
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" || (!f.IsExported() && !f.Anonymous) {
+				continue
+			}
+			if f.Anonymous && name == "" {
+				walk(f.Type, prefix, seen) // promoted fields
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if prefix != "" {
+				name = prefix + "." + name
+			}
+			walk(f.Type, name, seen)
+		}
+	}
+	walk(t, "", map[reflect.Type]bool{})
+	return paths
+}
+
+var uuidType = reflect.TypeFor[uuid.UUID]()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +23,7 @@ type codecDoc struct {
 	Ref     *uuid.UUID `json:"ref"`
 }
 
-func TestCodecRenamesTheIDAndStoresUUIDsAsStrings(t *testing.T) {
+func TestCodecRenamesTheIDAndStoresUUIDsAsBinary(t *testing.T) {
 	c := &codec{reg: newRegistry(), idKey: "id"}
 	owner := uuid.New()
 	raw, err := c.encode(&codecDoc{ID: "x", Name: "n", Owner: owner})
@@ -35,8 +36,8 @@ func TestCodecRenamesTheIDAndStoresUUIDsAsStrings(t *testing.T) {
 	if _, err := raw.LookupErr("id"); err == nil {
 		t.Errorf("the id field is stored twice: %v", raw)
 	}
-	if got, ok := raw.Lookup("owner").StringValueOK(); !ok || got != owner.String() {
-		t.Errorf("owner = %v, want the uuid's string form", raw.Lookup("owner"))
+	if sub, data, ok := raw.Lookup("owner").BinaryOK(); !ok || sub != bson.TypeBinaryUUID || !bytes.Equal(data, owner[:]) {
+		t.Errorf("owner = %v, want a binary UUID (subtype 4), as Python hexkit stores it", raw.Lookup("owner"))
 	}
 	if got := raw.Lookup("ref").Type; got != bson.TypeNull {
 		t.Errorf("nil *uuid.UUID stored as %v, want null", got)
@@ -171,5 +172,29 @@ func TestCodecReusesEncodersSafely(t *testing.T) {
 		if got := raw.Lookup("name").StringValue(); len(got) != i*37 {
 			t.Errorf("document %d has a name of %d bytes, want %d", i, len(got), i*37)
 		}
+	}
+}
+
+func TestUUIDPaths(t *testing.T) {
+	type inner struct {
+		Who  uuid.UUID   `json:"who"`
+		Many []uuid.UUID `json:"many"`
+	}
+	type Embedded struct {
+		E uuid.UUID `json:"e"`
+	}
+	type doc struct {
+		ID   uuid.UUID  `json:"id"`
+		Ref  *uuid.UUID `json:"ref,omitempty"`
+		In   inner      `json:"in"`
+		Ins  []*inner   `json:"ins"`
+		Skip uuid.UUID  `json:"-"`
+		Name string     `json:"name"`
+		Embedded
+	}
+	got := uuidPaths(reflect.TypeFor[doc]())
+	want := map[string]bool{"id": true, "ref": true, "in.who": true, "in.many": true, "ins.who": true, "ins.many": true, "e": true}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("uuidPaths = %v, want %v", got, want)
 	}
 }

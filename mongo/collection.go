@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -28,14 +29,15 @@ func NewDAO[T any, ID comparable](ctx context.Context, db *DB, collection string
 	if collection == "" {
 		return nil, fmt.Errorf("%w: %w: empty collection name", ErrInvalidConfig, dao.ErrInvalidOption)
 	}
-	return dao.New[T, ID](ctx, newColl(db, collection), opts...)
+	return dao.New[T, ID](ctx, newColl(db, collection, reflect.TypeFor[T]()), opts...)
 }
 
 // newColl returns the driver of the named collection of db.
-func newColl(db *DB, collection string) *coll {
+func newColl(db *DB, collection string, doc reflect.Type) *coll {
 	reg := newRegistry()
 	return &coll{
-		db: db,
+		db:    db,
+		uuids: uuidPaths(doc),
 		coll: db.db.Collection(collection, options.Collection().SetRegistry(reg).
 			SetBSONOptions(&options.BSONOptions{UseJSONStructTags: true})),
 		codec: &codec{reg: reg},
@@ -49,6 +51,7 @@ type coll struct {
 	schema  driver.Schema
 	codec   *codec
 	indexes map[string][]string // index name -> fields
+	uuids   map[string]bool     // json paths of uuid.UUID fields, stored as binary UUIDs
 	// stripes serialize versioned writes of one id within this DAO (see
 	// the type stripes).
 	stripes stripes
@@ -146,7 +149,7 @@ func (c *coll) As(target any) bool {
 func (c *coll) Get(ctx context.Context, id driver.Value, doc any) error {
 	bctx, cancel := c.db.bound(ctx)
 	defer cancel()
-	err := c.coll.FindOne(bctx, bson.D{{Key: "_id", Value: bsonValue(id)}}).Decode(doc)
+	err := c.coll.FindOne(bctx, bson.D{{Key: "_id", Value: c.idValue(id)}}).Decode(doc)
 	return mapError(ctx, err)
 }
 
@@ -224,7 +227,7 @@ func (c *coll) replace(ctx context.Context, r driver.Replace, raw bson.Raw, filt
 func (c *coll) Delete(ctx context.Context, id driver.Value) error {
 	bctx, cancel := c.db.bound(ctx)
 	defer cancel()
-	res, err := c.coll.DeleteOne(bctx, bson.D{{Key: "_id", Value: bsonValue(id)}})
+	res, err := c.coll.DeleteOne(bctx, bson.D{{Key: "_id", Value: c.idValue(id)}})
 	if err != nil {
 		return mapError(ctx, err)
 	}

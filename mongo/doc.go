@@ -18,10 +18,12 @@
 // UseJSONStructTags), so one struct serves events and documents, and
 // decoded by the driver straight into T. The id field is stored as _id,
 // and filters and sorts on it use _id. uuid.UUID values, ids included, are
-// stored as their canonical string, and read from a string or from a
-// binary UUID (subtype 4, as Python hexkit stores them). Times are BSON
-// datetimes: UTC,
-// millisecond precision. Unique indexes are created by NewDAO under the
+// stored as binary UUIDs (subtype 4), as Python hexkit stores them, and
+// filters on uuid.UUID fields compare binary UUIDs; a UUID stored as its
+// canonical string (by hexkit before it stored binaries) still decodes,
+// but filters and ids no longer match it. Binary UUIDs sort in the order of
+// their canonical strings. Times are BSON datetimes: UTC, millisecond
+// precision. Unique indexes are created by NewDAO under the
 // names hexkit_unique_<fields>; creating them again is a no-op, so every
 // service instance may call NewDAO at start.
 //
@@ -99,9 +101,9 @@
 //     [LeaseCollection].
 //
 // Every write is one document write carrying its metadata, so a crash
-// never separates a change from its publication state. Outbox ids must be
-// strings or integers, which become event keys (Python hexkit stores a
-// UUID id as a binary, which this provider does not publish).
+// never separates a change from its publication state. Ids become event
+// keys as Python hexkit writes them: a string as it is, an integer in
+// decimal, a UUID (stored as a binary UUID) in its canonical form.
 //
 // Polling: the relay finds pending changes with one query per collection
 // on an index that NewOutboxDAO creates (hexkit_outbox_published, on

@@ -3,6 +3,8 @@ package mongo
 import (
 	"math"
 
+	"github.com/google/uuid"
+
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/hexkit-go/hexkit/dao/driver"
@@ -45,12 +47,28 @@ func (c *coll) filter(f driver.Filter) bson.D {
 	case driver.OpIn, driver.OpNin:
 		arr := make(bson.A, len(f.Values))
 		for i, v := range f.Values {
-			arr[i] = bsonValue(v)
+			arr[i] = c.value(f.Field, v)
 		}
 		return bson.D{{Key: c.key(f.Field), Value: bson.D{{Key: opNames[f.Op], Value: arr}}}}
 	}
-	return bson.D{{Key: c.key(f.Field), Value: bson.D{{Key: opNames[f.Op], Value: bsonValue(f.Value)}}}}
+	return bson.D{{Key: c.key(f.Field), Value: bson.D{{Key: opNames[f.Op], Value: c.value(f.Field, f.Value)}}}}
 }
+
+// value is bsonValue for the field at the json path field: a uuid.UUID
+// field's value (a string in a driver.Value) is a binary UUID, as stored.
+func (c *coll) value(field string, v driver.Value) any {
+	if c.uuids[field] {
+		if s, ok := v.Interface().(string); ok {
+			if u, err := uuid.Parse(s); err == nil {
+				return bson.Binary{Subtype: bson.TypeBinaryUUID, Data: u[:]}
+			}
+		}
+	}
+	return bsonValue(v)
+}
+
+// idValue is the stored form of a document id.
+func (c *coll) idValue(id driver.Value) any { return c.value(c.schema.IDField, id) }
 
 // bsonValue turns a driver.Value into what the driver encodes: int32 or
 // int64, float64, string, binary, bool, a datetime or null. Integers that

@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"fmt"
+	"reflect"
 
 	"github.com/hexkit-go/hexkit/dao"
 	"github.com/hexkit-go/hexkit/events"
@@ -30,7 +31,7 @@ func NewOutboxDAO[T any, ID comparable](ctx context.Context, db *DB, collection 
 	if err := checkOutboxArgs("NewOutboxDAO", db, collection); err != nil {
 		return nil, fmt.Errorf("%w (%w)", err, dao.ErrInvalidOption)
 	}
-	return outbox.NewDAO[T, ID](ctx, newOutboxColl(db, collection), relay, topic, opts...)
+	return outbox.NewDAO[T, ID](ctx, newOutboxColl(db, collection, reflect.TypeFor[T]()), relay, topic, opts...)
 }
 
 // NewRelay returns a relay that publishes through sender the changes of

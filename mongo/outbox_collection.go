@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/google/uuid"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -48,8 +49,8 @@ type outboxColl struct {
 
 var _ outdriver.Collection = (*outboxColl)(nil)
 
-func newOutboxColl(db *DB, collection string) *outboxColl {
-	return &outboxColl{coll: newColl(db, collection), locks: db.outboxStripes(collection)}
+func newOutboxColl(db *DB, collection string, doc reflect.Type) *outboxColl {
+	return &outboxColl{coll: newColl(db, collection, doc), locks: db.outboxStripes(collection)}
 }
 
 // notDeleted is the filter part that leaves tombstones out, as Python
@@ -96,7 +97,7 @@ func createIndex(ctx context.Context, db *DB, c *mongo.Collection, name string, 
 func (c *outboxColl) Get(ctx context.Context, id driver.Value, doc any) error {
 	bctx, cancel := c.db.bound(ctx)
 	defer cancel()
-	res := c.coll.coll.FindOne(bctx, bson.D{{Key: "_id", Value: bsonValue(id)}})
+	res := c.coll.coll.FindOne(bctx, bson.D{{Key: "_id", Value: c.coll.idValue(id)}})
 	raw, err := res.Raw()
 	if err != nil {
 		return mapError(ctx, err)
@@ -277,10 +278,10 @@ func (c *outboxColl) Delete(ctx context.Context, id driver.Value) error {
 	if err != nil {
 		return err
 	}
-	filter := bson.D{{Key: "_id", Value: bsonValue(id)}, notDeleted()}
+	filter := bson.D{{Key: "_id", Value: c.coll.idValue(id)}, notDeleted()}
 	if twoStep {
 		// FerretDB: check the stored document, then write by id.
-		if current, err := c.current(ctx, bsonValue(id)); err != nil || current == nil {
+		if current, err := c.current(ctx, c.coll.idValue(id)); err != nil || current == nil {
 			if err == nil {
 				err = fmt.Errorf("%w: id %v", driver.ErrNotFound, id)
 			}
@@ -306,7 +307,7 @@ func (c *outboxColl) Changes(ctx context.Context, after *driver.Value, all bool,
 		filter = append(filter, bson.E{Key: metaPublished, Value: false})
 	}
 	if after != nil {
-		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: bsonValue(*after)}}})
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: c.coll.idValue(*after)}}})
 	}
 	raws, err := readAll(ctx, c.db, c.coll.coll, filter, bson.D{{Key: "_id", Value: 1}}, limit)
 	if err != nil {
@@ -400,6 +401,10 @@ func valueOf(v bson.RawValue) (driver.Value, bool) {
 		return driver.IntValue(int64(v.Int32())), true
 	case bson.TypeInt64:
 		return driver.IntValue(v.Int64()), true
+	case bson.TypeBinary:
+		if sub, data := v.Binary(); sub == bson.TypeBinaryUUID && len(data) == 16 {
+			return driver.StringValue(uuid.UUID(data).String()), true
+		}
 	}
 	return driver.Value{}, false
 }
@@ -411,7 +416,7 @@ func (c *outboxColl) MarkPublished(ctx context.Context, marks []outdriver.Mark) 
 	keys := make([]string, len(marks))
 	ids := make([]any, len(marks))
 	for i, mk := range marks {
-		keys[i], ids[i] = mk.ID.Key(), bsonValue(mk.ID)
+		keys[i], ids[i] = mk.ID.Key(), c.coll.idValue(mk.ID)
 	}
 	defer c.locks.lockKeys(keys)()
 	return markPublished(ctx, c.db, c.coll.coll, marks, ids, outboxPaths)

@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -54,7 +55,7 @@ type item struct {
 
 func newTestOutboxColl(t *testing.T, db *DB, name string) *outboxColl {
 	t.Helper()
-	c := newOutboxColl(db, name)
+	c := newOutboxColl(db, name, reflect.TypeFor[item]())
 	if err := c.Init(t.Context(), driver.Schema{IDField: "id"}); err != nil {
 		t.Fatal(err)
 	}
