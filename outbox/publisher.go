@@ -25,7 +25,11 @@ import (
 // them published. On a compacted topic ([WithCompaction]) only the latest
 // event per key is kept (its stored id is "<topic>:<key>"), otherwise every
 // event (its stored id is the event id), as Python hexkit's persistent
-// publisher stores them.
+// publisher stores them. Events published one after the other by one
+// instance are sent in that order. When the broker takes some events of a
+// batch and refuses others, the events of a key that follow a refused one
+// stay pending and are sent again after it: a consumer may get a
+// duplicate, but the last copy of each event comes in order.
 type PersistentPublisher[E events.Event] interface {
 	events.Publisher[E]
 	// Republish marks every stored event of this publisher's topic as
@@ -241,10 +245,23 @@ func (s *eventSource) pass(ctx context.Context, r *Relay, stop <-chan struct{}) 
 		}
 		sent, sendErr := r.send(ctx, deadline, msgs)
 		marks := make([]driver.Mark, 0, len(msgs))
+		var failed map[string]bool // topic+key of the events whose send failed
 		for i, ok := range sent {
-			if ok {
-				marks = append(marks, driver.Mark{ID: daodriver.StringValue(kept[i].CompactionKey), Stamp: kept[i].Stamp, EventID: msgs[i].EventID})
+			k := kept[i].Topic + "\x00" + kept[i].Key
+			if !ok {
+				if failed == nil {
+					failed = map[string]bool{}
+				}
+				failed[k] = true
+				continue
 			}
+			if failed[k] {
+				// Sent after an earlier event of its key that failed: it
+				// stays pending and is sent again after that one, so the
+				// last copy of each event a consumer gets is in order.
+				continue
+			}
+			marks = append(marks, driver.Mark{ID: daodriver.StringValue(kept[i].CompactionKey), Stamp: kept[i].Stamp, EventID: msgs[i].EventID})
 		}
 		if len(marks) > 0 {
 			if _, err := s.store.MarkPublished(context.WithoutCancel(ctx), marks); err != nil {

@@ -46,7 +46,8 @@ const (
 // lease, the change is published within the time of one batch (a query,
 // one send, one update). A change written on another instance is found by
 // polling, every [WithPollInterval] (DefaultPollInterval, 500ms): expect a
-// delay of up to the poll interval plus one batch. A change whose
+// delay of up to the poll interval plus one batch. A standby relay is not
+// woken by writes: it asks for the lease once per poll interval. A change whose
 // publication failed is retried at the next poll. MongoDB providers poll
 // with an index on the publication state, so a poll costs one indexed query
 // per collection whatever its size.
@@ -234,17 +235,27 @@ func (r *Relay) Run(ctx context.Context) error {
 	defer close(r.done)
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	standby := false // another relay held the lease at the last pass
 	for {
+		wake := r.wake
+		if standby {
+			// The holder finds this instance's writes by polling; asking
+			// for the lease at every write would cost the lease store a
+			// request per write.
+			wake = nil
+		}
 		select {
 		case <-ctx.Done():
 			r.release()
 			return nil
-		case <-r.wake:
+		case <-wake:
 		case <-timer.C:
 		}
 		// A batch in flight is not cut short by ctx: the pass stops after
 		// it, and the changes it sent are marked.
-		if _, err := r.publish(context.WithoutCancel(ctx), nil, ctx.Done(), nil); err != nil && !errors.Is(err, ErrLeaseHeld) {
+		_, err := r.publish(context.WithoutCancel(ctx), nil, ctx.Done(), nil)
+		standby = errors.Is(err, ErrLeaseHeld)
+		if err != nil && !standby {
 			r.o.logger.ErrorContext(ctx, "outbox: publication failed; retrying at the next poll", "error", err)
 			if r.o.onError != nil {
 				r.o.onError(ctx, err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -234,5 +235,41 @@ func testConcurrentPublishPending(e *env) {
 				break
 			}
 		}
+	}
+}
+
+// testPersistentPartialFailure: when some events of a batch fail, those of
+// a key sent after a failed one stay pending and are sent again after it:
+// the last copy of each event is in the order published.
+func testPersistentPartialFailure(e *env) {
+	topic := e.topic()
+	s := &faultySender{inner: e.sender()}
+	r := e.relay(s)
+	p := e.publisher(r, e.name("s"), topic)
+	ctx := e.ctx()
+	for i := range 6 {
+		e.must(p.Publish(ctx, "k", Event{Seq: i}), "Publish")
+	}
+	e.must(p.Publish(ctx, "other", Event{Seq: 100}), "Publish")
+	s.partial.Store(true) // sends 0, 2, 4 and 100; fails 1, 3, 5
+	n, err := r.PublishPending(ctx)
+	if !errors.Is(err, errBrokerDown) || n != 2 {
+		e.t.Errorf("PublishPending with events 1, 3 and 5 of key k failing = %d, %v; want 2 (k's 0 and other's 100) and the sender's error", n, err)
+	}
+	e.publish(r, 5, "k's events from the first failed one on are sent again")
+	var last []int // the last copy of each event of k, in the order received
+	seen := map[int]bool{}
+	ks := e.msgs(topic)
+	for i := len(ks) - 1; i >= 0; i-- {
+		if ks[i].Key != "k" {
+			continue
+		}
+		if seq := e.seqs(ks[i : i+1])[0]; !seen[seq] {
+			seen[seq] = true
+			last = append([]int{seq}, last...)
+		}
+	}
+	if !slices.Equal(last, []int{0, 1, 2, 3, 4, 5}) {
+		e.t.Errorf("last copies of k's events arrive in order %v, want [0 1 2 3 4 5]:\n%s", last, show(ks))
 	}
 }

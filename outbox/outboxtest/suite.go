@@ -50,6 +50,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"PersistentSharedStore", testPersistentSharedStore},
 		{"PersistentRelayRun", testPersistentRelayRun},
 		{"PersistentBrokerDown", testPersistentBrokerDown},
+		{"PersistentPartialFailure", testPersistentPartialFailure},
 		{"PersistentInvalidArguments", testPersistentInvalidArguments},
 		{"HandleChangesMirror", testMirror},
 		{"HandleChangesIntIDs", testMirrorIntIDs},
