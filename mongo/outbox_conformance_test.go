@@ -49,12 +49,21 @@ func (h *mongoOutbox) Publisher(r *outbox.Relay, store, topic string, opts ...ou
 	return mongo.NewPersistentPublisher[outboxtest.Event](context.Background(), h.db, store, r, topic, opts...)
 }
 
+func (h *mongoOutbox) PlainDocs(coll string) (dao.DAO[outboxtest.Doc, string], error) {
+	return mongo.NewDAO[outboxtest.Doc, string](context.Background(), h.db, coll)
+}
+
 // TestOutboxConformance runs the outbox conformance suite on FerretDB with
 // three brokers: the in-memory one, kfake and the real Kafka.
 func TestOutboxConformance(t *testing.T) {
 	t.Run("memevents", func(t *testing.T) {
 		outboxtest.Run(t, func(t *testing.T) outboxtest.Harness {
 			return newMongoOutbox(t, outboxtest.NewMemBroker(t))
+		})
+	})
+	t.Run("plain", func(t *testing.T) {
+		outboxtest.RunPlainDocuments(t, func(t *testing.T) outboxtest.PlainHarness {
+			return newMongoOutbox(t, outboxtest.NewMemBroker(t)).(*mongoOutbox)
 		})
 	})
 	t.Run("kfake", func(t *testing.T) {
