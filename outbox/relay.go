@@ -48,9 +48,10 @@ const (
 // polling, every [WithPollInterval] (DefaultPollInterval, 500ms): expect a
 // delay of up to the poll interval plus one batch. A standby relay is not
 // woken by writes: it asks for the lease once per poll interval. A change whose
-// publication failed is retried at the next poll. MongoDB providers poll
-// with an index on the publication state, so a poll costs one indexed query
-// per collection whatever its size.
+// publication failed is retried at the next poll. On MongoDB a poll is one
+// query per collection on an index of the publication state, whatever the
+// collection's size; FerretDB v1 reads the whole collection for it (see
+// package mongo), so raise the poll interval for large collections there.
 type Relay struct {
 	sender  events.Sender
 	lease   driver.Lease
