@@ -77,8 +77,8 @@
 //     as the handler returns within the claim timeout (a claim that times
 //     out lets a duplicate in; the Inbox logs a warning when it notices) and
 //     the store's conditional writes are atomic across the processes
-//     involved (memkv, Redis and MongoDB: yes; FerretDB v1: within one
-//     process only, see package mongo).
+//     involved (memkv, Redis and MongoDB: yes; FerretDB v1: only between
+//     deliveries that share one store value, see package mongo).
 //   - This is at-least-once with duplicates removed, not exactly-once: the
 //     effect and the record are two writes. If the process crashes after
 //     the handler's effect and before the record (or the record cannot be
