@@ -41,6 +41,7 @@ type Option func(*options)
 type options struct {
 	retention    time.Duration
 	claimTimeout time.Duration
+	claimWait    time.Duration
 	logger       *slog.Logger
 	errs         []error
 }
@@ -74,6 +75,25 @@ func WithClaimTimeout(d time.Duration) Option {
 			return
 		}
 		o.claimTimeout = d
+	}
+}
+
+// WithClaimWait sets how long a delivery that finds the event claimed by
+// another waits for that claim to end (the other delivery records the event
+// or releases it, or the claim times out) before it fails with
+// [ErrInProgress]; it looks again every 100ms, and stops early with the
+// context's error when the handler's context ends. Default: 0, no wait.
+// Under an events.FailureHandler, which counts ErrInProgress as a failed
+// attempt, set it to the claim timeout: the redelivery of an event whose
+// handler crashed then waits for the stale claim to time out instead of
+// failing its attempts. It must not be negative.
+func WithClaimWait(d time.Duration) Option {
+	return func(o *options) {
+		if d < 0 {
+			o.errs = append(o.errs, fmt.Errorf("WithClaimWait(%v): must not be negative", d))
+			return
+		}
+		o.claimWait = d
 	}
 }
 

@@ -179,6 +179,55 @@ func runInboxSuite(t *testing.T, b backend) {
 			t.Errorf("handler ran %d times (want 1), %d deliveries acknowledged (want 16)", c.n(id), oks.Load())
 		}
 	})
+	t.Run("ClaimWaitSeesTheRecord", func(t *testing.T) {
+		st := b.store(t)
+		first, second := newInbox(t, b, st, "svc"), newInbox(t, b, st, "svc", inbox.WithClaimWait(time.Minute))
+		entered, release := make(chan struct{}), make(chan struct{})
+		var calls atomic.Int32
+		h := events.MessageHandlerFunc(func(ctx context.Context, m *events.Message) error {
+			if calls.Add(1) == 1 {
+				close(entered)
+				<-release
+			}
+			return nil
+		})
+		id := events.NewEventID()
+		done := make(chan error, 1)
+		go func() { done <- first.Wrap(h).HandleMessage(ctx, msg(id)) }()
+		<-entered
+		waited := make(chan error, 1)
+		go func() { waited <- second.Wrap(h).HandleMessage(ctx, msg(id)) }()
+		time.Sleep(150 * time.Millisecond) // the second delivery is waiting
+		close(release)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if err := <-waited; err != nil {
+			t.Errorf("the waiting delivery = %v, want nil (a duplicate once the record is written)", err)
+		}
+		if calls.Load() != 1 {
+			t.Errorf("handler ran %d times, want 1", calls.Load())
+		}
+		wantStats(t, second, inbox.Stats{Duplicates: 1})
+	})
+	t.Run("ClaimWaitEnds", func(t *testing.T) {
+		st := b.store(t)
+		id := events.NewEventID()
+		in := newInbox(t, b, st, "svc", inbox.WithClaimWait(50*time.Millisecond))
+		if _, err := st.Set(ctx, in.Key(id), "claim:crashed", kv.IfAbsent(), kv.WithTTL(b.claim)); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		if err := in.Wrap(newCounter()).HandleMessage(ctx, msg(id)); !errors.Is(err, inbox.ErrInProgress) || time.Since(start) < 50*time.Millisecond {
+			t.Errorf("after %v: %v, want ErrInProgress after the 50ms wait", time.Since(start), err)
+		}
+		cctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+		defer cancel()
+		long := newInbox(t, b, st, "svc", inbox.WithClaimWait(time.Hour))
+		if err := long.Wrap(newCounter()).HandleMessage(cctx, msg(id)); err != context.DeadlineExceeded {
+			t.Errorf("waiting past the context's deadline: %v, want context.DeadlineExceeded", err)
+		}
+	})
 	t.Run("HandlerErrorIsRetried", func(t *testing.T) {
 		in := newInbox(t, b, b.store(t), "svc")
 		c := newCounter()
