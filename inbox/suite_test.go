@@ -61,6 +61,25 @@ func (c *counter) n(id string) int {
 	return c.calls[id]
 }
 
+// blocking is a handler whose first call blocks until release is closed,
+// after closing entered.
+type blocking struct {
+	entered, release chan struct{}
+	calls            atomic.Int32
+}
+
+func newBlocking() *blocking {
+	return &blocking{entered: make(chan struct{}), release: make(chan struct{})}
+}
+
+func (b *blocking) HandleMessage(context.Context, *events.Message) error {
+	if b.calls.Add(1) == 1 {
+		close(b.entered)
+		<-b.release
+	}
+	return nil
+}
+
 func newInbox(t *testing.T, b backend, st kv.Store[string], group string, opts ...inbox.Option) *inbox.Inbox {
 	t.Helper()
 	opts = append([]inbox.Option{inbox.WithClaimTimeout(b.claim), inbox.WithRetention(b.retention), inbox.WithLogger(quiet())}, opts...)
@@ -119,15 +138,8 @@ func runInboxSuite(t *testing.T, b backend) {
 	})
 	t.Run("ConcurrentDuplicateInProgress", func(t *testing.T) {
 		in := newInbox(t, b, b.store(t), "svc")
-		entered, release := make(chan struct{}), make(chan struct{})
-		calls := atomic.Int32{}
-		h := in.Wrap(events.MessageHandlerFunc(func(ctx context.Context, m *events.Message) error {
-			if calls.Add(1) == 1 {
-				close(entered)
-				<-release
-			}
-			return nil
-		}))
+		bh := newBlocking()
+		h, entered, release, calls := in.Wrap(bh), bh.entered, bh.release, &bh.calls
 		id := events.NewEventID()
 		done := make(chan error, 1)
 		go func() { done <- h.HandleMessage(ctx, msg(id)) }()
@@ -182,15 +194,8 @@ func runInboxSuite(t *testing.T, b backend) {
 	t.Run("ClaimWaitSeesTheRecord", func(t *testing.T) {
 		st := b.store(t)
 		first, second := newInbox(t, b, st, "svc"), newInbox(t, b, st, "svc", inbox.WithClaimWait(time.Minute))
-		entered, release := make(chan struct{}), make(chan struct{})
-		var calls atomic.Int32
-		h := events.MessageHandlerFunc(func(ctx context.Context, m *events.Message) error {
-			if calls.Add(1) == 1 {
-				close(entered)
-				<-release
-			}
-			return nil
-		})
+		bh := newBlocking()
+		h, entered, release, calls := bh, bh.entered, bh.release, &bh.calls
 		id := events.NewEventID()
 		done := make(chan error, 1)
 		go func() { done <- first.Wrap(h).HandleMessage(ctx, msg(id)) }()
