@@ -124,10 +124,9 @@ func (in *Inbox) Middleware() events.Middleware {
 //  3. when the key is present instead: a record saying handled makes it
 //     return nil without calling next (a duplicate, acknowledged, counted
 //     and logged at debug level); a live claim makes it return an error
-//     wrapping [ErrInProgress], so the message is delivered again later,
-//     or, with [WithClaimWait], look again every 100ms until the claim
-//     ends (then it goes back to step 2) or the wait is over (then it
-//     returns ErrInProgress);
+//     wrapping [ErrInProgress], so the message is delivered again later;
+//     with [WithClaimWait] it first looks again every 100ms until the
+//     claim ends (then it goes back to step 2) or the wait is over;
 //  4. calls next; when next fails (or panics) it deletes its claim, if it
 //     still holds it, and returns next's error, so a redelivery handles
 //     the event again;
