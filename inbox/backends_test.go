@@ -2,6 +2,7 @@ package inbox_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -12,7 +13,9 @@ import (
 	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/kv"
 	"github.com/hexkit-go/hexkit/mongo"
+	"github.com/hexkit-go/hexkit/objstore"
 	"github.com/hexkit-go/hexkit/redis"
+	"github.com/hexkit-go/hexkit/s3"
 )
 
 // serverBackend lets time pass by sleeping: claims and records expire by
@@ -88,6 +91,38 @@ func TestInboxRedisKV(t *testing.T) {
 			}
 			_ = st.Close()
 		})
+		return st
+	}))
+}
+
+func TestInboxS3KV(t *testing.T) {
+	t.Parallel()
+	srv := testenv.S3Server(t)
+	cfg := s3.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: srv.AccessKey,
+		SecretKey: hexkit.NewSecret(srv.SecretKey), PathStyle: true}
+	ctx := context.Background()
+	objects, err := s3.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucket := testenv.UniqueName(t, "inbox")
+	if err := objects.CreateBucket(ctx, bucket); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := objects.DeleteBucket(context.Background(), bucket, objstore.WithContent()); err != nil {
+			t.Errorf("deleting the test bucket: %v", err)
+		}
+		_ = objects.Close()
+	})
+	n := 0
+	runInboxSuite(t, serverBackend(func(t *testing.T) kv.Store[string] {
+		n++
+		st, err := s3.OpenKV[string](ctx, cfg, bucket, fmt.Sprintf("store%d/", n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
 		return st
 	}))
 }

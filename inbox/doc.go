@@ -46,8 +46,9 @@
 // A handler error releases the claim, so the redelivered event is handled
 // again. A delivery that finds a record skips the event (acknowledges it
 // without calling the handler); one that finds a claim fails with
-// [ErrInProgress], so the subscriber delivers it again later. [Inbox.Wrap]
-// lists the steps.
+// [ErrInProgress], so the subscriber delivers it again later (or first
+// waits for the claim to end, [WithClaimWait]). [Inbox.Wrap] lists the
+// steps.
 //
 // A message whose event id is not a UUID version 4 string (the wire format
 // requires one) is refused with [ErrInvalidEventID], which wraps
@@ -77,8 +78,8 @@
 //     as the handler returns within the claim timeout (a claim that times
 //     out lets a duplicate in; the Inbox logs a warning when it notices) and
 //     the store's conditional writes are atomic across the processes
-//     involved (memkv, Redis and MongoDB: yes; FerretDB v1: within one
-//     process only, see package mongo).
+//     involved (memkv, Redis and MongoDB: yes; FerretDB v1: only between
+//     deliveries that share one store value, see package mongo).
 //   - This is at-least-once with duplicates removed, not exactly-once: the
 //     effect and the record are two writes. If the process crashes after
 //     the handler's effect and before the record (or the record cannot be
@@ -116,11 +117,10 @@
 // it records an event only when the handler succeeded, and never records a
 // dead-lettered one. [ErrInProgress] counts as a failed attempt there: after
 // a crash, a redelivered event meets its own stale claim until the claim
-// times out, and a FailureHandler whose attempts and backoff waits end
-// sooner dead-letters it. Choose WithAttempts and WithBackoff so that the
-// waits outlast the claim timeout, or a claim timeout shorter than those
-// waits; without a FailureHandler the subscriber simply redelivers until
-// the claim is gone.
+// times out, and a FailureHandler whose attempts end sooner dead-letters it.
+// Give such an inbox [WithClaimWait] equal to the claim timeout: a delivery
+// that meets a claim then waits for it to end within one attempt. Without a
+// FailureHandler the subscriber simply redelivers until the claim is gone.
 //
 // # Errors
 //

@@ -26,9 +26,14 @@ const (
 // unrecorded.
 const finishTimeout = 10 * time.Second
 
-// claimAttempts bounds how often a delivery tries to claim an event whose
-// record vanishes between the failed claim and the read that follows.
+// claimAttempts bounds how often in a row a delivery tries to claim an
+// event whose record vanishes between the failed claim and the read that
+// follows.
 const claimAttempts = 3
+
+// claimPoll is how often a delivery waiting for another's claim
+// ([WithClaimWait]) looks again.
+const claimPoll = 100 * time.Millisecond
 
 // Inbox records, per consumer group, the ids of the events its handlers
 // handled, in a kv.Store, and skips events it handled before: it makes a
@@ -120,6 +125,8 @@ func (in *Inbox) Middleware() events.Middleware {
 //     return nil without calling next (a duplicate, acknowledged, counted
 //     and logged at debug level); a live claim makes it return an error
 //     wrapping [ErrInProgress], so the message is delivered again later;
+//     with [WithClaimWait] it first looks again every 100ms until the
+//     claim ends (then it goes back to step 2) or the wait is over;
 //  4. calls next; when next fails (or panics) it deletes its claim, if it
 //     still holds it, and returns next's error, so a redelivery handles
 //     the event again;
@@ -147,7 +154,12 @@ func (in *Inbox) handle(ctx context.Context, m *events.Message, next events.Mess
 			Field: events.HeaderEventID, Value: m.EventID, Reason: "the inbox needs a UUID version 4 event id to record the event"})
 	}
 	key := in.Key(m.EventID)
-	for range claimAttempts {
+	var waitUntil time.Time
+	if in.o.claimWait > 0 {
+		waitUntil = time.Now().Add(in.o.claimWait)
+	}
+	vanished := 0
+	for {
 		claim := newClaim()
 		ver, err := in.store.Set(ctx, key, claim, kv.IfAbsent(), kv.WithTTL(in.o.claimTimeout))
 		if err == nil {
@@ -163,18 +175,39 @@ func (in *Inbox) handle(ctx context.Context, m *events.Message, next events.Mess
 			in.o.logger.DebugContext(ctx, "inbox: skipping an event handled before",
 				"group", in.group, "topic", m.Topic, "type", m.Type, "event_id", m.EventID)
 			return nil
-		case err == nil:
+		case err == nil: // claimed by another delivery
+			vanished = 0
+			if wait := time.Until(waitUntil); wait > 0 {
+				if err := sleep(ctx, min(wait, claimPoll)); err != nil {
+					return err
+				}
+				continue
+			}
 			in.inProgress.Add(1)
 			return fmt.Errorf("%w: event %s of group %q (topic %q)", ErrInProgress, m.EventID, in.group, m.Topic)
-		case errors.Is(err, kv.ErrNotFound):
-			continue // released or expired in between: claim again
+		case errors.Is(err, kv.ErrNotFound): // released or expired in between: claim again
+			if vanished++; vanished < claimAttempts {
+				continue
+			}
+			in.inProgress.Add(1)
+			return fmt.Errorf("%w: event %s of group %q (topic %q): claimed and released %d times in a row",
+				ErrInProgress, m.EventID, in.group, m.Topic, claimAttempts)
 		default:
 			return storeError(err)
 		}
 	}
-	in.inProgress.Add(1)
-	return fmt.Errorf("%w: event %s of group %q (topic %q): claimed and released %d times in a row",
-		ErrInProgress, m.EventID, in.group, m.Topic, claimAttempts)
+}
+
+// sleep waits d or until ctx ends, and then returns ctx's error.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // run calls next under the claim with version ver, then records or

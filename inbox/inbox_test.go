@@ -74,6 +74,7 @@ func TestNewValidation(t *testing.T) {
 		{"negative claim timeout", st, "svc", []inbox.Option{inbox.WithClaimTimeout(-time.Second)}, false},
 		{"retention below claim timeout", st, "svc", []inbox.Option{inbox.WithClaimTimeout(time.Hour), inbox.WithRetention(time.Minute)}, false},
 		{"nil option", st, "svc", []inbox.Option{nil}, false},
+		{"negative claim wait", st, "svc", []inbox.Option{inbox.WithClaimWait(-time.Millisecond)}, false},
 	} {
 		in, err := inbox.New(c.store, c.group, c.opts...)
 		if !errors.Is(err, inbox.ErrInvalidOption) || in != nil {
@@ -242,4 +243,29 @@ func TestInsideFailureHandler(t *testing.T) {
 		t.Errorf("handler calls = %d, want 2 (a failed attempt, a success, then skipped)", calls)
 	}
 	wantStats(t, in, inbox.Stats{Handled: 1, Duplicates: 1, Failed: 1})
+}
+
+// Under a FailureHandler with one attempt, the redelivery of an event whose
+// handler crashed (leaving its claim) waits for the claim to time out,
+// with WithClaimWait, instead of failing.
+func TestClaimWaitUnderFailureHandler(t *testing.T) {
+	ctx := context.Background()
+	db, _ := memkv.New() // the real clock: the claim times out by itself
+	st, _ := memkv.NewStore[string](db, "inbox")
+	in, _ := inbox.New(st, "svc", inbox.WithClaimTimeout(300*time.Millisecond), inbox.WithClaimWait(300*time.Millisecond), inbox.WithLogger(quiet()))
+	c := newCounter()
+	fh, err := events.NewFailureHandler(in.Wrap(c), "svc", events.WithAttempts(1), events.WithFailureLogger(quiet()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := msg(events.NewEventID())
+	if _, err := st.Set(ctx, in.Key(m.EventID), "claim:crashed", kv.IfAbsent(), kv.WithTTL(300*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if err := fh.HandleMessage(ctx, m); err != nil {
+		t.Fatalf("redelivery after a crash = %v, want nil (waited for the stale claim)", err)
+	}
+	if c.n(m.EventID) != 1 {
+		t.Errorf("handler ran %d times, want 1", c.n(m.EventID))
+	}
 }

@@ -61,6 +61,25 @@ func (c *counter) n(id string) int {
 	return c.calls[id]
 }
 
+// blocking is a handler whose first call blocks until release is closed,
+// after closing entered.
+type blocking struct {
+	entered, release chan struct{}
+	calls            atomic.Int32
+}
+
+func newBlocking() *blocking {
+	return &blocking{entered: make(chan struct{}), release: make(chan struct{})}
+}
+
+func (b *blocking) HandleMessage(context.Context, *events.Message) error {
+	if b.calls.Add(1) == 1 {
+		close(b.entered)
+		<-b.release
+	}
+	return nil
+}
+
 func newInbox(t *testing.T, b backend, st kv.Store[string], group string, opts ...inbox.Option) *inbox.Inbox {
 	t.Helper()
 	opts = append([]inbox.Option{inbox.WithClaimTimeout(b.claim), inbox.WithRetention(b.retention), inbox.WithLogger(quiet())}, opts...)
@@ -119,15 +138,8 @@ func runInboxSuite(t *testing.T, b backend) {
 	})
 	t.Run("ConcurrentDuplicateInProgress", func(t *testing.T) {
 		in := newInbox(t, b, b.store(t), "svc")
-		entered, release := make(chan struct{}), make(chan struct{})
-		calls := atomic.Int32{}
-		h := in.Wrap(events.MessageHandlerFunc(func(ctx context.Context, m *events.Message) error {
-			if calls.Add(1) == 1 {
-				close(entered)
-				<-release
-			}
-			return nil
-		}))
+		bh := newBlocking()
+		h, entered, release, calls := in.Wrap(bh), bh.entered, bh.release, &bh.calls
 		id := events.NewEventID()
 		done := make(chan error, 1)
 		go func() { done <- h.HandleMessage(ctx, msg(id)) }()
@@ -177,6 +189,48 @@ func runInboxSuite(t *testing.T, b backend) {
 		wg.Wait()
 		if c.n(id) != 1 || oks.Load() != 16 {
 			t.Errorf("handler ran %d times (want 1), %d deliveries acknowledged (want 16)", c.n(id), oks.Load())
+		}
+	})
+	t.Run("ClaimWaitSeesTheRecord", func(t *testing.T) {
+		st := b.store(t)
+		first, second := newInbox(t, b, st, "svc"), newInbox(t, b, st, "svc", inbox.WithClaimWait(time.Minute))
+		bh := newBlocking()
+		h, entered, release, calls := bh, bh.entered, bh.release, &bh.calls
+		id := events.NewEventID()
+		done := make(chan error, 1)
+		go func() { done <- first.Wrap(h).HandleMessage(ctx, msg(id)) }()
+		<-entered
+		waited := make(chan error, 1)
+		go func() { waited <- second.Wrap(h).HandleMessage(ctx, msg(id)) }()
+		time.Sleep(150 * time.Millisecond) // the second delivery is waiting
+		close(release)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if err := <-waited; err != nil {
+			t.Errorf("the waiting delivery = %v, want nil (a duplicate once the record is written)", err)
+		}
+		if calls.Load() != 1 {
+			t.Errorf("handler ran %d times, want 1", calls.Load())
+		}
+		wantStats(t, second, inbox.Stats{Duplicates: 1})
+	})
+	t.Run("ClaimWaitEnds", func(t *testing.T) {
+		st := b.store(t)
+		id := events.NewEventID()
+		in := newInbox(t, b, st, "svc", inbox.WithClaimWait(50*time.Millisecond))
+		if _, err := st.Set(ctx, in.Key(id), "claim:crashed", kv.IfAbsent(), kv.WithTTL(b.claim)); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		if err := in.Wrap(newCounter()).HandleMessage(ctx, msg(id)); !errors.Is(err, inbox.ErrInProgress) || time.Since(start) < 50*time.Millisecond {
+			t.Errorf("after %v: %v, want ErrInProgress after the 50ms wait", time.Since(start), err)
+		}
+		cctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+		defer cancel()
+		long := newInbox(t, b, st, "svc", inbox.WithClaimWait(time.Hour))
+		if err := long.Wrap(newCounter()).HandleMessage(cctx, msg(id)); err != context.DeadlineExceeded {
+			t.Errorf("waiting past the context's deadline: %v, want context.DeadlineExceeded", err)
 		}
 	})
 	t.Run("HandlerErrorIsRetried", func(t *testing.T) {
