@@ -90,9 +90,13 @@ func HandleDeadLetters(h func(ctx context.Context, d DeadLetter, parseErr error)
 
 // RetryMessage returns the message that sends d back to its service: on
 // the service's retry topic ([RetryTopic]), with the dead letter's type,
-// key, correlation id and user headers, a new event id, header
-// original_topic, and payload (d's payload when payload is nil). It is
-// what DLQ tools publish to replay a dead letter once its cause is fixed.
+// key, correlation id and user headers, a new event id, headers
+// original_topic and (when d names a valid one) original_event_id, and
+// payload (d's payload when payload is nil). It is what DLQ tools publish
+// to replay a dead letter once its cause is fixed. A [FailureHandler]
+// delivers the replay under its original topic and its original event id,
+// so an idempotent consumer (package inbox) takes every replay of one dead
+// letter for the same event.
 func RetryMessage(d DeadLetter, payload []byte) *Message {
 	if payload == nil {
 		payload = d.Payload
@@ -102,6 +106,9 @@ func RetryMessage(d DeadLetter, payload []byte) *Message {
 		h = map[string]string{}
 	}
 	h[HeaderOriginalTopic] = d.OriginalTopic
+	if checkUUID4(HeaderOriginalEventID, d.OriginalEventID) == nil {
+		h[HeaderOriginalEventID] = d.OriginalEventID
+	}
 	return &Message{
 		Topic:         RetryTopic(d.Service),
 		Key:           d.Key,

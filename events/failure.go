@@ -110,9 +110,11 @@ func WithFailureLogger(l *slog.Logger) FailureOption {
 // in place of the router. For every message it:
 //
 //  1. maps a message from the service's retry topic ([RetryTopic]) back to
-//     the topic in its original_topic header, which it removes, so
-//     handlers never see the detour; a retry message without that header
-//     is poison;
+//     the topic in its original_topic header, and to the event id in its
+//     original_event_id header when it has a valid one ([RetryMessage] sets
+//     both), removing those headers, so handlers never see the detour and
+//     see a replayed event under its own id; a retry message without
+//     original_topic is poison;
 //  2. checks the message against the wire format (topic, type, key, event
 //     id and user headers; the correlation id is the router's business: by
 //     default a missing one is replaced by a fresh one, under
@@ -266,6 +268,12 @@ func (f *FailureHandler) HandleMessage(ctx context.Context, m *Message) error {
 		cp.Topic = orig
 		cp.Headers = maps.Clone(m.Headers)
 		delete(cp.Headers, HeaderOriginalTopic)
+		if id, ok := cp.Headers[HeaderOriginalEventID]; ok {
+			if checkUUID4(HeaderOriginalEventID, id) == nil {
+				cp.EventID = id
+			}
+			delete(cp.Headers, HeaderOriginalEventID)
+		}
 		if len(cp.Headers) == 0 {
 			cp.Headers = nil
 		}

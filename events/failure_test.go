@@ -202,6 +202,48 @@ func TestParseDeadLetter(t *testing.T) {
 	}
 }
 
+// A replayed dead letter reaches the handler under its original topic and
+// its original event id, so every replay of one dead letter is the same
+// event to an idempotent consumer; a replay without a valid original id
+// keeps its own.
+func TestRetryKeepsTheOriginalEventID(t *testing.T) {
+	failed := message("orders", "order_placed", `{"id":"o-1"}`)
+	dead := message("dlq", "order_placed", `{"id":"o-1"}`)
+	dead.Headers = map[string]string{events.HeaderOriginalTopic: "orders", events.HeaderOriginalEventID: failed.EventID,
+		events.HeaderService: "svc", events.HeaderExcClass: "E", events.HeaderExcMsg: "boom"}
+	d, err := events.ParseDeadLetter(dead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []*events.Message
+	fh, _ := events.NewFailureHandler(events.MessageHandlerFunc(func(_ context.Context, m *events.Message) error {
+		got = append(got, m)
+		return nil
+	}), "svc", quiet)
+	r1, r2 := events.RetryMessage(d, nil), events.RetryMessage(d, nil)
+	if r1.EventID == r2.EventID || r1.Headers[events.HeaderOriginalEventID] != failed.EventID {
+		t.Fatalf("replays %+v and %+v: want new ids and header original_event_id %s", r1, r2, failed.EventID)
+	}
+	d.OriginalEventID = "not-a-uuid"
+	r3 := events.RetryMessage(d, nil)
+	if _, ok := r3.Headers[events.HeaderOriginalEventID]; ok {
+		t.Errorf("a replay carries an invalid original_event_id: %+v", r3.Headers)
+	}
+	for _, r := range []*events.Message{r1, r2, r3} {
+		if err := fh.HandleMessage(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, m := range got[:2] {
+		if m.Topic != "orders" || m.EventID != failed.EventID || len(m.Headers) != 0 {
+			t.Errorf("replay %d delivered as %+v, want topic orders, event id %s, no detour headers", i, m, failed.EventID)
+		}
+	}
+	if got[2].EventID != r3.EventID {
+		t.Errorf("a replay without a valid original id delivered as %s, want its own id %s", got[2].EventID, r3.EventID)
+	}
+}
+
 // The router's middleware runs inside the failure handling: once per
 // attempt, with the attempt in its context, and on messages of the retry
 // topic under their original topic, as WithMiddleware and FailureHandler

@@ -89,9 +89,10 @@
 //   - A failed handler leaves no record: the event is handled again on
 //     redelivery.
 //   - Events are told apart by their event id only, per group. A dead
-//     letter sent back through the retry topic (events.RetryMessage) carries
-//     a new event id, so it is a new event to the inbox (it was never
-//     recorded as handled, since it failed).
+//     letter sent back through the retry topic (events.RetryMessage) is
+//     delivered by an events.FailureHandler under the failed event's id:
+//     the first replay is handled (a failed event has no record), a second
+//     replay of the same dead letter is skipped.
 //
 // Applier (effect and record in one document write):
 //   - An event whose id is among the last N ids applied to a document (N is
