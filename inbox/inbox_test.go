@@ -269,3 +269,41 @@ func TestClaimWaitUnderFailureHandler(t *testing.T) {
 		t.Errorf("handler ran %d times, want 1", c.n(m.EventID))
 	}
 }
+
+// Two replays of one dead letter through the retry topic are one event to
+// the inbox: the failure handler delivers them under the failed event's id,
+// so the second replay is skipped.
+func TestDeadLetterReplayedTwiceIsAppliedOnce(t *testing.T) {
+	ctx := context.Background()
+	db, _ := memkv.New()
+	st, _ := memkv.NewStore[string](db, "inbox")
+	in, _ := inbox.New(st, "svc", inbox.WithLogger(quiet()))
+	r := events.NewRouter(events.WithMiddleware(in.Middleware()), events.WithLogger(quiet()))
+	var seen []string
+	events.Handle(r, "t", func(ctx context.Context, d events.Delivery[amount]) error {
+		seen = append(seen, d.EventID)
+		return nil
+	})
+	fh, err := events.NewFailureHandler(r, "svc", events.WithFailureLogger(quiet()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	failedID := events.NewEventID()
+	dead := msg(events.NewEventID())
+	dead.Topic, dead.Type, dead.Payload = "dlq", "amount", []byte(`{"n":1}`)
+	dead.Headers = map[string]string{events.HeaderOriginalTopic: "t", events.HeaderOriginalEventID: failedID,
+		events.HeaderService: "svc", events.HeaderExcClass: "E", events.HeaderExcMsg: "boom"}
+	d, err := events.ParseDeadLetter(dead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := fh.HandleMessage(ctx, events.RetryMessage(d, nil)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(seen) != 1 || seen[0] != failedID {
+		t.Errorf("handled %v, want the failed event %s once", seen, failedID)
+	}
+	wantStats(t, in, inbox.Stats{Handled: 1, Duplicates: 1})
+}
