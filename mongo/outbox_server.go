@@ -96,12 +96,28 @@ func markPublished(ctx context.Context, db *DB, c *mongo.Collection, marks []out
 	if len(models) == 0 {
 		return 0, ctx.Err()
 	}
-	res, err := c.BulkWrite(bctx, models, options.BulkWrite().SetOrdered(false))
-	if err != nil {
-		return 0, mapError(ctx, err)
+	// FerretDB v1.24 (SQLite) deadlocks for good on an update command of
+	// 100 statements or more: it gets them in smaller commands.
+	chunk := len(models)
+	if twoStep {
+		chunk = ferretMaxUpdates
 	}
-	return int(res.ModifiedCount), nil
+	n := 0
+	for len(models) > 0 {
+		part := models[:min(chunk, len(models))]
+		models = models[len(part):]
+		res, err := c.BulkWrite(bctx, part, options.BulkWrite().SetOrdered(false))
+		if err != nil {
+			return n, mapError(ctx, err)
+		}
+		n += int(res.ModifiedCount)
+	}
+	return n, nil
 }
+
+// ferretMaxUpdates is the most update statements sent to FerretDB in one
+// command (it deadlocks at 100).
+const ferretMaxUpdates = 50
 
 // stampOne gives the document with id a stamp if it has none (and, for
 // the outbox, has metadata), and returns the document as it is now (nil

@@ -787,3 +787,33 @@ func TestOutboxConstructorsRefuseBadArguments(t *testing.T) {
 		t.Errorf("NewOutboxDAO with an invalid topic: %v, want events.ErrInvalidMessage", err)
 	}
 }
+
+// TestOutboxFullBatchOnFerretDB publishes a backlog larger than the
+// default batch in one PublishPending: FerretDB v1.24 deadlocks on an
+// update command of 100 statements, so the marks of a batch of 500 must
+// reach it in smaller commands.
+func TestOutboxFullBatchOnFerretDB(t *testing.T) {
+	s := newOutboxSetup(t)
+	ctx := context.Background()
+	accounts, err := mongo.NewOutboxDAO[account, string](ctx, s.db, "accounts", s.relay, s.topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 600
+	for i := range n {
+		if err := accounts.Insert(ctx, account{ID: fmt.Sprintf("a-%04d", i), Name: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if got, err := accounts.PublishPending(pctx); err != nil || got != n {
+		t.Fatalf("PublishPending = %d, %v; want %d", got, err, n)
+	}
+	if got, err := accounts.PublishPending(pctx); err != nil || got != 0 {
+		t.Fatalf("PublishPending again = %d, %v; want 0 (all marked)", got, err)
+	}
+	if got := len(s.b.Messages(s.topic)); got != n {
+		t.Fatalf("%d events published, want %d", got, n)
+	}
+}
