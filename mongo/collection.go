@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"strings"
-	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -30,14 +28,18 @@ func NewDAO[T any, ID comparable](ctx context.Context, db *DB, collection string
 	if collection == "" {
 		return nil, fmt.Errorf("%w: %w: empty collection name", ErrInvalidConfig, dao.ErrInvalidOption)
 	}
+	return dao.New[T, ID](ctx, newColl(db, collection), opts...)
+}
+
+// newColl returns the driver of the named collection of db.
+func newColl(db *DB, collection string) *coll {
 	reg := newRegistry()
-	c := &coll{
+	return &coll{
 		db: db,
 		coll: db.db.Collection(collection, options.Collection().SetRegistry(reg).
 			SetBSONOptions(&options.BSONOptions{UseJSONStructTags: true})),
 		codec: &codec{reg: reg},
 	}
-	return dao.New[T, ID](ctx, c, opts...)
 }
 
 // coll is the driver.Collection of one MongoDB collection.
@@ -47,11 +49,9 @@ type coll struct {
 	schema  driver.Schema
 	codec   *codec
 	indexes map[string][]string // index name -> fields
-	// stripes serialize versioned writes of one id within this DAO: FerretDB
-	// v1 evaluates an update's filter and writes the document in two steps,
-	// so two concurrent conditional replaces of one document could both
-	// succeed there. MongoDB needs no help; the lock costs it nothing much.
-	stripes [64]sync.Mutex
+	// stripes serialize versioned writes of one id within this DAO (see
+	// the type stripes).
+	stripes stripes
 }
 
 var _ driver.Collection = (*coll)(nil)
@@ -169,18 +169,23 @@ func (c *coll) Replace(ctx context.Context, r driver.Replace) error {
 	if err != nil {
 		return err
 	}
-	bctx, cancel := c.db.bound(ctx)
-	defer cancel()
 	id := raw.Lookup("_id")
 	filter := bson.D{{Key: "_id", Value: id}}
 	if r.Versioned {
 		filter = append(filter, bson.E{Key: c.schema.VersionField, Value: r.Version})
-		h := fnv.New32a()
-		_, _ = h.Write(id.Value)
-		mu := &c.stripes[h.Sum32()%uint32(len(c.stripes))]
-		mu.Lock()
-		defer mu.Unlock()
+		defer c.stripes.lock(string(id.Value))()
 	}
+	return c.replace(ctx, r, raw, filter, bson.D{{Key: "_id", Value: id}})
+}
+
+// replace stores raw, the encoded r.Doc, in place of the document that
+// filter matches (inserting it for an upsert), and maps the outcome as
+// Replace promises. stored finds the document of raw's id that a versioned
+// write may conflict with, to tell ErrConflict from ErrNotFound when
+// nothing matched.
+func (c *coll) replace(ctx context.Context, r driver.Replace, raw bson.Raw, filter, stored bson.D) error {
+	bctx, cancel := c.db.bound(ctx)
+	defer cancel()
 	op := opUpdate
 	if r.Upsert {
 		op = opUpsert
@@ -203,8 +208,9 @@ func (c *coll) Replace(ctx context.Context, r driver.Replace) error {
 		break
 	}
 	// Nothing matched and nothing was inserted (an Update).
+	id := raw.Lookup("_id")
 	if r.Versioned {
-		n, err := c.coll.CountDocuments(bctx, bson.D{{Key: "_id", Value: id}})
+		n, err := c.coll.CountDocuments(bctx, stored)
 		if err != nil {
 			return mapError(ctx, err)
 		}
@@ -229,6 +235,11 @@ func (c *coll) Delete(ctx context.Context, id driver.Value) error {
 }
 
 func (c *coll) Find(ctx context.Context, q driver.Query) (driver.Cursor, error) {
+	return c.find(ctx, c.filter(q.Filter), q)
+}
+
+// find runs q with its filter already translated.
+func (c *coll) find(ctx context.Context, filter bson.D, q driver.Query) (driver.Cursor, error) {
 	fo := options.Find()
 	if len(q.Sort) > 0 {
 		fo.SetSort(c.sort(q.Sort))
@@ -244,7 +255,7 @@ func (c *coll) Find(ctx context.Context, q driver.Query) (driver.Cursor, error) 
 	}
 	bctx, cancel := c.db.bound(ctx)
 	defer cancel()
-	cur, err := c.coll.Find(bctx, c.filter(q.Filter), fo)
+	cur, err := c.coll.Find(bctx, filter, fo)
 	if err != nil {
 		return nil, mapError(ctx, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -38,6 +39,15 @@ type DB struct {
 	// deadline, as a client made by Open does.
 	timeout     time.Duration
 	clientBound bool
+
+	// The outbox's state shared by every value built on this DB (see
+	// outbox.go): the write stripes of each outbox collection, the event
+	// store of each collection of persistent events, and the lock of the
+	// relay leases. outboxMu guards the maps.
+	outboxMu    sync.Mutex
+	outboxLocks map[string]*stripes
+	eventStores map[string]*eventStore
+	leaseMu     sync.Mutex
 }
 
 // Open validates cfg, creates a client for its URI with the call timeout

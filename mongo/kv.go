@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"iter"
 	"regexp"
 	"strconv"
@@ -70,9 +69,8 @@ type kvStore struct {
 	done sync.WaitGroup
 	once sync.Once
 	// stripes serialize the conditional writes of one key within this
-	// store: FerretDB v1 evaluates a replace's filter and writes in two
-	// steps, so two concurrent compare-and-sets could both succeed there.
-	stripes [64]sync.Mutex
+	// store (see the type stripes).
+	stripes stripes
 }
 
 // versionPrefix makes version tokens unique across processes; the counter
@@ -244,11 +242,7 @@ func (s *kvStore) Set(ctx context.Context, w driver.Write) (string, error) {
 	bctx, cancel := s.db.bound(ctx)
 	defer cancel()
 	if w.Condition != driver.Always {
-		h := fnv.New32a()
-		_, _ = h.Write([]byte(w.Key))
-		mu := &s.stripes[h.Sum32()%uint32(len(s.stripes))]
-		mu.Lock()
-		defer mu.Unlock()
+		defer s.stripes.lock(w.Key)()
 	}
 	switch w.Condition {
 	case driver.IfAbsent:

@@ -1,0 +1,64 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	outdriver "github.com/hexkit-go/hexkit/outbox/driver"
+)
+
+// lease is the outdriver.Lease over LeaseCollection: one document {_id:
+// name, owner, until} per lease; a lease without a document is free.
+// Acquire is one conditional upsert (free, expired or already the
+// owner's), which MongoDB applies atomically; the DB's leaseMu makes the
+// relays of one process take turns on FerretDB too.
+type lease struct {
+	db *DB
+	c  *mongo.Collection
+}
+
+var _ outdriver.Lease = (*lease)(nil)
+
+func (l *lease) Acquire(ctx context.Context, name, owner string, ttl time.Duration) (bool, error) {
+	l.db.leaseMu.Lock()
+	defer l.db.leaseMu.Unlock()
+	bctx, cancel := l.db.bound(ctx)
+	defer cancel()
+	now := time.Now()
+	filter := bson.D{{Key: "_id", Value: name}, {Key: "$or", Value: bson.A{
+		bson.D{{Key: "owner", Value: owner}},
+		bson.D{{Key: "until", Value: bson.D{{Key: "$lte", Value: now}}}},
+	}}}
+	update := bson.D{{Key: "$set", Value: bson.D{{Key: "owner", Value: owner}, {Key: "until", Value: now.Add(ttl)}}}}
+	_, err := l.c.UpdateOne(bctx, filter, update, options.UpdateOne().SetUpsert(true))
+	if err = mapError(ctx, err); err != nil {
+		// The lease's document exists and did not match: another relay
+		// holds it.
+		if errors.As(err, new(*duplicateError)) {
+			return false, nil
+		}
+		return false, err
+	}
+	// Read it back: on FerretDB, another process may have written between
+	// the filter and the write.
+	raw, err := l.c.FindOne(bctx, bson.D{{Key: "_id", Value: name}}).Raw()
+	if err != nil {
+		return false, mapError(ctx, err)
+	}
+	holder, _ := raw.Lookup("owner").StringValueOK()
+	return holder == owner, nil
+}
+
+func (l *lease) Release(ctx context.Context, name, owner string) error {
+	l.db.leaseMu.Lock()
+	defer l.db.leaseMu.Unlock()
+	bctx, cancel := l.db.bound(ctx)
+	defer cancel()
+	_, err := l.c.DeleteOne(bctx, bson.D{{Key: "_id", Value: name}, {Key: "owner", Value: owner}})
+	return mapError(ctx, err)
+}
