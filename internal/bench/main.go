@@ -3,6 +3,10 @@
 //
 //	<case>: hexkit=<ops/s> raw=<ops/s> ratio=<hexkit/raw>
 //
+// or, for a case that measures delays rather than throughput,
+//
+//	<case>: hexkit p50=<ms>ms p99=<ms>ms raw p50=<ms>ms p99=<ms>ms
+//
 // Usage:
 //
 //	go run ./internal/bench [-rounds n] <suite>
@@ -32,6 +36,7 @@ var suites = map[string]suite{
 	"s3":     benchS3,
 	"mongo":  benchMongo,
 	"kv":     benchKV,
+	"outbox": benchOutbox,
 }
 
 func main() {
