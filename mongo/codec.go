@@ -16,7 +16,9 @@ import (
 
 // newRegistry returns the BSON registry every DAO encodes with: the
 // driver's defaults, plus uuid.UUID stored as its canonical string (the
-// form JSON uses too, portable across languages and readable in the shell).
+// form JSON uses too, portable across languages and readable in the shell),
+// and read from a string or from a binary UUID (subtype 4, as Python
+// hexkit stores UUID fields).
 func newRegistry() *bson.Registry {
 	r := bson.NewRegistry()
 	t := reflect.TypeFor[uuid.UUID]()
@@ -24,9 +26,21 @@ func newRegistry() *bson.Registry {
 		return vw.WriteString(v.Interface().(uuid.UUID).String())
 	}))
 	r.RegisterTypeDecoder(t, bson.ValueDecoderFunc(func(_ bson.DecodeContext, vr bson.ValueReader, v reflect.Value) error {
-		if vr.Type() == bson.TypeNull {
+		switch vr.Type() {
+		case bson.TypeNull:
 			v.Set(reflect.Zero(t))
 			return vr.ReadNull()
+		case bson.TypeBinary:
+			// As Python hexkit (pymongo) stores a UUID.
+			data, sub, err := vr.ReadBinary()
+			if err != nil {
+				return err
+			}
+			if sub != bson.TypeBinaryUUID || len(data) != 16 {
+				return fmt.Errorf("mongo: binary subtype %d of %d bytes is not a UUID", sub, len(data))
+			}
+			v.Set(reflect.ValueOf(uuid.UUID(data)))
+			return nil
 		}
 		s, err := vr.ReadString()
 		if err != nil {

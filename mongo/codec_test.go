@@ -54,6 +54,34 @@ func TestCodecRenamesTheIDAndStoresUUIDsAsStrings(t *testing.T) {
 	}
 }
 
+// A UUID field written by Python hexkit (pymongo: binary subtype 4) reads
+// back, as does one stored as a string; other binaries are refused.
+func TestCodecReadsBinaryUUIDs(t *testing.T) {
+	reg := newRegistry()
+	owner := uuid.New()
+	decode := func(v any) (codecDoc, error) {
+		raw, err := bson.Marshal(bson.D{{Key: "id", Value: "x"}, {Key: "owner", Value: v}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := bson.NewDecoder(bson.NewDocumentReader(bytes.NewReader(raw)))
+		dec.SetRegistry(reg)
+		dec.UseJSONStructTags()
+		var d codecDoc
+		err = dec.Decode(&d)
+		return d, err
+	}
+	if d, err := decode(bson.Binary{Subtype: bson.TypeBinaryUUID, Data: owner[:]}); err != nil || d.Owner != owner {
+		t.Errorf("binary UUID: %+v, %v", d, err)
+	}
+	if d, err := decode(owner.String()); err != nil || d.Owner != owner {
+		t.Errorf("string UUID: %+v, %v", d, err)
+	}
+	if _, err := decode(bson.Binary{Data: []byte{1, 2}}); err == nil {
+		t.Error("a generic binary decoded as a UUID")
+	}
+}
+
 func BenchmarkEncode(b *testing.B) {
 	doc := &codecDoc{ID: "doc00001", Name: "name", Tags: []string{"a", "b"}, Created: time.Now(), Owner: uuid.New()}
 	b.Run("hexkit", func(b *testing.B) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -48,6 +49,9 @@ type DB struct {
 	outboxLocks map[string]*stripes
 	eventStores map[string]*eventStore
 	leaseMu     sync.Mutex
+	// server is what buildInfo told of the server (see twoStep): 0 not
+	// asked yet, 1 MongoDB, 2 FerretDB.
+	server atomic.Int32
 }
 
 // Open validates cfg, creates a client for its URI with the call timeout

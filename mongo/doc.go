@@ -1,7 +1,7 @@
-// Package mongo is the MongoDB provider of the [dao.DAO] protocol, built on
-// mongo-driver v2. It is tested against FerretDB (MongoDB wire protocol,
-// SQLite backend), the server hexkit's CI runs, and written to work on
-// MongoDB too.
+// Package mongo is the MongoDB provider of the [dao.DAO] protocol (and of
+// the kv and outbox protocols), built on mongo-driver v2. It is tested
+// against FerretDB (MongoDB wire protocol, SQLite backend), the server
+// hexkit's CI runs, and written to work on MongoDB too.
 //
 //	db, err := mongo.Open(ctx, mongo.Config{URI: hexkit.NewSecret(uri), Database: "shop", Timeout: 5 * time.Second})
 //	defer db.Close(ctx)
@@ -18,7 +18,9 @@
 // UseJSONStructTags), so one struct serves events and documents, and
 // decoded by the driver straight into T. The id field is stored as _id,
 // and filters and sorts on it use _id. uuid.UUID values, ids included, are
-// stored as their canonical string. Times are BSON datetimes: UTC,
+// stored as their canonical string, and read from a string or from a
+// binary UUID (subtype 4, as Python hexkit stores them). Times are BSON
+// datetimes: UTC,
 // millisecond precision. Unique indexes are created by NewDAO under the
 // names hexkit_unique_<fields>; creating them again is a no-op, so every
 // service instance may call NewDAO at start.
@@ -72,6 +74,70 @@
 //     an error: package dao refuses all of these before writing;
 //   - a negative zero comes back as zero (dao/memdao does the same).
 //
+// # Outbox
+//
+// [NewOutboxDAO], [NewRelay] and [NewPersistentPublisher] are the MongoDB
+// provider of package outbox, in Python hexkit 9's storage layout, so a Go
+// service can take over a Python service's collections, and the reverse:
+//   - An outbox document is the document of [NewDAO] plus
+//     "__metadata__": {deleted, published (booleans), correlation_id (a
+//     binary UUID, subtype 4), last_event_id (a binary UUID or null)}, and a
+//     key "stamp" of this package's own, a string that changes with every
+//     write so that the relay never marks a newer write as published.
+//     Python hexkit ignores it and drops it when it rewrites a document; a
+//     pending document without one is stamped when the relay reads it. A
+//     deletion leaves a tombstone {_id, __metadata__: {deleted: true, ...}};
+//     reads leave tombstones out with Python's filter ($or: no metadata, or
+//     deleted false). Documents without metadata (written by a plain DAO)
+//     are live and published; Republish gives them metadata.
+//   - A persistent event is {_id: compaction key, topic, payload (the JSON
+//     object as a BSON document: integers as int32 or int64, other numbers
+//     as doubles), key, type_, event_id, headers, correlation_id (binary
+//     UUIDs), created (a datetime), published, stamp}. Python hexkit names
+//     its collection "<service name>PersistedEvents".
+//   - The relay lease is a document {_id: lease name, owner, until} in
+//     [LeaseCollection].
+//
+// Every write is one document write carrying its metadata, so a crash
+// never separates a change from its publication state. Outbox ids must be
+// strings or integers, which become event keys (Python hexkit stores a
+// UUID id as a binary, which this provider does not publish).
+//
+// Polling: the relay finds pending changes with one query per collection
+// on an index that NewOutboxDAO creates (hexkit_outbox_published, on
+// __metadata__.published) and events on hexkit_outbox_pending_events
+// ({published, created, _id}), so on MongoDB a poll costs the same
+// whatever the size of the collection. FerretDB v1 (SQLite) uses no index
+// but _id's: it reads the whole collection for every poll (about a second
+// for 10,000 documents on a busy two-core machine), so on FerretDB raise
+// outbox.WithPollInterval with the size of the collections. A write wakes
+// the relay of its own process at once, with no poll; a write of another
+// process is found at the next poll (500ms by default). On FerretDB the
+// outbox's conditional writes (Update, Delete, marks) read the document by
+// id and write it by id, the only lookups FerretDB does not turn into a
+// scan.
+//
+// FerretDB: FerretDB v1 evaluates an update's filter and writes the
+// document in two steps. The provider therefore serializes, per id, every
+// write, stamp and mark of an outbox collection (and of an event store)
+// within one process, across every DAO or publisher of the same DB and
+// collection; on MongoDB each of these is atomic anyway. Across processes
+// on FerretDB this is best effort: FerretDB rewrites the whole document it
+// read, so a write of another process landing between a mark's (or a
+// stamp's) read and its write is overwritten by the older state, and lost;
+// and the relay lease is best effort too (see [NewRelay]). On FerretDB,
+// run the writers and the relay of one outbox collection in one process
+// (several processes taking turns, as after a restart, are fine), or use
+// MongoDB. FerretDB stores no nested arrays and no keys that start with
+// '$' or hold a '.': a persistent event whose payload holds one fails with
+// events.ErrInvalidMessage and is not stored (MongoDB stores nested
+// arrays).
+//
+// MongoDB: a unique index (dao.WithUnique) indexes a tombstone's missing
+// fields as null, so on MongoDB (not on FerretDB) a second tombstone in a
+// collection with a unique index fails with a unique violation, as it does
+// under Python hexkit.
+//
 // # Errors
 //
 // Driver errors are mapped in one function: no document to
@@ -98,6 +164,9 @@
 // HEXKIT_MONGO_URI, with a parity test that compares every result with
 // dao/memdao, a restart test that stops and starts a private FerretDB
 // under a running workload, and a timeout test that stalls the server
-// behind a proxy. go run ./internal/bench mongo compares the DAO with the
-// raw driver.
+// behind a proxy. The outbox tests read the stored BSON back field by
+// field, check the tombstone and stamp rules with documents as Python
+// hexkit writes them, run writers concurrently with the relay, and publish
+// end to end to Apache Kafka. go run ./internal/bench mongo compares the
+// DAO with the raw driver.
 package mongo

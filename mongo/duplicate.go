@@ -48,7 +48,8 @@ func (c *coll) resolve(ctx, callerCtx context.Context, err error, raw bson.Raw, 
 			if op == opInsert {
 				return c.idTaken(op, id, cause)
 			}
-			if op == opUpsert && c.schema.VersionField != "" {
+			// An outbox tombstone is no document: an upsert revives it.
+			if deleted, _ := stored.Lookup(metaKey, "deleted").BooleanOK(); op == opUpsert && c.schema.VersionField != "" && !deleted {
 				v, _ := stored.Lookup(c.schema.VersionField).AsInt64OK()
 				if v != version {
 					return c.idTaken(op, id, cause)

@@ -42,10 +42,12 @@ func NewOutboxDAO[T any, ID comparable](ctx context.Context, db *DB, collection 
 //
 // On MongoDB taking the lease is atomic. On FerretDB v1, which evaluates
 // an update's filter and writes in two steps, the relays of one process
-// take turns exactly, but two processes taking an expired lease at the
-// same instant may both believe they hold it until the next renewal (a
-// third of the TTL): the lease is then best effort, and the events of one
-// key may be published out of order in that window.
+// take turns exactly; across processes a relay that takes the lease over
+// reads it back 50ms later and gives up if another relay's write replaced
+// its own. A competing write delayed longer than that can still leave two
+// relays believing they hold the lease until the next renewal (a third of
+// the TTL), when the events of one key may be published out of order: on
+// FerretDB the lease is best effort.
 func NewRelay(db *DB, sender events.Sender, opts ...outbox.RelayOption) (*outbox.Relay, error) {
 	if db == nil {
 		return nil, fmt.Errorf("%w: %w: NewRelay: nil *DB", ErrInvalidConfig, outbox.ErrInvalidOption)

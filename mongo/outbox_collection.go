@@ -90,11 +90,21 @@ func createIndex(ctx context.Context, db *DB, c *mongo.Collection, name string, 
 	return nil
 }
 
+// Get looks the id up alone and leaves a tombstone out itself: FerretDB v1
+// (SQLite) pushes only a filter {_id: string} down to its backend, and
+// scans the collection for any other.
 func (c *outboxColl) Get(ctx context.Context, id driver.Value, doc any) error {
 	bctx, cancel := c.db.bound(ctx)
 	defer cancel()
-	err := c.coll.coll.FindOne(bctx, bson.D{{Key: "_id", Value: bsonValue(id)}, notDeleted()}).Decode(doc)
-	return mapError(ctx, err)
+	res := c.coll.coll.FindOne(bctx, bson.D{{Key: "_id", Value: bsonValue(id)}})
+	raw, err := res.Raw()
+	if err != nil {
+		return mapError(ctx, err)
+	}
+	if deleted, _ := raw.Lookup(metaKey, "deleted").BooleanOK(); deleted {
+		return fmt.Errorf("%w: id %v (deleted)", driver.ErrNotFound, id)
+	}
+	return mapError(ctx, res.Decode(doc))
 }
 
 func (c *outboxColl) Find(ctx context.Context, q driver.Query) (driver.Cursor, error) {
@@ -216,16 +226,71 @@ func (c *outboxColl) Replace(ctx context.Context, r driver.Replace) error {
 		filter = bson.D{{Key: "_id", Value: id}, {Key: c.schema.VersionField, Value: r.Version}, notDeleted()}
 	}
 	defer c.locks.lock(r.ID.Key())()
-	return c.replace(ctx, r, raw, filter, stored)
+	if r.Upsert && !r.Versioned {
+		return c.replace(ctx, r, raw, filter, stored)
+	}
+	twoStep, err := c.db.twoStep(ctx)
+	if err != nil {
+		return err
+	}
+	if !twoStep {
+		return c.replace(ctx, r, raw, filter, stored)
+	}
+	// FerretDB: check the stored document, then write by id (see twoStep).
+	current, err := c.current(ctx, id)
+	switch {
+	case err != nil:
+		return err
+	case current == nil && !r.Upsert:
+		return fmt.Errorf("%w: id %v", driver.ErrNotFound, id)
+	case current != nil && r.Versioned:
+		if v, _ := current.Lookup(c.schema.VersionField).AsInt64OK(); v != r.Version {
+			return fmt.Errorf("%w: id %v: version %d is not the stored version", driver.ErrConflict, id, r.Version)
+		}
+	}
+	return c.replace(ctx, r, raw, bson.D{{Key: "_id", Value: id}}, stored)
+}
+
+// current returns the live document with id, nil when there is none (or
+// a tombstone).
+func (c *outboxColl) current(ctx context.Context, id any) (bson.Raw, error) {
+	bctx, cancel := c.db.bound(ctx)
+	defer cancel()
+	raw, err := c.coll.coll.FindOne(bctx, bson.D{{Key: "_id", Value: id}}).Raw()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, mapError(ctx, err)
+	}
+	if deleted, _ := raw.Lookup(metaKey, "deleted").BooleanOK(); deleted {
+		return nil, nil
+	}
+	return raw, nil
 }
 
 func (c *outboxColl) Delete(ctx context.Context, id driver.Value) error {
 	// The replacement has no _id: the stored one stays, with its type.
 	tomb := bson.D{{Key: metaKey, Value: pendingMetadata(ctx, true)}}
 	defer c.locks.lock(id.Key())()
+	twoStep, err := c.db.twoStep(ctx)
+	if err != nil {
+		return err
+	}
+	filter := bson.D{{Key: "_id", Value: bsonValue(id)}, notDeleted()}
+	if twoStep {
+		// FerretDB: check the stored document, then write by id.
+		if current, err := c.current(ctx, bsonValue(id)); err != nil || current == nil {
+			if err == nil {
+				err = fmt.Errorf("%w: id %v", driver.ErrNotFound, id)
+			}
+			return err
+		}
+		filter = filter[:1]
+	}
 	bctx, cancel := c.db.bound(ctx)
 	defer cancel()
-	res, err := c.coll.coll.ReplaceOne(bctx, bson.D{{Key: "_id", Value: bsonValue(id)}, notDeleted()}, tomb)
+	res, err := c.coll.coll.ReplaceOne(bctx, filter, tomb)
 	if err != nil {
 		return mapError(ctx, err)
 	}
@@ -322,25 +387,7 @@ func (c *outboxColl) change(ctx context.Context, raw bson.Raw, all bool) (ch out
 // one, and returns the document as it is now (nil when it is gone).
 func (c *outboxColl) stamp(ctx context.Context, idv driver.Value, id bson.RawValue) (bson.Raw, error) {
 	defer c.locks.lock(idv.Key())()
-	bctx, cancel := c.db.bound(ctx)
-	defer cancel()
-	filter := bson.D{{Key: "_id", Value: id},
-		{Key: metaKey, Value: bson.D{{Key: "$type", Value: "object"}}},
-		{Key: metaStamp, Value: bson.D{{Key: "$exists", Value: false}}}}
-	update := bson.D{{Key: "$set", Value: bson.D{{Key: metaStamp, Value: newVersion()}}}}
-	raw, err := c.coll.coll.FindOneAndUpdate(bctx, filter, update,
-		options.FindOneAndUpdate().SetReturnDocument(options.After)).Raw()
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		// Stamped or rewritten meanwhile: read it as it is.
-		raw, err = c.coll.coll.FindOne(bctx, bson.D{{Key: "_id", Value: id}}).Raw()
-	}
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, mapError(ctx, err)
-	}
-	return raw, nil
+	return stampOne(ctx, c.db, c.coll.coll, id, outboxPaths)
 }
 
 // valueOf returns the driver.Value of a stored id, false for a type no
@@ -362,27 +409,12 @@ func (c *outboxColl) MarkPublished(ctx context.Context, marks []outdriver.Mark) 
 		return 0, ctx.Err()
 	}
 	keys := make([]string, len(marks))
-	models := make([]mongo.WriteModel, len(marks))
+	ids := make([]any, len(marks))
 	for i, mk := range marks {
-		keys[i] = mk.ID.Key()
-		models[i] = mongo.NewUpdateOneModel().
-			SetFilter(bson.D{{Key: "_id", Value: bsonValue(mk.ID)}, {Key: metaStamp, Value: mk.Stamp}, {Key: metaPublished, Value: false}}).
-			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: metaPublished, Value: true}, {Key: metaLastEventID, Value: uuidBSON(mk.EventID)}}}})
+		keys[i], ids[i] = mk.ID.Key(), bsonValue(mk.ID)
 	}
 	defer c.locks.lockKeys(keys)()
-	return bulkMark(ctx, c.db, c.coll.coll, models)
-}
-
-// bulkMark runs the updates of a MarkPublished and returns how many
-// documents they marked.
-func bulkMark(ctx context.Context, db *DB, c *mongo.Collection, models []mongo.WriteModel) (int, error) {
-	bctx, cancel := db.bound(ctx)
-	defer cancel()
-	res, err := c.BulkWrite(bctx, models, options.BulkWrite().SetOrdered(false))
-	if err != nil {
-		return 0, mapError(ctx, err)
-	}
-	return int(res.ModifiedCount), nil
+	return markPublished(ctx, c.db, c.coll.coll, marks, ids, outboxPaths)
 }
 
 func (c *outboxColl) MarkAllPending(ctx context.Context) (int64, error) {

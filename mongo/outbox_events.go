@@ -167,21 +167,7 @@ func decodeEvent(raw bson.Raw) outdriver.Event {
 // as it is now (nil when it is gone).
 func (s *eventStore) stamp(ctx context.Context, key string) (bson.Raw, error) {
 	defer s.locks.lock(key)()
-	bctx, cancel := s.db.bound(ctx)
-	defer cancel()
-	filter := bson.D{{Key: "_id", Value: key}, {Key: "stamp", Value: bson.D{{Key: "$exists", Value: false}}}}
-	update := bson.D{{Key: "$set", Value: bson.D{{Key: "stamp", Value: newVersion()}}}}
-	raw, err := s.c.FindOneAndUpdate(bctx, filter, update, options.FindOneAndUpdate().SetReturnDocument(options.After)).Raw()
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		raw, err = s.c.FindOne(bctx, bson.D{{Key: "_id", Value: key}}).Raw()
-	}
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, mapError(ctx, err)
-	}
-	return raw, nil
+	return stampOne(ctx, s.db, s.c, key, eventPaths)
 }
 
 func (s *eventStore) MarkPublished(ctx context.Context, marks []outdriver.Mark) (int, error) {
@@ -189,15 +175,13 @@ func (s *eventStore) MarkPublished(ctx context.Context, marks []outdriver.Mark) 
 		return 0, ctx.Err()
 	}
 	keys := make([]string, len(marks))
-	models := make([]mongo.WriteModel, len(marks))
+	ids := make([]any, len(marks))
 	for i, mk := range marks {
 		keys[i], _ = mk.ID.Interface().(string)
-		models[i] = mongo.NewUpdateOneModel().
-			SetFilter(bson.D{{Key: "_id", Value: keys[i]}, {Key: "stamp", Value: mk.Stamp}, {Key: "published", Value: false}}).
-			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "published", Value: true}, {Key: "event_id", Value: uuidBSON(mk.EventID)}}}})
+		ids[i] = keys[i]
 	}
 	defer s.locks.lockKeys(keys)()
-	return bulkMark(ctx, s.db, s.c, models)
+	return markPublished(ctx, s.db, s.c, marks, ids, eventPaths)
 }
 
 func (s *eventStore) MarkAllPending(ctx context.Context, topic string) (int64, error) {

@@ -40,6 +40,13 @@ func outboxTestDB(t *testing.T) (*DB, *mongo.Database) {
 	return db, raw
 }
 
+// bothPaths runs f on the server's own path and, with force, on the
+// conditional writes MongoDB gets (see DB.twoStep).
+func bothPaths(t *testing.T, f func(t *testing.T, force bool)) {
+	t.Run("server", func(t *testing.T) { f(t, false) })
+	t.Run("conditional", func(t *testing.T) { f(t, true) })
+}
+
 type item struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
@@ -82,7 +89,14 @@ func changes(t *testing.T, c *outboxColl, all bool) ([]outdriver.Change, []item)
 }
 
 func TestOutboxCollectionStampGuardsMarks(t *testing.T) {
+	bothPaths(t, testOutboxCollectionStampGuardsMarks)
+}
+
+func testOutboxCollectionStampGuardsMarks(t *testing.T, force bool) {
 	db, _ := outboxTestDB(t)
+	if force {
+		UseConditionalWrites(db)
+	}
 	c := newTestOutboxColl(t, db, "items")
 	ctx := hexkit.WithCorrelationID(t.Context(), hexkit.NewCorrelationID())
 	a := driver.StringValue("a")
@@ -118,7 +132,14 @@ func TestOutboxCollectionStampGuardsMarks(t *testing.T) {
 }
 
 func TestOutboxCollectionReadsPythonDocuments(t *testing.T) {
+	bothPaths(t, testOutboxCollectionReadsPythonDocuments)
+}
+
+func testOutboxCollectionReadsPythonDocuments(t *testing.T, force bool) {
 	db, raw := outboxTestDB(t)
+	if force {
+		UseConditionalWrites(db)
+	}
 	c := newTestOutboxColl(t, db, "items")
 	ctx := t.Context()
 	cid := uuid.New()
@@ -190,6 +211,21 @@ func TestOutboxCollectionReadsPythonDocuments(t *testing.T) {
 	}
 	if _, err := plain.LookupErr("__metadata__"); err == nil {
 		t.Errorf("a mark gave metadata to a plain document: %v", plain)
+	}
+
+	// MarkAllPending: every document pending again, the plain one with
+	// complete metadata and the correlation id of ctx.
+	rcid := hexkit.NewCorrelationID()
+	n64, err := c.MarkAllPending(hexkit.WithCorrelationID(ctx, rcid))
+	if err != nil || n64 != 4 {
+		t.Fatalf("MarkAllPending = %d, %v; want 4", n64, err)
+	}
+	pending, _ = changes(t, c, false)
+	if len(pending) != 4 || pending[3].ID.Interface() != "p4" || pending[3].Stamp == unstamped || pending[3].CorrelationID != rcid || pending[3].Deleted {
+		t.Fatalf("pending after MarkAllPending: %+v", pending)
+	}
+	if pending[0].CorrelationID != cid.String() {
+		t.Errorf("MarkAllPending changed a stored correlation id: %+v", pending[0])
 	}
 }
 
@@ -266,8 +302,13 @@ func TestLeaseTakesTurns(t *testing.T) {
 	}
 }
 
-func TestEventStoreStampsPythonEvents(t *testing.T) {
+func TestEventStoreStampsPythonEvents(t *testing.T) { bothPaths(t, testEventStoreStampsPythonEvents) }
+
+func testEventStoreStampsPythonEvents(t *testing.T, force bool) {
 	db, raw := outboxTestDB(t)
+	if force {
+		UseConditionalWrites(db)
+	}
 	ctx := t.Context()
 	s := db.eventStore("events")
 	if err := s.Init(ctx); err != nil {
