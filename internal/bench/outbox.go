@@ -105,7 +105,11 @@ func benchOutbox(ctx context.Context, r *reporter) error {
 	if err != nil {
 		return err
 	}
-	if b.relay, err = mongo.NewRelay(b.hdb, snd); err != nil {
+	// Batches of at most 50: FerretDB v1.24 (SQLite) deadlocks for good on
+	// an update command of 100 statements or more (each holds one of its
+	// 100 SQLite connections until the command ends), and a relay marks a
+	// batch with one bulk write.
+	if b.relay, err = mongo.NewRelay(b.hdb, snd, outbox.WithBatchSize(50)); err != nil {
 		return err
 	}
 	runCtx, stop := context.WithCancel(ctx)
