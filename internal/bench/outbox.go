@@ -25,11 +25,15 @@ package main
 // them.
 //
 // On FerretDB v1 (SQLite) the server adds to this: it hands SQLite only a
-// filter that is exactly {_id: <string or ObjectID>}; any other filter is
-// evaluated by reading and decoding every document of the collection. The
-// pending-changes query is such a filter, and so is every write whose
-// filter adds a condition to the id (the mark's stamp and published flag),
-// so their cost grows with the size of the collection, not of the batch. "relay delay" is the time from an Insert returning to a consumer
+// filter that is exactly {_id: <string or ObjectID>} and evaluates any
+// other by reading and decoding every document of the collection, and
+// even its update by id parses every stored document (profiled: the SQL
+// UPDATE matches the id through a JSON path that no index serves). The
+// pending-changes query, each write and each mark therefore cost time in
+// proportion to the collection's size; the provider reads and writes by
+// id there and checks a mark's stamp itself.
+//
+// "relay delay" is the time from an Insert returning to a consumer
 // receiving the event, next to the same delay of a raw ProduceSync after a
 // raw InsertOne (the produce is then counted in the delay).
 
