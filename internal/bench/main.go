@@ -3,6 +3,10 @@
 //
 //	<case>: hexkit=<ops/s> raw=<ops/s> ratio=<hexkit/raw>
 //
+// or, for a case that measures delays rather than throughput,
+//
+//	<case>: hexkit p50=<ms>ms p99=<ms>ms raw p50=<ms>ms p99=<ms>ms
+//
 // Usage:
 //
 //	go run ./internal/bench [-rounds n] <suite>
@@ -33,6 +37,7 @@ var suites = map[string]suite{
 	"mongo":  benchMongo,
 	"kv":     benchKV,
 	"inbox":  benchInbox,
+	"outbox": benchOutbox,
 }
 
 func main() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"time"
 )
@@ -78,4 +79,31 @@ func median(v []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// latency prints the line of a latency case measured elsewhere:
+//
+//	<case>: hexkit p50=<ms>ms p99=<ms>ms raw p50=<ms>ms p99=<ms>ms
+func (r *reporter) latency(name string, hexkit, raw []time.Duration) error {
+	_, err := fmt.Fprintln(r.out, latencyLine(name, hexkit, raw))
+	return err
+}
+
+func latencyLine(name string, hexkit, raw []time.Duration) string {
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
+	return fmt.Sprintf("%s: hexkit p50=%s p99=%s raw p50=%s p99=%s", name,
+		ms(percentile(hexkit, 50)), ms(percentile(hexkit, 99)), ms(percentile(raw, 50)), ms(percentile(raw, 99)))
+}
+
+// percentile returns the p-th percentile of d by the nearest-rank method
+// (the smallest value with at least p% of the values at or below it), 0
+// for no values.
+func percentile(d []time.Duration, p float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	rank := int(math.Ceil(p / 100 * float64(len(s))))
+	return s[min(max(rank, 1), len(s))-1]
 }

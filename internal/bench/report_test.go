@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLineFormat(t *testing.T) {
@@ -57,5 +58,51 @@ func TestCompareAlternatesAndPrintsOneLine(t *testing.T) {
 	err := r.compare(context.Background(), "case", hexkit, func(context.Context) (int, error) { return 0, boom })
 	if !errors.Is(err, boom) {
 		t.Errorf("compare error = %v, want it to wrap the side's error", err)
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	ms := func(v ...int) []time.Duration {
+		var d []time.Duration
+		for _, x := range v {
+			d = append(d, time.Duration(x)*time.Millisecond)
+		}
+		return d
+	}
+	hundred := make([]int, 100)
+	for i := range hundred {
+		hundred[i] = 100 - i // 100 .. 1, unsorted
+	}
+	for _, tt := range []struct {
+		in   []time.Duration
+		p    float64
+		want time.Duration
+	}{
+		{nil, 50, 0},
+		{ms(7), 99, 7 * time.Millisecond},
+		{ms(3, 1, 2), 50, 2 * time.Millisecond},
+		{ms(4, 1, 3, 2), 50, 2 * time.Millisecond},
+		{ms(hundred...), 50, 50 * time.Millisecond},
+		{ms(hundred...), 99, 99 * time.Millisecond},
+		{ms(hundred...), 100, 100 * time.Millisecond},
+		{ms(hundred...), 0, time.Millisecond},
+	} {
+		if got := percentile(tt.in, tt.p); got != tt.want {
+			t.Errorf("percentile(%v, %v) = %v, want %v", tt.in, tt.p, got, tt.want)
+		}
+	}
+}
+
+func TestLatencyLineFormat(t *testing.T) {
+	hexkit := []time.Duration{3 * time.Millisecond, 1500 * time.Microsecond, 12346 * time.Microsecond}
+	raw := []time.Duration{800 * time.Microsecond}
+	want := "relay delay: hexkit p50=3.00ms p99=12.35ms raw p50=0.80ms p99=0.80ms"
+	if got := latencyLine("relay delay", hexkit, raw); got != want {
+		t.Errorf("latencyLine = %q, want %q", got, want)
+	}
+	var buf bytes.Buffer
+	r := &reporter{out: &buf}
+	if err := r.latency("relay delay", hexkit, raw); err != nil || buf.String() != want+"\n" {
+		t.Errorf("latency printed %q, %v; want %q", buf.String(), err, want+"\n")
 	}
 }
