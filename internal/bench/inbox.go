@@ -18,6 +18,7 @@ import (
 	"github.com/hexkit-go/hexkit/kv"
 	"github.com/hexkit-go/hexkit/kv/memkv"
 	"github.com/hexkit-go/hexkit/mongo"
+	"github.com/hexkit-go/hexkit/redis"
 
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
 )
@@ -27,6 +28,7 @@ import (
 const (
 	inboxOpsMemory = 20000
 	inboxOpsMongo  = 300
+	inboxOpsRedis  = 5000
 )
 
 // inboxEvent is the event the inbox cases handle.
@@ -46,8 +48,9 @@ type inboxCounter struct {
 
 // benchInbox measures what the inbox adds to handling an event: the same
 // router and handler with the inbox middleware ("hexkit") and without it
-// ("raw"), each event new (so none is skipped), over memkv and over the
-// MongoDB key-value store (HEXKIT_MONGO_URI); and the Applier against the
+// ("raw"), each event new (so none is skipped), over memkv, the Redis
+// key-value store (HEXKIT_REDIS_ADDR, when set) and the MongoDB key-value
+// store (HEXKIT_MONGO_URI); and the Applier against the
 // read-modify-write it replaces (a Get and a versioned Update without the
 // record), over memdao and MongoDB.
 func benchInbox(ctx context.Context, r *reporter) error {
@@ -74,6 +77,23 @@ func benchInbox(ctx context.Context, r *reporter) error {
 	}
 	if err := applierCase(ctx, r, "inbox applier memdao", inboxOpsMemory, mem); err != nil {
 		return err
+	}
+
+	if addr := os.Getenv("HEXKIT_REDIS_ADDR"); addr != "" {
+		rc, err := redis.Open(ctx, redis.Config{Addr: addr, Password: hexkit.NewSecret(os.Getenv("HEXKIT_REDIS_PASSWORD"))})
+		if err != nil {
+			return err
+		}
+		rst, err := redis.NewKV[string](rc, fmt.Sprintf("%s%d:", benchPrefix, time.Now().UnixNano()))
+		if err != nil {
+			return err
+		}
+		err = inboxCase(ctx, r, "inbox redis", inboxOpsRedis, rst, quiet)
+		_ = rst.Close()
+		_ = rc.Close()
+		if err != nil {
+			return err
+		}
 	}
 
 	db, err := mongo.Open(ctx, mongo.Config{URI: hexkit.NewSecret(uri), Database: fmt.Sprintf("%s%d", benchPrefix, time.Now().UnixNano()), Timeout: time.Minute})
