@@ -39,6 +39,10 @@ type PersistentPublisher[E events.Event] interface {
 	// publishes them); once the relay's Run has returned, 0 and
 	// [ErrClosed].
 	Republish(ctx context.Context) (int, error)
+	// RepublishAll is Republish for every stored event of this
+	// publisher's store, whatever its topic (the events of all the
+	// publishers sharing the store), as Python hexkit's republish does.
+	RepublishAll(ctx context.Context) (int, error)
 }
 
 // PersistentOption configures a [PersistentPublisher].
@@ -97,11 +101,21 @@ type persistentPublisher[E events.Event] struct {
 }
 
 func (p *persistentPublisher[E]) Republish(ctx context.Context) (int, error) {
+	return p.republish(ctx, p.topic)
+}
+
+func (p *persistentPublisher[E]) RepublishAll(ctx context.Context) (int, error) {
+	return p.republish(ctx, "")
+}
+
+// republish marks the stored events of topic (of every topic when "")
+// pending and publishes them.
+func (p *persistentPublisher[E]) republish(ctx context.Context, topic string) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
 	return p.src.relay.publish(ctx, p.src, nil, func(ctx context.Context) error {
-		_, err := p.src.store.MarkAllPending(ctx, p.topic)
+		_, err := p.src.store.MarkAllPending(ctx, topic)
 		return err
 	})
 }

@@ -177,6 +177,16 @@ func testPersistentRepublishOneTopic(e *env) {
 		e.t.Errorf("after Republish of %s: %d events there, %d on %s; want 2 and 1", ta, a, b, tb)
 	}
 	e.publish(r, 0, "")
+	// RepublishAll sends the events of every topic of the store, from
+	// either publisher.
+	n, err = pb.RepublishAll(ctx)
+	if err != nil || n != 2 {
+		e.t.Fatalf("RepublishAll() = %d, %v; want 2, nil", n, err)
+	}
+	if a, b := len(e.msgs(ta)), len(e.msgs(tb)); a != 3 || b != 2 {
+		e.t.Errorf("after RepublishAll: %d events on %s, %d on %s; want 3 and 2", a, ta, b, tb)
+	}
+	e.publish(r, 0, "")
 }
 
 // testPersistentInvalid: an invalid event is refused with
