@@ -37,7 +37,7 @@ func (m *memStores) get(name string) *memoutbox.EventStore {
 // (from Broker.NewSender): on MongoDB its lease lives in the database
 // (mongo.NewRelay), so the relays of all instances take turns; on memory
 // the relay has a lease of its own (memoutbox.NewRelay). Run it for the
-// life of the service (runner.Go).
+// life of the service (it is a runner.Component: Runner.Add).
 func NewRelay(db *DB, sender events.Sender, opts ...outbox.RelayOption) (*outbox.Relay, error) {
 	if db.mongo != nil {
 		return mongo.NewRelay(db.mongo, sender, opts...)
