@@ -117,7 +117,8 @@
 // process is found at the next poll (500ms by default). On FerretDB the
 // outbox's conditional writes (Update, Delete, marks) read the document by
 // id and write it by id, the only lookups FerretDB does not turn into a
-// scan.
+// scan, and the marks of a batch reach it in update commands of at most 50
+// statements (FerretDB v1.24 hangs on a command of 100 or more).
 //
 // FerretDB: FerretDB v1 evaluates an update's filter and writes the
 // document in two steps. The provider therefore serializes, per id, every
@@ -169,6 +170,7 @@
 // behind a proxy. The outbox tests read the stored BSON back field by
 // field, check the tombstone and stamp rules with documents as Python
 // hexkit writes them, run writers concurrently with the relay, and publish
-// end to end to Apache Kafka. go run ./internal/bench mongo compares the
+// end to end to Apache Kafka; the outbox conformance suite outbox/outboxtest
+// runs with the in-memory broker, kfake and Apache Kafka. go run ./internal/bench mongo compares the
 // DAO with the raw driver.
 package mongo
