@@ -44,35 +44,21 @@ func parseKey[ID comparable](key string) (ID, error) {
 	case *uuid.UUID:
 		*p, err = uuid.Parse(key)
 	case *int:
-		var n int64
-		n, err = strconv.ParseInt(key, 10, 0)
-		*p = int(n)
+		*p, err = parseInt[int](key, strconv.IntSize)
 	case *int8:
-		var n int64
-		n, err = strconv.ParseInt(key, 10, 8)
-		*p = int8(n)
+		*p, err = parseInt[int8](key, 8)
 	case *int16:
-		var n int64
-		n, err = strconv.ParseInt(key, 10, 16)
-		*p = int16(n)
+		*p, err = parseInt[int16](key, 16)
 	case *int32:
-		var n int64
-		n, err = strconv.ParseInt(key, 10, 32)
-		*p = int32(n)
+		*p, err = parseInt[int32](key, 32)
 	case *int64:
-		*p, err = strconv.ParseInt(key, 10, 64)
+		*p, err = parseInt[int64](key, 64)
 	case *uint8:
-		var n uint64
-		n, err = strconv.ParseUint(key, 10, 8)
-		*p = uint8(n)
+		*p, err = parseUint[uint8](key, 8)
 	case *uint16:
-		var n uint64
-		n, err = strconv.ParseUint(key, 10, 16)
-		*p = uint16(n)
+		*p, err = parseUint[uint16](key, 16)
 	case *uint32:
-		var n uint64
-		n, err = strconv.ParseUint(key, 10, 32)
-		*p = uint32(n)
+		*p, err = parseUint[uint32](key, 32)
 	default:
 		return id, fmt.Errorf("%w: id type %T cannot be parsed from an event key", ErrInvalidOption, id)
 	}
@@ -81,6 +67,18 @@ func parseKey[ID comparable](key string) (ID, error) {
 		return zero, err
 	}
 	return id, nil
+}
+
+// parseInt parses a decimal key into a signed integer of bits bits.
+func parseInt[N int | int8 | int16 | int32 | int64](key string, bits int) (N, error) {
+	n, err := strconv.ParseInt(key, 10, bits)
+	return N(n), err
+}
+
+// parseUint parses a decimal key into an unsigned integer of bits bits.
+func parseUint[N uint8 | uint16 | uint32](key string, bits int) (N, error) {
+	n, err := strconv.ParseUint(key, 10, bits)
+	return N(n), err
 }
 
 // checkIDType reports whether ID can be parsed from an event key.
