@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -13,28 +15,59 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/kafka"
 )
 
 // Kafka benchmark settings: both sides use the same broker, topic
-// settings, payloads, acks (all) and idempotence (on), batch size, linger
-// and compression.
+// settings, events (1 KiB of JSON that does not compress, encoded and
+// decoded on both sides), acks (all) and idempotence (on), batch size,
+// linger and compression.
 const (
-	kafkaEvents     = 400_000
-	kafkaPartitions = 6
-	kafkaChunk      = 1000 // messages per hexkit Send call
-	kafkaSenders    = 32   // concurrent hexkit Send calls
+	kafkaEvents        = 400_000 // events of the batch publish and consume cases
+	kafkaPartitions    = 6
+	kafkaChunk         = 1000    // events per PublishBatch / ProduceSync call
+	kafkaSenders       = 32      // concurrent batch calls
+	kafkaGoroutines    = 64      // concurrent one-event Publish callers
+	kafkaConcurrent    = 100_000 // events of the concurrent Publish case
+	kafkaSequential    = 2_000   // events of the lone sequential publisher
+	kafkaVariants      = 4096    // distinct payloads, cycled
+	kafkaPayloadSize   = 1024
+	kafkaLatencyRate   = 2000 // events/s of the latency case
+	kafkaLatencyWarmup = 3 * time.Second
+	kafkaLatencyFor    = 10 * time.Second
 )
 
+// benchOrder is the event of every Kafka case: a typical order with a
+// random note that pads its JSON to 1 KiB and defeats compression.
+type benchOrder struct {
+	OrderID  string      `json:"order_id"`
+	Customer string      `json:"customer"`
+	Amount   float64     `json:"amount"`
+	Currency string      `json:"currency"`
+	Items    []benchItem `json:"items"`
+	SentAt   int64       `json:"sent_at"` // unix nanoseconds, for latency
+	Note     string      `json:"note"`
+}
+
+type benchItem struct {
+	SKU      string  `json:"sku"`
+	Quantity int     `json:"quantity"`
+	Price    float64 `json:"price"`
+}
+
+func (benchOrder) EventType() string { return "order_placed" }
+
 // kafkaSuite compares hexkit's Kafka publisher and subscriber with raw
-// franz-go on the broker from HEXKIT_KAFKA_BROKERS.
+// franz-go on the broker from HEXKIT_KAFKA_BROKERS. Consumers run in child
+// processes of their own, so that their peak RSS can be compared.
 func kafkaSuite(ctx context.Context, r *reporter) error {
 	brokers := strings.Split(os.Getenv("HEXKIT_KAFKA_BROKERS"), ",")
 	if brokers[0] == "" {
 		return errors.New("HEXKIT_KAFKA_BROKERS is not set (eval \"$(scripts/servers env)\")")
 	}
-	b := &kafkaBench{brokers: brokers, data: newKafkaData(kafkaEvents)}
+	b := &kafkaBench{brokers: brokers, orders: newOrders(), cid: hexkit.NewCorrelationID()}
 	admin, err := kafka.Open(ctx, kafka.Config{Brokers: brokers})
 	if err != nil {
 		return err
@@ -43,53 +76,72 @@ func kafkaSuite(ctx context.Context, r *reporter) error {
 	b.admin = admin
 	defer b.cleanup()
 
-	if err := r.compare(ctx, "publish", b.hexkitPublish, b.rawPublish); err != nil {
+	if err := r.compare(ctx, "publish", b.hexkitPublishBatch, b.rawPublishBatch); err != nil {
 		return err
+	}
+	if err := r.compare(ctx, "publish-64-goroutines", b.publishConcurrent(kafkaGoroutines, kafkaConcurrent, true),
+		b.publishConcurrent(kafkaGoroutines, kafkaConcurrent, false)); err != nil {
+		return err
+	}
+	if err := r.compare(ctx, "publish-sequential", b.publishConcurrent(1, kafkaSequential, true),
+		b.publishConcurrent(1, kafkaSequential, false)); err != nil {
+		return err
+	}
+	if r.want("latency") {
+		if err := b.latency(ctx, r); err != nil {
+			return err
+		}
+	}
+	if !r.want("consume") {
+		return nil
 	}
 	// One topic filled once, read by a new consumer group per round.
 	topic, err := b.topic(ctx, "consume")
 	if err != nil {
 		return err
 	}
-	b.consumeTopic = topic
-	if _, err := b.rawPublishTo(ctx, topic); err != nil {
+	if err := b.rawPublishTo(ctx, topic); err != nil {
 		return err
 	}
-	return r.compare(ctx, "consume", b.hexkitConsume, b.rawConsume)
+	return b.consume(ctx, r, topic)
 }
 
 type kafkaBench struct {
-	brokers      []string
-	admin        *kafka.Client
-	data         *kafkaData
-	topics       []string
-	consumeTopic string
-	round        atomic.Int64
+	brokers []string
+	admin   *kafka.Client
+	orders  []benchOrder
+	cid     string // the correlation id of every event: one request's
+	topics  []string
+	round   atomic.Int64
 }
 
-// kafkaData is the same 1 KiB JSON payload, key and headers per event for
-// both sides.
-type kafkaData struct {
-	keys, ids, cids []string
-	payload         []byte
-}
-
-func newKafkaData(n int) *kafkaData {
-	d := &kafkaData{payload: jsonPayload(1024)}
-	for i := range n {
-		d.keys = append(d.keys, fmt.Sprintf("key-%d", i%1000))
-		d.ids = append(d.ids, events.NewEventID())
-		d.cids = append(d.cids, events.NewEventID())
+// newOrders returns kafkaVariants orders whose JSON is kafkaPayloadSize
+// bytes, each with its own random note.
+func newOrders() []benchOrder {
+	orders := make([]benchOrder, kafkaVariants)
+	for i := range orders {
+		o := benchOrder{
+			OrderID:  fmt.Sprintf("order-%06d", i),
+			Customer: fmt.Sprintf("customer-%04d", i%977),
+			Amount:   float64(i%10_000) + 0.99,
+			Currency: "EUR",
+			Items: []benchItem{
+				{SKU: "sku-001", Quantity: 1 + i%3, Price: 19.99},
+				{SKU: "sku-042", Quantity: 2, Price: 5.25},
+			},
+			SentAt: time.Now().UnixNano(),
+		}
+		raw, _ := json.Marshal(o)
+		note := make([]byte, (kafkaPayloadSize-len(raw))*3/4+3)
+		_, _ = rand.Read(note)
+		o.Note = base64.RawStdEncoding.EncodeToString(note)[:kafkaPayloadSize-len(raw)]
+		orders[i] = o
 	}
-	return d
+	return orders
 }
 
-// jsonPayload returns a JSON object of exactly size bytes.
-func jsonPayload(size int) []byte {
-	head := `{"id":"order-1","note":"`
-	tail := `"}`
-	return []byte(head + strings.Repeat("x", size-len(head)-len(tail)) + tail)
-}
+func (b *kafkaBench) order(i int) benchOrder { return b.orders[i%kafkaVariants] }
+func orderKey(i int) string                  { return fmt.Sprintf("key-%d", i%1000) }
 
 func (b *kafkaBench) topic(ctx context.Context, what string) (string, error) {
 	name := fmt.Sprintf("bench-%s-%d-%d", what, time.Now().UnixNano(), b.round.Add(1))
@@ -106,16 +158,14 @@ func (b *kafkaBench) cleanup() {
 	_ = b.admin.DeleteTopics(ctx, b.topics...)
 }
 
-// config is the client configuration both sides share: franz-go's
-// defaults (acks=all, idempotent), no linger, snappy and 1 MiB
-// batches, which is what kafka.Config asks for.
-func (b *kafkaBench) config(group string) kafka.Config {
-	return kafka.Config{Brokers: b.brokers, ServiceName: group}
-}
+// config is the client configuration of the hexkit side: franz-go's
+// defaults (acks=all, idempotent), no linger, snappy and 1 MiB batches.
+func (b *kafkaBench) config() kafka.Config { return kafka.Config{Brokers: b.brokers} }
 
-func (b *kafkaBench) rawOpts() []kgo.Opt {
+// rawOpts is the same configuration for raw franz-go.
+func rawOpts(brokers []string) []kgo.Opt {
 	return []kgo.Opt{
-		kgo.SeedBrokers(b.brokers...),
+		kgo.SeedBrokers(brokers...),
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.SnappyCompression()),
 		kgo.ProducerBatchMaxBytes(1 << 20),
@@ -123,76 +173,84 @@ func (b *kafkaBench) rawOpts() []kgo.Opt {
 	}
 }
 
-func (b *kafkaBench) rawPublish(ctx context.Context) (int, error) {
+// rawRecord encodes o as a careful raw client does: JSON payload and the
+// headers hexkit's wire format carries.
+func (b *kafkaBench) rawRecord(topic, key string, o *benchOrder) (*kgo.Record, error) {
+	payload, err := json.Marshal(o)
+	if err != nil {
+		return nil, err
+	}
+	return &kgo.Record{
+		Topic: topic,
+		Key:   []byte(key),
+		Value: payload,
+		Headers: []kgo.RecordHeader{
+			{Key: events.HeaderType, Value: []byte("order_placed")},
+			{Key: events.HeaderEventID, Value: []byte(events.NewEventID())},
+			{Key: events.HeaderCorrelationID, Value: []byte(b.cid)},
+		},
+	}, nil
+}
+
+func (b *kafkaBench) rawPublishBatch(ctx context.Context) (int, error) {
 	topic, err := b.topic(ctx, "pub-raw")
 	if err != nil {
 		return 0, err
 	}
-	return b.rawPublishTo(ctx, topic)
+	return kafkaEvents, b.rawPublishTo(ctx, topic)
 }
 
-// rawPublishTo produces every event with franz-go directly, with the same
-// concurrency as hexkitPublish: kafkaSenders goroutines, each producing
-// chunks of kafkaChunk records built per event and waiting for their acks
-// (ProduceSync), which is what a Send call does.
-func (b *kafkaBench) rawPublishTo(ctx context.Context, topic string) (int, error) {
-	cl, err := kgo.NewClient(b.rawOpts()...)
+// rawPublishTo produces kafkaEvents events with franz-go directly:
+// kafkaSenders goroutines, each encoding chunks of kafkaChunk records and
+// waiting for their acks (ProduceSync), as a PublishBatch call does.
+func (b *kafkaBench) rawPublishTo(ctx context.Context, topic string) error {
+	cl, err := kgo.NewClient(rawOpts(b.brokers)...)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer cl.Close()
-	d := b.data
-	err = inChunks(len(d.keys), func() func(start, end int) error {
+	return inChunks(kafkaEvents, kafkaChunk, kafkaSenders, func() func(start, end int) error {
 		recs := make([]*kgo.Record, 0, kafkaChunk)
 		return func(start, end int) error {
 			recs = recs[:0]
 			for i := start; i < end; i++ {
-				recs = append(recs, &kgo.Record{
-					Topic: topic,
-					Key:   []byte(d.keys[i]),
-					Value: d.payload,
-					Headers: []kgo.RecordHeader{
-						{Key: events.HeaderType, Value: []byte("order_placed")},
-						{Key: events.HeaderEventID, Value: []byte(d.ids[i])},
-						{Key: events.HeaderCorrelationID, Value: []byte(d.cids[i])},
-					},
-				})
+				o := b.order(i)
+				rec, err := b.rawRecord(topic, orderKey(i), &o)
+				if err != nil {
+					return err
+				}
+				recs = append(recs, rec)
 			}
 			return cl.ProduceSync(ctx, recs...).FirstErr()
 		}
 	})
-	if err != nil {
-		return 0, err
-	}
-	return len(d.keys), nil
 }
 
-// hexkitPublish sends the same events through a kafka.NewSender sender: messages
-// built per event, Send calls of kafkaChunk messages from kafkaSenders
-// goroutines, each returning once its records are acknowledged.
-func (b *kafkaBench) hexkitPublish(ctx context.Context) (int, error) {
+// hexkitPublishBatch publishes the same events with a typed
+// kafka.NewPublisher: PublishBatch calls of kafkaChunk events from
+// kafkaSenders goroutines.
+func (b *kafkaBench) hexkitPublishBatch(ctx context.Context) (int, error) {
 	topic, err := b.topic(ctx, "pub-hexkit")
 	if err != nil {
 		return 0, err
 	}
-	client, err := kafka.Open(ctx, b.config(""))
+	client, err := kafka.Open(ctx, b.config())
 	if err != nil {
 		return 0, err
 	}
-	pub, err := kafka.NewSender(client)
+	pub, err := kafka.NewPublisher[benchOrder](client, topic)
 	if err != nil {
 		return 0, err
 	}
-	d := b.data
-	err = inChunks(len(d.keys), func() func(start, end int) error {
-		msgs := make([]*events.Message, 0, kafkaChunk)
+	ctx = hexkit.WithCorrelationID(ctx, b.cid)
+	err = inChunks(kafkaEvents, kafkaChunk, kafkaSenders, func() func(start, end int) error {
+		batch := make([]events.Keyed[benchOrder], 0, kafkaChunk)
 		return func(start, end int) error {
-			msgs = msgs[:0]
+			batch = batch[:0]
 			for i := start; i < end; i++ {
-				msgs = append(msgs, &events.Message{Topic: topic, Key: d.keys[i], Type: "order_placed",
-					EventID: d.ids[i], CorrelationID: d.cids[i], Payload: d.payload})
+				batch = append(batch, events.Keyed[benchOrder]{Key: orderKey(i), Event: b.order(i)})
 			}
-			return pub.Send(ctx, msgs...)
+			return pub.PublishBatch(ctx, batch...)
 		}
 	})
 	if cerr := client.Close(ctx); err == nil {
@@ -201,25 +259,83 @@ func (b *kafkaBench) hexkitPublish(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return len(d.keys), nil
+	return kafkaEvents, nil
 }
 
-// inChunks splits [0, n) into chunks of kafkaChunk and hands them to
-// kafkaSenders goroutines; newSender gives each goroutine its function.
+// publishConcurrent returns the side that publishes n events one at a
+// time from goroutines goroutines, each call waiting for its ack: the
+// way services publish from request and event handlers. hexkit says
+// which side.
+func (b *kafkaBench) publishConcurrent(goroutines, n int, hexkitSide bool) side {
+	return func(ctx context.Context) (int, error) {
+		topic, err := b.topic(ctx, fmt.Sprintf("pub-%d", goroutines))
+		if err != nil {
+			return 0, err
+		}
+		publish, closeFn, err := b.publisher(ctx, topic, hexkitSide)
+		if err != nil {
+			return 0, err
+		}
+		defer closeFn()
+		err = inChunks(n, 1, goroutines, func() func(start, end int) error {
+			return func(i, _ int) error { return publish(ctx, i, b.order(i)) }
+		})
+		if err != nil {
+			return 0, err
+		}
+		return n, nil
+	}
+}
+
+// publisher returns a function that publishes event i and waits for its
+// ack, through hexkit (a typed publisher) or raw franz-go (ProduceSync of
+// one record), and the function that closes its client.
+func (b *kafkaBench) publisher(ctx context.Context, topic string, hexkitSide bool) (func(ctx context.Context, i int, o benchOrder) error, func(), error) {
+	if !hexkitSide {
+		cl, err := kgo.NewClient(rawOpts(b.brokers)...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return func(ctx context.Context, i int, o benchOrder) error {
+			rec, err := b.rawRecord(topic, orderKey(i), &o)
+			if err != nil {
+				return err
+			}
+			return cl.ProduceSync(ctx, rec).FirstErr()
+		}, cl.Close, nil
+	}
+	client, err := kafka.Open(ctx, b.config())
+	if err != nil {
+		return nil, nil, err
+	}
+	pub, err := kafka.NewPublisher[benchOrder](client, topic)
+	if err != nil {
+		_ = client.Close(ctx)
+		return nil, nil, err
+	}
+	return func(ctx context.Context, i int, o benchOrder) error {
+			return pub.Publish(hexkit.WithCorrelationID(ctx, b.cid), orderKey(i), o)
+		}, func() {
+			_ = client.Close(context.WithoutCancel(ctx))
+		}, nil
+}
+
+// inChunks splits [0, n) into chunks of size chunk and hands them to
+// goroutines goroutines; newSender gives each goroutine its function.
 // It returns the first error.
-func inChunks(n int, newSender func() func(start, end int) error) error {
+func inChunks(n, chunk, goroutines int, newSender func() func(start, end int) error) error {
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	errs := make(chan error, kafkaSenders)
-	for range kafkaSenders {
+	errs := make(chan error, goroutines)
+	for range goroutines {
 		send := newSender()
 		wg.Go(func() {
 			for {
-				start := int(next.Add(kafkaChunk)) - kafkaChunk
+				start := int(next.Add(int64(chunk))) - chunk
 				if start >= n {
 					return
 				}
-				if err := send(start, min(start+kafkaChunk, n)); err != nil {
+				if err := send(start, min(start+chunk, n)); err != nil {
 					errs <- err
 					return
 				}
@@ -235,92 +351,9 @@ func inChunks(n int, newSender func() func(start, end int) error) error {
 	}
 }
 
-// benchHandle is the work both consumers do per event: read what a
-// handler of the wire format reads (type, key, event id, correlation id,
-// payload; here one byte of each, so that both sides touch the same
-// memory) and count the event. It returns the new count.
-func benchHandle[S string | []byte](typ, key, id, cid S, payload []byte, n *atomic.Int64) int64 {
-	if len(typ) == 0 || len(key) == 0 || len(id) != 36 || len(cid) != 36 || len(payload) == 0 {
-		return n.Load()
-	}
-	if typ[0]^key[0]^id[35]^cid[35]^payload[0] == 0xff { // never true: keeps the reads
-		return n.Load()
-	}
-	return n.Add(1)
-}
-
-// rawConsume reads the topic with franz-go directly as a new group member:
-// poll, handle every record, mark it, autocommit the marks, commit at the
-// end.
-func (b *kafkaBench) rawConsume(ctx context.Context) (int, error) {
-	group := fmt.Sprintf("bench-raw-%d", b.round.Add(1))
-	cl, err := kgo.NewClient(append(b.rawOpts(),
-		kgo.ConsumerGroup(group), kgo.ConsumeTopics(b.consumeTopic),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.AutoCommitMarks())...)
-	if err != nil {
-		return 0, err
-	}
-	defer cl.Close()
-	var n atomic.Int64
-	for n.Load() < kafkaEvents {
-		fetches := cl.PollFetches(ctx)
-		if err := ctx.Err(); err != nil {
-			return 0, err
-		}
-		if err := fetches.Err0(); err != nil {
-			return 0, err
-		}
-		fetches.EachRecord(func(r *kgo.Record) {
-			var typ, id, cid []byte
-			for _, h := range r.Headers {
-				switch h.Key {
-				case events.HeaderType:
-					typ = h.Value
-				case events.HeaderEventID:
-					id = h.Value
-				case events.HeaderCorrelationID:
-					cid = h.Value
-				}
-			}
-			benchHandle(typ, r.Key, id, cid, r.Value, &n)
-			cl.MarkCommitRecords(r)
-		})
-	}
-	if err := cl.CommitMarkedOffsets(ctx); err != nil {
-		return 0, err
-	}
-	return int(n.Load()), nil
-}
-
-// hexkitConsume reads the topic with a kafka.NewSubscriber subscriber as a new group
-// member and stops (graceful drain and commit included) once it has
-// handled every event.
-func (b *kafkaBench) hexkitConsume(ctx context.Context) (int, error) {
-	group := fmt.Sprintf("bench-hexkit-%d", b.round.Add(1))
-	var n atomic.Int64
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	h := events.MessageHandlerFunc(func(_ context.Context, m *events.Message) error {
-		if benchHandle(m.Type, m.Key, m.EventID, m.CorrelationID, m.Payload, &n) == kafkaEvents {
-			cancel()
-		}
-		return nil
-	})
-	// The suite's client: Run builds the subscriber's own consumer client,
-	// as the raw side builds one per round.
-	sub, err := kafka.NewSubscriber(b.admin, group, h, events.WithTopics(b.consumeTopic),
-		events.WithLogger(slog.New(slog.DiscardHandler)))
-	if err != nil {
-		return 0, err
-	}
-	if err := sub.Run(runCtx); err != nil {
-		return 0, err
-	}
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
-	if got := n.Load(); got < kafkaEvents {
-		return 0, fmt.Errorf("handled %d of %d events", got, kafkaEvents)
-	}
-	return int(n.Load()), nil
+// checkOrder is the work both consumers do per decoded event: look at
+// what a handler reads. It reports whether the event is whole.
+func checkOrder(typ, key, id, cid string, o *benchOrder) bool {
+	return typ == "order_placed" && key != "" && len(id) == 36 && len(cid) == 36 &&
+		o.OrderID != "" && len(o.Items) == 2 && len(o.Note) > 0
 }

@@ -9,7 +9,7 @@
 //
 // Usage:
 //
-//	go run ./internal/bench [-rounds n] <suite>
+//	go run ./internal/bench [-rounds n] [-run regexp] <suite>
 //
 // Each suite reads its server from the same environment variables as the
 // tests (eval "$(scripts/servers env)"). Suites are added by the protocol
@@ -22,6 +22,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"regexp"
+	"runtime/pprof"
 	"sort"
 	"strings"
 )
@@ -41,14 +43,30 @@ var suites = map[string]suite{
 }
 
 func main() {
+	if which := os.Getenv(childEnv); which != "" { // a consumer child of the kafka suite
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		if err := consumeChild(ctx, which); err != nil {
+			fmt.Fprintln(os.Stderr, "bench child:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	rounds := flag.Int("rounds", 3, "alternating rounds per side; the median is reported")
+	run := flag.String("run", "", "run only the cases whose name matches this regular expression")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Usage = usage
 	flag.Parse()
 	if flag.NArg() != 1 {
 		usage()
 		os.Exit(2)
 	}
-	run, ok := suites[flag.Arg(0)]
+	only, err := compileRun(*run)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench: -run:", err)
+		os.Exit(2)
+	}
+	suiteFn, ok := suites[flag.Arg(0)]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "bench: unknown suite %q\n", flag.Arg(0))
 		usage()
@@ -56,9 +74,21 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	r := &reporter{out: os.Stdout, rounds: *rounds}
-	if err := run(ctx, r); err != nil {
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench: -cpuprofile:", err)
+			os.Exit(2)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	r := &reporter{out: os.Stdout, rounds: *rounds, only: only}
+	if err := suiteFn(ctx, r); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
@@ -73,6 +103,14 @@ func usage() {
 	if list == "" {
 		list = "none yet"
 	}
-	fmt.Fprintf(os.Stderr, "usage: go run ./internal/bench [-rounds n] <suite>\nsuites: %s\n", list)
+	fmt.Fprintf(os.Stderr, "usage: go run ./internal/bench [-rounds n] [-run regexp] <suite>\nsuites: %s\n", list)
 	flag.PrintDefaults()
+}
+
+// compileRun compiles the -run expression; the empty one selects all.
+func compileRun(expr string) (*regexp.Regexp, error) {
+	if expr == "" {
+		return nil, nil
+	}
+	return regexp.Compile(expr)
 }

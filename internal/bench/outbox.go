@@ -101,7 +101,7 @@ func benchOutbox(ctx context.Context, r *reporter) error {
 	}
 	defer b.admin.Close(context.WithoutCancel(ctx))
 	defer b.deleteTopics()
-	if b.kc, err = kgo.NewClient(b.raw.rawOpts()...); err != nil {
+	if b.kc, err = kgo.NewClient(rawOpts(b.raw.brokers)...); err != nil {
 		return err
 	}
 	defer b.kc.Close()
@@ -236,7 +236,7 @@ func (b *outboxBench) delay(ctx context.Context, r *reporter) error {
 		return err
 	}
 	coll := b.db.Collection("delay-raw")
-	consumer, err := kgo.NewClient(append(b.raw.rawOpts(), kgo.ConsumeTopics(topic),
+	consumer, err := kgo.NewClient(append(rawOpts(b.raw.brokers), kgo.ConsumeTopics(topic),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(time.Second))...)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"slices"
 	"time"
 )
@@ -17,11 +18,18 @@ type side func(ctx context.Context) (ops int, err error)
 type reporter struct {
 	out    io.Writer
 	rounds int
+	only   *regexp.Regexp // cases to run; nil runs all
 }
+
+// want reports whether the case name is to run.
+func (r *reporter) want(name string) bool { return r.only == nil || r.only.MatchString(name) }
 
 // compare runs raw and hexkit alternately, rounds times each (raw first, so
 // any warm-up cost falls on the raw client), and prints the medians.
 func (r *reporter) compare(ctx context.Context, name string, hexkit, raw side) error {
+	if !r.want(name) {
+		return nil
+	}
 	var hk, rw []float64
 	for i := 0; i < max(r.rounds, 1); i++ {
 		v, err := measure(ctx, raw)
