@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -43,6 +42,7 @@ func (b *kafkaBench) consume(ctx context.Context, r *reporter, topic string) err
 			return fmt.Errorf("consume: hexkit: %w", err)
 		}
 		hk, hkRSS = append(hk, rate), append(hkRSS, rss)
+		fmt.Fprintf(os.Stderr, "consume round: raw %.0f/s %.0f MiB, hexkit %.0f/s %.0f MiB\n", rw[len(rw)-1], rwRSS[len(rwRSS)-1], rate, rss)
 	}
 	if err := r.print("consume", median(hk), median(rw)); err != nil {
 		return err
@@ -66,18 +66,34 @@ func runConsumeChild(ctx context.Context, which, topic string) (rate, rssMiB flo
 	}
 	var n int
 	var secs float64
-	if _, err := fmt.Sscan(out.String(), &n, &secs); err != nil || secs <= 0 {
+	var hwmKiB int64
+	if _, err := fmt.Sscan(out.String(), &n, &secs, &hwmKiB); err != nil || secs <= 0 {
 		return 0, 0, fmt.Errorf("child printed %q", out.String())
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		return 0, 0, fmt.Errorf("no rusage of the child")
+	return float64(n) / secs, float64(hwmKiB) / 1024, nil
+}
+
+// peakRSS returns the process's peak resident set size in KiB (VmHWM).
+// The rusage of a child is no use here: Linux counts in it the parent's
+// memory shared before exec.
+func peakRSS() (int64, error) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, err
 	}
-	return float64(n) / secs, float64(ru.Maxrss) / 1024, nil // Maxrss is in KiB on Linux
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kib int64
+			_, err := fmt.Sscan(rest, &kib)
+			return kib, err
+		}
+	}
+	return 0, fmt.Errorf("no VmHWM in /proc/self/status")
 }
 
 // consumeChild is the body of a consumer child process: it reads the
-// topic named in the environment and prints "<events> <seconds>".
+// topic named in the environment and prints "<events> <seconds> <peak
+// RSS in KiB>".
 func consumeChild(ctx context.Context, which string) error {
 	brokers := strings.Split(os.Getenv("HEXKIT_KAFKA_BROKERS"), ",")
 	topic := os.Getenv(childTopicEnv)
@@ -96,7 +112,12 @@ func consumeChild(ctx context.Context, which string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println(n, time.Since(start).Seconds())
+	secs := time.Since(start).Seconds()
+	hwm, err := peakRSS()
+	if err != nil {
+		return err
+	}
+	fmt.Println(n, secs, hwm)
 	return nil
 }
 
