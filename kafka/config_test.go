@@ -65,6 +65,7 @@ func TestConfigValidation(t *testing.T) {
 	for name, opt := range map[string]kafka.Option{
 		"key concurrency 0": kafka.WithKeyConcurrency(0),
 		"max queued 0":      kafka.WithMaxQueuedRecords(0),
+		"max bytes 0":       kafka.WithMaxQueuedBytes(0),
 		"commit timeout 0":  kafka.WithCommitTimeout(0),
 	} {
 		if _, err := kafka.Open(context.Background(), kafka.Config{Brokers: []string{"b:1"}}, opt); !errors.Is(err, kafka.ErrInvalidConfig) {

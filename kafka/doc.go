@@ -49,10 +49,11 @@
 // A handler error does not skip the record: it is retried, with an
 // exponential backoff (events.WithRetryBackoff, 100ms doubling up to 10s), on
 // its partition only, until it succeeds, the partition is revoked or Run
-// ends. Other partitions go on meanwhile: a partition whose worker falls
-// behind by more than [WithMaxQueuedRecords] records stops being fetched
-// until it catches up. Every failed attempt is logged and given, as a
-// *[HandlerError], to the hook of events.WithErrorHook. Retrying forever is
+// ends. Other partitions go on meanwhile: a partition whose worker holds
+// more than [WithMaxQueuedRecords] records or [WithMaxQueuedBytes] bytes
+// (10000 records, 1 MiB) for longer than a moment stops being fetched
+// until it is below both again. Every failed attempt is logged and given,
+// as a *[HandlerError], to the hook of events.WithErrorHook. Retrying forever is
 // the safe default; for a bounded number of attempts and a dead letter queue,
 // wrap the handler in an events.FailureHandler (dead letters are worked with
 // [DLQ]). A panic in a handler is recovered and treated as an error.

@@ -12,16 +12,17 @@ import (
 type Option func(*clientOptions)
 
 type clientOptions struct {
-	keyLanes      int
-	latest        bool
-	maxQueued     int
-	commitTimeout time.Duration
-	seed          maphash.Seed
+	keyLanes       int
+	latest         bool
+	maxQueued      int
+	maxQueuedBytes int
+	commitTimeout  time.Duration
+	seed           maphash.Seed
 }
 
 // applyOptions applies opts over the defaults and validates the result.
 func applyOptions(opts []Option) (clientOptions, error) {
-	o := clientOptions{keyLanes: 1, maxQueued: 10000, commitTimeout: 30 * time.Second, seed: maphash.MakeSeed()}
+	o := clientOptions{keyLanes: 1, maxQueued: 10000, maxQueuedBytes: defaultMaxQueuedBytes, commitTimeout: 30 * time.Second, seed: maphash.MakeSeed()}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&o)
@@ -32,6 +33,8 @@ func applyOptions(opts []Option) (clientOptions, error) {
 		return o, configErr("key concurrency %d: want at least 1", o.keyLanes)
 	case o.maxQueued < 1:
 		return o, configErr("max queued records %d: want at least 1", o.maxQueued)
+	case o.maxQueuedBytes < 1:
+		return o, configErr("max queued bytes %d: want at least 1", o.maxQueuedBytes)
 	case o.commitTimeout <= 0:
 		return o, configErr("commit timeout %v: want > 0", o.commitTimeout)
 	}
@@ -56,11 +59,29 @@ func WithStartAtLatest() Option {
 	return func(o *clientOptions) { o.latest = true }
 }
 
-// WithMaxQueuedRecords sets how many fetched records may wait per
-// partition before fetching of that partition pauses until its handler
-// catches up. It needs n >= 1. Default 10000.
+// WithMaxQueuedRecords sets how many fetched records may wait for or be in
+// the handler per partition, as [WithMaxQueuedBytes] does for their bytes
+// (and with the same pausing). It needs n >= 1. Default 10000.
 func WithMaxQueuedRecords(n int) Option {
 	return func(o *clientOptions) { o.maxQueued = n }
+}
+
+// defaultMaxQueuedBytes is the default of [WithMaxQueuedBytes]: one of
+// franz-go's default fetches of a partition.
+const defaultMaxQueuedBytes = 1 << 20
+
+// WithMaxQueuedBytes sets how many bytes (keys, values and headers) of
+// fetched records may wait for or be in the handler per partition. A
+// subscriber does not poll for more while a partition is over this limit
+// or [WithMaxQueuedRecords]; a partition still over them after a short
+// wait (50ms: its handler is failing or very slow) has its fetching paused
+// until it is below both again, and the others go on. With the record
+// limit it bounds a subscriber's memory by its partitions rather than by
+// its records' sizes; a fetch is never split, so a partition may exceed
+// the limit by one fetch (at least one record batch). It needs n >= 1.
+// Default 1 MiB.
+func WithMaxQueuedBytes(n int) Option {
+	return func(o *clientOptions) { o.maxQueuedBytes = n }
 }
 
 // WithCommitTimeout bounds the commits on revoke and on shutdown. It needs

@@ -93,7 +93,7 @@ func (s *subscriber) Run(ctx context.Context) error {
 		case <-rctx.Done():
 		}
 	}()
-	sess := &session{s: s, ctx: rctx, workers: make(map[topicPartition]*worker)}
+	sess := &session{s: s, ctx: rctx, workers: make(map[topicPartition]*worker), released: make(chan struct{}, 1)}
 	opts := append(append([]kgo.Opt{}, s.opts...),
 		kgo.OnPartitionsAssigned(sess.assigned),
 		kgo.OnPartitionsRevoked(sess.revoked),
@@ -248,6 +248,8 @@ type session struct {
 
 	mu      sync.Mutex // guards workers
 	workers map[topicPartition]*worker
+
+	released chan struct{} // a worker released records (capacity 1)
 }
 
 // poll fetches until ctx ends. With BlockRebalanceOnPoll, a rebalance
@@ -280,7 +282,63 @@ func (ss *session) poll(cl *kgo.Client) {
 		})
 		ss.mu.Unlock()
 		cl.AllowRebalance()
+		ss.throttle()
 	}
+}
+
+// throttleWait is how long the poll loop waits for a worker over its
+// limits before it pauses that worker's partition and polls for the
+// others. A busy worker gets below its limits well within it, so the
+// loop just waits, as a consumer that handles what it polled before it
+// polls again does; franz-go keeps at most one fetch buffered meanwhile.
+// Pausing is for a worker whose handler fails or is very slow: it costs
+// the fetch franz-go buffered for its partition, dropped and fetched
+// again on resume.
+const throttleWait = 50 * time.Millisecond
+
+// throttle waits until no unpaused worker is over its limits, pausing
+// the partitions of those still over them after throttleWait.
+func (ss *session) throttle() {
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	var expired <-chan time.Time
+	for {
+		full := ss.overLimit()
+		if len(full) == 0 {
+			return
+		}
+		if timer == nil {
+			timer = time.NewTimer(throttleWait)
+			expired = timer.C
+		}
+		select {
+		case <-ss.released:
+		case <-expired:
+			for _, w := range full {
+				w.pauseIfFull()
+			}
+			return
+		case <-ss.ctx.Done():
+			return
+		}
+	}
+}
+
+// overLimit returns the unpaused workers over their limits.
+func (ss *session) overLimit() []*worker {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	var full []*worker
+	for _, w := range ss.workers {
+		if w.overLimit() {
+			full = append(full, w)
+		}
+	}
+	return full
 }
 
 // assigned starts a worker for every newly assigned partition.

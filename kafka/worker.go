@@ -14,10 +14,12 @@ import (
 
 // worker handles the records of one assigned partition in offset order
 // (or, with key concurrency, in order per key) and marks the handled ones
-// for commit. The poll loop queues records without blocking; when the
-// queue grows past the limit the worker pauses fetching of its partition
-// until it has caught up, so a slow or failing partition never holds back
-// the others.
+// for commit. The poll loop queues records without blocking, and then
+// waits while a worker holds (queued or in its handler) as many records or
+// bytes as it may; a worker that stays over its limits for longer than
+// throttleWait (a failing or slow handler) has fetching of its partition
+// paused until it is below them again, so it never holds back the others
+// for long, and never holds more than about one fetch beyond its limit.
 type worker struct {
 	ss *session
 	cl *kgo.Client
@@ -25,7 +27,8 @@ type worker struct {
 
 	mu      sync.Mutex
 	queue   [][]*kgo.Record
-	queued  int
+	queued  int // records queued or being handled
+	bytes   int // their keys', values' and headers' bytes
 	paused  bool
 	wake    chan struct{}
 	halt    chan struct{} // closed by stop
@@ -41,17 +44,70 @@ func newWorker(ss *session, cl *kgo.Client, tp topicPartition) *worker {
 // resuming happen under w.mu, so that they reach franz-go in the order
 // they were decided.
 func (w *worker) push(recs []*kgo.Record) {
+	n := recordBytes(recs)
 	w.mu.Lock()
 	w.queue = append(w.queue, recs)
 	w.queued += len(recs)
-	if !w.paused && w.queued >= w.ss.s.c.o.maxQueued {
-		w.paused = true
-		w.cl.PauseFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
-	}
+	w.bytes += n
 	w.mu.Unlock()
 	select {
 	case w.wake <- struct{}{}:
 	default:
+	}
+}
+
+// full reports whether the worker holds as many records or bytes as it
+// may; w.mu is held.
+func (w *worker) full() bool {
+	o := &w.ss.s.c.o
+	return w.queued >= o.maxQueued || w.bytes >= o.maxQueuedBytes
+}
+
+// recordBytes is what recs hold in keys, values and headers.
+func recordBytes(recs []*kgo.Record) int {
+	n := 0
+	for _, r := range recs {
+		n += len(r.Key) + len(r.Value)
+		for i := range r.Headers {
+			n += len(r.Headers[i].Key) + len(r.Headers[i].Value)
+		}
+	}
+	return n
+}
+
+// release counts recs as handled, resumes fetching when the worker had
+// paused it and is below its limits again, and wakes a waiting poll loop.
+func (w *worker) release(recs []*kgo.Record) {
+	n := recordBytes(recs)
+	w.mu.Lock()
+	w.queued -= len(recs)
+	w.bytes -= n
+	if w.paused && !w.full() {
+		w.paused = false
+		w.cl.ResumeFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
+	}
+	w.mu.Unlock()
+	select {
+	case w.ss.released <- struct{}{}:
+	default:
+	}
+}
+
+// overLimit reports whether the worker is over its limits and not paused.
+func (w *worker) overLimit() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return !w.paused && w.full()
+}
+
+// pauseIfFull pauses fetching of the worker's partition if it is still
+// over its limits.
+func (w *worker) pauseIfFull() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.paused && w.full() {
+		w.paused = true
+		w.cl.PauseFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
 	}
 }
 
@@ -76,11 +132,6 @@ func (w *worker) run() {
 		w.mu.Lock()
 		batches := w.queue
 		w.queue = nil
-		w.queued = 0
-		if w.paused {
-			w.paused = false
-			w.cl.ResumeFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
-		}
 		w.mu.Unlock()
 		if len(batches) == 0 {
 			select {
@@ -94,8 +145,9 @@ func (w *worker) run() {
 		}
 		for _, recs := range batches {
 			if !w.handleBatch(ctx, recs) {
-				return
+				return // stopWorkers resumes a paused partition
 			}
+			w.release(recs)
 		}
 	}
 }
