@@ -76,14 +76,14 @@ func kafkaSuite(ctx context.Context, r *reporter) error {
 	b.admin = admin
 	defer b.cleanup()
 
-	if err := r.compare(ctx, "publish", b.hexkitPublishBatch, b.rawPublishBatch); err != nil {
+	if err := r.compareTimed(ctx, "publish", b.hexkitPublishBatch, b.rawPublishBatch); err != nil {
 		return err
 	}
-	if err := r.compare(ctx, "publish-64-goroutines", b.publishConcurrent(kafkaGoroutines, kafkaConcurrent, true),
+	if err := r.compareTimed(ctx, "publish-64-goroutines", b.publishConcurrent(kafkaGoroutines, kafkaConcurrent, true),
 		b.publishConcurrent(kafkaGoroutines, kafkaConcurrent, false)); err != nil {
 		return err
 	}
-	if err := r.compare(ctx, "publish-sequential", b.publishConcurrent(1, kafkaSequential, true),
+	if err := r.compareTimed(ctx, "publish-sequential", b.publishConcurrent(1, kafkaSequential, true),
 		b.publishConcurrent(1, kafkaSequential, false)); err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func kafkaSuite(ctx context.Context, r *reporter) error {
 	if err != nil {
 		return err
 	}
-	if err := b.rawPublishTo(ctx, topic); err != nil {
+	if _, err := b.rawPublishTo(ctx, topic); err != nil {
 		return err
 	}
 	return b.consume(ctx, r, topic)
@@ -162,10 +162,15 @@ func (b *kafkaBench) cleanup() {
 // defaults (acks=all, idempotent), no linger, snappy and 1 MiB batches.
 func (b *kafkaBench) config() kafka.Config { return kafka.Config{Brokers: b.brokers} }
 
-// rawOpts is the same configuration for raw franz-go.
+// rawOpts is the same configuration for raw franz-go, including hexkit's
+// metadata refresh of at most every 250ms: with franz-go's 5s, a client
+// that meets a just-created topic before all its partitions have leaders
+// holds their records for up to 5s, which would measure the broker's
+// topic creation rather than the client.
 func rawOpts(brokers []string) []kgo.Opt {
 	return []kgo.Opt{
 		kgo.SeedBrokers(brokers...),
+		kgo.MetadataMinAge(250 * time.Millisecond),
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.SnappyCompression()),
 		kgo.ProducerBatchMaxBytes(1 << 20),
@@ -192,24 +197,36 @@ func (b *kafkaBench) rawRecord(topic, key string, o *benchOrder) (*kgo.Record, e
 	}, nil
 }
 
-func (b *kafkaBench) rawPublishBatch(ctx context.Context) (int, error) {
+func (b *kafkaBench) rawPublishBatch(ctx context.Context) (int, time.Duration, error) {
 	topic, err := b.topic(ctx, "pub-raw")
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return kafkaEvents, b.rawPublishTo(ctx, topic)
+	elapsed, err := b.rawPublishTo(ctx, topic)
+	return kafkaEvents, elapsed, err
 }
 
 // rawPublishTo produces kafkaEvents events with franz-go directly:
 // kafkaSenders goroutines, each encoding chunks of kafkaChunk records and
-// waiting for their acks (ProduceSync), as a PublishBatch call does.
-func (b *kafkaBench) rawPublishTo(ctx context.Context, topic string) error {
+// waiting for their acks (ProduceSync), as a PublishBatch call does. It
+// returns the time they took, after one untimed record that makes the
+// client learn the topic.
+func (b *kafkaBench) rawPublishTo(ctx context.Context, topic string) (time.Duration, error) {
 	cl, err := kgo.NewClient(rawOpts(b.brokers)...)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer cl.Close()
-	return inChunks(kafkaEvents, kafkaChunk, kafkaSenders, func() func(start, end int) error {
+	o := b.order(0)
+	rec, err := b.rawRecord(topic, orderKey(0), &o)
+	if err != nil {
+		return 0, err
+	}
+	if err := cl.ProduceSync(ctx, rec).FirstErr(); err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	err = inChunks(kafkaEvents, kafkaChunk, kafkaSenders, func() func(start, end int) error {
 		recs := make([]*kgo.Record, 0, kafkaChunk)
 		return func(start, end int) error {
 			recs = recs[:0]
@@ -224,25 +241,32 @@ func (b *kafkaBench) rawPublishTo(ctx context.Context, topic string) error {
 			return cl.ProduceSync(ctx, recs...).FirstErr()
 		}
 	})
+	return time.Since(start), err
 }
 
 // hexkitPublishBatch publishes the same events with a typed
 // kafka.NewPublisher: PublishBatch calls of kafkaChunk events from
 // kafkaSenders goroutines.
-func (b *kafkaBench) hexkitPublishBatch(ctx context.Context) (int, error) {
+func (b *kafkaBench) hexkitPublishBatch(ctx context.Context) (int, time.Duration, error) {
 	topic, err := b.topic(ctx, "pub-hexkit")
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	client, err := kafka.Open(ctx, b.config())
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
+	defer client.Close(context.WithoutCancel(ctx))
 	pub, err := kafka.NewPublisher[benchOrder](client, topic)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	ctx = hexkit.WithCorrelationID(ctx, b.cid)
+	if err := pub.Publish(ctx, orderKey(0), b.order(0)); err != nil { // untimed: the client learns the topic
+		return 0, 0, err
+	}
+	start, cpu := time.Now(), readCPU()
+	defer cpu.report(topic, kafkaEvents)
 	err = inChunks(kafkaEvents, kafkaChunk, kafkaSenders, func() func(start, end int) error {
 		batch := make([]events.Keyed[benchOrder], 0, kafkaChunk)
 		return func(start, end int) error {
@@ -253,37 +277,41 @@ func (b *kafkaBench) hexkitPublishBatch(ctx context.Context) (int, error) {
 			return pub.PublishBatch(ctx, batch...)
 		}
 	})
-	if cerr := client.Close(ctx); err == nil {
-		err = cerr
-	}
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return kafkaEvents, nil
+	return kafkaEvents, time.Since(start), nil
 }
 
 // publishConcurrent returns the side that publishes n events one at a
 // time from goroutines goroutines, each call waiting for its ack: the
 // way services publish from request and event handlers. hexkit says
 // which side.
-func (b *kafkaBench) publishConcurrent(goroutines, n int, hexkitSide bool) side {
-	return func(ctx context.Context) (int, error) {
+func (b *kafkaBench) publishConcurrent(goroutines, n int, hexkitSide bool) timedSide {
+	return func(ctx context.Context) (int, time.Duration, error) {
 		topic, err := b.topic(ctx, fmt.Sprintf("pub-%d", goroutines))
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		publish, closeFn, err := b.publisher(ctx, topic, hexkitSide)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		defer closeFn()
+		// One event first, untimed: the client learns the new topic.
+		if err := publish(ctx, 0, b.order(0)); err != nil {
+			return 0, 0, err
+		}
+		start, cpu := time.Now(), readCPU()
 		err = inChunks(n, 1, goroutines, func() func(start, end int) error {
 			return func(i, _ int) error { return publish(ctx, i, b.order(i)) }
 		})
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
-		return n, nil
+		elapsed := time.Since(start)
+		cpu.report(topic, n)
+		return n, elapsed, nil
 	}
 }
 
@@ -291,8 +319,15 @@ func (b *kafkaBench) publishConcurrent(goroutines, n int, hexkitSide bool) side 
 // ack, through hexkit (a typed publisher) or raw franz-go (ProduceSync of
 // one record), and the function that closes its client.
 func (b *kafkaBench) publisher(ctx context.Context, topic string, hexkitSide bool) (func(ctx context.Context, i int, o benchOrder) error, func(), error) {
+	reqs := &produceRequests{}
+	report := func() {
+		if n := reqs.n.Load(); n > 0 {
+			which := map[bool]string{true: "hexkit", false: "raw"}[hexkitSide]
+			fmt.Fprintf(os.Stderr, "%s: %s %d produce requests, %.1f records each\n", topic, which, n, float64(reqs.recs.Load())/float64(n))
+		}
+	}
 	if !hexkitSide {
-		cl, err := kgo.NewClient(rawOpts(b.brokers)...)
+		cl, err := kgo.NewClient(append(rawOpts(b.brokers), kgo.WithHooks(reqs))...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -302,9 +337,11 @@ func (b *kafkaBench) publisher(ctx context.Context, topic string, hexkitSide boo
 				return err
 			}
 			return cl.ProduceSync(ctx, rec).FirstErr()
-		}, cl.Close, nil
+		}, func() { cl.Close(); report() }, nil
 	}
-	client, err := kafka.Open(ctx, b.config())
+	cfg := b.config()
+	cfg.Options = []kgo.Opt{kgo.WithHooks(reqs)}
+	client, err := kafka.Open(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -317,7 +354,22 @@ func (b *kafkaBench) publisher(ctx context.Context, topic string, hexkitSide boo
 			return pub.Publish(hexkit.WithCorrelationID(ctx, b.cid), orderKey(i), o)
 		}, func() {
 			_ = client.Close(context.WithoutCancel(ctx))
+			report()
 		}, nil
+}
+
+// produceRequests counts a client's produce requests and their records,
+// printed to stderr to show how well each side batches.
+type produceRequests struct{ n, recs atomic.Int64 }
+
+func (p *produceRequests) OnProduceBatchWritten(_ kgo.BrokerMetadata, _ string, _ int32, m kgo.ProduceBatchMetrics) {
+	p.recs.Add(int64(m.NumRecords))
+}
+
+func (p *produceRequests) OnBrokerWrite(_ kgo.BrokerMetadata, key int16, _ int, _, _ time.Duration, err error) {
+	if key == 0 && err == nil { // a produce request
+		p.n.Add(1)
+	}
 }
 
 // inChunks splits [0, n) into chunks of size chunk and hands them to

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -239,7 +240,7 @@ func (b *kafkaBench) latency(ctx context.Context, r *reporter) error {
 
 // delays collects the delays of the events sent after from.
 type delays struct {
-	from time.Time
+	from atomic.Int64 // unix nanoseconds; 0 until the warm-up ends
 	mu   sync.Mutex
 	d    []time.Duration
 	seen atomic.Int64 // every event, warm-up included
@@ -248,10 +249,11 @@ type delays struct {
 func (d *delays) add(o *benchOrder) {
 	now := time.Now()
 	d.seen.Add(1)
-	sent := time.Unix(0, o.SentAt)
-	if sent.Before(d.from) {
+	from := d.from.Load()
+	if from == 0 || o.SentAt < from {
 		return
 	}
+	sent := time.Unix(0, o.SentAt)
 	d.mu.Lock()
 	d.d = append(d.d, now.Sub(sent))
 	d.mu.Unlock()
@@ -264,7 +266,7 @@ func (b *kafkaBench) latencyRun(ctx context.Context, hexkitSide bool) ([]time.Du
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	d := &delays{from: time.Now().Add(kafkaLatencyWarmup)}
+	d := &delays{}
 	var consumed chan error // the raw consumer's end; the subscriber's is in stop
 	if hexkitSide {
 		stop, err := b.hexkitLatencyConsumer(ctx, topic, d)
@@ -281,12 +283,28 @@ func (b *kafkaBench) latencyRun(ctx context.Context, hexkitSide bool) ([]time.Du
 		return nil, err
 	}
 	defer closeFn()
-	total := int((kafkaLatencyWarmup + kafkaLatencyFor).Seconds() * kafkaLatencyRate)
+	// Events go out at the rate from the start; the measured window
+	// begins kafkaLatencyWarmup after the consumer got its first event
+	// (it has joined its group and the clients are warm) and lasts
+	// kafkaLatencyFor.
 	interval := time.Second / kafkaLatencyRate
 	start := time.Now()
 	var wg sync.WaitGroup
 	var failed atomic.Value
-	for i := range total {
+	var from time.Time
+	total := 0
+	for i := 0; ; i++ {
+		if from.IsZero() && d.seen.Load() > 0 {
+			from = time.Now().Add(kafkaLatencyWarmup)
+			d.from.Store(from.UnixNano())
+		}
+		if !from.IsZero() && time.Since(from) > kafkaLatencyFor {
+			total = i
+			break
+		}
+		if time.Since(start) > time.Minute {
+			return nil, errors.New("the consumer got nothing for a minute")
+		}
 		if wait := time.Until(start.Add(time.Duration(i) * interval)); wait > 0 {
 			time.Sleep(wait)
 		}

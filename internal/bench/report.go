@@ -27,6 +27,24 @@ func (r *reporter) want(name string) bool { return r.only == nil || r.only.Match
 // compare runs raw and hexkit alternately, rounds times each (raw first, so
 // any warm-up cost falls on the raw client), and prints the medians.
 func (r *reporter) compare(ctx context.Context, name string, hexkit, raw side) error {
+	return r.compareTimed(ctx, name, timeAll(hexkit), timeAll(raw))
+}
+
+// timedSide is a side that times itself, leaving out its set-up (a new
+// topic, a new client): it returns its operations and the time they took.
+type timedSide func(ctx context.Context) (ops int, elapsed time.Duration, err error)
+
+// timeAll times the whole of s.
+func timeAll(s side) timedSide {
+	return func(ctx context.Context) (int, time.Duration, error) {
+		start := time.Now()
+		ops, err := s(ctx)
+		return ops, time.Since(start), err
+	}
+}
+
+// compareTimed is compare for sides that time themselves.
+func (r *reporter) compareTimed(ctx context.Context, name string, hexkit, raw timedSide) error {
 	if !r.want(name) {
 		return nil
 	}
@@ -68,13 +86,12 @@ func rate(v float64) string {
 	return fmt.Sprintf("%.2f", v)
 }
 
-func measure(ctx context.Context, s side) (float64, error) {
-	start := time.Now()
-	ops, err := s(ctx)
+func measure(ctx context.Context, s timedSide) (float64, error) {
+	ops, elapsed, err := s(ctx)
 	if err != nil {
 		return 0, err
 	}
-	return float64(ops) / time.Since(start).Seconds(), nil
+	return float64(ops) / elapsed.Seconds(), nil
 }
 
 func median(v []float64) float64 {
