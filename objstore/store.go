@@ -167,6 +167,7 @@ type portable struct {
 	d      driver.Store
 	cfg    config
 	bufs   sync.Pool // *[]byte of cfg.partSize, for multipart Put
+	chunks sync.Pool // *[]byte of verifyChunk, for verified Get
 	closed atomic.Bool
 	once   sync.Once
 	err    error // of the driver's Close
