@@ -80,10 +80,11 @@ func BenchmarkMD5(b *testing.B) {
 	}
 }
 
-// BenchmarkGet64MiB reads a 64 MiB object written by Put (a multipart
-// ETag of 16 MiB parts) from the server: verified (the default), without
-// verification, and with the raw client, which checks nothing.
-func BenchmarkGet64MiB(b *testing.B) {
+// BenchmarkGet reads a 1 MiB object (an MD5 ETag) and a 64 MiB object
+// written by Put (a multipart ETag of 16 MiB parts) from the server:
+// verified (the default), without verification, and with the raw client,
+// which checks nothing.
+func BenchmarkGet(b *testing.B) {
 	ctx := context.Background()
 	s, err := s3.Open(ctx, config(b))
 	if err != nil {
@@ -93,41 +94,45 @@ func BenchmarkGet64MiB(b *testing.B) {
 	var c *minio.Client
 	s.As(&c)
 	bucket := uniqueBucket(b, s)
-	data := make([]byte, 64<<20)
-	_, _ = rand.Read(data)
-	if _, err := s.Put(ctx, bucket, "obj.bin", bytes.NewReader(data), int64(len(data))); err != nil {
-		b.Fatal(err)
-	}
-	get := func(b *testing.B, opts ...objstore.GetOption) {
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
-			r, err := s.Get(ctx, bucket, "obj.bin", opts...)
-			if err != nil {
-				b.Fatal(err)
-			}
-			n, err := io.Copy(io.Discard, r)
-			r.Close()
-			if err != nil || n != int64(len(data)) || r.Verified() == (len(opts) > 0) {
-				b.Fatalf("read %d bytes, %v, verified %v", n, err, r.Verified())
+	for _, size := range []int{1 << 20, 64 << 20} {
+		data := make([]byte, size)
+		_, _ = rand.Read(data)
+		id := fmt.Sprintf("obj-%d.bin", size)
+		if _, err := s.Put(ctx, bucket, id, bytes.NewReader(data), int64(len(data))); err != nil {
+			b.Fatal(err)
+		}
+		get := func(b *testing.B, opts ...objstore.GetOption) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				r, err := s.Get(ctx, bucket, id, opts...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n, err := io.Copy(io.Discard, r)
+				r.Close()
+				if err != nil || n != int64(len(data)) || r.Verified() == (len(opts) > 0) {
+					b.Fatalf("read %d bytes, %v, verified %v", n, err, r.Verified())
+				}
 			}
 		}
+		name := fmt.Sprintf("%dMiB", size>>20)
+		b.Run(name+"/verified", func(b *testing.B) { get(b) })
+		b.Run(name+"/unverified", func(b *testing.B) { get(b, objstore.WithoutVerification()) })
+		b.Run(name+"/raw", func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				rc, _, _, err := minio.Core{Client: c}.GetObject(ctx, bucket, id, minio.GetObjectOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				_, err = io.Copy(io.Discard, rc)
+				rc.Close()
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
-	b.Run("verified", func(b *testing.B) { get(b) })
-	b.Run("unverified", func(b *testing.B) { get(b, objstore.WithoutVerification()) })
-	b.Run("raw", func(b *testing.B) {
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
-			rc, _, _, err := minio.Core{Client: c}.GetObject(ctx, bucket, "obj.bin", minio.GetObjectOptions{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			_, err = io.Copy(io.Discard, rc)
-			rc.Close()
-			if err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
 }
 
 // uniqueBucket creates a bucket that the benchmark deletes at its end.
