@@ -31,7 +31,7 @@ func (s *portable) Get(ctx context.Context, bucket, object string, opts ...GetOp
 	}
 	rd := &reader{ctx: ctx, rc: rc, info: cleanInfo(info)}
 	if g.offset == 0 && g.length == -1 && !g.noVerify {
-		rd.prepare(info, &s.chunks)
+		rd.prepare(ctx, info, &s.chunks)
 	}
 	return rd, nil
 }
@@ -46,10 +46,8 @@ type reader struct {
 	rc   io.ReadCloser
 	info ObjectInfo
 
-	// v hashes what is read; nil when the read is not verified. mu
-	// guards it against a Close from another goroutine during a Read.
+	// v hashes what is read; nil when the read is not verified.
 	v        *verifier
-	mu       sync.Mutex
 	want     string
 	closed   atomic.Bool
 	verified bool
@@ -58,7 +56,7 @@ type reader struct {
 
 // prepare makes the read verified when the ETag is one the store can
 // recompute: an MD5, or a multipart ETag of parts of a size Put recorded.
-func (r *reader) prepare(info driver.ObjectInfo, chunks *sync.Pool) {
+func (r *reader) prepare(ctx context.Context, info driver.ObjectInfo, chunks *sync.Pool) {
 	etag := driver.TrimETag(info.ETag)
 	base, parts, multipart := strings.Cut(etag, "-")
 	if len(base) != 32 {
@@ -76,7 +74,7 @@ func (r *reader) prepare(info driver.ObjectInfo, chunks *sync.Pool) {
 		partSize = ps
 	}
 	r.want = etag
-	r.v = newVerifier(partSize, chunks)
+	r.v = newVerifier(ctx, partSize, chunks)
 }
 
 func (r *reader) Info() ObjectInfo { return r.info }
@@ -105,11 +103,8 @@ func (r *reader) Read(p []byte) (int, error) {
 	}
 	n, err := r.rc.Read(p)
 	if r.v != nil && n > 0 {
-		r.mu.Lock()
-		ok := r.v.write(p[:n])
-		r.mu.Unlock()
-		if !ok {
-			return 0, errReaderClosed
+		if !r.v.write(p[:n]) {
+			return 0, r.stopped()
 		}
 	}
 	return r.end(n, err)
@@ -123,12 +118,10 @@ func (r *reader) end(n int, err error) (int, error) {
 	case err == nil:
 		return n, nil
 	case err == io.EOF && r.v != nil:
-		r.mu.Lock()
 		got, size, ok := r.v.finish()
-		r.mu.Unlock()
 		switch {
 		case !ok:
-			err = errReaderClosed
+			err = r.stopped()
 		case got != r.want || size != r.info.Size:
 			err = fmt.Errorf("%w: read %d bytes with ETag %s, object has %d bytes and ETag %s",
 				ErrChecksumMismatch, size, got, r.info.Size, r.want)
@@ -144,10 +137,17 @@ func (r *reader) end(n int, err error) (int, error) {
 
 func (r *reader) stopVerifier() {
 	if r.v != nil {
-		r.mu.Lock()
 		r.v.stop()
-		r.mu.Unlock()
 	}
+}
+
+// stopped is the error of a verified read whose verifier was stopped
+// under it: by the end of the context, else by Close.
+func (r *reader) stopped() error {
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
+	return errReaderClosed
 }
 
 // WriteTo writes the rest of the object to w with large reads, verifying
@@ -170,20 +170,14 @@ func (r *reader) WriteTo(w io.Writer) (int64, error) {
 		}
 		p := buf
 		if r.v != nil {
-			r.mu.Lock()
-			p = r.v.space()
-			r.mu.Unlock()
-			if p == nil {
-				return total, errReaderClosed
+			if p = r.v.space(); p == nil {
+				return total, r.stopped()
 			}
 		}
 		n, err := r.rc.Read(p)
 		if r.v != nil {
-			r.mu.Lock()
-			ok := r.v.commit(n)
-			r.mu.Unlock()
-			if !ok {
-				return total, errReaderClosed
+			if !r.v.commit(n) {
+				return total, r.stopped()
 			}
 		}
 		// The bytes go out before end, which at io.EOF gives the chunks

@@ -149,8 +149,8 @@ func waitGoroutines(t *testing.T, before int, what string) {
 }
 
 // TestReaderEndsItsHashing checks that a verified read that stops early,
-// by Close, by its context or by an error, leaves no goroutine behind,
-// and that a Read after Close fails with ErrClosed.
+// by Close or by the end of its context (read or not after it), leaves no
+// goroutine behind, and that a Read after Close fails with ErrClosed.
 func TestReaderEndsItsHashing(t *testing.T) {
 	s := storeHolding(t, randomData(1, 8<<20))
 	ctx := context.Background()
@@ -189,16 +189,30 @@ func TestReaderEndsItsHashing(t *testing.T) {
 	}
 	waitGoroutines(t, before, "after a canceled read, before Close")
 	r.Close()
+
+	// The end of the context alone, with no Read or Close after it.
+	cctx, cancel = context.WithCancel(ctx)
+	r, err = s.Get(cctx, "reads", "obj.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := io.ReadFull(r, buf); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	waitGoroutines(t, before, "after the context of a read in progress ended")
 }
 
-// TestReaderCloseDuringRead closes verified readers while other
-// goroutines read them (run with -race): the read ends with an error,
-// never with io.EOF, and no goroutine stays.
+// TestReaderCloseDuringRead closes verified readers, or ends their
+// context, while other goroutines read them (run with -race): the read
+// ends with ErrClosed or the context's error, or whole and verified, and
+// no goroutine stays.
 func TestReaderCloseDuringRead(t *testing.T) {
 	s := storeHolding(t, randomData(2, 4<<20))
-	ctx := context.Background()
 	before := runtime.NumGoroutine()
-	for i := range 20 {
+	for i := range 40 {
+		ctx, cancel := context.WithCancel(context.Background())
 		r, err := s.Get(ctx, "reads", "obj.bin")
 		if err != nil {
 			t.Fatal(err)
@@ -215,14 +229,23 @@ func TestReaderCloseDuringRead(t *testing.T) {
 			}
 		}()
 		time.Sleep(time.Duration(i%4) * time.Millisecond)
-		r.Close()
-		wg.Wait()
-		if rerr == nil && !r.Verified() {
-			t.Errorf("read %d ended without error while unverified", i)
+		byContext := i%8 >= 4
+		if byContext {
+			cancel()
+		} else {
+			r.Close()
 		}
-		if rerr != nil && !errors.Is(rerr, objstore.ErrClosed) {
+		wg.Wait()
+		switch {
+		case rerr == nil && !r.Verified():
+			t.Errorf("read %d ended without error while unverified", i)
+		case rerr != nil && byContext && rerr != context.Canceled:
+			t.Errorf("read %d whose context ended during the read = %v, want context.Canceled", i, rerr)
+		case rerr != nil && !byContext && !errors.Is(rerr, objstore.ErrClosed):
 			t.Errorf("read %d closed during the read = %v, want ErrClosed", i, rerr)
 		}
+		r.Close()
+		cancel()
 	}
 	waitGoroutines(t, before, "after closing reads in progress")
 }

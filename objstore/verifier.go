@@ -1,6 +1,7 @@
 package objstore
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 )
@@ -21,10 +22,16 @@ const (
 // than one chunk never starts the goroutine: finish hashes its bytes in
 // place.
 //
-// One goroutine (the reader's, under reader.mu) calls its methods. The
+// The reader's goroutine calls its methods; stop may also come from
+// another one (Close during a Read) and comes from the context's end. The
 // hashing goroutine ends in finish or stop, whichever comes first; after
 // either, the methods report false (or nil) and hash nothing.
 type verifier struct {
+	mu  sync.Mutex // held by every method, while it waits too
+	ctx context.Context
+	// unhook stops the context from stopping the goroutine.
+	unhook func() bool
+
 	e     etagHash   // the goroutine's while it runs
 	pool  *sync.Pool // of *[]byte of verifyChunk bytes
 	cur   *[]byte    // the chunk being filled
@@ -50,8 +57,8 @@ type filledChunk struct {
 	n int
 }
 
-func newVerifier(partSize int64, pool *sync.Pool) *verifier {
-	return &verifier{e: newEtagHash(partSize), pool: pool}
+func newVerifier(ctx context.Context, partSize int64, pool *sync.Pool) *verifier {
+	return &verifier{ctx: ctx, e: newEtagHash(partSize), pool: pool}
 }
 
 // chunk returns an empty chunk: one the goroutine gave back, a new one
@@ -76,6 +83,12 @@ func (v *verifier) chunk() *[]byte {
 // space returns the free end of the current chunk, never empty; nil once
 // the verifier ended.
 func (v *verifier) space() []byte {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.spaceLocked()
+}
+
+func (v *verifier) spaceLocked() []byte {
 	if v.state == ended {
 		return nil
 	}
@@ -88,6 +101,12 @@ func (v *verifier) space() []byte {
 // commit counts n bytes written into space as read; a full chunk goes to
 // the goroutine.
 func (v *verifier) commit(n int) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.commitLocked(n)
+}
+
+func (v *verifier) commitLocked(n int) bool {
 	if v.state == ended {
 		return false
 	}
@@ -100,19 +119,22 @@ func (v *verifier) commit(n int) bool {
 
 // write copies b into chunks.
 func (v *verifier) write(b []byte) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
 	for len(b) > 0 {
-		s := v.space()
+		s := v.spaceLocked()
 		if s == nil {
 			return false
 		}
 		n := copy(s, b)
-		v.commit(n)
+		v.commitLocked(n)
 		b = b[n:]
 	}
 	return v.state != ended
 }
 
-// send hands the current chunk to the goroutine, starting it first.
+// send hands the current chunk to the goroutine, starting it first; the
+// end of the context then stops it, also when no Read or Close follows.
 func (v *verifier) send() {
 	if v.state == idle {
 		v.todo = make(chan filledChunk, verifyDepth)
@@ -120,6 +142,7 @@ func (v *verifier) send() {
 		v.done = make(chan struct{})
 		v.state = running
 		go v.run()
+		v.unhook = context.AfterFunc(v.ctx, v.stop)
 	}
 	v.todo <- filledChunk{v.cur, v.fill}
 	v.cur, v.fill = nil, 0
@@ -140,6 +163,8 @@ func (v *verifier) run() {
 // finish hashes what is left, waits for the goroutine and returns the
 // ETag and the number of bytes of the read; false once the verifier ended.
 func (v *verifier) finish() (etag string, size int64, ok bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
 	switch v.state {
 	case ended:
 		return "", 0, false
@@ -149,6 +174,7 @@ func (v *verifier) finish() (etag string, size int64, ok bool) {
 		}
 		close(v.todo)
 		<-v.done
+		v.unhook()
 	default:
 		if v.cur != nil {
 			v.e.write((*v.cur)[:v.fill])
@@ -176,10 +202,13 @@ func (v *verifier) release() {
 // not put back: a Read of another goroutine may still write into the
 // current one.
 func (v *verifier) stop() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
 	if v.state == running {
 		v.quit.Store(true)
 		close(v.todo)
 		<-v.done
+		v.unhook()
 	}
 	v.state = ended
 }
