@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"strconv"
 	"strings"
@@ -211,14 +212,10 @@ func (r *reader) Close() error {
 // with a part size their multipart ETag.
 type etagHash struct {
 	partSize int64 // > 0: multipart ETag
-	h        interface {
-		io.Writer
-		Sum([]byte) []byte
-		Reset()
-	}
-	inPart int64
-	sums   [][]byte
-	n      int64
+	h        hash.Hash
+	inPart   int64
+	sums     [][]byte
+	n        int64
 }
 
 func (e *etagHash) write(b []byte) {
