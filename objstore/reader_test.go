@@ -60,9 +60,9 @@ func randomData(seed uint64, n int) []byte {
 }
 
 // TestVerifiedReads reads objects of sizes around the verifier's chunks
-// and a multipart one, by WriteTo and by Read with small and large
-// buffers, intact and with one byte flipped at the start, in the middle
-// and at the very end: an intact read ends with io.EOF and Verified, a
+// and multipart ones, by WriteTo and by Read with small and large
+// buffers, intact and with one byte flipped at the start, in the middle,
+// at the very end and on either side of part boundaries: an intact read ends with io.EOF and Verified, a
 // corrupted one with ErrChecksumMismatch, never io.EOF.
 func TestVerifiedReads(t *testing.T) {
 	ctx := context.Background()
@@ -76,7 +76,8 @@ func TestVerifiedReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	const chunk = 256 << 10
-	sizes := []int{0, 1, 1000, chunk - 1, chunk, chunk + 1, 9*chunk + 17, 2*objstore.MinPartSize + 100}
+	const part = objstore.MinPartSize
+	sizes := []int{0, 1, 1000, chunk - 1, chunk, chunk + 1, 9*chunk + 17, 2 * part, 2*part + 100}
 	readers := map[string]func(w io.Writer, r io.Reader) (int64, error){
 		"WriteTo":         io.Copy,
 		"Read 1000 bytes": func(w io.Writer, r io.Reader) (int64, error) { return copyWithReads(w, r, 1000) },
@@ -91,6 +92,9 @@ func TestVerifiedReads(t *testing.T) {
 		flips := []int64{-1}
 		if size > 0 {
 			flips = append(flips, 0, int64(size/2), int64(size-1))
+		}
+		if size > part {
+			flips = append(flips, part-1, part, 2*part-1)
 		}
 		for name, read := range readers {
 			for _, at := range flips {
