@@ -62,7 +62,9 @@
 // server computed, so a corrupted transfer fails with [ErrChecksumMismatch].
 // [Store.Get] reads a whole object or a range; a whole read verifies the
 // ETag (MD5, or for objects written by Put the multipart ETag) and reports
-// a mismatch instead of io.EOF.
+// a mismatch instead of io.EOF. It hashes in a goroutine of its own while
+// the next bytes arrive, so hashing overlaps the transfer; Close, or the
+// end of the context, stops it.
 //
 // Ids: by default buckets are 3 to 63 of a-z, 0-9 and '-', not starting or
 // ending with '-'; objects are 3 to 255 of A-Z, a-z, 0-9, '.', '_' and '-',

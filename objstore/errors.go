@@ -39,7 +39,7 @@ var (
 	// ErrInvalidOption: an [Option] given to a constructor has an invalid
 	// value.
 	ErrInvalidOption = driver.ErrInvalidOption
-	// ErrClosed: the store was closed.
+	// ErrClosed: the store, or the [Reader] read from, was closed.
 	ErrClosed = driver.ErrClosed
 	// ErrUnauthorized: the server refused the store's credentials or
 	// signature.

@@ -36,6 +36,27 @@ func TestDefaultIDRules(t *testing.T) {
 	}
 }
 
+// TestIDRulesEveryByte checks every byte in the middle of an id against
+// the default rules and, under permissive rules, S3's bucket rule.
+func TestIDRulesEveryByte(t *testing.T) {
+	permissive, _ := objstore.New(memdriver.New(nil, ""), objstore.WithIDRules(objstore.IDRules{
+		Bucket: func(string) error { return nil }, Object: func(string) error { return nil }}))
+	for c := range 256 {
+		b := byte(c)
+		lower, upper, digit := 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9'
+		id := string([]byte{'a', b, 'a'})
+		if err := objstore.DefaultBucketID(id); (err == nil) != (lower || digit || b == '-') {
+			t.Errorf("DefaultBucketID(%q) = %v", id, err)
+		}
+		if err := objstore.DefaultObjectID(id); (err == nil) != (lower || upper || digit || b == '-' || b == '.' || b == '_') {
+			t.Errorf("DefaultObjectID(%q) = %v", id, err)
+		}
+		if err := permissive.ValidateBucketID(id); (err == nil) != (lower || digit || b == '-' || b == '.') {
+			t.Errorf("ValidateBucketID(%q) under permissive rules = %v", id, err)
+		}
+	}
+}
+
 func TestNewValidatesOptions(t *testing.T) {
 	for name, opt := range map[string]objstore.Option{
 		"part size below 5 MiB": objstore.WithPartSize(objstore.MinPartSize - 1),

@@ -77,7 +77,9 @@ type Store interface {
 	// ETag. When the bytes do not match, the final Read returns
 	// [ErrChecksumMismatch] instead of io.EOF. Ranged reads, reads with
 	// [WithoutVerification] and multipart objects uploaded by others are
-	// not verified (see [Reader]).
+	// not verified (see [Reader]). A verified read hashes in a goroutine
+	// of its own while the next bytes arrive, holding at most 2 MiB that
+	// wait for the hash.
 	Get(ctx context.Context, bucket, object string, opts ...GetOption) (Reader, error)
 
 	// PresignGet returns a URL that downloads the object with a plain GET
@@ -167,6 +169,7 @@ type portable struct {
 	d      driver.Store
 	cfg    config
 	bufs   sync.Pool // *[]byte of cfg.partSize, for multipart Put
+	chunks sync.Pool // *[]byte of verifyChunk, for verified Get
 	closed atomic.Bool
 	once   sync.Once
 	err    error // of the driver's Close

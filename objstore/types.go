@@ -51,9 +51,14 @@ type Reader interface {
 	// Read reads the next bytes of the object. Once the context given to
 	// Get is done, Read returns its error. A whole-object read that does
 	// not match the object's ETag ends with [ErrChecksumMismatch] instead
-	// of io.EOF.
+	// of io.EOF: a verified read hashes the bytes in a goroutine of its
+	// own while the next ones arrive, and its final Read waits for the
+	// hash of every byte before it returns io.EOF. Read after Close fails
+	// with [ErrClosed].
 	io.Reader
-	// Close releases the connection.
+	// Close releases the connection and stops the hashing of a verified
+	// read; it may be called from another goroutine to end a Read in
+	// progress.
 	io.Closer
 	// Info describes the object; for a ranged read Size is still the whole
 	// object's size.

@@ -285,3 +285,26 @@ func testCancelStreaming(t *testing.T, h *harness) {
 		t.Errorf("reading on after canceling Get's context = %v, want context.Canceled", err)
 	}
 }
+
+// testCloseReader checks that closing a Reader in the middle of an object
+// succeeds and that reading after it fails with ErrClosed, verified or
+// not.
+func testCloseReader(t *testing.T, h *harness) {
+	ctx := h.ctx()
+	b := h.bucket()
+	h.put(ctx, b, "closed.bin", randomBytes(19, 3*mib))
+	for _, opts := range [][]objstore.GetOption{nil, {objstore.WithoutVerification()}} {
+		r, err := h.s.Get(ctx, b, "closed.bin", opts...)
+		noErr(t, "Get", err)
+		buf := make([]byte, mib)
+		if _, err := io.ReadFull(r, buf); err != nil {
+			t.Fatalf("reading the first MiB: %v", err)
+		}
+		noErr(t, "Reader.Close in the middle of the object", r.Close())
+		n, err := r.Read(buf)
+		wantErr(t, fmt.Sprintf("Read after Close (%d options)", len(opts)), err, objstore.ErrClosed)
+		if n != 0 || r.Verified() {
+			t.Errorf("Read after Close = %d bytes, verified %v; want 0, false", n, r.Verified())
+		}
+	}
+}

@@ -60,6 +60,7 @@ func Run(t *testing.T, newStore NewStore, f Features) {
 		{"Concurrency", testConcurrency},
 		{"Cancellation", testCancellation},
 		{"CancelStreaming", testCancelStreaming},
+		{"CloseReader", testCloseReader},
 		{"MetadataRules", testMetadataRules},
 		{"IDsWithinS3", testIDsWithinS3},
 		{"Close", testClose},
