@@ -6,11 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"syscall"
@@ -75,7 +73,7 @@ func TestFaultConsumerKilled(t *testing.T) {
 	t.Parallel()
 	brokers := testenv.KafkaBrokers(t)
 	testenv.MongoURI(t) // skip (or fail under HEXKIT_REQUIRE_SERVERS) without the servers installed
-	uri := startFerretDB(t)
+	uri := testenv.StartPrivateFerretDB(t).MongoURI()
 	// A bound for a busy machine: alone the scenario takes about a minute.
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
@@ -213,56 +211,6 @@ func TestFaultConsumerKilled(t *testing.T) {
 	if skipped == 0 {
 		t.Errorf("no redelivery was skipped: the kills did not land between a write and its commit")
 	}
-}
-
-// startFerretDB starts a FerretDB of its own through scripts/servers, on
-// free ports, with its run directory (data included) under /dev/shm when
-// the machine has it, and stops it when the test ends. It returns its URI.
-func startFerretDB(t *testing.T) string {
-	t.Helper()
-	script, err := filepath.Abs(filepath.Join("..", "scripts", "servers"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	parent := ""
-	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
-		parent = "/dev/shm"
-	}
-	run, err := os.MkdirTemp(parent, "hexkit-inbox-fault-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port, debug := freePort(t), freePort(t)
-	env := append(os.Environ(), "HEXKIT_RUN="+run, "HEXKIT_MONGO_PORT="+strconv.Itoa(port), "HEXKIT_MONGO_DEBUG_PORT="+strconv.Itoa(debug))
-	servers := func(cmd string) error {
-		c := exec.Command(script, cmd, "mongo")
-		c.Env = env
-		if out, err := c.CombinedOutput(); err != nil {
-			return fmt.Errorf("scripts/servers %s mongo: %v\n%s", cmd, err, out)
-		}
-		return nil
-	}
-	t.Cleanup(func() {
-		if err := servers("down"); err != nil {
-			t.Error(err)
-		}
-		_ = os.RemoveAll(run)
-	})
-	if err := servers("up"); err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprintf("mongodb://127.0.0.1:%d/", port)
-}
-
-// freePort returns a loopback TCP port that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // openFaultDB opens the scenario's counters on FerretDB, and drops the

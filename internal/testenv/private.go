@@ -44,16 +44,36 @@ func StartPrivateKafka(tb testing.TB) *Private {
 }
 
 // StartPrivateFerretDB starts a FerretDB of the test's own, skipping
-// without HEXKIT_MONGO_URI as [MongoURI] does.
+// without HEXKIT_MONGO_URI as [MongoURI] does. Its data lives in memory
+// (under /dev/shm) where the machine has it: FerretDB's SQLite files are
+// written on every change, and fault tests write many.
 func StartPrivateFerretDB(tb testing.TB) *Private {
 	tb.Helper()
 	MongoURI(tb)
 	ports := FreePorts(tb, 2)
 	return startPrivate(tb, "mongo", ports[0],
+		"HEXKIT_RUN="+memoryDir(tb),
 		"HEXKIT_MONGO_PORT="+strconv.Itoa(ports[0]),
 		"HEXKIT_MONGO_DEBUG_PORT="+strconv.Itoa(ports[1]))
 }
 
+// memoryDir returns a new directory under /dev/shm, removed when the test
+// ends, or the test's temporary directory where there is no /dev/shm.
+func memoryDir(tb testing.TB) string {
+	tb.Helper()
+	if st, err := os.Stat("/dev/shm"); err != nil || !st.IsDir() {
+		return tb.TempDir()
+	}
+	dir, err := os.MkdirTemp("/dev/shm", "hexkit-private-")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = os.RemoveAll(dir) })
+	return dir
+}
+
+// startPrivate starts the server name of scripts/servers with the
+// environment env added (later entries win, so env may set HEXKIT_RUN).
 func startPrivate(tb testing.TB, name string, port int, env ...string) *Private {
 	tb.Helper()
 	root, err := RepoRoot()
