@@ -22,9 +22,10 @@ type Broker struct {
 	now     func() time.Time
 	maxSize int
 
-	mu      sync.Mutex
-	changed chan struct{} // made by a waiter (changedLocked), closed and dropped on every state change
-	topics  map[string]*topic
+	mu       sync.Mutex
+	changed  signal // every state change: for WaitIdle
+	assigned signal // topics, members, partition owners, close: for Run and idle consumers
+	topics   map[string]*topic
 	groups  map[string]*group
 	closed  bool
 	running map[*subscriber]struct{} // subscribers inside Run
@@ -32,7 +33,34 @@ type Broker struct {
 }
 
 type topic struct {
-	parts [][]*driver.Message // per partition, by offset
+	parts []*partition
+}
+
+// partition is the log of one partition of a topic.
+type partition struct {
+	msgs    []*driver.Message // by offset
+	arrived signal            // a message was appended: for its idle consumers
+}
+
+// signal wakes the goroutines waiting for one kind of change. Its channel
+// is made only when someone waits, so a change nobody waits for costs
+// nothing. It is guarded by b.mu.
+type signal struct{ ch chan struct{} }
+
+// wait returns a channel closed at the next fire.
+func (s *signal) wait() <-chan struct{} {
+	if s.ch == nil {
+		s.ch = make(chan struct{})
+	}
+	return s.ch
+}
+
+// fire wakes every waiter.
+func (s *signal) fire() {
+	if s.ch != nil {
+		close(s.ch)
+		s.ch = nil
+	}
 }
 
 // tp names one partition of a topic.
@@ -131,22 +159,11 @@ func NewSender(b *Broker) (events.Sender, error) {
 	return events.NewSender((*sender)(b))
 }
 
-// notifyLocked wakes everything waiting for a state change. b.mu is held.
+// notifyLocked wakes everything waiting for a change of topics, members,
+// partition owners or for Close. b.mu is held.
 func (b *Broker) notifyLocked() {
-	if b.changed != nil {
-		close(b.changed)
-		b.changed = nil
-	}
-}
-
-// changedLocked returns a channel closed at the next state change. It is
-// made only when someone waits, so a change nobody waits for allocates
-// nothing. b.mu is held.
-func (b *Broker) changedLocked() chan struct{} {
-	if b.changed == nil {
-		b.changed = make(chan struct{})
-	}
-	return b.changed
+	b.assigned.fire()
+	b.changed.fire()
 }
 
 // CreateTopic creates topic with the given number of partitions (less
@@ -175,7 +192,11 @@ func (b *Broker) CreateTopic(name string, partitions int) error {
 				Reason: fmt.Sprintf("collides with topic %q: Kafka treats '.' and '_' alike in topic names", other)}
 		}
 	}
-	b.topics[name] = &topic{parts: make([][]*driver.Message, partitions)}
+	t := &topic{parts: make([]*partition, partitions)}
+	for p := range t.parts {
+		t.parts[p] = &partition{}
+	}
+	b.topics[name] = t
 	for _, g := range b.groups {
 		g.rebalance(b)
 	}
@@ -234,10 +255,11 @@ func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error)
 			continue
 		}
 		c.Timestamp = now
-		p := partitionFor(c.Key, len(t.parts))
-		t.parts[p] = append(t.parts[p], c)
+		p := t.parts[partitionFor(c.Key, len(t.parts))]
+		p.msgs = append(p.msgs, c)
+		p.arrived.fire()
 	}
-	b.notifyLocked()
+	b.changed.fire()
 	b.mu.Unlock()
 	return nil
 }
@@ -278,7 +300,7 @@ func (b *Broker) Messages(topic string) []*events.Message {
 	}
 	var out []*events.Message
 	for _, p := range t.parts {
-		for _, m := range p {
+		for _, m := range p.msgs {
 			out = append(out, (*events.Message)(clone(m)))
 		}
 	}
@@ -307,7 +329,7 @@ func (b *Broker) waitUntil(ctx context.Context, cond func() bool) error {
 			return events.ErrClosed
 		}
 		done := cond()
-		ch := b.changedLocked()
+		ch := b.changed.wait()
 		b.mu.Unlock()
 		if done {
 			return nil
@@ -330,8 +352,8 @@ func (b *Broker) idleLocked() bool {
 			if !ok {
 				continue
 			}
-			for p, msgs := range t.parts {
-				if g.committed[tp{name, p}] < len(msgs) {
+			for p, part := range t.parts {
+				if g.committed[tp{name, p}] < len(part.msgs) {
 					return false
 				}
 			}
