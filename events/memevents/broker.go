@@ -26,10 +26,10 @@ type Broker struct {
 	changed  signal // every state change: for WaitIdle
 	assigned signal // topics, members, partition owners, close: for Run and idle consumers
 	topics   map[string]*topic
-	groups  map[string]*group
-	closed  bool
-	running map[*subscriber]struct{} // subscribers inside Run
-	runWG   sync.WaitGroup
+	groups   map[string]*group
+	closed   bool
+	running  map[*subscriber]struct{} // subscribers inside Run
+	runWG    sync.WaitGroup
 }
 
 type topic struct {
