@@ -11,6 +11,7 @@ import (
 
 	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/events/driver"
+	"github.com/hexkit-go/hexkit/events/internal/handoff"
 )
 
 // Broker is an in-memory event broker: topics with partitions, consumer
@@ -227,21 +228,36 @@ type sender Broker
 // exist fails with events.ErrTopicNotFound, every message after Close with
 // events.ErrClosed.
 func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error) error {
+	return (*Broker)(s).store(ctx, msgs, errs, true)
+}
+
+// SendOwned is Send for the messages of a typed publisher, which built
+// them for this call alone: it stores them as they are.
+func (s *sender) SendOwned(ctx context.Context, msgs []*driver.Message, errs []error) error {
+	return (*Broker)(s).store(ctx, msgs, errs, false)
+}
+
+var _ handoff.Sender = (*sender)(nil)
+
+// store stores msgs, or copies of them, as Send describes.
+func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error, copyMsgs bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	b := (*Broker)(s)
-	copies := make([]*driver.Message, len(msgs))
+	stored := make([]*driver.Message, len(msgs))
 	for i, m := range msgs {
 		if n := size(m); n > b.maxSize {
 			errs[i] = fmt.Errorf("%w: %d bytes, more than %d", events.ErrMessageTooLarge, n, b.maxSize)
 			continue
 		}
-		copies[i] = clone(m)
+		stored[i] = m
+		if copyMsgs {
+			stored[i] = clone(m)
+		}
 	}
 	now := b.now()
 	b.mu.Lock()
-	for i, c := range copies {
+	for i, c := range stored {
 		if c == nil {
 			continue
 		}

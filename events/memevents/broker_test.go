@@ -164,6 +164,52 @@ func TestSendStoresCopies(t *testing.T) {
 	}
 }
 
+// reusingCodec encodes every event into the same buffer, as a codec that
+// saves allocations might.
+type reusingCodec struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (c *reusingCodec) Encode(e tick) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.buf = fmt.Appendf(c.buf[:0], `{"key":%q,"seq":%d}`, e.Key, e.Seq)
+	return c.buf, nil
+}
+
+func (c *reusingCodec) Decode(p []byte) (tick, error) { return events.JSONCodec[tick]().Decode(p) }
+
+func TestPublishedPayloadsAreTheBrokers(t *testing.T) {
+	b := newBroker(t)
+	if err := b.CreateTopic("t", 1); err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := memevents.NewPublisher[tick](b, "t")
+	reusing, _ := memevents.NewPublisher[tick](b, "t", events.WithCodec[tick](&reusingCodec{}))
+	ctx := context.Background()
+	for seq, p := range []events.Publisher[tick]{plain, reusing, reusing, plain} {
+		if err := p.Publish(ctx, "k", tick{Key: "k", Seq: seq}, events.WithHeaders(map[string]string{"h": "v"})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	batch := []events.Keyed[tick]{{Key: "k", Event: tick{Key: "k", Seq: 4}, Headers: map[string]string{"h": "v"}}}
+	if err := reusing.PublishBatch(ctx, batch...); err != nil {
+		t.Fatal(err)
+	}
+	batch[0].Headers["h"] = "changed"
+	got := b.Messages("t")
+	if len(got) != 5 {
+		t.Fatalf("%d messages stored, want 5", len(got))
+	}
+	for seq, m := range got {
+		want := fmt.Sprintf(`{"key":"k","seq":%d}`, seq)
+		if string(m.Payload) != want || m.Headers["h"] != "v" {
+			t.Errorf("message %d: payload %s, headers %v; want %s and h=v, unchanged by later publishes", seq, m.Payload, m.Headers, want)
+		}
+	}
+}
+
 func TestWaitIdleWaitsForCreatedSubscribers(t *testing.T) {
 	b := newBroker(t)
 	handled := 0

@@ -43,7 +43,10 @@
 //     Run waits for in-flight handlers, leaves the group and returns nil.
 //     [Broker.Close] does the same for every subscriber (their Run returns
 //     events.ErrClosed) and makes later sends fail with events.ErrClosed.
-//   - Isolation: the broker stores and delivers copies; neither publishers
+//   - Isolation: the broker stores copies of what a Sender sends, or of
+//     what a publisher with a custom codec encodes (a typed publisher with
+//     the default codec hands over messages it built for the call, which
+//     nothing else references), and delivers copies; neither publishers
 //     nor handlers can change what another group sees.
 //
 // Differences from Kafka: a message is stored (and acknowledged) the
