@@ -225,8 +225,11 @@ func replacedInvalidUTF8(b []byte) bool {
 // MarshalJSON through unchecked).
 func escapeNonASCII(b []byte) ([]byte, bool) {
 	i := 0
-	for ; i+8 <= len(b); i += 8 { // eight bytes at a time while they are ASCII
-		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+	const high = 0x8080808080808080 // the top bit of each of eight bytes
+	for ; i+32 <= len(b); i += 32 { // 32 bytes at a time while they are ASCII
+		w := b[i : i+32]
+		if (binary.LittleEndian.Uint64(w)|binary.LittleEndian.Uint64(w[8:])|
+			binary.LittleEndian.Uint64(w[16:])|binary.LittleEndian.Uint64(w[24:]))&high != 0 {
 			break
 		}
 	}
