@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hexkit-go/hexkit/events"
@@ -31,16 +32,68 @@ type Broker struct {
 	closed   bool
 	running  map[*subscriber]struct{} // subscribers inside Run
 	runWG    sync.WaitGroup
+
+	// consumed is set while some topic is consumed (see topic.consumed),
+	// so that Send makes spare copies only then; it is read without b.mu.
+	consumed atomic.Bool
 }
 
 type topic struct {
-	parts []*partition
+	parts    []*partition
+	consumed bool // some group has members that consume the topic
 }
 
 // partition is the log of one partition of a topic.
 type partition struct {
 	msgs    []*driver.Message // by offset
 	arrived signal            // a message was appended: for its idle consumers
+	spares  []spare           // by offset, for the first delivery of each message
+}
+
+// spare is a copy of the message at offset off made by the sender, which
+// the first delivery of that message takes instead of copying it on the
+// consumer's time. Later deliveries (other groups, redeliveries) copy.
+type spare struct {
+	off int
+	m   *driver.Message
+}
+
+// takeSpare returns the spare of offset off, or nil, dropping the spares
+// before off, which no first delivery will take.
+func (p *partition) takeSpare(off int) *driver.Message {
+	for len(p.spares) > 0 && p.spares[0].off <= off {
+		s := p.spares[0]
+		p.spares[0] = spare{}
+		p.spares = p.spares[1:]
+		if s.off == off {
+			return s.m
+		}
+	}
+	return nil
+}
+
+// markConsumedLocked records which topics some group consumes, after
+// members or topics changed, and drops the spares of the others. b.mu is
+// held.
+func (b *Broker) markConsumedLocked() {
+	for _, t := range b.topics {
+		t.consumed = false
+	}
+	for _, g := range b.groups {
+		for p := range g.owner {
+			b.topics[p.topic].consumed = true
+		}
+	}
+	anyConsumed := false
+	for _, t := range b.topics {
+		anyConsumed = anyConsumed || t.consumed
+		if !t.consumed {
+			for _, p := range t.parts {
+				p.spares = nil
+			}
+		}
+	}
+	b.consumed.Store(anyConsumed)
 }
 
 // signal wakes the goroutines waiting for one kind of change. Its channel
@@ -201,6 +254,7 @@ func (b *Broker) CreateTopic(name string, partitions int) error {
 	for _, g := range b.groups {
 		g.rebalance(b)
 	}
+	b.markConsumedLocked()
 	b.notifyLocked()
 	return nil
 }
@@ -239,12 +293,19 @@ func (s *sender) SendOwned(ctx context.Context, msgs []*driver.Message, errs []e
 
 var _ handoff.Sender = (*sender)(nil)
 
-// store stores msgs, or copies of them, as Send describes.
+// store stores msgs, or copies of them, as Send describes. While a topic
+// is consumed it also makes a spare copy of each message for its first
+// delivery: the copying is then done by the sender rather than by the
+// consumer, which has the decoding and handling to do.
 func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error, copyMsgs bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	stored := make([]*driver.Message, len(msgs))
+	var spares []*driver.Message
+	if b.consumed.Load() {
+		spares = make([]*driver.Message, len(msgs))
+	}
 	for i, m := range msgs {
 		if n := size(m); n > b.maxSize {
 			errs[i] = fmt.Errorf("%w: %d bytes, more than %d", events.ErrMessageTooLarge, n, b.maxSize)
@@ -253,6 +314,9 @@ func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error
 		stored[i] = m
 		if copyMsgs {
 			stored[i] = clone(m)
+		}
+		if spares != nil {
+			spares[i] = clone(m)
 		}
 	}
 	now := b.now()
@@ -272,6 +336,10 @@ func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error
 		}
 		c.Timestamp = now
 		p := t.parts[partitionFor(c.Key, len(t.parts))]
+		if spares != nil && t.consumed {
+			spares[i].Timestamp = now
+			p.spares = append(p.spares, spare{off: len(p.msgs), m: spares[i]})
+		}
 		p.msgs = append(p.msgs, c)
 		p.arrived.fire()
 	}

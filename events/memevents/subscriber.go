@@ -55,6 +55,7 @@ func (b *Broker) join(cfg driver.SubscriberConfig) (driver.Subscriber, error) {
 	s := &subscriber{b: b, g: g, cfg: cfg}
 	g.members = append(g.members, s)
 	g.rebalance(b)
+	b.markConsumedLocked()
 	b.notifyLocked()
 	return s, nil
 }
@@ -147,6 +148,7 @@ func (s *subscriber) leaveLocked() {
 	g := s.g
 	g.members = slices.DeleteFunc(g.members, func(m *subscriber) bool { return m == s })
 	g.rebalance(s.b)
+	s.b.markConsumedLocked()
 	s.b.notifyLocked()
 }
 
@@ -188,10 +190,12 @@ func (s *subscriber) consume(rctx context.Context, p tp) {
 			b.mu.Lock()
 			continue
 		}
-		stored := part.msgs[off]
+		stored, m := part.msgs[off], part.takeSpare(off)
 		b.mu.Unlock()
 
-		m := clone(stored)
+		if m == nil {
+			m = clone(stored)
+		}
 		if err := h.HandleMessage(rctx, m); err != nil {
 			if rctx.Err() == nil {
 				attempt++
