@@ -148,7 +148,7 @@ func (p *publisher[E]) Publish(ctx context.Context, key string, e E, opts ...Pub
 		headers, eventID = c.headers, c.eventID
 	}
 	one := &single{}
-	if err := p.build(&one.m, ctx, key, e, headers, eventID); err != nil {
+	if err := p.build(ctx, &one.m, key, e, headers, eventID); err != nil {
 		return err
 	}
 	one.msgs[0] = &one.m
@@ -171,7 +171,7 @@ func (p *publisher[E]) PublishBatch(ctx context.Context, batch ...Keyed[E]) erro
 	var idx []int // idx[j] is the batch index of msgs[j]; nil while they coincide
 	for i, k := range batch {
 		m := &built[i]
-		if err := p.build(m, ctx, k.Key, k.Event, maps.Clone(k.Headers), k.EventID); err != nil {
+		if err := p.build(ctx, m, k.Key, k.Event, maps.Clone(k.Headers), k.EventID); err != nil {
 			if idx == nil {
 				idx = identity(len(msgs), len(batch))
 			}
@@ -191,7 +191,7 @@ func (p *publisher[E]) PublishBatch(ctx context.Context, batch ...Keyed[E]) erro
 
 // build encodes e and fills and validates its message dm, which takes
 // over headers.
-func (p *publisher[E]) build(dm *driver.Message, ctx context.Context, key string, e E, headers map[string]string, eventID string) error {
+func (p *publisher[E]) build(ctx context.Context, dm *driver.Message, key string, e E, headers map[string]string, eventID string) error {
 	cid, ok := hexkit.CorrelationID(ctx)
 	if !ok {
 		if p.strict {

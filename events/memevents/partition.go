@@ -1,6 +1,65 @@
 package memevents
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+
+	"github.com/hexkit-go/hexkit/events/driver"
+)
+
+// partition is the log of one partition of a topic.
+type partition struct {
+	msgs    []*driver.Message // by offset
+	arrived signal            // a message was appended: for its idle consumers
+	// spares holds, by offset, copies made by the sender for the first
+	// delivery of each message while the topic is consumed. A spare is
+	// dropped when taken, when a later offset is delivered first, or when
+	// no group consumes the topic any more; a lagging consumer keeps the
+	// spares of its backlog.
+	spares []spare
+}
+
+// spare is a copy of the message at offset off made by the sender, which
+// the first delivery of that message takes instead of copying it on the
+// consumer's time. Later deliveries (other groups, redeliveries) copy.
+type spare struct {
+	off int
+	m   *driver.Message
+}
+
+// takeSpare returns the spare of offset off, or nil, dropping the spares
+// before off, which no first delivery will take.
+func (p *partition) takeSpare(off int) *driver.Message {
+	for len(p.spares) > 0 && p.spares[0].off <= off {
+		s := p.spares[0]
+		p.spares[0] = spare{}
+		p.spares = p.spares[1:]
+		if s.off == off {
+			return s.m
+		}
+	}
+	return nil
+}
+
+// signal wakes the goroutines waiting for one kind of change. Its channel
+// is made only when someone waits, so a change nobody waits for costs
+// nothing. It is guarded by b.mu.
+type signal struct{ ch chan struct{} }
+
+// wait returns a channel closed at the next fire.
+func (s *signal) wait() <-chan struct{} {
+	if s.ch == nil {
+		s.ch = make(chan struct{})
+	}
+	return s.ch
+}
+
+// fire wakes every waiter.
+func (s *signal) fire() {
+	if s.ch != nil {
+		close(s.ch)
+		s.ch = nil
+	}
+}
 
 // partitionFor returns the partition of key among n partitions, the way
 // Kafka's default partitioner (and franz-go's) places a record with a
