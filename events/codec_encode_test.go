@@ -2,10 +2,14 @@ package events
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/hexkit-go/hexkit"
 )
@@ -150,4 +154,54 @@ func TestJSONCodecEscapesNonASCIIAnywhere(t *testing.T) {
 			}
 		}
 	}
+}
+
+type fuzzEncodeEvent struct {
+	S string             `json:"s"`
+	M map[string]string  `json:"m"`
+	L []string           `json:"l"`
+	N struct{ T string } `json:"n"`
+}
+
+// FuzzCodecEncodesAsEncodingJSON: the JSON codec writes what json.Marshal
+// writes for the event value, with each character beyond ASCII escaped,
+// and refuses exactly the events whose strings are not valid UTF-8.
+func FuzzCodecEncodesAsEncodingJSON(f *testing.F) {
+	for _, s := range []string{"", "plain", "<&>", "é", "🙂", "\u2028", "\xff", `\ufffd`, strings.Repeat("x", 40) + "ü"} {
+		f.Add(s, s+s)
+	}
+	c := JSONCodec[fuzzEncodeEvent]()
+	f.Fuzz(func(t *testing.T, a, b string) {
+		e := fuzzEncodeEvent{S: a, M: map[string]string{b: a}, L: []string{b}}
+		e.N.T = a + b
+		got, err := c.Encode(e)
+		if !utf8.ValidString(a) || !utf8.ValidString(b) {
+			if !errors.Is(err, ErrInvalidUTF8) {
+				t.Fatalf("Encode(%q, %q) = %s, %v; want ErrInvalidUTF8", a, b, got, err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("Encode(%q, %q): %v", a, b, err)
+		}
+		std, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want strings.Builder
+		for _, r := range string(std) {
+			switch {
+			case r < utf8.RuneSelf:
+				want.WriteRune(r)
+			case r > 0xFFFF:
+				r1, r2 := utf16.EncodeRune(r)
+				fmt.Fprintf(&want, `\u%04x\u%04x`, r1, r2)
+			default:
+				fmt.Fprintf(&want, `\u%04x`, r)
+			}
+		}
+		if string(got) != want.String() {
+			t.Fatalf("Encode(%q, %q) = %s, want %s", a, b, got, want.String())
+		}
+	})
 }
