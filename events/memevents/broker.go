@@ -34,8 +34,11 @@ type Broker struct {
 	runWG    sync.WaitGroup
 
 	// consumed is set while some topic is consumed (see topic.consumed),
-	// so that Send makes spare copies only then; it is read without b.mu.
-	consumed atomic.Bool
+	// so that Send makes spare copies only then, and spareBytes is the
+	// cost of the spares held (see maxSpareBytes). Both are read without
+	// b.mu and changed with it held.
+	consumed   atomic.Bool
+	spareBytes atomic.Int64
 }
 
 type topic struct {
@@ -60,7 +63,7 @@ func (b *Broker) markConsumedLocked() {
 		anyConsumed = anyConsumed || t.consumed
 		if !t.consumed {
 			for _, p := range t.parts {
-				p.spares = nil
+				b.spareBytes.Add(-p.dropSpares())
 			}
 		}
 	}
@@ -253,7 +256,7 @@ func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error
 	}
 	stored := make([]*driver.Message, len(msgs))
 	var spares []*driver.Message
-	if b.consumed.Load() {
+	if b.consumed.Load() && b.spareBytes.Load() < maxSpareBytes {
 		spares = make([]*driver.Message, len(msgs))
 	}
 	for i, m := range msgs {
@@ -289,6 +292,7 @@ func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error
 		if spares != nil && t.consumed {
 			spares[i].Timestamp = now
 			p.spares = append(p.spares, spare{off: len(p.msgs), m: spares[i]})
+			b.spareBytes.Add(spareCost(spares[i]))
 		}
 		p.msgs = append(p.msgs, c)
 		p.arrived.fire()

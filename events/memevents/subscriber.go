@@ -190,7 +190,9 @@ func (s *subscriber) consume(rctx context.Context, p tp) {
 			b.mu.Lock()
 			continue
 		}
-		stored, m := part.msgs[off], part.takeSpare(off)
+		stored := part.msgs[off]
+		m, freed := part.takeSpare(off)
+		b.spareBytes.Add(-freed)
 		b.mu.Unlock()
 
 		if m == nil {
