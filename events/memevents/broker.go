@@ -7,7 +7,6 @@ import (
 	"maps"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/hexkit-go/hexkit/events"
@@ -32,42 +31,10 @@ type Broker struct {
 	closed   bool
 	running  map[*subscriber]struct{} // subscribers inside Run
 	runWG    sync.WaitGroup
-
-	// consumed is set while some topic is consumed (see topic.consumed),
-	// so that Send makes spare copies only then, and spareBytes is the
-	// cost of the spares held (see maxSpareBytes). Both are read without
-	// b.mu and changed with it held.
-	consumed   atomic.Bool
-	spareBytes atomic.Int64
 }
 
 type topic struct {
-	parts    []*partition
-	consumed bool // some group has members that consume the topic
-}
-
-// markConsumedLocked records which topics some group consumes, after
-// members or topics changed, and drops the spares of the others. b.mu is
-// held.
-func (b *Broker) markConsumedLocked() {
-	for _, t := range b.topics {
-		t.consumed = false
-	}
-	for _, g := range b.groups {
-		for p := range g.owner {
-			b.topics[p.topic].consumed = true
-		}
-	}
-	anyConsumed := false
-	for _, t := range b.topics {
-		anyConsumed = anyConsumed || t.consumed
-		if !t.consumed {
-			for _, p := range t.parts {
-				b.spareBytes.Add(-p.dropSpares())
-			}
-		}
-	}
-	b.consumed.Store(anyConsumed)
+	parts []*partition
 }
 
 // tp names one partition of a topic.
@@ -207,7 +174,6 @@ func (b *Broker) CreateTopic(name string, partitions int) error {
 	for _, g := range b.groups {
 		g.rebalance(b)
 	}
-	b.markConsumedLocked()
 	b.notifyLocked()
 	return nil
 }
@@ -246,19 +212,12 @@ func (s *sender) SendOwned(ctx context.Context, msgs []*driver.Message, errs []e
 
 var _ handoff.Sender = (*sender)(nil)
 
-// store stores msgs, or copies of them, as Send describes. While a topic
-// is consumed it also makes a spare copy of each message for its first
-// delivery: the copying is then done by the sender rather than by the
-// consumer, which has the decoding and handling to do.
+// store stores msgs, or copies of them, as Send describes.
 func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error, copyMsgs bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	stored := make([]*driver.Message, len(msgs))
-	var spares []*driver.Message
-	if b.consumed.Load() && b.spareBytes.Load() < maxSpareBytes {
-		spares = make([]*driver.Message, len(msgs))
-	}
 	for i, m := range msgs {
 		if n := size(m); n > b.maxSize {
 			errs[i] = fmt.Errorf("%w: %d bytes, more than %d", events.ErrMessageTooLarge, n, b.maxSize)
@@ -267,9 +226,6 @@ func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error
 		stored[i] = m
 		if copyMsgs {
 			stored[i] = clone(m)
-		}
-		if spares != nil {
-			spares[i] = clone(m)
 		}
 	}
 	now := b.now()
@@ -289,11 +245,6 @@ func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error
 		}
 		c.Timestamp = now
 		p := t.parts[partitionFor(c.Key, len(t.parts))]
-		if spares != nil && t.consumed {
-			spares[i].Timestamp = now
-			p.spares = append(p.spares, spare{off: len(p.msgs), m: spares[i]})
-			b.spareBytes.Add(spareCost(spares[i]))
-		}
 		p.msgs = append(p.msgs, c)
 		p.arrived.fire()
 	}

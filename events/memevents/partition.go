@@ -10,55 +10,7 @@ import (
 type partition struct {
 	msgs    []*driver.Message // by offset
 	arrived signal            // a message was appended: for its idle consumers
-	// spares holds, by offset, copies made by the sender for the first
-	// delivery of each message while the topic is consumed. A spare is
-	// dropped when taken, when a later offset is delivered first, or when
-	// no group consumes the topic any more; a lagging consumer keeps the
-	// spares of its backlog.
-	spares []spare
 }
-
-// spare is a copy of the message at offset off made by the sender, which
-// the first delivery of that message takes instead of copying it on the
-// consumer's time. Later deliveries (other groups, redeliveries) copy.
-type spare struct {
-	off int
-	m   *driver.Message
-}
-
-// takeSpare returns the spare of offset off, or nil, dropping the spares
-// before off, which no first delivery will take. freed is the cost of the
-// spares it removed.
-func (p *partition) takeSpare(off int) (m *driver.Message, freed int64) {
-	for len(p.spares) > 0 && p.spares[0].off <= off {
-		s := p.spares[0]
-		p.spares[0] = spare{}
-		p.spares = p.spares[1:]
-		freed += spareCost(s.m)
-		if s.off == off {
-			return s.m, freed
-		}
-	}
-	return nil, freed
-}
-
-// dropSpares removes every spare of p and returns their cost.
-func (p *partition) dropSpares() (freed int64) {
-	for _, s := range p.spares {
-		freed += spareCost(s.m)
-	}
-	p.spares = nil
-	return freed
-}
-
-// maxSpareBytes bounds the memory that a broker's spares take: when
-// consumers lag by more, the sender stops making spares and the consumers
-// copy what they deliver.
-const maxSpareBytes = 16 << 20
-
-// spareCost is what a spare counts against maxSpareBytes: its payload and
-// a little for the rest.
-func spareCost(m *driver.Message) int64 { return int64(len(m.Payload)) + 256 }
 
 // signal wakes the goroutines waiting for one kind of change. Its channel
 // is made only when someone waits, so a change nobody waits for costs

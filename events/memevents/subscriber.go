@@ -55,7 +55,6 @@ func (b *Broker) join(cfg driver.SubscriberConfig) (driver.Subscriber, error) {
 	s := &subscriber{b: b, g: g, cfg: cfg}
 	g.members = append(g.members, s)
 	g.rebalance(b)
-	b.markConsumedLocked()
 	b.notifyLocked()
 	return s, nil
 }
@@ -148,7 +147,6 @@ func (s *subscriber) leaveLocked() {
 	g := s.g
 	g.members = slices.DeleteFunc(g.members, func(m *subscriber) bool { return m == s })
 	g.rebalance(s.b)
-	s.b.markConsumedLocked()
 	s.b.notifyLocked()
 }
 
@@ -191,13 +189,9 @@ func (s *subscriber) consume(rctx context.Context, p tp) {
 			continue
 		}
 		stored := part.msgs[off]
-		m, freed := part.takeSpare(off)
-		b.spareBytes.Add(-freed)
 		b.mu.Unlock()
 
-		if m == nil {
-			m = clone(stored)
-		}
+		m := clone(stored)
 		if err := h.HandleMessage(rctx, m); err != nil {
 			if rctx.Err() == nil {
 				attempt++
