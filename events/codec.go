@@ -2,10 +2,13 @@ package events
 
 import (
 	"bytes"
+	"encoding"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -55,14 +58,75 @@ type Codec[E any] interface {
 // key or a json.RawMessage) fails to encode with [ErrInvalidUTF8] instead,
 // and nothing is sent.
 func JSONCodec[E any]() Codec[E] {
-	return jsonCodec[E]{legacy: hasStringOption(reflect.TypeFor[E](), map[reflect.Type]bool{})}
+	t := reflect.TypeFor[E]()
+	return &jsonCodec[E]{legacy: hasStringOption(t, map[reflect.Type]bool{}), byValue: hasAddrMarshaler(t)}
 }
 
 // jsonCodec encodes with encoding/json and decodes with a faster decoder
 // set to encoding/json's semantics, which it matches on every input but
 // one: a ",string" option on a number field, where it also accepts a
 // leading '+'. Types with such a field (legacy) decode with encoding/json.
-type jsonCodec[E any] struct{ legacy bool }
+//
+// Both directions hand encoding/json a *E taken from values, a pool of
+// zeroed values, rather than an E stored in an interface, which would
+// allocate a copy of every event. Encoding a pointer differs from encoding
+// the value only for types that implement json.Marshaler or
+// encoding.TextMarshaler on the pointer alone: encoding/json calls those
+// methods on addressable values, and the fields of an event passed by
+// value are not addressable. Types with such a method where it would be
+// reached (byValue) are encoded by value, as before.
+type jsonCodec[E any] struct {
+	legacy  bool
+	byValue bool
+	values  sync.Pool // of *E, zero while in the pool
+}
+
+// value returns a zero *E for one call to encoding/json.
+func (c *jsonCodec[E]) value() *E {
+	if v, ok := c.values.Get().(*E); ok {
+		return v
+	}
+	return new(E)
+}
+
+// release zeroes v, dropping what it references, and returns it to the
+// pool.
+func (c *jsonCodec[E]) release(v *E) {
+	var zero E
+	*v = zero
+	c.values.Put(v)
+}
+
+var (
+	jsonMarshalerType = reflect.TypeFor[json.Marshaler]()
+	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
+)
+
+// hasAddrMarshaler reports whether t, or a struct field or array element
+// that a value of type t holds without indirection, has a type that
+// implements json.Marshaler or encoding.TextMarshaler on its pointer only:
+// then encoding a *t and a t can differ (see jsonCodec).
+func hasAddrMarshaler(t reflect.Type) bool {
+	if t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface {
+		return false
+	}
+	for _, m := range []reflect.Type{jsonMarshalerType, textMarshalerType} {
+		if !t.Implements(m) && reflect.PointerTo(t).Implements(m) {
+			return true
+		}
+	}
+	switch t.Kind() {
+	case reflect.Array:
+		return hasAddrMarshaler(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if hasAddrMarshaler(t.Field(i).Type) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // hasStringOption reports whether t, or a struct it holds, has a field
 // with the ",string" json option.
@@ -99,8 +163,17 @@ var ErrInvalidUTF8 = errors.New("string is not valid UTF-8")
 // bytes but not a JSON object.
 var errNotObject = errors.New("payload is not a JSON object")
 
-func (jsonCodec[E]) Encode(e E) ([]byte, error) {
-	b, err := json.Marshal(e)
+func (c *jsonCodec[E]) Encode(e E) ([]byte, error) {
+	var b []byte
+	var err error
+	if c.byValue {
+		b, err = json.Marshal(e)
+	} else {
+		v := c.value()
+		*v = e
+		b, err = json.Marshal(v)
+		c.release(v)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -152,6 +225,14 @@ func replacedInvalidUTF8(b []byte) bool {
 // MarshalJSON through unchecked).
 func escapeNonASCII(b []byte) ([]byte, bool) {
 	i := 0
+	const high = 0x8080808080808080 // the top bit of each of eight bytes
+	for ; i+32 <= len(b); i += 32 { // 32 bytes at a time while they are ASCII
+		w := b[i : i+32]
+		if (binary.LittleEndian.Uint64(w)|binary.LittleEndian.Uint64(w[8:])|
+			binary.LittleEndian.Uint64(w[16:])|binary.LittleEndian.Uint64(w[24:]))&high != 0 {
+			break
+		}
+	}
 	for i < len(b) && b[i] < utf8.RuneSelf {
 		i++
 	}
@@ -187,19 +268,21 @@ func escapeNonASCII(b []byte) ([]byte, bool) {
 	return out, true
 }
 
-func (c jsonCodec[E]) Decode(payload []byte) (E, error) {
-	var e E
+func (c *jsonCodec[E]) Decode(payload []byte) (E, error) {
 	if !isJSONObject(payload) {
-		return e, errNotObject
+		var zero E
+		return zero, errNotObject
 	}
+	v := c.value()
+	var err error
 	if c.legacy {
-		err := json.Unmarshal(payload, &e)
-		return e, err
+		err = json.Unmarshal(payload, v)
+	} else {
+		err = jsonv2.Unmarshal(payload, v, decodeOptions)
 	}
-	if err := jsonv2.Unmarshal(payload, &e, decodeOptions); err != nil {
-		return e, err
-	}
-	return e, nil
+	e := *v
+	c.release(v)
+	return e, err
 }
 
 // decodeOptions make the faster decoder behave as encoding/json's

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events/driver"
+	"github.com/hexkit-go/hexkit/events/internal/handoff"
 )
 
 // Publisher publishes typed events of one type to one topic.
@@ -70,7 +71,7 @@ func WithEventID(id string) PublishOption {
 }
 
 type publisher[E Event] struct {
-	d      driver.Sender
+	d      driver.Sender // the driver, or handedOver when it takes over messages
 	topic  string
 	typ    string
 	codec  Codec[E]
@@ -105,11 +106,28 @@ func NewPublisher[E Event](d driver.Sender, topic string, opts ...PublisherOptio
 	if err != nil {
 		return nil, err
 	}
+	// The JSON codec returns a fresh payload on every call; a custom
+	// codec might reuse its buffer, so a driver must copy what it makes.
+	if h, ok := d.(handoff.Sender); ok {
+		if _, builtin := codec.(*jsonCodec[E]); builtin {
+			d = handedOver{h}
+		}
+	}
 	return &publisher[E]{d: d, topic: topic, typ: typ, codec: codec, strict: o.strict}, nil
 }
 
-// single holds the arguments of a one-message send in one allocation.
+// handedOver sends through SendOwned: the publisher's messages are built
+// for one call and referenced by nothing else.
+type handedOver struct{ h handoff.Sender }
+
+func (s handedOver) Send(ctx context.Context, msgs []*driver.Message, errs []error) error {
+	return s.h.SendOwned(ctx, msgs, errs)
+}
+
+// single holds the message and arguments of a one-message send in one
+// allocation (160 bytes, which a driver that keeps the message keeps).
 type single struct {
+	m    driver.Message
 	msgs [1]*driver.Message
 	errs [1]error
 }
@@ -118,17 +136,22 @@ func (p *publisher[E]) Publish(ctx context.Context, key string, e E, opts ...Pub
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	var c publishCall
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&c)
+	var headers map[string]string
+	var eventID string
+	if len(opts) > 0 {
+		c := new(publishCall) // escapes to the options; only when there are some
+		for _, opt := range opts {
+			if opt != nil {
+				opt(c)
+			}
 		}
+		headers, eventID = c.headers, c.eventID
 	}
-	m, err := p.message(ctx, key, e, c.headers, c.eventID)
-	if err != nil {
+	one := &single{}
+	if err := p.build(ctx, &one.m, key, e, headers, eventID); err != nil {
 		return err
 	}
-	one := &single{msgs: [1]*driver.Message{m}}
+	one.msgs[0] = &one.m
 	if err := p.d.Send(ctx, one.msgs[:], one.errs[:]); err != nil {
 		return err
 	}
@@ -143,11 +166,12 @@ func (p *publisher[E]) PublishBatch(ctx context.Context, batch ...Keyed[E]) erro
 		return nil
 	}
 	errs := make([]error, len(batch))
+	built := make([]driver.Message, len(batch))
 	msgs := make([]*driver.Message, 0, len(batch))
 	var idx []int // idx[j] is the batch index of msgs[j]; nil while they coincide
 	for i, k := range batch {
-		m, err := p.message(ctx, k.Key, k.Event, maps.Clone(k.Headers), k.EventID)
-		if err != nil {
+		m := &built[i]
+		if err := p.build(ctx, m, k.Key, k.Event, maps.Clone(k.Headers), k.EventID); err != nil {
 			if idx == nil {
 				idx = identity(len(msgs), len(batch))
 			}
@@ -165,21 +189,22 @@ func (p *publisher[E]) PublishBatch(ctx context.Context, batch ...Keyed[E]) erro
 	return batchResult(errs)
 }
 
-// message encodes e and builds and validates its message, which takes
+// build encodes e and fills and validates its message dm, which takes
 // over headers.
-func (p *publisher[E]) message(ctx context.Context, key string, e E, headers map[string]string, eventID string) (*driver.Message, error) {
+func (p *publisher[E]) build(ctx context.Context, dm *driver.Message, key string, e E, headers map[string]string, eventID string) error {
 	cid, ok := hexkit.CorrelationID(ctx)
 	if !ok {
 		if p.strict {
-			return nil, &ValidationError{Field: HeaderCorrelationID, Value: "", Reason: "the context carries no correlation id and the publisher is strict"}
+			return &ValidationError{Field: HeaderCorrelationID, Value: "", Reason: "the context carries no correlation id and the publisher is strict"}
 		}
 		cid = hexkit.NewCorrelationID()
 	}
 	newID := eventID == ""
 	if newID {
-		eventID = NewEventID()
+		eventID = newEventIDFast()
 	}
-	m := &Message{
+	m := (*Message)(dm)
+	*m = Message{
 		Topic:         p.topic,
 		Key:           key,
 		Type:          p.typ,
@@ -188,12 +213,12 @@ func (p *publisher[E]) message(ctx context.Context, key string, e E, headers map
 		Headers:       headers,
 	}
 	if err := m.validate(newID, !ok); err != nil {
-		return nil, err
+		return err
 	}
 	payload, err := p.codec.Encode(e)
 	if err != nil {
-		return nil, &PayloadError{Op: "encode", Topic: p.topic, Type: p.typ, Err: err}
+		return &PayloadError{Op: "encode", Topic: p.topic, Type: p.typ, Err: err}
 	}
 	m.Payload = payload
-	return (*driver.Message)(m), nil
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/events/driver"
+	"github.com/hexkit-go/hexkit/events/internal/handoff"
 )
 
 // Broker is an in-memory event broker: topics with partitions, consumer
@@ -22,17 +23,18 @@ type Broker struct {
 	now     func() time.Time
 	maxSize int
 
-	mu      sync.Mutex
-	changed chan struct{} // made by a waiter (changedLocked), closed and dropped on every state change
-	topics  map[string]*topic
-	groups  map[string]*group
-	closed  bool
-	running map[*subscriber]struct{} // subscribers inside Run
-	runWG   sync.WaitGroup
+	mu       sync.Mutex
+	changed  signal // every state change: for WaitIdle
+	assigned signal // topics, members, partition owners, close: for Run and idle consumers
+	topics   map[string]*topic
+	groups   map[string]*group
+	closed   bool
+	running  map[*subscriber]struct{} // subscribers inside Run
+	runWG    sync.WaitGroup
 }
 
 type topic struct {
-	parts [][]*driver.Message // per partition, by offset
+	parts []*partition
 }
 
 // tp names one partition of a topic.
@@ -131,22 +133,11 @@ func NewSender(b *Broker) (events.Sender, error) {
 	return events.NewSender((*sender)(b))
 }
 
-// notifyLocked wakes everything waiting for a state change. b.mu is held.
+// notifyLocked wakes everything waiting for a change of topics, members,
+// partition owners or for Close. b.mu is held.
 func (b *Broker) notifyLocked() {
-	if b.changed != nil {
-		close(b.changed)
-		b.changed = nil
-	}
-}
-
-// changedLocked returns a channel closed at the next state change. It is
-// made only when someone waits, so a change nobody waits for allocates
-// nothing. b.mu is held.
-func (b *Broker) changedLocked() chan struct{} {
-	if b.changed == nil {
-		b.changed = make(chan struct{})
-	}
-	return b.changed
+	b.assigned.fire()
+	b.changed.fire()
 }
 
 // CreateTopic creates topic with the given number of partitions (less
@@ -175,7 +166,11 @@ func (b *Broker) CreateTopic(name string, partitions int) error {
 				Reason: fmt.Sprintf("collides with topic %q: Kafka treats '.' and '_' alike in topic names", other)}
 		}
 	}
-	b.topics[name] = &topic{parts: make([][]*driver.Message, partitions)}
+	t := &topic{parts: make([]*partition, partitions)}
+	for p := range t.parts {
+		t.parts[p] = &partition{}
+	}
+	b.topics[name] = t
 	for _, g := range b.groups {
 		g.rebalance(b)
 	}
@@ -206,21 +201,36 @@ type sender Broker
 // exist fails with events.ErrTopicNotFound, every message after Close with
 // events.ErrClosed.
 func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error) error {
+	return (*Broker)(s).store(ctx, msgs, errs, true)
+}
+
+// SendOwned is Send for the messages of a typed publisher, which built
+// them for this call alone: it stores them as they are.
+func (s *sender) SendOwned(ctx context.Context, msgs []*driver.Message, errs []error) error {
+	return (*Broker)(s).store(ctx, msgs, errs, false)
+}
+
+var _ handoff.Sender = (*sender)(nil)
+
+// store stores msgs, or copies of them, as Send describes.
+func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error, copyMsgs bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	b := (*Broker)(s)
-	copies := make([]*driver.Message, len(msgs))
+	stored := make([]*driver.Message, len(msgs))
 	for i, m := range msgs {
 		if n := size(m); n > b.maxSize {
 			errs[i] = fmt.Errorf("%w: %d bytes, more than %d", events.ErrMessageTooLarge, n, b.maxSize)
 			continue
 		}
-		copies[i] = clone(m)
+		stored[i] = m
+		if copyMsgs {
+			stored[i] = clone(m)
+		}
 	}
 	now := b.now()
 	b.mu.Lock()
-	for i, c := range copies {
+	for i, c := range stored {
 		if c == nil {
 			continue
 		}
@@ -234,10 +244,11 @@ func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error)
 			continue
 		}
 		c.Timestamp = now
-		p := partitionFor(c.Key, len(t.parts))
-		t.parts[p] = append(t.parts[p], c)
+		p := t.parts[partitionFor(c.Key, len(t.parts))]
+		p.msgs = append(p.msgs, c)
+		p.arrived.fire()
 	}
-	b.notifyLocked()
+	b.changed.fire()
 	b.mu.Unlock()
 	return nil
 }
@@ -278,7 +289,7 @@ func (b *Broker) Messages(topic string) []*events.Message {
 	}
 	var out []*events.Message
 	for _, p := range t.parts {
-		for _, m := range p {
+		for _, m := range p.msgs {
 			out = append(out, (*events.Message)(clone(m)))
 		}
 	}
@@ -307,7 +318,7 @@ func (b *Broker) waitUntil(ctx context.Context, cond func() bool) error {
 			return events.ErrClosed
 		}
 		done := cond()
-		ch := b.changedLocked()
+		ch := b.changed.wait()
 		b.mu.Unlock()
 		if done {
 			return nil
@@ -330,8 +341,8 @@ func (b *Broker) idleLocked() bool {
 			if !ok {
 				continue
 			}
-			for p, msgs := range t.parts {
-				if g.committed[tp{name, p}] < len(msgs) {
+			for p, part := range t.parts {
+				if g.committed[tp{name, p}] < len(part.msgs) {
 					return false
 				}
 			}

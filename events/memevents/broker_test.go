@@ -164,6 +164,105 @@ func TestSendStoresCopies(t *testing.T) {
 	}
 }
 
+// reusingCodec encodes every event into the same buffer, as a codec that
+// saves allocations might.
+type reusingCodec struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (c *reusingCodec) Encode(e tick) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.buf = fmt.Appendf(c.buf[:0], `{"key":%q,"seq":%d}`, e.Key, e.Seq)
+	return c.buf, nil
+}
+
+func (c *reusingCodec) Decode(p []byte) (tick, error) { return events.JSONCodec[tick]().Decode(p) }
+
+func TestPublishedPayloadsAreTheBrokers(t *testing.T) {
+	b := newBroker(t)
+	if err := b.CreateTopic("t", 1); err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := memevents.NewPublisher[tick](b, "t")
+	reusing, _ := memevents.NewPublisher[tick](b, "t", events.WithCodec[tick](&reusingCodec{}))
+	ctx := context.Background()
+	for seq, p := range []events.Publisher[tick]{plain, reusing, reusing, plain} {
+		if err := p.Publish(ctx, "k", tick{Key: "k", Seq: seq}, events.WithHeaders(map[string]string{"h": "v"})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	batch := []events.Keyed[tick]{{Key: "k", Event: tick{Key: "k", Seq: 4}, Headers: map[string]string{"h": "v"}}}
+	if err := reusing.PublishBatch(ctx, batch...); err != nil {
+		t.Fatal(err)
+	}
+	batch[0].Headers["h"] = "changed"
+	got := b.Messages("t")
+	if len(got) != 5 {
+		t.Fatalf("%d messages stored, want 5", len(got))
+	}
+	for seq, m := range got {
+		want := fmt.Sprintf(`{"key":"k","seq":%d}`, seq)
+		if string(m.Payload) != want || m.Headers["h"] != "v" {
+			t.Errorf("message %d: payload %s, headers %v; want %s and h=v, unchanged by later publishes", seq, m.Payload, m.Headers, want)
+		}
+	}
+}
+
+func TestDeliveriesAreCopies(t *testing.T) {
+	b := newBroker(t)
+	if err := b.CreateTopic("t", 1); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	seen := map[string][]string{} // by group: payload and header h of each delivery
+	attempts := 0
+	for _, group := range []string{"a", "b"} {
+		h := events.MessageHandlerFunc(func(ctx context.Context, m *events.Message) error {
+			mu.Lock()
+			defer mu.Unlock()
+			seen[group] = append(seen[group], string(m.Payload)+" h="+m.Headers["h"])
+			m.Payload[0] = 'X' // a handler scribbling on its message
+			m.Headers["h"] = "changed"
+			if group == "a" && attempts == 0 {
+				attempts++
+				return errors.New("fail the first delivery")
+			}
+			return nil
+		})
+		s, err := memevents.NewSubscriber(b, group, h, quiet(events.WithTopics("t"))...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, s)
+	}
+	pub, _ := memevents.NewPublisher[tick](b, "t")
+	ctx := timeout(t)
+	if err := pub.Publish(ctx, "k", tick{Key: "k"}, events.WithHeaders(map[string]string{"h": "v"})); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.WaitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"key":"k","seq":0} h=v`
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen["a"]) != 2 || len(seen["b"]) != 1 {
+		t.Fatalf("deliveries %v; want two to group a (one redelivery) and one to b", seen)
+	}
+	for group, got := range seen {
+		for i, d := range got {
+			if d != want {
+				t.Errorf("group %s, delivery %d: %s; want %s: a handler changed what another delivery sees", group, i, d, want)
+			}
+		}
+	}
+	if got := b.Messages("t"); string(got[0].Payload) != `{"key":"k","seq":0}` || got[0].Headers["h"] != "v" {
+		t.Errorf("stored %s %v; want the published message", got[0].Payload, got[0].Headers)
+	}
+}
+
 func TestWaitIdleWaitsForCreatedSubscribers(t *testing.T) {
 	b := newBroker(t)
 	handled := 0

@@ -43,8 +43,12 @@
 //     Run waits for in-flight handlers, leaves the group and returns nil.
 //     [Broker.Close] does the same for every subscriber (their Run returns
 //     events.ErrClosed) and makes later sends fail with events.ErrClosed.
-//   - Isolation: the broker stores and delivers copies; neither publishers
-//     nor handlers can change what another group sees.
+//   - Isolation: the broker stores copies of what a Sender sends and of
+//     what a publisher with a custom codec encodes (a typed publisher with
+//     the default codec hands over the message it built for the call,
+//     which nothing else references), and every delivery, a redelivery
+//     included, gets its own copy: neither publishers nor handlers can
+//     change what another delivery sees.
 //
 // Differences from Kafka: a message is stored (and acknowledged) the
 // moment Send returns, there is no retention limit and no rebalance delay,

@@ -1,6 +1,37 @@
 package memevents
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+
+	"github.com/hexkit-go/hexkit/events/driver"
+)
+
+// partition is the log of one partition of a topic.
+type partition struct {
+	msgs    []*driver.Message // by offset
+	arrived signal            // a message was appended: for its idle consumers
+}
+
+// signal wakes the goroutines waiting for one kind of change. Its channel
+// is made only when someone waits, so a change nobody waits for costs
+// nothing. It is guarded by b.mu.
+type signal struct{ ch chan struct{} }
+
+// wait returns a channel closed at the next fire.
+func (s *signal) wait() <-chan struct{} {
+	if s.ch == nil {
+		s.ch = make(chan struct{})
+	}
+	return s.ch
+}
+
+// fire wakes every waiter.
+func (s *signal) fire() {
+	if s.ch != nil {
+		close(s.ch)
+		s.ch = nil
+	}
+}
 
 // partitionFor returns the partition of key among n partitions, the way
 // Kafka's default partitioner (and franz-go's) places a record with a

@@ -91,7 +91,7 @@ func (s *subscriber) Run(ctx context.Context) error {
 				wg.Go(func() { s.consume(rctx, p) })
 			}
 		}
-		ch := b.changedLocked()
+		ch := b.assigned.wait()
 		b.mu.Unlock()
 		select {
 		case <-ch:
@@ -119,8 +119,8 @@ func (s *subscriber) WaitIdle(ctx context.Context) error {
 	target := map[tp]int{}
 	for _, name := range s.cfg.Topics {
 		if t, ok := b.topics[name]; ok {
-			for p, msgs := range t.parts {
-				target[tp{name, p}] = len(msgs)
+			for p, part := range t.parts {
+				target[tp{name, p}] = len(part.msgs)
 			}
 		}
 	}
@@ -150,14 +150,26 @@ func (s *subscriber) leaveLocked() {
 	s.b.notifyLocked()
 }
 
-// consume handles partition p while s owns it and rctx lasts.
+// consume handles partition p while s owns it and rctx lasts. Each turn
+// takes b.mu once: to commit the message just handled, check that s still
+// owns p and take the next message, which is copied outside the lock
+// (stored messages never change).
 func (s *subscriber) consume(rctx context.Context, p tp) {
 	b, g := s.b, s.g
 	h := s.cfg.Handler
 	var delay time.Duration
 	attempt := 0
+	done := -1 // the offset just handled, to commit
+	b.mu.Lock()
+	part := b.topics[p.topic].parts[p.part]
 	for {
-		b.mu.Lock()
+		if done >= 0 {
+			if g.committed[p] == done {
+				g.committed[p] = done + 1
+			}
+			b.changed.fire()
+			done = -1
+		}
 		if rctx.Err() != nil || g.owner[p] != s {
 			g.busy[p] = false
 			b.notifyLocked()
@@ -165,48 +177,52 @@ func (s *subscriber) consume(rctx context.Context, p tp) {
 			return
 		}
 		off := g.committed[p]
-		msgs := b.topics[p.topic].parts[p.part]
-		if off >= len(msgs) {
-			ch := b.changedLocked()
+		if off >= len(part.msgs) {
+			arrived, assigned := part.arrived.wait(), b.assigned.wait()
 			b.mu.Unlock()
 			select {
-			case <-ch:
+			case <-arrived:
+			case <-assigned:
 			case <-rctx.Done():
 			}
+			b.mu.Lock()
 			continue
 		}
-		m := clone(msgs[off])
+		stored := part.msgs[off]
 		b.mu.Unlock()
 
+		m := clone(stored)
 		if err := h.HandleMessage(rctx, m); err != nil {
-			if rctx.Err() != nil {
-				continue
+			if rctx.Err() == nil {
+				attempt++
+				delay = min(max(delay*2, s.cfg.Backoff.Initial), s.cfg.Backoff.Max)
+				s.failed(rctx, p, off, m, attempt, delay, err)
 			}
-			attempt++
-			delay = min(max(delay*2, s.cfg.Backoff.Initial), s.cfg.Backoff.Max)
-			lctx := rctx
-			if hexkit.ValidateCorrelationID(m.CorrelationID) == nil {
-				lctx = hexkit.WithCorrelationID(rctx, m.CorrelationID)
-			}
-			s.cfg.Logger.WarnContext(lctx, "memevents: handler failed; redelivering",
-				"group", g.name, "topic", p.topic, "partition", p.part, "offset", off,
-				"type", m.Type, "event_id", m.EventID, "attempt", attempt, "retry_in", delay, "error", err)
-			s.cfg.OnError(lctx, fmt.Errorf("memevents: handling %s/%d@%d (attempt %d) failed: %w", p.topic, p.part, off, attempt, err))
-			t := time.NewTimer(delay)
-			select {
-			case <-t.C:
-			case <-rctx.Done():
-				t.Stop()
-			}
+			b.mu.Lock()
 			continue
 		}
 		delay, attempt = 0, 0
+		done = off
 		b.mu.Lock()
-		if g.committed[p] == off {
-			g.committed[p] = off + 1
-		}
-		b.notifyLocked()
-		b.mu.Unlock()
+	}
+}
+
+// failed reports the failure of the handler on message m at offset off of
+// p and waits delay before the redelivery, or until rctx ends.
+func (s *subscriber) failed(rctx context.Context, p tp, off int, m *driver.Message, attempt int, delay time.Duration, err error) {
+	lctx := rctx
+	if hexkit.ValidateCorrelationID(m.CorrelationID) == nil {
+		lctx = hexkit.WithCorrelationID(rctx, m.CorrelationID)
+	}
+	s.cfg.Logger.WarnContext(lctx, "memevents: handler failed; redelivering",
+		"group", s.g.name, "topic", p.topic, "partition", p.part, "offset", off,
+		"type", m.Type, "event_id", m.EventID, "attempt", attempt, "retry_in", delay, "error", err)
+	s.cfg.OnError(lctx, fmt.Errorf("memevents: handling %s/%d@%d (attempt %d) failed: %w", p.topic, p.part, off, attempt, err))
+	t := time.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-rctx.Done():
 	}
 }
 
