@@ -37,8 +37,6 @@ type Client struct {
 	// client); until then Send checks them first.
 	authorized atomic.Bool
 
-	waves *waves // coalesces concurrent sends
-
 	mu      sync.Mutex
 	closed  bool
 	done    chan struct{} // closed by Close
@@ -66,8 +64,7 @@ func Open(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cl: cl, adm: kadm.NewClient(cl), owned: true, own: own, extra: cfg.Options, o: o, done: make(chan struct{}),
-		waves: newWaves(cl)}
+	c := &Client{cl: cl, adm: kadm.NewClient(cl), owned: true, own: own, extra: cfg.Options, o: o, done: make(chan struct{})}
 	if err := c.Ping(ctx); err != nil {
 		cl.Close()
 		return nil, err
@@ -96,7 +93,7 @@ func New(cl *kgo.Client, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{cl: cl, adm: kadm.NewClient(cl), own: cl.Opts(), o: o, done: make(chan struct{}), waves: newWaves(cl)}, nil
+	return &Client{cl: cl, adm: kadm.NewClient(cl), own: cl.Opts(), o: o, done: make(chan struct{})}, nil
 }
 
 // Ping checks that the brokers answer and accept the client's TLS and
@@ -123,7 +120,6 @@ func (c *Client) Close(ctx context.Context) error {
 	close(c.done)
 	c.mu.Unlock()
 	c.running.Wait()
-	c.waves.close()
 	err := c.cl.Flush(ctx)
 	if c.owned {
 		c.cl.Close()
