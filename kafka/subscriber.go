@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"time"
 
@@ -282,6 +283,10 @@ func (ss *session) poll(cl *kgo.Client) {
 		})
 		ss.mu.Unlock()
 		cl.AllowRebalance()
+		// Let the workers just woken run now, on this thread, rather than
+		// wait for another one to wake up: it takes tens of microseconds
+		// off each event's latency when the subscriber is not busy.
+		runtime.Gosched()
 		ss.throttle()
 	}
 }
