@@ -7,6 +7,9 @@
 //
 //	<case>: hexkit p50=<ms>ms p99=<ms>ms raw p50=<ms>ms p99=<ms>ms
 //
+// and, for a case that measures memory (its name ends in -MiB), the first
+// form with MiB in place of ops/s (lower is better).
+//
 // Usage:
 //
 //	go run ./internal/bench [-rounds n] [-run regexp] <suite>
