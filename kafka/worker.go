@@ -26,7 +26,7 @@ type worker struct {
 	tp topicPartition
 
 	mu      sync.Mutex
-	queue   [][]*kgo.Record
+	queue   []queuedBatch
 	queued  int // records queued or being handled
 	bytes   int // their keys', values' and headers' bytes
 	paused  bool
@@ -40,15 +40,20 @@ func newWorker(ss *session, cl *kgo.Client, tp topicPartition) *worker {
 	return &worker{ss: ss, cl: cl, tp: tp, wake: make(chan struct{}, 1), halt: make(chan struct{}), done: make(chan struct{})}
 }
 
-// push queues a fetched batch of the worker's partition. Pausing and
-// resuming happen under w.mu, so that they reach franz-go in the order
-// they were decided.
+// queuedBatch is a fetched batch waiting for the worker, with its size in
+// bytes (see recordBytes).
+type queuedBatch struct {
+	recs  []*kgo.Record
+	bytes int
+}
+
+// push queues a fetched batch of the worker's partition.
 func (w *worker) push(recs []*kgo.Record) {
-	n := recordBytes(recs)
+	b := queuedBatch{recs: recs, bytes: recordBytes(recs)}
 	w.mu.Lock()
-	w.queue = append(w.queue, recs)
+	w.queue = append(w.queue, b)
 	w.queued += len(recs)
-	w.bytes += n
+	w.bytes += b.bytes
 	w.mu.Unlock()
 	select {
 	case w.wake <- struct{}{}:
@@ -75,13 +80,14 @@ func recordBytes(recs []*kgo.Record) int {
 	return n
 }
 
-// release counts recs as handled, resumes fetching when the worker had
+// release counts b as handled, resumes fetching when the worker had
 // paused it and is below its limits again, and wakes a waiting poll loop.
-func (w *worker) release(recs []*kgo.Record) {
-	n := recordBytes(recs)
+// Pausing and resuming happen under w.mu, so that they reach franz-go in
+// the order they were decided.
+func (w *worker) release(b queuedBatch) {
 	w.mu.Lock()
-	w.queued -= len(recs)
-	w.bytes -= n
+	w.queued -= len(b.recs)
+	w.bytes -= b.bytes
 	if w.paused && !w.full() {
 		w.paused = false
 		w.cl.ResumeFetchPartitions(map[string][]int32{w.tp.topic: {w.tp.partition}})
@@ -143,11 +149,11 @@ func (w *worker) run() {
 				return
 			}
 		}
-		for _, recs := range batches {
-			if !w.handleBatch(ctx, recs) {
+		for _, b := range batches {
+			if !w.handleBatch(ctx, b.recs) {
 				return // stopWorkers resumes a paused partition
 			}
-			w.release(recs)
+			w.release(b)
 		}
 	}
 }

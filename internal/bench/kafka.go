@@ -74,7 +74,8 @@ func kafkaSuite(ctx context.Context, r *reporter) error {
 	}
 	defer admin.Close(context.WithoutCancel(ctx))
 	b.admin = admin
-	defer b.cleanup()
+	b.topics.admin = admin
+	defer b.topics.deleteAll()
 
 	if err := r.compareTimed(ctx, "publish", b.hexkitPublishBatch, b.rawPublishBatch); err != nil {
 		return err
@@ -111,7 +112,7 @@ type kafkaBench struct {
 	admin   *kafka.Client
 	orders  []benchOrder
 	cid     string // the correlation id of every event: one request's
-	topics  []string
+	topics  benchTopics
 	round   atomic.Int64
 }
 
@@ -145,17 +146,27 @@ func orderKey(i int) string                  { return fmt.Sprintf("key-%d", i%10
 
 func (b *kafkaBench) topic(ctx context.Context, what string) (string, error) {
 	name := fmt.Sprintf("bench-%s-%d-%d", what, time.Now().UnixNano(), b.round.Add(1))
-	if err := b.admin.CreateTopics(ctx, kafka.TopicSpec{Name: name, Partitions: kafkaPartitions}); err != nil {
-		return "", err
-	}
-	b.topics = append(b.topics, name)
-	return name, nil
+	return name, b.topics.create(ctx, name, kafkaPartitions)
 }
 
-func (b *kafkaBench) cleanup() {
+// benchTopics creates the topics of a suite and deletes them at its end.
+type benchTopics struct {
+	admin *kafka.Client
+	names []string
+}
+
+func (t *benchTopics) create(ctx context.Context, name string, partitions int32) error {
+	if err := t.admin.CreateTopics(ctx, kafka.TopicSpec{Name: name, Partitions: partitions}); err != nil {
+		return err
+	}
+	t.names = append(t.names, name)
+	return nil
+}
+
+func (t *benchTopics) deleteAll() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	_ = b.admin.DeleteTopics(ctx, b.topics...)
+	_ = t.admin.DeleteTopics(ctx, t.names...)
 }
 
 // config is the client configuration of the hexkit side: franz-go's

@@ -126,9 +126,7 @@ func consumeChild(ctx context.Context, which string) error {
 // poll, decode and check every record, mark it, autocommit the marks,
 // commit at the end.
 func rawConsume(ctx context.Context, brokers []string, group, topic string) (int, error) {
-	cl, err := kgo.NewClient(append(rawOpts(brokers),
-		kgo.ConsumerGroup(group), kgo.ConsumeTopics(topic),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.AutoCommitMarks())...)
+	cl, err := rawConsumer(brokers, group, topic)
 	if err != nil {
 		return 0, err
 	}
@@ -144,9 +142,8 @@ func rawConsume(ctx context.Context, brokers []string, group, topic string) (int
 		}
 		var ferr error
 		fetches.EachRecord(func(r *kgo.Record) {
-			o, typ, id, cid, err := rawDecode(r)
-			if err != nil || !checkOrder(typ, string(r.Key), id, cid, &o) {
-				ferr = fmt.Errorf("record %d/%d: bad event (%v)", r.Partition, r.Offset, err)
+			if _, err := rawDecode(r); err != nil {
+				ferr = err
 				return
 			}
 			n++
@@ -162,9 +159,20 @@ func rawConsume(ctx context.Context, brokers []string, group, topic string) (int
 	return n, nil
 }
 
-// rawDecode decodes a record as a raw franz-go consumer of hexkit's wire
-// format does: JSON payload into the event, the reserved headers.
-func rawDecode(r *kgo.Record) (o benchOrder, typ, id, cid string, err error) {
+// rawConsumer is a raw franz-go group member reading topic from its start
+// and committing the records it marks.
+func rawConsumer(brokers []string, group, topic string) (*kgo.Client, error) {
+	return kgo.NewClient(append(rawOpts(brokers),
+		kgo.ConsumerGroup(group), kgo.ConsumeTopics(topic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.AutoCommitMarks())...)
+}
+
+// rawDecode decodes and checks a record as a raw franz-go consumer of
+// hexkit's wire format does: JSON payload into the event, the reserved
+// headers.
+func rawDecode(r *kgo.Record) (benchOrder, error) {
+	var o benchOrder
+	var typ, id, cid string
 	for _, h := range r.Headers {
 		switch h.Key {
 		case events.HeaderType:
@@ -175,8 +183,11 @@ func rawDecode(r *kgo.Record) (o benchOrder, typ, id, cid string, err error) {
 			cid = string(h.Value)
 		}
 	}
-	err = json.Unmarshal(r.Value, &o)
-	return o, typ, id, cid, err
+	err := json.Unmarshal(r.Value, &o)
+	if err != nil || !checkOrder(typ, string(r.Key), id, cid, &o) {
+		return o, fmt.Errorf("record %d/%d: bad event (%v)", r.Partition, r.Offset, err)
+	}
+	return o, nil
 }
 
 // hexkitConsume reads the topic with a kafka.NewSubscriber subscriber and
@@ -339,9 +350,7 @@ func (b *kafkaBench) latencyRun(ctx context.Context, hexkitSide bool) ([]time.Du
 
 // rawLatencyConsumer consumes the topic with franz-go until ctx ends.
 func (b *kafkaBench) rawLatencyConsumer(ctx context.Context, topic string, d *delays) error {
-	cl, err := kgo.NewClient(append(rawOpts(b.brokers),
-		kgo.ConsumerGroup(fmt.Sprintf("bench-latency-raw-%d", b.round.Add(1))), kgo.ConsumeTopics(topic),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.AutoCommitMarks())...)
+	cl, err := rawConsumer(b.brokers, fmt.Sprintf("bench-latency-raw-%d", b.round.Add(1)), topic)
 	if err != nil {
 		return err
 	}
@@ -356,9 +365,9 @@ func (b *kafkaBench) rawLatencyConsumer(ctx context.Context, topic string, d *de
 		}
 		var ferr error
 		fetches.EachRecord(func(r *kgo.Record) {
-			o, typ, id, cid, err := rawDecode(r)
-			if err != nil || !checkOrder(typ, string(r.Key), id, cid, &o) {
-				ferr = fmt.Errorf("record %d/%d: bad event (%v)", r.Partition, r.Offset, err)
+			o, err := rawDecode(r)
+			if err != nil {
+				ferr = err
 				return
 			}
 			d.add(&o)

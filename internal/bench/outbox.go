@@ -67,14 +67,14 @@ const (
 // outboxBench holds what the cases share: one database, one relay running
 // for the whole suite (as in a service), raw clients of both servers.
 type outboxBench struct {
-	db     *driver.Database
-	hdb    *mongo.DB
-	relay  *outbox.Relay
-	admin  *kafka.Client
-	kc     *kgo.Client // the raw producer
-	raw    kafkaBench  // for its raw client options
-	run    string
-	topics []string
+	db      *driver.Database
+	hdb     *mongo.DB
+	relay   *outbox.Relay
+	admin   *kafka.Client
+	kc      *kgo.Client // the raw producer
+	brokers []string
+	run     string
+	topics  benchTopics
 }
 
 // benchOutbox runs the outbox suite on the servers of HEXKIT_MONGO_URI and
@@ -84,7 +84,7 @@ func benchOutbox(ctx context.Context, r *reporter) error {
 	if uri == "" || brokers == "" {
 		return errors.New("HEXKIT_MONGO_URI and HEXKIT_KAFKA_BROKERS must be set (eval \"$(scripts/servers env)\")")
 	}
-	b := &outboxBench{raw: kafkaBench{brokers: strings.Split(brokers, ",")}, run: fmt.Sprint(time.Now().UnixNano())}
+	b := &outboxBench{brokers: strings.Split(brokers, ","), run: fmt.Sprint(time.Now().UnixNano())}
 	cl, err := driver.Connect(options.Client().ApplyURI(uri).SetTimeout(time.Minute).
 		SetBSONOptions(&options.BSONOptions{UseJSONStructTags: true}))
 	if err != nil {
@@ -96,12 +96,13 @@ func benchOutbox(ctx context.Context, r *reporter) error {
 	if b.hdb, err = mongo.New(b.db); err != nil {
 		return err
 	}
-	if b.admin, err = kafka.Open(ctx, kafka.Config{Brokers: b.raw.brokers, ServiceName: "bench-outbox"}); err != nil {
+	if b.admin, err = kafka.Open(ctx, kafka.Config{Brokers: b.brokers, ServiceName: "bench-outbox"}); err != nil {
 		return err
 	}
 	defer b.admin.Close(context.WithoutCancel(ctx))
-	defer b.deleteTopics()
-	if b.kc, err = kgo.NewClient(rawOpts(b.raw.brokers)...); err != nil {
+	b.topics.admin = b.admin
+	defer b.topics.deleteAll()
+	if b.kc, err = kgo.NewClient(rawOpts(b.brokers)...); err != nil {
 		return err
 	}
 	defer b.kc.Close()
@@ -133,17 +134,7 @@ func benchOutbox(ctx context.Context, r *reporter) error {
 
 func (b *outboxBench) topic(ctx context.Context, what string) (string, error) {
 	name := fmt.Sprintf("bench-outbox-%s-%s", what, b.run)
-	if err := b.admin.CreateTopics(ctx, kafka.TopicSpec{Name: name, Partitions: outboxTopicPartitions}); err != nil {
-		return "", err
-	}
-	b.topics = append(b.topics, name)
-	return name, nil
-}
-
-func (b *outboxBench) deleteTopics() {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	_ = b.admin.DeleteTopics(ctx, b.topics...)
+	return name, b.topics.create(ctx, name, outboxTopicPartitions)
 }
 
 // settle returns once the relay has nothing left to publish: a pass (which
@@ -236,7 +227,7 @@ func (b *outboxBench) delay(ctx context.Context, r *reporter) error {
 		return err
 	}
 	coll := b.db.Collection("delay-raw")
-	consumer, err := kgo.NewClient(append(rawOpts(b.raw.brokers), kgo.ConsumeTopics(topic),
+	consumer, err := kgo.NewClient(append(rawOpts(b.brokers), kgo.ConsumeTopics(topic),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(time.Second))...)
 	if err != nil {
 		return err

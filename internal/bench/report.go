@@ -65,6 +65,9 @@ func (r *reporter) compareTimed(ctx context.Context, name string, hexkit, raw ti
 
 // print writes the line of a case measured elsewhere.
 func (r *reporter) print(name string, hexkit, raw float64) error {
+	if !r.want(name) {
+		return nil
+	}
 	_, err := fmt.Fprintln(r.out, line(name, hexkit, raw))
 	return err
 }
@@ -110,6 +113,9 @@ func median(v []float64) float64 {
 //
 //	<case>: hexkit p50=<ms>ms p99=<ms>ms raw p50=<ms>ms p99=<ms>ms
 func (r *reporter) latency(name string, hexkit, raw []time.Duration) error {
+	if !r.want(name) {
+		return nil
+	}
 	_, err := fmt.Fprintln(r.out, latencyLine(name, hexkit, raw))
 	return err
 }
