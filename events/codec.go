@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -59,13 +60,14 @@ type Codec[E any] interface {
 // and nothing is sent.
 func JSONCodec[E any]() Codec[E] {
 	t := reflect.TypeFor[E]()
-	return &jsonCodec[E]{legacy: hasStringOption(t, map[reflect.Type]bool{}), byValue: hasAddrMarshaler(t)}
+	return &jsonCodec[E]{legacy: needsEncodingJSON(t, map[reflect.Type]bool{}), byValue: hasAddrMarshaler(t)}
 }
 
 // jsonCodec encodes with encoding/json and decodes with a faster decoder
 // set to encoding/json's semantics, which it matches on every input but
-// one: a ",string" option on a number field, where it also accepts a
-// leading '+'. Types with such a field (legacy) decode with encoding/json.
+// for two kinds of field: a number with the ",string" option, where it
+// also accepts a leading '+', and a json.Number, which it takes for a
+// string. Types with such a field (legacy) decode with encoding/json.
 //
 // Both directions hand encoding/json a *E taken from values, a pool of
 // zeroed values, rather than an E stored in an interface, which would
@@ -79,6 +81,12 @@ type jsonCodec[E any] struct {
 	legacy  bool
 	byValue bool
 	values  sync.Pool // of *E, zero while in the pool
+
+	// streamOff is set once a payload that the streaming decode refused
+	// decoded with encoding/json's semantics: E then needs them (its
+	// struct has field names only those semantics settle), so later
+	// payloads go there at once.
+	streamOff atomic.Bool
 }
 
 // value returns a zero *E for one call to encoding/json.
@@ -128,12 +136,20 @@ func hasAddrMarshaler(t reflect.Type) bool {
 	return false
 }
 
-// hasStringOption reports whether t, or a struct it holds, has a field
-// with the ",string" json option.
-func hasStringOption(t reflect.Type, seen map[reflect.Type]bool) bool {
+// numberType is encoding/json's Number, which only encoding/json decodes
+// from a JSON number: to the faster decoder it is a string.
+var numberType = reflect.TypeFor[json.Number]()
+
+// needsEncodingJSON reports whether t, or a type it holds, has what only
+// encoding/json decodes as itself: a field with the ",string" json option
+// or a json.Number.
+func needsEncodingJSON(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if t == numberType {
+		return true
+	}
 	switch t.Kind() {
 	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
-		return hasStringOption(t.Elem(), seen)
+		return needsEncodingJSON(t.Elem(), seen)
 	case reflect.Struct:
 	default:
 		return false
@@ -147,7 +163,7 @@ func hasStringOption(t reflect.Type, seen map[reflect.Type]bool) bool {
 		if _, opts, _ := strings.Cut(f.Tag.Get("json"), ","); strings.Contains(","+opts+",", ",string,") {
 			return true
 		}
-		if hasStringOption(f.Type, seen) {
+		if needsEncodingJSON(f.Type, seen) {
 			return true
 		}
 	}
@@ -275,9 +291,21 @@ func (c *jsonCodec[E]) Decode(payload []byte) (E, error) {
 	}
 	v := c.value()
 	var err error
-	if c.legacy {
+	switch {
+	case c.legacy:
 		err = json.Unmarshal(payload, v)
-	} else {
+	case !c.streamOff.Load():
+		if err = jsonv2.Unmarshal(payload, v, streamOptions); err == nil {
+			break
+		}
+		// Refused: decode again with encoding/json's semantics, whose
+		// answer (and error) counts.
+		c.release(v)
+		v = c.value()
+		if err = jsonv2.Unmarshal(payload, v, decodeOptions); err == nil {
+			c.streamOff.Store(true)
+		}
+	default:
 		err = jsonv2.Unmarshal(payload, v, decodeOptions)
 	}
 	e := *v
@@ -289,6 +317,17 @@ func (c *jsonCodec[E]) Decode(payload []byte) (E, error) {
 // Unmarshal: names match case-insensitively, unknown and duplicate names
 // are accepted, invalid UTF-8 is replaced, and so on (the v1 defaults).
 var decodeOptions = jsonv1.DefaultOptionsV1()
+
+// streamOptions are decodeOptions without encoding/json's way of reporting
+// errors, which includes a pass over the whole document to check its
+// syntax before decoding it. Without it the document is checked while it
+// is decoded, in one pass; the rest of that option only turns documents
+// that encoding/json accepts into errors (a struct whose field names
+// collide, a name that matches several fields case-insensitively) or
+// changes the error returned. So a payload decoded under streamOptions
+// decodes to the same value under decodeOptions, and Decode takes a
+// refusal of streamOptions only as a reason to ask decodeOptions.
+var streamOptions = jsonv2.JoinOptions(decodeOptions, jsonv1.ReportErrorsWithLegacySemantics(false))
 
 // isJSONObject reports whether b starts, after JSON white space, with '{'.
 // The rest of the document is checked by the decoder.
