@@ -2,6 +2,7 @@ package events_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -69,4 +70,31 @@ func BenchmarkRoute(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkDecode compares the JSON codec's decoding of a 1 KiB event with
+// encoding/json's Unmarshal of the same payload into the same type.
+func BenchmarkDecode(b *testing.B) {
+	codec := events.JSONCodec[benchEvent]()
+	payload, err := codec.Encode(newBenchEvent())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("codec", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := codec.Decode(payload); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var e benchEvent
+			if err := json.Unmarshal(payload, &e); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
