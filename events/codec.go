@@ -302,8 +302,8 @@ func (c *jsonCodec[E]) Decode(payload []byte) (E, error) {
 		}
 		// Refused: decode again with encoding/json's semantics, whose
 		// answer (and error) counts.
-		c.release(v)
-		v = c.value()
+		var zero E
+		*v = zero
 		if err = jsonv2.Unmarshal(payload, v, decodeOptions); err == nil {
 			c.streamOff.Store(true)
 		}

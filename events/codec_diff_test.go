@@ -172,29 +172,27 @@ func sameAsEncodingJSON[E any](t *testing.T, payload []byte) {
 // same value.
 func compareDecode[E any](t *testing.T, codec events.Codec[E], payload []byte) {
 	t.Helper()
-	{
-		var want E
-		stdErr := json.Unmarshal(payload, &want)
-		got, err := codec.Decode(payload)
-		isObject := false
-		for _, c := range payload {
-			if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
-				continue
-			}
-			isObject = c == '{'
-			break
+	var want E
+	stdErr := json.Unmarshal(payload, &want)
+	got, err := codec.Decode(payload)
+	isObject := false
+	for _, c := range payload {
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			continue
 		}
-		if !isObject {
-			if err == nil {
-				t.Fatalf("the codec accepted %q, which is not a JSON object", payload)
-			}
-			return
+		isObject = c == '{'
+		break
+	}
+	if !isObject {
+		if err == nil {
+			t.Fatalf("the codec accepted %q, which is not a JSON object", payload)
 		}
-		if (err == nil) != (stdErr == nil) {
-			t.Fatalf("payload %q: codec error %v, encoding/json error %v", payload, err, stdErr)
-		}
-		if err == nil && !reflect.DeepEqual(got, want) {
-			t.Fatalf("payload %q: codec decoded %+v, encoding/json %+v", payload, got, want)
-		}
+		return
+	}
+	if (err == nil) != (stdErr == nil) {
+		t.Fatalf("payload %q: codec error %v, encoding/json error %v", payload, err, stdErr)
+	}
+	if err == nil && !reflect.DeepEqual(got, want) {
+		t.Fatalf("payload %q: codec decoded %+v, encoding/json %+v", payload, got, want)
 	}
 }
