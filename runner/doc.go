@@ -17,7 +17,9 @@
 // that context, on the first of: SIGINT or SIGTERM ([WithSignals]), the
 // end of Run's context, or the return of any component. Components then
 // drain (a subscriber stops fetching, finishes its handlers, commits and
-// leaves its group) within the drain timeout ([WithDrainTimeout]).
+// leaves its group) within the drain timeout ([WithDrainTimeout]). A
+// runner without components waits for the signal or the end of Run's
+// context all the same.
 //
 // Run returns nil after a graceful stop: a signal or the end of Run's
 // context, or a component that returned nil, followed by a drain in
@@ -31,11 +33,14 @@
 //
 // # Health
 //
-// [Runner.Handler] serves GET /livez, 200 while Run runs, and GET
-// /readyz, 200 once the service is ready: every component that has a
-// Ready(ctx) error method ([Readier], such as the subscribers of package
-// wiring, ready once they joined their consumer group) and every check
-// added with [Runner.AddCheck] return nil; else 503 with the reasons, one
-// per line. Both answer 503 before Run and once the drain started.
+// [Runner.Handler] serves GET /livez, 200 while Run runs (the drain
+// included, so that a liveness probe does not kill a service that is
+// shutting down), and GET /readyz, 200 once the service is ready: every
+// component that has a Ready(ctx) error method ([Readier], such as the
+// subscribers of package wiring, ready once they joined their consumer
+// group) and every check added with [Runner.AddCheck] return nil; else
+// 503 with the reasons, one per line. /livez answers 503 before Run and
+// after it returned; /readyz answers 503 before Run and from the moment
+// the drain starts.
 // [WithHealthAddr] serves the handler on an address while Run runs.
 package runner

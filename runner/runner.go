@@ -162,14 +162,14 @@ func (r *Runner) Run(ctx context.Context) error {
 		r.o.logger.ErrorContext(ctx, "runner: component failed", "component", res.name, "error", res.err)
 		errs = append(errs, fmt.Errorf("runner: %s: %w", res.name, res.err))
 	}
-	if len(comps) > 0 {
-		select {
-		case <-stopCtx.Done():
-			r.o.logger.InfoContext(ctx, "runner: stopping")
-		case res := <-results:
-			done(res)
-			r.o.logger.InfoContext(ctx, "runner: a component returned; stopping the others", "component", res.name)
-		}
+	// Without components nothing can return: Run waits for the signal or
+	// the end of its context, like a runner whose components all run.
+	select {
+	case <-stopCtx.Done():
+		r.o.logger.InfoContext(ctx, "runner: stopping")
+	case res := <-results:
+		done(res)
+		r.o.logger.InfoContext(ctx, "runner: a component returned; stopping the others", "component", res.name)
 	}
 	r.setState(draining)
 	cancel()

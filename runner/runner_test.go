@@ -267,3 +267,54 @@ func TestConfig(t *testing.T) {
 		t.Errorf("Run = %v after %s, want ErrDrainTimeout after the configured 10ms", err, time.Since(start))
 	}
 }
+
+// During the drain the service is alive but no longer ready; after Run
+// returned it is neither.
+func TestHealthDuringDrain(t *testing.T) {
+	r := newRunner(t)
+	draining, release := make(chan struct{}), make(chan struct{})
+	_ = r.Add("slow", runner.Func(func(ctx context.Context) error {
+		<-ctx.Done()
+		close(draining)
+		<-release
+		return nil
+	}))
+	h := r.Handler()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := runAsync(r, ctx)
+	cancel()
+	<-draining
+	if code, _ := get(t, h, "/livez"); code != 200 {
+		t.Errorf("/livez during the drain = %d, want 200", code)
+	}
+	if code, _ := get(t, h, "/readyz"); code != 503 {
+		t.Errorf("/readyz during the drain = %d, want 503", code)
+	}
+	close(release)
+	if err := wait(t, done); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := get(t, h, "/livez"); code != 503 {
+		t.Errorf("/livez after Run = %d, want 503", code)
+	}
+}
+
+// A runner without components runs until its context ends, like one
+// whose components all keep running.
+func TestNoComponentsWaitsForTheStop(t *testing.T) {
+	r := newRunner(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := runAsync(r, ctx)
+	select {
+	case err := <-done:
+		t.Fatalf("Run without components returned %v before the stop", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	if r.Live() != nil {
+		t.Error("Live while running without components is not nil")
+	}
+	cancel()
+	if err := wait(t, done); err != nil {
+		t.Errorf("Run after cancel = %v, want nil", err)
+	}
+}
