@@ -9,7 +9,8 @@ import (
 )
 
 // ErrInvalidCorrelationID reports a correlation id that is not a
-// canonical, lower-case UUID version 4 string.
+// canonical 36-character UUID version 4 string (hex digits in either case;
+// see [ValidateCorrelationID]).
 var ErrInvalidCorrelationID = errors.New("hexkit: invalid correlation id")
 
 type correlationKey struct{}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"reflect"
 	"testing"
 	"testing/slogtest"
 
@@ -86,4 +87,38 @@ func TestLogHandlerConformance(t *testing.T) {
 		return m
 	}
 	slogtest.Run(t, newHandler, result)
+}
+
+// Groups opened on the logger hold the record's attributes, never the
+// correlation id, service or instance.
+func TestLogHandlerKeepsIdentityOutsideGroups(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(hexkit.NewLogHandler(slog.NewJSONHandler(&buf, nil), "calc", "calc-1"))
+	id := hexkit.NewCorrelationID()
+	ctx := hexkit.WithCorrelationID(context.Background(), id)
+	logger.With("a", 1).WithGroup("g").With("b", 2).WithGroup("h").InfoContext(ctx, "grouped", "c", 3)
+	logger.WithGroup("empty").InfoContext(ctx, "no attrs")
+
+	lines := bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n"))
+	if len(lines) != 2 {
+		t.Fatalf("got %d log lines, want 2:\n%s", len(lines), buf.String())
+	}
+	var got map[string]any
+	if err := json.Unmarshal(lines[0], &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"service": "calc", "instance": "calc-1", "correlation_id": id, "a": 1.0,
+		"g": map[string]any{"b": 2.0, "h": map[string]any{"c": 3.0}}}
+	for key, w := range want {
+		if !reflect.DeepEqual(got[key], w) {
+			t.Errorf("%s = %v, want %v (record %s)", key, got[key], w, lines[0])
+		}
+	}
+	got = nil
+	if err := json.Unmarshal(lines[1], &got); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got["empty"]; ok || got["correlation_id"] != id {
+		t.Errorf("record of an empty group = %s", lines[1])
+	}
 }
