@@ -312,3 +312,97 @@ func TestUnreadableDotenv(t *testing.T) {
 		t.Errorf("a .env that cannot be read: %v", err)
 	}
 }
+
+// A file that does not parse is one problem among the others: the
+// remaining sources are still checked and their problems listed.
+func TestBrokenFileAndOtherProblems(t *testing.T) {
+	for name, files := range map[string]map[string]string{
+		"dotenv": {".env": "MY_SVC_PORT=\"unterminated\n", ".my_svc.yaml": "nope: 1\n"},
+		"yaml":   {".my_svc.yaml": "port: [unclosed\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			work, _, _ := isolated(t)
+			for f, content := range files {
+				write(t, filepath.Join(work, f), content)
+			}
+			_, err := config.Load("my_svc", defaults(), config.WithDirs(work, ""), config.WithSecretsDir(""),
+				config.WithEnviron([]string{"MY_SVC_DEBUG=maybe"}))
+			var e *config.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("Load = %v, want a *config.Error", err)
+			}
+			var fields []string
+			for _, f := range e.Fields {
+				fields = append(fields, f.Field)
+			}
+			want := []string{"", "debug"}
+			if _, ok := files[".env"]; ok {
+				want = []string{"", "debug", "nope"}
+			}
+			if diff := cmp.Diff(want, sorted(fields)); diff != "" {
+				t.Errorf("fields (-want +got):\n%s\nerror:\n%v", diff, err)
+			}
+		})
+	}
+}
+
+// A section set again as a whole JSON object by a later source no longer
+// carries the earlier source's problem with the fields it sets.
+func TestLaterSectionObjectFixesEarlier(t *testing.T) {
+	work, _, _ := isolated(t)
+	write(t, filepath.Join(work, ".my_svc.yaml"), "mongo:\n  timeout: soon\n  database: other\n")
+	got, err := config.Load("my_svc", defaults(), config.WithDirs(work, ""), config.WithSecretsDir(""),
+		config.WithEnviron([]string{`MY_SVC_MONGO={"timeout": "2s"}`}))
+	if err != nil || got.Mongo.Timeout != 2*time.Second || got.Mongo.Database != "other" {
+		t.Errorf("Load = %+v, %v; want timeout 2s and database other", got.Mongo, err)
+	}
+	_, err = config.Load("my_svc", defaults(), config.WithDirs(work, ""), config.WithSecretsDir(""),
+		config.WithEnviron([]string{`MY_SVC_MONGO={"database": "x", "colour": "red"}`}))
+	if err == nil || !strings.Contains(err.Error(), "mongo.timeout") || !strings.Contains(err.Error(), "mongo.colour") {
+		t.Errorf("an object that leaves the bad field alone, with an unknown key: %v", err)
+	}
+}
+
+type pointerSection struct {
+	Host string
+	Port int
+}
+
+func (p pointerSection) Validate() error {
+	if p.Port < 0 {
+		return config.Invalid("port", "must not be negative")
+	}
+	return nil
+}
+
+type withPointers struct {
+	Primary   *pointerSection
+	Secondary *pointerSection
+	Next      *withPointers // recursive: a leaf set as a whole
+}
+
+// A pointer to a struct is a section: variables per field, allocation on
+// first use, the defaults' struct never written, Validate called.
+func TestPointerSections(t *testing.T) {
+	def := withPointers{Primary: &pointerSection{Host: "a", Port: 1}}
+	_, _, opts := isolated(t, "P_PRIMARY__PORT=7", "P_SECONDARY__HOST=b")
+	got, err := config.Load("p", def, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *got.Primary != (pointerSection{Host: "a", Port: 7}) || got.Secondary == nil || *got.Secondary != (pointerSection{Host: "b"}) {
+		t.Errorf("Load = %+v %+v", got.Primary, got.Secondary)
+	}
+	if def.Primary.Port != 1 || got.Primary == def.Primary {
+		t.Error("Load wrote through the defaults' pointer")
+	}
+	_, _, opts = isolated(t, `P_SECONDARY={"port": -1}`)
+	if _, err := config.Load("p", def, opts...); err == nil || !strings.Contains(err.Error(), "secondary.port") {
+		t.Errorf("Validate of a pointed-to section: %v", err)
+	}
+	_, _, opts = isolated(t, `P_NEXT={"primary": {"host": "n"}}`)
+	got, err = config.Load("p", def, opts...)
+	if err != nil || got.Next == nil || got.Next.Primary == nil || got.Next.Primary.Host != "n" {
+		t.Errorf("a recursive pointer set as a whole: %+v, %v", got.Next, err)
+	}
+}

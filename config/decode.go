@@ -34,10 +34,24 @@ func isSection(t reflect.Type) bool {
 	return t.Kind() == reflect.Struct && !reflect.PointerTo(t).Implements(textUnmarshaler)
 }
 
+// sectionOf reports whether t is decoded field by field, and the struct
+// type that holds the fields: t itself, or what a pointer t points to.
+func sectionOf(t reflect.Type) (reflect.Type, bool) {
+	if t.Kind() == reflect.Pointer && isSection(t.Elem()) {
+		return t.Elem(), true
+	}
+	return t, isSection(t)
+}
+
 // fieldsOf lists the fields of t and, recursively, of its sections, each
 // section before its fields. Embedded structs without a tag name are
-// flattened.
+// flattened. A pointer to a struct is a section too, unless its struct
+// type is already being listed (a recursive type): that one is a leaf.
 func fieldsOf(t reflect.Type, keys []string, index []int) []field {
+	return fieldsIn(t, keys, index, map[reflect.Type]bool{t: true})
+}
+
+func fieldsIn(t reflect.Type, keys []string, index []int, listing map[reflect.Type]bool) []field {
 	var out []field
 	for i := range t.NumField() {
 		sf := t.Field(i)
@@ -47,17 +61,59 @@ func fieldsOf(t reflect.Type, keys []string, index []int) []field {
 			continue
 		}
 		if inline {
-			out = append(out, fieldsOf(sf.Type, keys, idx)...)
+			out = append(out, fieldsIn(sf.Type, keys, idx, listing)...)
 			continue
 		}
 		k := append(append([]string(nil), keys...), name)
-		f := field{keys: k, index: idx, section: isSection(sf.Type)}
-		out = append(out, f)
-		if f.section {
-			out = append(out, fieldsOf(sf.Type, k, idx)...)
+		st, section := sectionOf(sf.Type)
+		if section && listing[st] {
+			section = false
+		}
+		out = append(out, field{keys: k, index: idx, section: section})
+		if section {
+			listing[st] = true
+			out = append(out, fieldsIn(st, k, idx, listing)...)
+			delete(listing, st)
 		}
 	}
 	return out
+}
+
+// fieldAt returns the field of v at index, following pointers to
+// sections on the way. alloc allocates the nil ones; without it, ok is
+// false at a nil pointer.
+func fieldAt(v reflect.Value, index []int, alloc bool) (_ reflect.Value, ok bool) {
+	for i, x := range index {
+		if i > 0 && v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				if !alloc || !v.CanSet() {
+					return reflect.Value{}, false
+				}
+				v.Set(reflect.New(v.Type().Elem()))
+			}
+			v = v.Elem()
+		}
+		v = v.Field(x)
+	}
+	return v, true
+}
+
+// ownSections points every non-nil pointer to a section of v at a copy
+// of its struct, so that loading never writes through a pointer that the
+// caller's defaults share. fields lists sections before their fields.
+func ownSections(v reflect.Value, fields []field) {
+	for _, f := range fields {
+		if !f.section {
+			continue
+		}
+		fv, ok := fieldAt(v, f.index, false)
+		if !ok || fv.Kind() != reflect.Pointer || fv.IsNil() || !fv.CanSet() {
+			continue
+		}
+		c := reflect.New(fv.Type().Elem())
+		c.Elem().Set(fv.Elem())
+		fv.Set(c)
+	}
 }
 
 // children lists the direct fields of t (embedded ones flattened).

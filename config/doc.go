@@ -43,19 +43,27 @@
 // Strings, booleans (true/false, yes/no, on/off, 1/0), integers, floats,
 // time.Duration ("1m30s", or a number of seconds as Python writes it),
 // types that implement encoding.TextUnmarshaler (such as [hexkit.Secret]),
-// pointers to these, slices, maps with string keys and nested structs are
-// supported. In the environment and in dotenv files a slice is a JSON array
-// (["a","b"], as Python reads it) or a comma-separated list; a map or a
-// struct is a JSON object. YAML keys that name no field are errors (they
-// are usually typos); environment variables that name no field are
-// ignored.
+// pointers to these, slices, maps with string keys, nested structs and
+// pointers to nested structs are supported. A pointer to a struct is a
+// section like a nested struct: its fields have keys and variables of
+// their own, a source that sets one of them allocates the struct when the
+// pointer is nil, and the defaults' struct is copied, never written to.
+// In the environment and in dotenv files a slice is a JSON array
+// (["a","b"], as Python reads it) or a comma-separated list; a map is a
+// JSON object; a struct is a JSON object that sets the fields it names,
+// field by field like a YAML mapping. YAML keys and keys of such an
+// object that name no field are errors (they are usually typos);
+// environment variables that name no field are ignored.
 //
 // # Errors
 //
-// Load checks everything before it returns: every value that does not
-// decode, every unknown YAML key, and every problem reported by the
-// Validate method of the configuration and of each struct inside it (see
-// [Validator]; a struct of an unexported type is not asked) end up in one [*Error] that lists them all and matches
-// [ErrInvalid] with errors.Is. Error messages never show the value of a
-// [hexkit.Secret].
+// Load checks everything before it returns: every file that cannot be read
+// or parsed (the other sources are still checked), every value that does
+// not decode, every unknown key, and every problem reported by the
+// Validate method of the configuration and of each struct inside it, a
+// non-nil pointer to a struct included (see [Validator]; a struct of an
+// unexported type is not asked), end up in one [*Error] that lists them
+// all and matches [ErrInvalid] with errors.Is. A value that a later
+// source sets again no longer counts as a problem of the earlier source.
+// Error messages never show the value of a [hexkit.Secret].
 package config

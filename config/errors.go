@@ -90,7 +90,8 @@ func (e *Error) Unwrap() []error {
 
 // Validator is implemented by configuration structs that check
 // themselves. [Load] calls Validate on the configuration and on every
-// struct inside it (nested or embedded) that implements it, after all
+// struct inside it (nested, embedded, or pointed to by a non-nil
+// pointer) that implements it, after all
 // sources are applied. Return nil, or the problems joined with
 // errors.Join, each made with [Invalid] naming the field by its key
 // relative to the struct that reports it; Load prefixes the keys of nested

@@ -49,13 +49,17 @@ func Load[T any](prefix string, defaults T, opts ...Option) (T, error) {
 		o.homeDir, _ = os.UserHomeDir()
 	}
 
+	ownSections(rv, l.fields)
+
+	// A source that cannot be read is reported and skipped: the others
+	// are still checked, so that one run lists every problem.
 	path, err := yamlPath(prefix, o, environ)
 	if err != nil {
-		return defaults, &Error{Prefix: prefix, Fields: []*FieldError{{Err: err}}}
+		l.failSource("", err)
 	}
 	if path != "" {
 		if err := l.applyYAML(rv, path); err != nil {
-			return defaults, &Error{Prefix: prefix, Fields: []*FieldError{{Source: path, Err: err}}}
+			l.failSource(path, err)
 		}
 	}
 	for _, dir := range []string{o.workDir, o.secretsDir} {
@@ -65,7 +69,7 @@ func Load[T any](prefix string, defaults T, opts ...Option) (T, error) {
 		p := filepath.Join(dir, ".env")
 		vars, err := readDotenv(p)
 		if err != nil {
-			return defaults, &Error{Prefix: prefix, Fields: []*FieldError{{Source: p, Err: err}}}
+			l.failSource(p, err)
 		}
 		l.applyEnv(rv, vars, "dotenv "+p)
 	}
@@ -172,9 +176,20 @@ func (l *loader) fail(path, source string, err error) {
 	l.errs[path] = &FieldError{Field: path, Source: source, Err: err}
 }
 
+// failSource records a source (a file) that could not be read.
+func (l *loader) failSource(source string, err error) {
+	key := "source:" + source
+	l.order = append(l.order, key)
+	l.errs[key] = &FieldError{Source: source, Err: err}
+}
+
+// ok records that a later source set the field at path: the errors of
+// earlier sources for it, and for the fields inside it, no longer count.
 func (l *loader) ok(path string) {
-	if _, ok := l.errs[path]; ok {
-		l.errs[path] = nil
+	for k, e := range l.errs {
+		if e != nil && (k == path || strings.HasPrefix(k, path+".")) {
+			l.errs[k] = nil
+		}
 	}
 }
 
@@ -215,8 +230,8 @@ func (l *loader) applyMap(rv reflect.Value, m map[string]any, path []string, sou
 			continue
 		}
 		dst := rv.FieldByIndex(f.index)
-		if sub, ok := raw.(map[string]any); ok && isSection(dst.Type()) {
-			l.applyMap(dst, sub, p, source)
+		if sub, ok := raw.(map[string]any); ok && f.section {
+			l.applyMap(sectionValue(dst), sub, p, source)
 			continue
 		}
 		if err := setValue(dst, raw); err != nil {
@@ -241,7 +256,16 @@ func (l *loader) applyEnv(rv reflect.Value, vars map[string]string, source strin
 			continue
 		}
 		key := strings.Join(f.keys, ".")
-		if err := setValue(rv.FieldByIndex(f.index), raw); err != nil {
+		dst, _ := fieldAt(rv, f.index, true)
+		if f.section {
+			// A whole section as a JSON object sets the fields it names,
+			// field by field, like a YAML mapping.
+			if m, err := object(raw); err == nil {
+				l.applyMap(sectionValue(dst), m, f.keys, source+" "+name)
+				continue
+			}
+		}
+		if err := setValue(dst, raw); err != nil {
 			l.fail(key, source+" "+name, err)
 		} else {
 			l.ok(key)
@@ -249,12 +273,32 @@ func (l *loader) applyEnv(rv reflect.Value, vars map[string]string, source strin
 	}
 }
 
+// sectionValue returns the struct of a section field, allocating a nil
+// pointer to one.
+func sectionValue(v reflect.Value) reflect.Value {
+	if v.Kind() != reflect.Pointer {
+		return v
+	}
+	if v.IsNil() {
+		v.Set(reflect.New(v.Type().Elem()))
+	}
+	return v.Elem()
+}
+
 // validate calls Validate on rv and on every struct inside it.
 func (l *loader) validate(rv reflect.Value, path []string) {
 	for _, f := range children(rv.Type()) {
-		if f.section {
-			l.validate(rv.FieldByIndex(f.index), append(append([]string(nil), path...), f.keys[0]))
+		if !f.section {
+			continue
 		}
+		fv := rv.FieldByIndex(f.index)
+		if fv.Kind() == reflect.Pointer {
+			if fv.IsNil() {
+				continue
+			}
+			fv = fv.Elem()
+		}
+		l.validate(fv, append(append([]string(nil), path...), f.keys[0]))
 	}
 	for _, idx := range embeddedSections(rv.Type()) {
 		l.validate(rv.FieldByIndex(idx), path)
