@@ -24,7 +24,11 @@ import (
 // stores it again), and a write returns once the change is stored, not
 // once it is published (the relay publishes it, see [Relay]). The
 // correlation id of the writing context (a fresh one when it has none) is
-// stored with the change and travels on its event.
+// stored with the change and travels on its event. Since an event key is
+// printable ASCII, a write or Delete of a document whose id as a key is
+// not (a string id with other characters) fails, having written nothing,
+// with an error wrapping dao.ErrInvalidID and events.ErrInvalidMessage
+// (and dao.ErrInvalidDocument for a write).
 type DAO[T any, ID comparable] interface {
 	dao.DAO[T, ID]
 	// PublishPending publishes every change of this DAO that is not
@@ -57,7 +61,7 @@ func NewDAO[T any, ID comparable](ctx context.Context, c driver.Collection, rela
 	if err := checkIDType[ID](); err != nil {
 		return nil, err
 	}
-	inner, err := dao.New[T, ID](ctx, c, opts...)
+	inner, err := dao.New[T, ID](ctx, keyedCollection{c}, opts...)
 	if err != nil {
 		return nil, err
 	}

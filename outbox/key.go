@@ -1,6 +1,7 @@
 package outbox
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -8,6 +9,8 @@ import (
 	"github.com/google/uuid"
 
 	daodriver "github.com/hexkit-go/hexkit/dao/driver"
+	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/outbox/driver"
 )
 
 // The event types of an outbox topic, as Python hexkit names them.
@@ -31,6 +34,49 @@ func keyOf(id daodriver.Value) (string, error) {
 		return strconv.FormatInt(v, 10), nil
 	}
 	return "", fmt.Errorf("%w: document id %v cannot be an event key", ErrInvalidOption, id)
+}
+
+// keyedCollection is the collection that NewDAO hands to dao.New: it
+// refuses a write or delete of a document whose id cannot be the key of
+// its event (an event key is printable ASCII), which no relay could ever
+// publish, before the collection sees it.
+type keyedCollection struct{ driver.Collection }
+
+func (c keyedCollection) Insert(ctx context.Context, id daodriver.Value, doc any) error {
+	if err := checkKey(id); err != nil {
+		return fmt.Errorf("%w: %w", daodriver.ErrInvalidDocument, err)
+	}
+	return c.Collection.Insert(ctx, id, doc)
+}
+
+func (c keyedCollection) Replace(ctx context.Context, r daodriver.Replace) error {
+	if err := checkKey(r.ID); err != nil {
+		return fmt.Errorf("%w: %w", daodriver.ErrInvalidDocument, err)
+	}
+	return c.Collection.Replace(ctx, r)
+}
+
+func (c keyedCollection) Delete(ctx context.Context, id daodriver.Value) error {
+	if err := checkKey(id); err != nil {
+		return err
+	}
+	return c.Collection.Delete(ctx, id)
+}
+
+// checkKey returns an error wrapping dao.ErrInvalidID and
+// events.ErrInvalidMessage when id's event key is not printable ASCII.
+func checkKey(id daodriver.Value) error {
+	key, err := keyOf(id)
+	if err != nil {
+		return fmt.Errorf("%w: %w", daodriver.ErrInvalidID, err)
+	}
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; c < 0x20 || c >= 0x7f {
+			return fmt.Errorf("%w: %w: id %q cannot be an event key: byte %d (0x%02x) is not printable ASCII",
+				daodriver.ErrInvalidID, events.ErrInvalidMessage, key, i, c)
+		}
+	}
+	return nil
 }
 
 // parseKey parses an event key into an id of type ID (a string, an integer

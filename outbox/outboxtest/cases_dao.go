@@ -306,3 +306,33 @@ func testUnique(e *env) {
 		e.t.Errorf("Count(n=0) = %d, %v; want 2", n, err)
 	}
 }
+
+// testIDNotAKeyRefused: a document whose id cannot be an event key (not
+// printable ASCII) is refused by every write and by Delete, with nothing
+// stored, instead of staying pending for good.
+func testIDNotAKey(e *env) {
+	topic, _, d := e.setup()
+	ctx := e.ctx()
+	for _, id := range []string{"\u00fc", "a\tb", "x\x7f"} {
+		doc := Doc{ID: id, Name: "n"}
+		for what, err := range map[string]error{
+			"Insert": d.Insert(ctx, doc),
+			"Update": func() error { _, err := d.Update(ctx, doc); return err }(),
+			"Upsert": func() error { _, err := d.Upsert(ctx, doc); return err }(),
+		} {
+			if !errors.Is(err, dao.ErrInvalidID) || !errors.Is(err, dao.ErrInvalidDocument) || !errors.Is(err, events.ErrInvalidMessage) {
+				e.t.Errorf("%s of id %q = %v, want ErrInvalidID, ErrInvalidDocument and events.ErrInvalidMessage", what, id, err)
+			}
+		}
+		if err := d.Delete(ctx, id); !errors.Is(err, dao.ErrInvalidID) || !errors.Is(err, events.ErrInvalidMessage) {
+			e.t.Errorf("Delete of id %q = %v, want ErrInvalidID and events.ErrInvalidMessage", id, err)
+		}
+	}
+	if n, err := d.Count(ctx, dao.All[Doc]()); err != nil || n != 0 {
+		e.t.Errorf("Count after refused writes = %d, %v; want 0", n, err)
+	}
+	e.publish(d, 0, "nothing was stored")
+	if ms := e.msgs(topic); len(ms) != 0 {
+		e.t.Errorf("refused writes published:\n%s", show(ms))
+	}
+}

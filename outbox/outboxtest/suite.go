@@ -17,6 +17,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"CorrelationID", testCorrelationID},
 		{"IntKeys", testIntKeys},
 		{"UUIDKeys", testUUIDKeys},
+		{"IDNotAKeyRefused", testIDNotAKey},
 		{"Tombstones", testTombstones},
 		{"TombstoneFreesUniqueValue", testTombstoneUnique},
 		{"Versioned", testVersioned},
