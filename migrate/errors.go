@@ -37,8 +37,10 @@ var (
 	ErrInvalidPlan = errors.New("migrate: invalid plan")
 	// ErrInvalidOption: an option given to a constructor is invalid.
 	ErrInvalidOption = errors.New("migrate: invalid option")
-	// ErrInvalidCollection: a version collection name is empty, longer than
-	// 120 bytes, or holds '$' or a NUL byte, or starts with "system.".
+	// ErrInvalidCollection: a version collection name that is empty, longer
+	// than 120 bytes, not valid UTF-8, holds '$' or a NUL byte, starts with
+	// '.', or starts with "system." or "_ferretdb_": names that MongoDB or
+	// FerretDB refuse, refused by every provider.
 	ErrInvalidCollection = errors.New("migrate: invalid version collection name")
 )
 

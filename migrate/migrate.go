@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/hexkit-go/hexkit/internal/collname"
 	"github.com/hexkit-go/hexkit/migrate/driver"
 )
 
@@ -101,9 +101,11 @@ func New[H any](d driver.Driver, h H, target int, steps []Step[H], opts ...Optio
 // ValidateCollection checks a version collection name for a provider's
 // constructor: an error wrapping ErrInvalidCollection, or nil.
 func ValidateCollection(name string) error {
-	switch {
-	case name == "", len(name) > 120, strings.ContainsAny(name, "$\x00"), strings.HasPrefix(name, "system."):
-		return fmt.Errorf("%w: %q", ErrInvalidCollection, name)
+	if len(name) > 120 {
+		return fmt.Errorf("%w: %q is longer than 120 bytes", ErrInvalidCollection, name)
+	}
+	if err := collname.Check(name); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidCollection, err)
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hexkit-go/hexkit/dao"
 	"github.com/hexkit-go/hexkit/dao/driver"
+	"github.com/hexkit-go/hexkit/internal/collname"
 )
 
 // NewDAO returns a DAO for the named collection of db, creating the unique
@@ -20,14 +21,14 @@ import (
 // identical index is a no-op). T, ID and the options are checked as
 // [dao.New] describes; an index that exists with a different definition
 // under the same name fails with dao.ErrInvalidOption. A nil db or an
-// empty collection name fails with both [ErrInvalidConfig] and
-// dao.ErrInvalidOption.
+// invalid collection name (see the package's Collection names) fails with
+// both [ErrInvalidConfig] and dao.ErrInvalidOption.
 func NewDAO[T any, ID comparable](ctx context.Context, db *DB, collection string, opts ...dao.Option[T]) (dao.DAO[T, ID], error) {
 	if db == nil {
 		return nil, fmt.Errorf("%w: %w: nil *mongo.DB", ErrInvalidConfig, dao.ErrInvalidOption)
 	}
-	if collection == "" {
-		return nil, fmt.Errorf("%w: %w: empty collection name", ErrInvalidConfig, dao.ErrInvalidOption)
+	if err := collname.Check(collection); err != nil {
+		return nil, fmt.Errorf("%w: %w: %w", ErrInvalidConfig, dao.ErrInvalidOption, err)
 	}
 	return dao.New[T, ID](ctx, newColl(db, collection, reflect.TypeFor[T]()), opts...)
 }

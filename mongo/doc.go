@@ -27,6 +27,15 @@
 // names hexkit_unique_<fields>; creating them again is a no-op, so every
 // service instance may call NewDAO at start.
 //
+// # Collection names
+//
+// Every constructor that takes a collection name (NewDAO, NewKV,
+// NewOutboxDAO, NewPersistentPublisher) accepts only names that MongoDB
+// and FerretDB both accept: 1 to 235 bytes of valid UTF-8, without '$' or
+// NUL, not starting with '.', "system." or "_ferretdb_". Package wiring
+// applies the same rule to its memory backend, so a name that works in
+// unit tests works on the server.
+//
 // # Semantics
 //
 // The protocol's semantics (package dao) hold; package dao checks every

@@ -18,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	daodriver "github.com/hexkit-go/hexkit/dao/driver"
+	"github.com/hexkit-go/hexkit/internal/collname"
 	"github.com/hexkit-go/hexkit/kv"
 	"github.com/hexkit-go/hexkit/kv/driver"
 )
@@ -33,8 +34,8 @@ const DefaultKVCollection = "kvstore"
 // NewKV returns a key-value store of values of type V in the collection of
 // db (use [DefaultKVCollection] to share Python hexkit's). It accepts the
 // same options as every provider and checks them the same way (see
-// kv.New); a nil db or an empty collection name wraps [ErrInvalidConfig]
-// and kv.ErrInvalidOption.
+// kv.New); a nil db or an invalid collection name (see the package's
+// Collection names) wraps [ErrInvalidConfig] and kv.ErrInvalidOption.
 //
 // Each entry is the document {_id: key, value, version, expires_at}: the
 // value as Python hexkit's stores write it (bytes as binary, strings as
@@ -54,8 +55,9 @@ func NewKV[V any](ctx context.Context, db *DB, collection string, opts ...kv.Opt
 	switch {
 	case db == nil:
 		return nil, fmt.Errorf("%w: %w: NewKV: nil *DB", ErrInvalidConfig, kv.ErrInvalidOption)
-	case collection == "":
-		return nil, fmt.Errorf("%w: %w: NewKV: empty collection name", ErrInvalidConfig, kv.ErrInvalidOption)
+	}
+	if err := collname.Check(collection); err != nil {
+		return nil, fmt.Errorf("%w: %w: NewKV: %w", ErrInvalidConfig, kv.ErrInvalidOption, err)
 	}
 	return kv.New[V](ctx, &kvStore{db: db, c: db.db.Collection(collection)}, opts...)
 }

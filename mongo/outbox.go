@@ -7,6 +7,7 @@ import (
 
 	"github.com/hexkit-go/hexkit/dao"
 	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/internal/collname"
 	"github.com/hexkit-go/hexkit/outbox"
 )
 
@@ -25,8 +26,9 @@ const LeaseCollection = "hexkitOutboxLeases"
 // It creates the unique indexes of dao.WithUnique as NewDAO does, and an
 // index on the publication state that the relay polls with. T, ID, the
 // options, relay and topic are checked as outbox.NewDAO describes; a nil
-// db or an empty collection name fails with [ErrInvalidConfig] and
-// outbox.ErrInvalidOption (and dao.ErrInvalidOption).
+// db or an invalid collection name (see the package's Collection names)
+// fails with [ErrInvalidConfig] and outbox.ErrInvalidOption (and
+// dao.ErrInvalidOption).
 func NewOutboxDAO[T any, ID comparable](ctx context.Context, db *DB, collection string, relay *outbox.Relay, topic string, opts ...dao.Option[T]) (outbox.DAO[T, ID], error) {
 	if err := checkOutboxArgs("NewOutboxDAO", db, collection); err != nil {
 		return nil, fmt.Errorf("%w (%w)", err, dao.ErrInvalidOption)
@@ -62,8 +64,9 @@ func NewRelay(db *DB, sender events.Sender, opts ...outbox.RelayOption) (*outbox
 // outbox.PersistentPublisher and the package's Outbox section). Publishers
 // of several topics may share one collection: those on one DB and
 // collection share one event store, which the relay polls once. A nil db
-// or an empty collection name fails with [ErrInvalidConfig] and
-// outbox.ErrInvalidOption; the rest is checked as
+// or an invalid collection name (see the package's Collection names)
+// fails with [ErrInvalidConfig] and outbox.ErrInvalidOption; the rest is
+// checked as
 // outbox.NewPersistentPublisher describes.
 func NewPersistentPublisher[E events.Event](ctx context.Context, db *DB, collection string, relay *outbox.Relay, topic string, opts ...outbox.PersistentOption) (outbox.PersistentPublisher[E], error) {
 	if err := checkOutboxArgs("NewPersistentPublisher", db, collection); err != nil {
@@ -76,8 +79,9 @@ func checkOutboxArgs(fn string, db *DB, collection string) error {
 	switch {
 	case db == nil:
 		return fmt.Errorf("%w: %w: %s: nil *DB", ErrInvalidConfig, outbox.ErrInvalidOption, fn)
-	case collection == "":
-		return fmt.Errorf("%w: %w: %s: empty collection name", ErrInvalidConfig, outbox.ErrInvalidOption, fn)
+	}
+	if err := collname.Check(collection); err != nil {
+		return fmt.Errorf("%w: %w: %s: %w", ErrInvalidConfig, outbox.ErrInvalidOption, fn, err)
 	}
 	return nil
 }

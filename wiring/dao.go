@@ -12,6 +12,7 @@ import (
 	"github.com/hexkit-go/hexkit/config"
 	"github.com/hexkit-go/hexkit/dao"
 	"github.com/hexkit-go/hexkit/dao/memdao"
+	"github.com/hexkit-go/hexkit/internal/collname"
 	"github.com/hexkit-go/hexkit/mongo"
 )
 
@@ -82,12 +83,27 @@ func (d *DB) Backend() string {
 }
 
 // NewDAO returns the DAO of T documents in collection: a MongoDB
-// collection, or a new, empty memory DAO (each call its own).
+// collection, or a new, empty memory DAO (each call its own). Both
+// backends refuse the collection names that MongoDB or FerretDB refuse
+// (see package mongo's Collection names) with an error wrapping
+// mongo.ErrInvalidConfig and dao.ErrInvalidOption.
 func NewDAO[T any, ID comparable](ctx context.Context, db *DB, collection string, opts ...dao.Option[T]) (dao.DAO[T, ID], error) {
 	if db.mongo != nil {
 		return mongo.NewDAO[T, ID](ctx, db.mongo, collection, opts...)
 	}
+	if err := checkCollection(collection, dao.ErrInvalidOption); err != nil {
+		return nil, err
+	}
 	return memdao.New[T, ID](opts...)
+}
+
+// checkCollection applies the MongoDB provider's rule for collection
+// names to the memory backend, with the errors that provider returns.
+func checkCollection(name string, protocolErr error) error {
+	if err := collname.Check(name); err != nil {
+		return fmt.Errorf("%w: %w: %w", mongo.ErrInvalidConfig, protocolErr, err)
+	}
+	return nil
 }
 
 // Ready returns nil when MongoDB answers a ping; the memory backend is

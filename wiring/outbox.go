@@ -2,6 +2,7 @@ package wiring
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"github.com/hexkit-go/hexkit/dao"
@@ -47,10 +48,15 @@ func NewRelay(db *DB, sender events.Sender, opts ...outbox.RelayOption) (*outbox
 
 // NewOutboxDAO returns the outbox DAO of T documents in collection,
 // publishing its changes to topic through relay: a MongoDB collection, or a
-// new, empty in-memory one (each call its own), as [NewDAO].
+// new, empty in-memory one (each call its own), as [NewDAO]; an invalid
+// collection name fails on both backends with an error wrapping
+// mongo.ErrInvalidConfig, outbox.ErrInvalidOption and dao.ErrInvalidOption.
 func NewOutboxDAO[T any, ID comparable](ctx context.Context, db *DB, collection string, relay *outbox.Relay, topic string, opts ...dao.Option[T]) (outbox.DAO[T, ID], error) {
 	if db.mongo != nil {
 		return mongo.NewOutboxDAO[T, ID](ctx, db.mongo, collection, relay, topic, opts...)
+	}
+	if err := checkCollection(collection, outbox.ErrInvalidOption); err != nil {
+		return nil, fmt.Errorf("%w (%w)", err, dao.ErrInvalidOption)
 	}
 	return memoutbox.New[T, ID](relay, topic, opts...)
 }
@@ -58,10 +64,15 @@ func NewOutboxDAO[T any, ID comparable](ctx context.Context, db *DB, collection 
 // NewPersistentPublisher returns a persistent publisher of E events to
 // topic keeping its events in collection (Python hexkit names it
 // "<service_name>PersistedEvents"): a MongoDB collection, or an in-memory
-// store shared by the publishers of db that name the same collection.
+// store shared by the publishers of db that name the same collection. An
+// invalid collection name fails on both backends with an error wrapping
+// mongo.ErrInvalidConfig and outbox.ErrInvalidOption.
 func NewPersistentPublisher[E events.Event](ctx context.Context, db *DB, collection string, relay *outbox.Relay, topic string, opts ...outbox.PersistentOption) (outbox.PersistentPublisher[E], error) {
 	if db.mongo != nil {
 		return mongo.NewPersistentPublisher[E](ctx, db.mongo, collection, relay, topic, opts...)
+	}
+	if err := checkCollection(collection, outbox.ErrInvalidOption); err != nil {
+		return nil, err
 	}
 	return memoutbox.NewPersistentPublisher[E](db.mem.get(collection), relay, topic, opts...)
 }

@@ -14,6 +14,7 @@ import (
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/hexkit-go/hexkit/config"
+	"github.com/hexkit-go/hexkit/dao"
 	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/events/eventstest"
 	"github.com/hexkit-go/hexkit/internal/testenv"
@@ -148,6 +149,22 @@ func exercise(t *testing.T, cfg svcConfig) *wiring.Backends {
 	persisted, err := wiring.NewPersistentPublisher[noted](ctx, b.DB, cfg.ServiceName+"PersistedEvents", relay, cfg.Topic)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Both backends refuse the collection names that MongoDB or FerretDB
+	// refuse, with the same errors.
+	for _, bad := range []string{"", ".lead", "a$b", "a\x00b", "x\xff", "system.x", "_ferretdb_x", strings.Repeat("c", 236)} {
+		_, err := wiring.NewDAO[note, string](ctx, b.DB, bad)
+		if !errors.Is(err, mongo.ErrInvalidConfig) || !errors.Is(err, dao.ErrInvalidOption) {
+			t.Errorf("%s: NewDAO(%q) = %v, want mongo.ErrInvalidConfig and dao.ErrInvalidOption", b.DB.Backend(), bad, err)
+		}
+		_, err = wiring.NewOutboxDAO[note, string](ctx, b.DB, bad, relay, cfg.Topic)
+		if !errors.Is(err, mongo.ErrInvalidConfig) || !errors.Is(err, outbox.ErrInvalidOption) || !errors.Is(err, dao.ErrInvalidOption) {
+			t.Errorf("%s: NewOutboxDAO(%q) = %v, want mongo.ErrInvalidConfig, outbox and dao ErrInvalidOption", b.DB.Backend(), bad, err)
+		}
+		_, err = wiring.NewPersistentPublisher[noted](ctx, b.DB, bad, relay, cfg.Topic)
+		if !errors.Is(err, mongo.ErrInvalidConfig) || !errors.Is(err, outbox.ErrInvalidOption) {
+			t.Errorf("%s: NewPersistentPublisher(%q) = %v, want mongo.ErrInvalidConfig and outbox.ErrInvalidOption", b.DB.Backend(), bad, err)
+		}
 	}
 	rec.Expect(t, sub, func() {
 		if err := onotes.Insert(ctx, note{ID: "n2", Text: "kept"}); err != nil {

@@ -30,6 +30,9 @@ type Features struct {
 	// Workers is the number of goroutines in the concurrency tests.
 	// Default 8.
 	Workers int
+	// ASCIIIDs keeps the suite's string ids printable ASCII, for DAOs
+	// whose ids are also event keys (an outbox DAO refuses other ids).
+	ASCIIIDs bool
 }
 
 // Run runs the whole suite against h. Subtests run in parallel.

@@ -56,7 +56,8 @@
 // Driver errors are mapped in one function: timeouts and network errors
 // wrap migrate.ErrUnavailable, others are returned with a "mongomigrate:"
 // prefix; errors.As reaches the driver's error. The caller's context error
-// is returned unwrapped. A nil DB wraps [ErrInvalidConfig].
+// is returned unwrapped. A nil DB wraps [ErrInvalidConfig] and
+// migrate.ErrInvalidOption.
 //
 // # Testing
 //

@@ -15,7 +15,8 @@ import (
 	"github.com/hexkit-go/hexkit/mongo"
 )
 
-// ErrInvalidConfig: NewMigrator got a nil DB.
+// ErrInvalidConfig: NewMigrator got a nil DB (the error wraps
+// migrate.ErrInvalidOption too).
 var ErrInvalidConfig = errors.New("mongomigrate: invalid config")
 
 // lockID is the lock document's _id, as Python hexkit writes it (an int32).
@@ -25,7 +26,8 @@ const lockID = int32(0)
 // hexkit's db_version_collection) for the target version with the given
 // steps, each called with db's *mongo.Database. Takeovers of expired leases
 // are recorded in the collection coll+"_takeovers". A bad collection name
-// wraps migrate.ErrInvalidCollection, a nil db ErrInvalidConfig; bad
+// wraps migrate.ErrInvalidCollection, a nil db ErrInvalidConfig and
+// migrate.ErrInvalidOption (as memmigrate's nil database does); bad
 // steps, target or options fail as migrate.New does.
 func NewMigrator(db *mongo.DB, coll string, target int, steps []migrate.Step[*mongodriver.Database], opts ...migrate.Option) (migrate.Migrator, error) {
 	d, err := newDriver(db, coll)
@@ -41,7 +43,7 @@ func newDriver(db *mongo.DB, coll string) (*mongoDriver, error) {
 	}
 	var mdb *mongodriver.Database
 	if db == nil || !db.As(&mdb) {
-		return nil, fmt.Errorf("%w: nil DB", ErrInvalidConfig)
+		return nil, fmt.Errorf("%w: %w: nil DB", ErrInvalidConfig, migrate.ErrInvalidOption)
 	}
 	return &mongoDriver{db: mdb, versions: mdb.Collection(coll), takeovers: mdb.Collection(coll + "_takeovers")}, nil
 }

@@ -3,6 +3,7 @@ package mongomigrate
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,11 +52,26 @@ func TestConformance(t *testing.T) {
 
 func TestNewMigratorRefuses(t *testing.T) {
 	db := testDB(t)
-	if _, err := NewMigrator(db, "a$b", 1, nil); !errors.Is(err, migrate.ErrInvalidCollection) {
-		t.Errorf("collection a$b: got %v, want ErrInvalidCollection", err)
+	for _, name := range []string{"a$b", ".lead", "x\xff", "_ferretdb_v", "system.v"} {
+		if _, err := NewMigrator(db, name, 1, nil); !errors.Is(err, migrate.ErrInvalidCollection) {
+			t.Errorf("collection %q: got %v, want ErrInvalidCollection", name, err)
+		}
 	}
-	if _, err := NewMigrator(nil, "versions", 1, nil); !errors.Is(err, ErrInvalidConfig) {
-		t.Errorf("nil DB: got %v, want ErrInvalidConfig", err)
+	// Names at the edge of the rule work on the server.
+	for _, name := range []string{"v.1", "\u00fcber", strings.Repeat("v", 120)} {
+		m, err := NewMigrator(db, name, 1, nil)
+		if err != nil {
+			t.Fatalf("collection %q: %v", name, err)
+		}
+		if err := m.Migrate(context.Background()); err != nil {
+			t.Errorf("Migrate with collection %q: %v", name, err)
+		}
+		if v, err := m.Version(context.Background()); err != nil || v != 1 {
+			t.Errorf("Version with collection %q = %d, %v; want 1", name, v, err)
+		}
+	}
+	if _, err := NewMigrator(nil, "versions", 1, nil); !errors.Is(err, ErrInvalidConfig) || !errors.Is(err, migrate.ErrInvalidOption) {
+		t.Errorf("nil DB: got %v, want ErrInvalidConfig and migrate.ErrInvalidOption", err)
 	}
 	if _, err := NewMigrator(db, "versions", 2, nil); !errors.Is(err, migrate.ErrInvalidPlan) {
 		t.Errorf("target 2 without steps: got %v, want ErrInvalidPlan", err)
