@@ -19,8 +19,10 @@ import (
 // indexes declared with dao.WithUnique (idempotently: creating an existing
 // identical index is a no-op). T, ID and the options are checked as
 // [dao.New] describes; an index that exists with a different definition
-// under the same name fails with dao.ErrInvalidOption. A nil db or an
-// empty collection name fails with both [ErrInvalidConfig] and
+// under the same name fails with dao.ErrInvalidOption. A server that does
+// not answer within the DB's timeout fails it with dao.ErrUnavailable, like
+// every other call (see Timeouts in the package documentation). A nil db
+// or an empty collection name fails with both [ErrInvalidConfig] and
 // dao.ErrInvalidOption.
 func NewDAO[T any, ID comparable](ctx context.Context, db *DB, collection string, opts ...dao.Option[T]) (dao.DAO[T, ID], error) {
 	if db == nil {
@@ -63,7 +65,7 @@ func (c *coll) Init(ctx context.Context, s driver.Schema) error {
 	c.schema = s
 	c.codec.idKey = s.IDField
 	c.indexes = map[string][]string{}
-	ctx, cancel := c.db.bound(ctx)
+	bctx, cancel := c.db.bound(ctx)
 	defer cancel()
 	var models []mongo.IndexModel
 	for _, fields := range s.Unique {
@@ -82,16 +84,16 @@ func (c *coll) Init(ctx context.Context, s driver.Schema) error {
 	// indexes that all exist already, while a single existing index is a
 	// no-op, as in MongoDB.
 	for _, m := range models {
-		if _, err := c.coll.Indexes().CreateOne(ctx, m); err != nil {
+		if _, err := c.coll.Indexes().CreateOne(bctx, m); err != nil {
 			err = mapError(ctx, err)
-			if errors.Is(err, ctx.Err()) || errors.Is(err, driver.ErrUnavailable) {
+			if ctx.Err() != nil || errors.Is(err, driver.ErrUnavailable) {
 				return err
 			}
 			return fmt.Errorf("%w: creating unique indexes on %s: %w", driver.ErrInvalidOption, c.coll.Name(), err)
 		}
 	}
 	if len(models) > 0 {
-		return c.verifyIndexes(ctx)
+		return c.verifyIndexes(bctx, ctx)
 	}
 	return nil
 }
@@ -99,9 +101,10 @@ func (c *coll) Init(ctx context.Context, s driver.Schema) error {
 // verifyIndexes checks that every declared index exists, unique, on the
 // declared keys. MongoDB refuses to create an index whose name is taken by
 // a different one; FerretDB silently keeps the old one, which would leave
-// the uniqueness unenforced.
-func (c *coll) verifyIndexes(ctx context.Context) error {
-	specs, err := c.coll.Indexes().ListSpecifications(ctx)
+// the uniqueness unenforced. bctx is ctx bounded by the DB's timeout;
+// errors are mapped against ctx, the caller's.
+func (c *coll) verifyIndexes(bctx, ctx context.Context) error {
+	specs, err := c.coll.Indexes().ListSpecifications(bctx)
 	if err != nil {
 		return mapError(ctx, err)
 	}
