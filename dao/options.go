@@ -30,7 +30,9 @@ func WithIDField[T any, ID comparable](f Field[T, ID]) Option[T] {
 }
 
 // WithVersionField turns on optimistic concurrency with the given
-// top-level integer field as the version. Default: off.
+// top-level integer field as the version. The field must not be the id
+// field nor omitempty (a version 0 would then not be stored, and
+// databases cannot compare a missing version). Default: off.
 //
 // With a version field, Insert stores the document as given; Update and
 // Upsert of a stored document succeed only when the document's version

@@ -109,6 +109,9 @@ func (d *store[T, ID]) checkVersion(name, idField string) error {
 	if name == idField {
 		return fmt.Errorf("%w: the version field cannot be the id field", ErrInvalidOption)
 	}
+	if f.OmitEmpty {
+		return fmt.Errorf("%w: version field %q must not be omitempty (version 0 would not be stored)", ErrInvalidOption, name)
+	}
 	d.verOff, d.verKind = f.Offset, f.Type.Kind()
 	return nil
 }

@@ -178,10 +178,30 @@ func (c *coll) Replace(ctx context.Context, r driver.Replace) error {
 	id := raw.Lookup("_id")
 	filter := bson.D{{Key: "_id", Value: id}}
 	if r.Versioned {
-		filter = append(filter, bson.E{Key: c.schema.VersionField, Value: r.Version})
+		filter = append(filter, bson.E{Key: c.schema.VersionField, Value: versionIs(r.Version)})
 		defer c.stripes.lock(string(id.Value))()
 	}
 	return c.replace(ctx, r, raw, filter, bson.D{{Key: "_id", Value: id}})
+}
+
+// versionIs is the filter value that matches a stored version v. A stored
+// document without the version field (or with null there), as another
+// program may write it, has version 0, as it reads.
+func versionIs(v int64) any {
+	if v == 0 {
+		return bson.D{{Key: "$in", Value: bson.A{0, nil}}}
+	}
+	return v
+}
+
+// storedVersion reads the version of a stored document: 0 when the field
+// is missing or null, false when it holds something other than a number.
+func (c *coll) storedVersion(stored bson.Raw) (int64, bool) {
+	rv, err := stored.LookupErr(c.schema.VersionField)
+	if err != nil || rv.Type == bson.TypeNull {
+		return 0, true
+	}
+	return rv.AsInt64OK()
 }
 
 // replace stores raw, the encoded r.Doc, in place of the document that
@@ -204,7 +224,8 @@ func (c *coll) replace(ctx context.Context, r driver.Replace, raw bson.Raw, filt
 				continue
 			}
 			if errors.Is(err, errRetry) {
-				return &driver.UniqueViolationError{Err: err}
+				// The document of the id kept changing under the upsert.
+				return fmt.Errorf("%w: id %v: the stored document kept changing: %w", driver.ErrConflict, raw.Lookup("_id"), err)
 			}
 			return err
 		}

@@ -125,3 +125,49 @@ var (
 	personName   = dao.MustField[daotest.Person, string]("name")
 	personVer    = dao.MustField[daotest.Person, int]("version")
 )
+
+// TestVersionOfADocumentWithoutOne checks that a stored document without
+// the version field, as another program writes it, has version 0: it reads
+// so, and Update and Upsert with version 0 replace it, while another
+// version is ErrConflict, never a unique violation (there is no unique
+// index).
+func TestVersionOfADocumentWithoutOne(t *testing.T) {
+	ctx := t.Context()
+	d, err := mongo.NewDAO[daotest.Person, string](ctx, wrap(t, testDB(t)), "people", dao.WithVersionField(personVer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var coll *driver.Collection
+	if !d.As(&coll) {
+		t.Fatal("As(**mongo.Collection) = false")
+	}
+	for _, id := range []string{"a", "b", "c", "n"} {
+		if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "name", Value: "raw"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: "x"}, {Key: "version", Value: nil}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.Get(ctx, "a")
+	if err != nil || got.Version != 0 {
+		t.Fatalf("Get of a document without a version = %+v, %v, want version 0", got, err)
+	}
+	for _, tc := range []struct {
+		name  string
+		write func() (int64, error)
+		want  int64
+		err   error
+	}{
+		{"Update with version 0", func() (int64, error) { return d.Update(ctx, daotest.Person{ID: "a"}) }, 1, nil},
+		{"Upsert with version 0", func() (int64, error) { return d.Upsert(ctx, daotest.Person{ID: "b"}) }, 1, nil},
+		{"Update of a null version with version 0", func() (int64, error) { return d.Update(ctx, daotest.Person{ID: "x"}) }, 1, nil},
+		{"Update with version 1", func() (int64, error) { return d.Update(ctx, daotest.Person{ID: "c", Version: 1}) }, 0, dao.ErrConflict},
+		{"Upsert with version 1", func() (int64, error) { return d.Upsert(ctx, daotest.Person{ID: "n", Version: 1}) }, 0, dao.ErrConflict},
+	} {
+		v, err := tc.write()
+		if v != tc.want || !errors.Is(err, tc.err) || errors.Is(err, dao.ErrUniqueViolation) {
+			t.Errorf("%s = %d, %v, want %d, %v", tc.name, v, err, tc.want, tc.err)
+		}
+	}
+}

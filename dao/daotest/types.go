@@ -36,11 +36,13 @@ type Person struct {
 	Note    string             `json:"-"`
 }
 
-// Counter has integer ids.
+// Counter has integer ids, and an omitempty integer field for the
+// version tests.
 type Counter struct {
-	ID  int64  `json:"id"`
-	N   int    `json:"n"`
-	Big uint64 `json:"big,omitempty"`
+	ID   int64  `json:"id"`
+	N    int    `json:"n"`
+	Big  uint64 `json:"big,omitempty"`
+	Hits int    `json:"hits,omitempty"`
 }
 
 // Ticket has uuid.UUID ids, stored in their string form.
@@ -76,7 +78,8 @@ var (
 	pAvatar      = dao.MustField[Person, []byte]("avatar")
 	pVersion     = dao.MustField[Person, int]("version")
 
-	cID = dao.MustField[Counter, int64]("id")
+	cID   = dao.MustField[Counter, int64]("id")
+	cHits = dao.MustField[Counter, int]("hits")
 
 	tOwner = dao.MustField[Ticket, uuid.UUID]("owner")
 	tRef   = dao.MustField[Ticket, uuid.UUID]("ref")

@@ -168,4 +168,7 @@ func (s *suite) testInvalidOptions(t *testing.T) {
 			t.Errorf("invalid option set #%d: constructor returned %v, want ErrInvalidOption", i, err)
 		}
 	}
+	if _, err := s.h.Counters(t, dao.WithVersionField(cHits)); !errors.Is(err, dao.ErrInvalidOption) {
+		t.Errorf("an omitempty version field (version 0 would not be stored): constructor returned %v, want ErrInvalidOption", err)
+	}
 }
