@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"reflect"
 	"unsafe"
 
@@ -22,6 +23,8 @@ type store[T any, ID comparable] struct {
 	idConv  func(ID) (driver.Value, error)
 	verOff  uintptr
 	verKind reflect.Kind // 0: no versioning
+	verMax  int64        // the largest value of the version field's type
+	verName string
 }
 
 // New wraps a provider's collection into a DAO. It is for providers;
@@ -112,7 +115,16 @@ func (d *store[T, ID]) checkVersion(name, idField string) error {
 	if f.OmitEmpty {
 		return fmt.Errorf("%w: version field %q must not be omitempty (version 0 would not be stored)", ErrInvalidOption, name)
 	}
-	d.verOff, d.verKind = f.Offset, f.Type.Kind()
+	d.verOff, d.verKind, d.verName = f.Offset, f.Type.Kind(), name
+	d.verMax = math.MaxInt64
+	switch d.verKind {
+	case reflect.Int32:
+		d.verMax = math.MaxInt32
+	case reflect.Uint32:
+		d.verMax = math.MaxUint32
+	case reflect.Int:
+		d.verMax = math.MaxInt
+	}
 	return nil
 }
 
@@ -273,6 +285,10 @@ func (d *store[T, ID]) replace(ctx context.Context, doc T, upsert bool) (int64, 
 	var next int64
 	if d.verKind != 0 {
 		r.Versioned, r.Version = true, d.version(&doc)
+		if r.Version == d.verMax {
+			return 0, fmt.Errorf("%w: version field %q holds %d, the largest value of its type, so it cannot count one more write",
+				ErrInvalidDocument, d.verName, r.Version)
+		}
 		next = r.Version + 1
 		d.setVersion(&doc, next)
 	}

@@ -36,12 +36,14 @@ type Person struct {
 	Note    string             `json:"-"`
 }
 
-// Counter has integer ids, and an omitempty integer field for the
-// version tests.
+// Counter has integer ids, and integer fields of the narrower version
+// types and an omitempty one for the version tests.
 type Counter struct {
 	ID   int64  `json:"id"`
 	N    int    `json:"n"`
 	Big  uint64 `json:"big,omitempty"`
+	Rev  int32  `json:"rev"`
+	Gen  uint32 `json:"gen"`
 	Hits int    `json:"hits,omitempty"`
 }
 
@@ -79,6 +81,8 @@ var (
 	pVersion     = dao.MustField[Person, int]("version")
 
 	cID   = dao.MustField[Counter, int64]("id")
+	cRev  = dao.MustField[Counter, int32]("rev")
+	cGen  = dao.MustField[Counter, uint32]("gen")
 	cHits = dao.MustField[Counter, int]("hits")
 
 	tOwner = dao.MustField[Ticket, uuid.UUID]("owner")
