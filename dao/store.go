@@ -35,7 +35,10 @@ type store[T any, ID comparable] struct {
 // or `json:"-"`; a bson tag is refused (the json tag is the single source
 // of truth); supported field types are bool, integer and float types,
 // string, []byte, time.Time, uuid.UUID, structs, and pointers, slices and
-// string-keyed maps of those. ID must be a string type, an integer type of
+// string-keyed maps of those, except slices of slices other than [][]byte
+// (FerretDB stores no nested arrays; MongoDB does, but every provider
+// refuses them, so that a type accepted by one is stored by all; put the
+// inner slice in a struct). ID must be a string type, an integer type of
 // at most 32 bits unsigned or 64 bits signed, or uuid.UUID, and the id
 // field's type. Problems with T wrap [ErrInvalidDocument], problems with
 // the options [ErrInvalidOption]. Then New hands the checked schema to the
