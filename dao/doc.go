@@ -78,7 +78,8 @@
 // Unique indexes ([WithUnique]) cover one field or several (compound).
 // Their fields must always hold a value (no pointers, []byte or omitempty
 // fields), because MongoDB and FerretDB disagree on whether two missing
-// values collide.
+// values collide. An index on the id field alone fails with
+// [ErrInvalidOption]: the id is unique already.
 //
 // Optimistic concurrency ([WithVersionField]): Update and Upsert of a
 // stored document succeed only when the document carries the stored

@@ -55,8 +55,10 @@ func WithVersionField[T any, V int | int32 | int64 | uint32](f Field[T, V]) Opti
 // structs, slices or maps) that always hold a value: not pointers, not
 // []byte, not omitempty, and not inside a pointer or omitempty struct
 // (databases disagree on whether two missing values collide: MongoDB says
-// yes, FerretDB no). Default: only the id is unique. Repeat the option for
-// several indexes.
+// yes, FerretDB no). The id field alone is refused: it is unique already
+// (MongoDB refuses a unique index on _id); it may be part of a compound
+// index. Default: only the id is unique. Repeat the option for several
+// indexes.
 func WithUnique[T any](fields ...AnyField[T]) Option[T] {
 	return func(o *options[T]) {
 		if len(fields) == 0 {

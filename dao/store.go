@@ -67,7 +67,7 @@ func New[T any, ID comparable](ctx context.Context, c driver.Collection, opts ..
 	if err := d.checkVersion(o.versionField, o.idField); err != nil {
 		return nil, err
 	}
-	if err := checkUnique(s, o.unique); err != nil {
+	if err := checkUnique(s, o.unique, o.idField); err != nil {
 		return nil, err
 	}
 	if err := c.Init(ctx, driver.Schema{IDField: o.idField, VersionField: o.versionField, Unique: o.unique}); err != nil {
@@ -131,8 +131,11 @@ func (d *store[T, ID]) checkVersion(name, idField string) error {
 	return nil
 }
 
-func checkUnique(s *schema.Schema, indexes [][]string) error {
+func checkUnique(s *schema.Schema, indexes [][]string, idField string) error {
 	for _, idx := range indexes {
+		if len(idx) == 1 && idx[0] == idField {
+			return fmt.Errorf("%w: unique index %v: the id field %q is unique already (MongoDB refuses a unique index on _id)", ErrInvalidOption, idx, idField)
+		}
 		seen := map[string]bool{}
 		for _, f := range idx {
 			p, err := s.Resolve(f)

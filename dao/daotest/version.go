@@ -198,6 +198,8 @@ func (s *suite) testInvalidOptions(t *testing.T) {
 		{dao.WithUnique[Person]()},
 		{dao.WithUnique[Person](nil)},
 		{dao.WithUnique(pEmail, pEmail)},
+		{dao.WithUnique(pID)},
+		{dao.WithIDField(pEmail), dao.WithUnique(pEmail)},
 		{dao.WithIDField(pAge)},
 		{dao.WithIDField(pStreet)},
 		{dao.WithIDField(dao.Field[Person, string]{})},
