@@ -22,10 +22,12 @@
 // names are the field names of filters, sorts and indexes (dotted into
 // nested structs: "address.city"), and the same struct can travel as an
 // event payload. Constructors check T once: a missing json name, a bson
-// tag, an interface or channel field, or a slice of slices ([][]int;
-// [][]byte is a slice of binaries and is stored) fail with
-// [ErrInvalidDocument]: FerretDB stores no nested arrays, so no provider
-// accepts a type that holds them, although MongoDB would store them.
+// tag, a bson option in a json tag (inline, minsize, truncate: the MongoDB
+// driver would act on it, no other provider), an interface or channel
+// field, or a slice of slices ([][]int; [][]byte is a slice of binaries
+// and is stored) fail with [ErrInvalidDocument]. FerretDB stores no nested
+// arrays, so no provider accepts a type that holds them, although MongoDB
+// would store them.
 //
 // Fields: a [Field] names one field of T and the Go type V of its values;
 // [NewField] and [MustField] check both against T once. Filters, sort keys

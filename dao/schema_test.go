@@ -104,6 +104,12 @@ func TestNewRefusesUnsupportedTypes(t *testing.T) {
 	}
 	_, err = newNop[intMap, string]()
 	check("map with int keys", err, ErrInvalidDocument, "map keys")
+	type inline struct {
+		ID   string  `json:"id"`
+		Addr okInner `json:"addr,inline"`
+	}
+	_, err = newNop[inline, string]()
+	check("json tag option inline", err, ErrInvalidDocument, "bson option")
 	type array struct {
 		ID string `json:"id"`
 		A  [3]int `json:"a"`

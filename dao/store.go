@@ -33,7 +33,9 @@ type store[T any, ID comparable] struct {
 // New checks T and the options once. T must be a struct whose exported
 // fields (and those of the structs inside it) carry json tags with a name,
 // or `json:"-"`; a bson tag is refused (the json tag is the single source
-// of truth); supported field types are bool, integer and float types,
+// of truth), and so are the bson options inline, minsize and truncate in a
+// json tag, which the MongoDB driver would act on (flattening an inline
+// struct) and no other provider; supported field types are bool, integer and float types,
 // string, []byte, time.Time, uuid.UUID, structs, and pointers, slices and
 // string-keyed maps of those, except slices of slices other than [][]byte
 // (FerretDB stores no nested arrays; MongoDB does, but every provider

@@ -15,7 +15,8 @@
 // # Storage
 //
 // Documents are encoded with the json struct tags (the driver's
-// UseJSONStructTags), so one struct serves events and documents, and
+// UseJSONStructTags; package dao refuses the bson options inline, minsize
+// and truncate in them), so one struct serves events and documents, and
 // decoded by the driver straight into T. The id field is stored as _id,
 // and filters and sorts on it use _id. uuid.UUID values, ids included, are
 // stored as binary UUIDs (subtype 4), as Python hexkit stores them, and

@@ -85,7 +85,8 @@ var cache sync.Map // reflect.Type -> schemaResult
 // For returns the schema of t, checked once per type. Every exported field
 // of t (and of the structs inside it) needs a json tag with a name, or
 // `json:"-"`; a bson tag is refused (the json tag is the single source of
-// truth); supported field types are bool, integer and float types, string,
+// truth), and so are the bson options inline, minsize and truncate in a
+// json tag; supported field types are bool, integer and float types, string,
 // []byte, time.Time, uuid.UUID, structs, and pointers, slices and
 // string-keyed maps of those, except slices of slices other than [][]byte
 // (FerretDB stores no nested arrays). Problems wrap
@@ -221,8 +222,13 @@ func jsonName(sf reflect.StructField) (name string, omitEmpty, skip bool, err er
 		return "", false, false, fmt.Errorf("json name %q contains '.' or '$'", name)
 	}
 	for o := range strings.SplitSeq(opts, ",") {
-		if o == "omitempty" {
+		switch o {
+		case "omitempty":
 			omitEmpty = true
+		case "inline", "minsize", "truncate":
+			// The MongoDB driver reads these in json tags too, and would
+			// store or read the field otherwise than every other provider.
+			return "", false, false, fmt.Errorf("json tag option %q is a bson option, which hexkit does not support", o)
 		}
 	}
 	return name, omitEmpty, false, nil
