@@ -47,7 +47,9 @@ type Counter struct {
 	Hits int    `json:"hits,omitempty"`
 }
 
-// Ticket has uuid.UUID ids, stored in their string form.
+// Ticket has uuid.UUID ids and fields. They compare and sort as their
+// canonical strings with every provider; the MongoDB provider stores them
+// as binary UUIDs (subtype 4).
 type Ticket struct {
 	ID    uuid.UUID  `json:"id"`
 	Title string     `json:"title"`
