@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/hexkit-go/hexkit/dao"
 	"github.com/hexkit-go/hexkit/dao/daotest"
+	"github.com/hexkit-go/hexkit/dao/memdao"
 	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/mongo"
 )
@@ -168,6 +170,54 @@ func TestVersionOfADocumentWithoutOne(t *testing.T) {
 		v, err := tc.write()
 		if v != tc.want || !errors.Is(err, tc.err) || errors.Is(err, dao.ErrUniqueViolation) {
 			t.Errorf("%s = %d, %v, want %d, %v", tc.name, v, err, tc.want, tc.err)
+		}
+	}
+}
+
+// nullDoc holds pointers to values stored as null.
+type nullDoc struct {
+	ID string           `json:"id"`
+	PP **int            `json:"pp"`
+	PS *[]int           `json:"ps"`
+	PM *map[string]int  `json:"pm"`
+	PB *[]byte          `json:"pb"`
+	SP []**int          `json:"sp"`
+	MP map[string]**int `json:"mp"`
+	OK **int            `json:"ok"`
+}
+
+// TestPointersToNullReadAsNil checks that a pointer to a nil pointer, slice
+// or map is stored as null and reads back as a nil pointer, on the server
+// and in memory alike.
+func TestPointersToNullReadAsNil(t *testing.T) {
+	ctx := t.Context()
+	real, err := mongo.NewDAO[nullDoc, string](ctx, wrap(t, testDB(t)), "nulls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake, err := memdao.New[nullDoc, string]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nilInt *int
+	var nilInts []int
+	var nilMap map[string]int
+	var nilBytes []byte
+	one := 1
+	pOne := &one
+	doc := nullDoc{ID: "a", PP: &nilInt, PS: &nilInts, PM: &nilMap, PB: &nilBytes,
+		SP: []**int{&nilInt, &pOne}, MP: map[string]**int{"n": &nilInt}, OK: &pOne}
+	want := nullDoc{ID: "a", SP: []**int{nil, &pOne}, MP: map[string]**int{"n": nil}, OK: &pOne}
+	for name, d := range map[string]dao.DAO[nullDoc, string]{"mongo": real, "memdao": fake} {
+		if err := d.Insert(ctx, doc); err != nil {
+			t.Fatalf("%s: Insert: %v", name, err)
+		}
+		got, err := d.Get(ctx, "a")
+		if err != nil {
+			t.Fatalf("%s: Get: %v", name, err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: pointers to null values read back (-want +got):\n%s", name, diff)
 		}
 	}
 }
