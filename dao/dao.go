@@ -20,12 +20,14 @@ type DAO[T any, ID comparable] interface {
 	// Update replaces the stored document with the same id and returns
 	// the version it now carries (the document's version + 1 with
 	// WithVersionField, 0 without). ErrNotFound when there is none,
-	// ErrConflict on a stale version, ErrUniqueViolation when a unique
+	// ErrConflict on a stale version, ErrInvalidDocument on a version at
+	// the largest value of its type, ErrUniqueViolation when a unique
 	// index is taken.
 	Update(ctx context.Context, doc T) (version int64, err error)
 	// Upsert replaces the stored document with the same id, or inserts it,
 	// and returns the version it now carries, as Update does. ErrConflict
-	// on a stale version, ErrUniqueViolation when a unique index is taken.
+	// on a stale version, ErrInvalidDocument on a version at the largest
+	// value of its type, ErrUniqueViolation when a unique index is taken.
 	Upsert(ctx context.Context, doc T) (version int64, err error)
 	// Delete removes the document with the given id, or returns
 	// ErrNotFound.

@@ -22,7 +22,12 @@
 // names are the field names of filters, sorts and indexes (dotted into
 // nested structs: "address.city"), and the same struct can travel as an
 // event payload. Constructors check T once: a missing json name, a bson
-// tag, an interface or channel field fail with [ErrInvalidDocument].
+// tag, a bson option in a json tag (inline, minsize, truncate: the MongoDB
+// driver would act on it, no other provider), an interface or channel
+// field, or a slice of slices ([][]int; [][]byte is a slice of binaries
+// and is stored) fail with [ErrInvalidDocument]. FerretDB stores no nested
+// arrays, so no provider accepts a type that holds them, although MongoDB
+// would store them.
 //
 // Fields: a [Field] names one field of T and the Go type V of its values;
 // [NewField] and [MustField] check both against T once. Filters, sort keys
@@ -75,13 +80,17 @@
 // Unique indexes ([WithUnique]) cover one field or several (compound).
 // Their fields must always hold a value (no pointers, []byte or omitempty
 // fields), because MongoDB and FerretDB disagree on whether two missing
-// values collide.
+// values collide. An index on the id field alone fails with
+// [ErrInvalidOption]: the id is unique already.
 //
 // Optimistic concurrency ([WithVersionField]): Update and Upsert of a
 // stored document succeed only when the document carries the stored
 // version, store version+1 and return it, so the caller can keep working
 // with the document without reading it again; otherwise [ErrConflict].
-// Without a version field they return 0.
+// Without a version field they return 0. The version field is a top-level
+// int, int32, int64 or uint32 field, not omitempty; a version at the
+// largest value of its type cannot be bumped, and Update and Upsert refuse
+// it with [ErrInvalidDocument].
 //
 // Precision: times are stored in UTC with millisecond precision, as MongoDB
 // keeps them; a time read back equals [TruncateTime] of the time written,

@@ -30,13 +30,18 @@ func WithIDField[T any, ID comparable](f Field[T, ID]) Option[T] {
 }
 
 // WithVersionField turns on optimistic concurrency with the given
-// top-level integer field as the version. Default: off.
+// top-level integer field as the version. The field must not be the id
+// field nor omitempty (a version 0 would then not be stored, and
+// databases cannot compare a missing version). Default: off.
 //
 // With a version field, Insert stores the document as given; Update and
 // Upsert of a stored document succeed only when the document's version
 // equals the stored one, store the document with version+1 (Upsert of a
 // missing document stores version+1 too) and return that new version. A
-// stale version fails with [ErrConflict].
+// stale version fails with [ErrConflict]. A version at the largest value
+// of its type (math.MaxInt32 for an int32) has no version+1: Update and
+// Upsert refuse such a document with [ErrInvalidDocument], whatever is
+// stored, and write nothing.
 func WithVersionField[T any, V int | int32 | int64 | uint32](f Field[T, V]) Option[T] {
 	return func(o *options[T]) {
 		if o.check(f.ref(), "WithVersionField") {
@@ -50,8 +55,10 @@ func WithVersionField[T any, V int | int32 | int64 | uint32](f Field[T, V]) Opti
 // structs, slices or maps) that always hold a value: not pointers, not
 // []byte, not omitempty, and not inside a pointer or omitempty struct
 // (databases disagree on whether two missing values collide: MongoDB says
-// yes, FerretDB no). Default: only the id is unique. Repeat the option for
-// several indexes.
+// yes, FerretDB no). The id field alone is refused: it is unique already
+// (MongoDB refuses a unique index on _id); it may be part of a compound
+// index. Default: only the id is unique. Repeat the option for several
+// indexes.
 func WithUnique[T any](fields ...AnyField[T]) Option[T] {
 	return func(o *options[T]) {
 		if len(fields) == 0 {

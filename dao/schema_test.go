@@ -26,6 +26,14 @@ type okDoc struct {
 	Skipped chan int           `json:"-"`
 	private func()             //lint:ignore U1000 an unexported field the schema must skip
 	Next    *okDoc             `json:"next"`
+	Blobs   [][]byte           `json:"blobs"`  // an array of binaries
+	Deep    []map[string][]int `json:"deep"`   // arrays inside documents inside an array
+	Rows    []okRow            `json:"rows"`   // arrays inside documents inside an array
+	PBlobs  []*[]byte          `json:"pblobs"` // an array of binaries or nulls
+}
+
+type okRow struct {
+	Cells []int `json:"cells"`
 }
 
 // nopCollection is a driver that stores nothing, for testing the checks
@@ -96,12 +104,42 @@ func TestNewRefusesUnsupportedTypes(t *testing.T) {
 	}
 	_, err = newNop[intMap, string]()
 	check("map with int keys", err, ErrInvalidDocument, "map keys")
+	type inline struct {
+		ID   string  `json:"id"`
+		Addr okInner `json:"addr,inline"`
+	}
+	_, err = newNop[inline, string]()
+	check("json tag option inline", err, ErrInvalidDocument, "bson option")
 	type array struct {
 		ID string `json:"id"`
 		A  [3]int `json:"a"`
 	}
 	_, err = newNop[array, string]()
 	check("array", err, ErrInvalidDocument, "arrays")
+	type nested struct {
+		ID string  `json:"id"`
+		NA [][]int `json:"na"`
+	}
+	_, err = newNop[nested, string]()
+	check("slice of slices", err, ErrInvalidDocument, "slice of slices")
+	type nestedPtr struct {
+		ID string      `json:"id"`
+		NA []*[]string `json:"na"`
+	}
+	_, err = newNop[nestedPtr, string]()
+	check("slice of pointers to slices", err, ErrInvalidDocument, "slice of slices")
+	type nestedInMap struct {
+		ID string                 `json:"id"`
+		M  map[string][][]float64 `json:"m"`
+	}
+	_, err = newNop[nestedInMap, string]()
+	check("map of slices of slices", err, ErrInvalidDocument, "slice of slices")
+	type nestedPtrOuter struct {
+		ID string    `json:"id"`
+		NA *[][]bool `json:"na"`
+	}
+	_, err = newNop[nestedPtrOuter, string]()
+	check("pointer to a slice of slices", err, ErrInvalidDocument, "slice of slices")
 	type embedded struct {
 		okInner
 		ID string `json:"id"`

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"reflect"
 	"unsafe"
 
@@ -22,6 +23,8 @@ type store[T any, ID comparable] struct {
 	idConv  func(ID) (driver.Value, error)
 	verOff  uintptr
 	verKind reflect.Kind // 0: no versioning
+	verMax  int64        // the largest value of the version field's type
+	verName string
 }
 
 // New wraps a provider's collection into a DAO. It is for providers;
@@ -30,9 +33,14 @@ type store[T any, ID comparable] struct {
 // New checks T and the options once. T must be a struct whose exported
 // fields (and those of the structs inside it) carry json tags with a name,
 // or `json:"-"`; a bson tag is refused (the json tag is the single source
-// of truth); supported field types are bool, integer and float types,
+// of truth), and so are the bson options inline, minsize and truncate in a
+// json tag, which the MongoDB driver would act on (flattening an inline
+// struct) and no other provider; supported field types are bool, integer and float types,
 // string, []byte, time.Time, uuid.UUID, structs, and pointers, slices and
-// string-keyed maps of those. ID must be a string type, an integer type of
+// string-keyed maps of those, except slices of slices other than [][]byte
+// (FerretDB stores no nested arrays; MongoDB does, but every provider
+// refuses them, so that a type accepted by one is stored by all; put the
+// inner slice in a struct). ID must be a string type, an integer type of
 // at most 32 bits unsigned or 64 bits signed, or uuid.UUID, and the id
 // field's type. Problems with T wrap [ErrInvalidDocument], problems with
 // the options [ErrInvalidOption]. Then New hands the checked schema to the
@@ -61,7 +69,7 @@ func New[T any, ID comparable](ctx context.Context, c driver.Collection, opts ..
 	if err := d.checkVersion(o.versionField, o.idField); err != nil {
 		return nil, err
 	}
-	if err := checkUnique(s, o.unique); err != nil {
+	if err := checkUnique(s, o.unique, o.idField); err != nil {
 		return nil, err
 	}
 	if err := c.Init(ctx, driver.Schema{IDField: o.idField, VersionField: o.versionField, Unique: o.unique}); err != nil {
@@ -109,12 +117,27 @@ func (d *store[T, ID]) checkVersion(name, idField string) error {
 	if name == idField {
 		return fmt.Errorf("%w: the version field cannot be the id field", ErrInvalidOption)
 	}
-	d.verOff, d.verKind = f.Offset, f.Type.Kind()
+	if f.OmitEmpty {
+		return fmt.Errorf("%w: version field %q must not be omitempty (version 0 would not be stored)", ErrInvalidOption, name)
+	}
+	d.verOff, d.verKind, d.verName = f.Offset, f.Type.Kind(), name
+	d.verMax = math.MaxInt64
+	switch d.verKind {
+	case reflect.Int32:
+		d.verMax = math.MaxInt32
+	case reflect.Uint32:
+		d.verMax = math.MaxUint32
+	case reflect.Int:
+		d.verMax = math.MaxInt
+	}
 	return nil
 }
 
-func checkUnique(s *schema.Schema, indexes [][]string) error {
+func checkUnique(s *schema.Schema, indexes [][]string, idField string) error {
 	for _, idx := range indexes {
+		if len(idx) == 1 && idx[0] == idField {
+			return fmt.Errorf("%w: unique index %v: the id field %q is unique already (MongoDB refuses a unique index on _id)", ErrInvalidOption, idx, idField)
+		}
 		seen := map[string]bool{}
 		for _, f := range idx {
 			p, err := s.Resolve(f)
@@ -270,6 +293,10 @@ func (d *store[T, ID]) replace(ctx context.Context, doc T, upsert bool) (int64, 
 	var next int64
 	if d.verKind != 0 {
 		r.Versioned, r.Version = true, d.version(&doc)
+		if r.Version == d.verMax {
+			return 0, fmt.Errorf("%w: version field %q holds %d, the largest value of its type, so it cannot count one more write",
+				ErrInvalidDocument, d.verName, r.Version)
+		}
 		next = r.Version + 1
 		d.setVersion(&doc, next)
 	}

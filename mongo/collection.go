@@ -20,9 +20,11 @@ import (
 // indexes declared with dao.WithUnique (idempotently: creating an existing
 // identical index is a no-op). T, ID and the options are checked as
 // [dao.New] describes; an index that exists with a different definition
-// under the same name fails with dao.ErrInvalidOption. A nil db or an
-// invalid collection name (see the package's Collection names) fails with
-// both [ErrInvalidConfig] and dao.ErrInvalidOption.
+// under the same name fails with dao.ErrInvalidOption. A server that does
+// not answer within the DB's timeout fails it with dao.ErrUnavailable, like
+// every other call (see Timeouts in the package documentation). A nil db
+// or an invalid collection name (see the package's Collection names) fails
+// with both [ErrInvalidConfig] and dao.ErrInvalidOption.
 func NewDAO[T any, ID comparable](ctx context.Context, db *DB, collection string, opts ...dao.Option[T]) (dao.DAO[T, ID], error) {
 	if db == nil {
 		return nil, fmt.Errorf("%w: %w: nil *mongo.DB", ErrInvalidConfig, dao.ErrInvalidOption)
@@ -64,7 +66,7 @@ func (c *coll) Init(ctx context.Context, s driver.Schema) error {
 	c.schema = s
 	c.codec.idKey = s.IDField
 	c.indexes = map[string][]string{}
-	ctx, cancel := c.db.bound(ctx)
+	bctx, cancel := c.db.bound(ctx)
 	defer cancel()
 	var models []mongo.IndexModel
 	for _, fields := range s.Unique {
@@ -83,16 +85,16 @@ func (c *coll) Init(ctx context.Context, s driver.Schema) error {
 	// indexes that all exist already, while a single existing index is a
 	// no-op, as in MongoDB.
 	for _, m := range models {
-		if _, err := c.coll.Indexes().CreateOne(ctx, m); err != nil {
+		if _, err := c.coll.Indexes().CreateOne(bctx, m); err != nil {
 			err = mapError(ctx, err)
-			if errors.Is(err, ctx.Err()) || errors.Is(err, driver.ErrUnavailable) {
+			if ctx.Err() != nil || errors.Is(err, driver.ErrUnavailable) {
 				return err
 			}
 			return fmt.Errorf("%w: creating unique indexes on %s: %w", driver.ErrInvalidOption, c.coll.Name(), err)
 		}
 	}
 	if len(models) > 0 {
-		return c.verifyIndexes(ctx)
+		return c.verifyIndexes(bctx, ctx)
 	}
 	return nil
 }
@@ -100,9 +102,10 @@ func (c *coll) Init(ctx context.Context, s driver.Schema) error {
 // verifyIndexes checks that every declared index exists, unique, on the
 // declared keys. MongoDB refuses to create an index whose name is taken by
 // a different one; FerretDB silently keeps the old one, which would leave
-// the uniqueness unenforced.
-func (c *coll) verifyIndexes(ctx context.Context) error {
-	specs, err := c.coll.Indexes().ListSpecifications(ctx)
+// the uniqueness unenforced. bctx is ctx bounded by the DB's timeout;
+// errors are mapped against ctx, the caller's.
+func (c *coll) verifyIndexes(bctx, ctx context.Context) error {
+	specs, err := c.coll.Indexes().ListSpecifications(bctx)
 	if err != nil {
 		return mapError(ctx, err)
 	}
@@ -176,10 +179,30 @@ func (c *coll) Replace(ctx context.Context, r driver.Replace) error {
 	id := raw.Lookup("_id")
 	filter := bson.D{{Key: "_id", Value: id}}
 	if r.Versioned {
-		filter = append(filter, bson.E{Key: c.schema.VersionField, Value: r.Version})
+		filter = append(filter, bson.E{Key: c.schema.VersionField, Value: versionIs(r.Version)})
 		defer c.stripes.lock(string(id.Value))()
 	}
 	return c.replace(ctx, r, raw, filter, bson.D{{Key: "_id", Value: id}})
+}
+
+// versionIs is the filter value that matches a stored version v. A stored
+// document without the version field (or with null there), as another
+// program may write it, has version 0, as it reads.
+func versionIs(v int64) any {
+	if v == 0 {
+		return bson.D{{Key: "$in", Value: bson.A{0, nil}}}
+	}
+	return v
+}
+
+// storedVersion reads the version of a stored document: 0 when the field
+// is missing or null, false when it holds something other than a number.
+func (c *coll) storedVersion(stored bson.Raw) (int64, bool) {
+	rv, err := stored.LookupErr(c.schema.VersionField)
+	if err != nil || rv.Type == bson.TypeNull {
+		return 0, true
+	}
+	return rv.AsInt64OK()
 }
 
 // replace stores raw, the encoded r.Doc, in place of the document that
@@ -202,7 +225,8 @@ func (c *coll) replace(ctx context.Context, r driver.Replace, raw bson.Raw, filt
 				continue
 			}
 			if errors.Is(err, errRetry) {
-				return &driver.UniqueViolationError{Err: err}
+				// The document of the id kept changing under the upsert.
+				return fmt.Errorf("%w: id %v: the stored document kept changing: %w", driver.ErrConflict, raw.Lookup("_id"), err)
 			}
 			return err
 		}

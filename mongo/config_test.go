@@ -78,6 +78,32 @@ func TestOpenAnUnreachableServer(t *testing.T) {
 	}
 }
 
+// TestNewDAOOfAnUnreachableServer checks that NewDAO, which creates the
+// unique indexes, fails like every other call when the server does not
+// answer within the DB's timeout: with dao.ErrUnavailable, not with the
+// context error of the DB's own deadline.
+func TestNewDAOOfAnUnreachableServer(t *testing.T) {
+	cl, err := driver.Connect(options.Client().ApplyURI("mongodb://127.0.0.1:1/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Disconnect(context.Background())
+	db, err := mongo.New(cl.Database("db"), mongo.WithTimeout(300*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = mongo.NewDAO[daotest.Counter, int64](context.Background(), db, "c", dao.WithUnique(counterN))
+	if !errors.Is(err, dao.ErrUnavailable) {
+		t.Errorf("NewDAO with a unique index on an unreachable server = %v, want dao.ErrUnavailable", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("NewDAO took %v, want about the 300ms timeout", d)
+	}
+}
+
+var counterN = dao.MustField[daotest.Counter, int]("n")
+
 func TestOpenAndClose(t *testing.T) {
 	uri := testenv.MongoURI(t)
 	ctx := t.Context()
@@ -252,6 +278,10 @@ func TestTimeoutBoundsEveryCall(t *testing.T) {
 				"Update": func() error { _, err := d.Update(ctx, daotest.Counter{ID: 1, N: 2}); return err },
 				"Count":  func() error { _, err := d.Count(ctx, dao.All[daotest.Counter]()); return err },
 				"Find":   func() error { _, err := dao.Collect(d.Find(ctx, dao.All[daotest.Counter]())); return err },
+				"NewDAO": func() error {
+					_, err := mongo.NewDAO[daotest.Counter, int64](ctx, db, "c", dao.WithUnique(counterN))
+					return err
+				},
 			}
 			for name, call := range calls {
 				start := time.Now()

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/hexkit-go/hexkit/dao"
 	"github.com/hexkit-go/hexkit/dao/daotest"
+	"github.com/hexkit-go/hexkit/dao/memdao"
 	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/mongo"
 )
@@ -125,3 +127,97 @@ var (
 	personName   = dao.MustField[daotest.Person, string]("name")
 	personVer    = dao.MustField[daotest.Person, int]("version")
 )
+
+// TestVersionOfADocumentWithoutOne checks that a stored document without
+// the version field, as another program writes it, has version 0: it reads
+// so, and Update and Upsert with version 0 replace it, while another
+// version is ErrConflict, never a unique violation (there is no unique
+// index).
+func TestVersionOfADocumentWithoutOne(t *testing.T) {
+	ctx := t.Context()
+	d, err := mongo.NewDAO[daotest.Person, string](ctx, wrap(t, testDB(t)), "people", dao.WithVersionField(personVer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var coll *driver.Collection
+	if !d.As(&coll) {
+		t.Fatal("As(**mongo.Collection) = false")
+	}
+	for _, id := range []string{"a", "b", "c", "n"} {
+		if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "name", Value: "raw"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: "x"}, {Key: "version", Value: nil}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.Get(ctx, "a")
+	if err != nil || got.Version != 0 {
+		t.Fatalf("Get of a document without a version = %+v, %v, want version 0", got, err)
+	}
+	for _, tc := range []struct {
+		name  string
+		write func() (int64, error)
+		want  int64
+		err   error
+	}{
+		{"Update with version 0", func() (int64, error) { return d.Update(ctx, daotest.Person{ID: "a"}) }, 1, nil},
+		{"Upsert with version 0", func() (int64, error) { return d.Upsert(ctx, daotest.Person{ID: "b"}) }, 1, nil},
+		{"Update of a null version with version 0", func() (int64, error) { return d.Update(ctx, daotest.Person{ID: "x"}) }, 1, nil},
+		{"Update with version 1", func() (int64, error) { return d.Update(ctx, daotest.Person{ID: "c", Version: 1}) }, 0, dao.ErrConflict},
+		{"Upsert with version 1", func() (int64, error) { return d.Upsert(ctx, daotest.Person{ID: "n", Version: 1}) }, 0, dao.ErrConflict},
+	} {
+		v, err := tc.write()
+		if v != tc.want || !errors.Is(err, tc.err) || errors.Is(err, dao.ErrUniqueViolation) {
+			t.Errorf("%s = %d, %v, want %d, %v", tc.name, v, err, tc.want, tc.err)
+		}
+	}
+}
+
+// nullDoc holds pointers to values stored as null.
+type nullDoc struct {
+	ID string           `json:"id"`
+	PP **int            `json:"pp"`
+	PS *[]int           `json:"ps"`
+	PM *map[string]int  `json:"pm"`
+	PB *[]byte          `json:"pb"`
+	SP []**int          `json:"sp"`
+	MP map[string]**int `json:"mp"`
+	OK **int            `json:"ok"`
+}
+
+// TestPointersToNullReadAsNil checks that a pointer to a nil pointer, slice
+// or map is stored as null and reads back as a nil pointer, on the server
+// and in memory alike.
+func TestPointersToNullReadAsNil(t *testing.T) {
+	ctx := t.Context()
+	real, err := mongo.NewDAO[nullDoc, string](ctx, wrap(t, testDB(t)), "nulls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake, err := memdao.New[nullDoc, string]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nilInt *int
+	var nilInts []int
+	var nilMap map[string]int
+	var nilBytes []byte
+	one := 1
+	pOne := &one
+	doc := nullDoc{ID: "a", PP: &nilInt, PS: &nilInts, PM: &nilMap, PB: &nilBytes,
+		SP: []**int{&nilInt, &pOne}, MP: map[string]**int{"n": &nilInt}, OK: &pOne}
+	want := nullDoc{ID: "a", SP: []**int{nil, &pOne}, MP: map[string]**int{"n": nil}, OK: &pOne}
+	for name, d := range map[string]dao.DAO[nullDoc, string]{"mongo": real, "memdao": fake} {
+		if err := d.Insert(ctx, doc); err != nil {
+			t.Fatalf("%s: Insert: %v", name, err)
+		}
+		got, err := d.Get(ctx, "a")
+		if err != nil {
+			t.Fatalf("%s: Get: %v", name, err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: pointers to null values read back (-want +got):\n%s", name, diff)
+		}
+	}
+}

@@ -15,7 +15,8 @@
 // # Storage
 //
 // Documents are encoded with the json struct tags (the driver's
-// UseJSONStructTags), so one struct serves events and documents, and
+// UseJSONStructTags; package dao refuses the bson options inline, minsize
+// and truncate in them), so one struct serves events and documents, and
 // decoded by the driver straight into T. The id field is stored as _id,
 // and filters and sorts on it use _id. uuid.UUID values, ids included, are
 // stored as binary UUIDs (subtype 4), as Python hexkit stores them, and
@@ -48,7 +49,10 @@
 //     conflicting id and unique values up with extra queries (on the error
 //     path only).
 //   - Update with a version reads the document once more when nothing
-//     matched, to tell ErrConflict from ErrNotFound.
+//     matched, to tell ErrConflict from ErrNotFound. A stored document
+//     without the version field (or null there), as another program may
+//     write it, has version 0: it reads so, and Update and Upsert with
+//     version 0 replace it.
 //   - FerretDB v1 evaluates an update's filter and writes the document in
 //     two steps, so two concurrent conditional replaces of one document can
 //     both succeed there. The DAO therefore serializes versioned writes per
@@ -155,7 +159,8 @@
 // Driver errors are mapped in one function: no document to
 // dao.ErrNotFound; duplicate keys to dao.ErrAlreadyExists (the id),
 // *dao.UniqueViolationError (another unique index) or dao.ErrConflict (a
-// versioned Upsert whose id holds another version); timeouts, network
+// versioned Upsert whose id holds another version, or an Upsert that lost
+// the race for its id to other writers four times in a row); timeouts, network
 // errors and server selection failures to dao.ErrUnavailable; a value the
 // server refuses (BadValue) to dao.ErrInvalidDocument in a write and
 // dao.ErrInvalidFilter in a read. The caller's context error is returned

@@ -22,8 +22,10 @@ const (
 // promises, the way the in-memory DAO decides: for Insert, a taken id is
 // ErrAlreadyExists; for a versioned Upsert, a stored document with another
 // version is ErrConflict; otherwise the first declared unique index that
-// another document shares is ErrUniqueViolation. MongoDB names the index
-// in its error; FerretDB does not, so the DAO then looks the candidates up.
+// another document shares is ErrUniqueViolation. An Upsert whose id alone
+// is taken (the stored document changed or appeared since the filter ran)
+// gets errRetry, never a unique violation. MongoDB names the index in its
+// error; FerretDB does not, so the DAO then looks the candidates up.
 // Errors other than duplicate keys pass through.
 func (c *coll) resolve(ctx, callerCtx context.Context, err error, raw bson.Raw, op writeOp, version int64) error {
 	var dup *duplicateError
@@ -50,8 +52,7 @@ func (c *coll) resolve(ctx, callerCtx context.Context, err error, raw bson.Raw, 
 			}
 			// An outbox tombstone is no document: an upsert revives it.
 			if deleted, _ := stored.Lookup(metaKey, "deleted").BooleanOK(); op == opUpsert && c.schema.VersionField != "" && !deleted {
-				v, _ := stored.Lookup(c.schema.VersionField).AsInt64OK()
-				if v != version {
+				if v, ok := c.storedVersion(stored); !ok || v != version {
 					return c.idTaken(op, id, cause)
 				}
 			}
@@ -76,8 +77,16 @@ func (c *coll) resolve(ctx, callerCtx context.Context, err error, raw bson.Raw, 
 			return &driver.UniqueViolationError{Fields: fields, Err: cause}
 		}
 	}
-	if op == opUpsert && c.schema.VersionField == "" {
+	switch {
+	case op == opUpsert:
+		// Only the id is taken, by a document that matched no filter when
+		// the upsert ran (another upsert of a new id won, or the document
+		// changed or went away meanwhile): trying again decides.
 		return fmt.Errorf("%w: %w", errRetry, cause)
+	case op == opInsert && len(c.schema.Unique) == 0:
+		// Without unique indexes only the id can be taken; its document
+		// went away meanwhile.
+		return c.idTaken(op, id, cause)
 	}
 	// The conflicting document went away meanwhile.
 	return &driver.UniqueViolationError{Err: cause}

@@ -66,6 +66,7 @@ func Run(t *testing.T, h Harness, f Features) {
 		{"UniqueCompound", s.testUniqueCompound},
 		{"UniqueNullable", s.testUniqueNullable},
 		{"Versioning", s.testVersioning},
+		{"VersionLimits", s.testVersionLimits},
 		{"IntIDs", s.testIntIDs},
 		{"UUIDIDs", s.testUUIDIDs},
 		{"InvalidOptions", s.testInvalidOptions},

@@ -36,14 +36,20 @@ type Person struct {
 	Note    string             `json:"-"`
 }
 
-// Counter has integer ids.
+// Counter has integer ids, and integer fields of the narrower version
+// types and an omitempty one for the version tests.
 type Counter struct {
-	ID  int64  `json:"id"`
-	N   int    `json:"n"`
-	Big uint64 `json:"big,omitempty"`
+	ID   int64  `json:"id"`
+	N    int    `json:"n"`
+	Big  uint64 `json:"big,omitempty"`
+	Rev  int32  `json:"rev"`
+	Gen  uint32 `json:"gen"`
+	Hits int    `json:"hits,omitempty"`
 }
 
-// Ticket has uuid.UUID ids, stored in their string form.
+// Ticket has uuid.UUID ids and fields. They compare and sort as their
+// canonical strings with every provider; the MongoDB provider stores them
+// as binary UUIDs (subtype 4).
 type Ticket struct {
 	ID    uuid.UUID  `json:"id"`
 	Title string     `json:"title"`
@@ -76,7 +82,10 @@ var (
 	pAvatar      = dao.MustField[Person, []byte]("avatar")
 	pVersion     = dao.MustField[Person, int]("version")
 
-	cID = dao.MustField[Counter, int64]("id")
+	cID   = dao.MustField[Counter, int64]("id")
+	cRev  = dao.MustField[Counter, int32]("rev")
+	cGen  = dao.MustField[Counter, uint32]("gen")
+	cHits = dao.MustField[Counter, int]("hits")
 
 	tOwner = dao.MustField[Ticket, uuid.UUID]("owner")
 	tRef   = dao.MustField[Ticket, uuid.UUID]("ref")

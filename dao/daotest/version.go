@@ -56,6 +56,47 @@ func (s *suite) testVersioning(t *testing.T) {
 	equal(t, "without WithVersionField Update stores the version as given", got.Version, 1)
 }
 
+// testVersionLimits checks that a version at the largest value of its
+// type is refused with ErrInvalidDocument by Update and Upsert, which
+// cannot store version+1, instead of storing a wrapped version that
+// differs from the one they return.
+func (s *suite) testVersionLimits(t *testing.T) {
+	ctx := t.Context()
+	revs, err := s.h.Counters(t, dao.WithVersionField(cRev))
+	noErr(t, "creating a DAO[Counter, int64] versioned by an int32", err)
+	noErr(t, "Insert", revs.Insert(ctx, Counter{ID: 1, Rev: math.MaxInt32}))
+	isErr(t, "Update of an int32 version at math.MaxInt32", errOf(revs.Update(ctx, Counter{ID: 1, Rev: math.MaxInt32})), dao.ErrInvalidDocument)
+	isErr(t, "Upsert of an int32 version at math.MaxInt32", errOf(revs.Upsert(ctx, Counter{ID: 1, Rev: math.MaxInt32})), dao.ErrInvalidDocument)
+	isErr(t, "Upsert of a missing id at math.MaxInt32", errOf(revs.Upsert(ctx, Counter{ID: 2, Rev: math.MaxInt32})), dao.ErrInvalidDocument)
+	got, err := revs.Get(ctx, 1)
+	noErr(t, "Get", err)
+	equal(t, "a refused version bump writes nothing", got, Counter{ID: 1, Rev: math.MaxInt32})
+	n, err := revs.Count(ctx, dao.All[Counter]())
+	noErr(t, "Count", err)
+	equal(t, "a refused Upsert inserts nothing", n, int64(1))
+	noErr(t, "Insert", revs.Insert(ctx, Counter{ID: 3, Rev: math.MaxInt32 - 1}))
+	v, err := revs.Update(ctx, Counter{ID: 3, Rev: math.MaxInt32 - 1})
+	noErr(t, "Update to math.MaxInt32", err)
+	equal(t, "Update to math.MaxInt32 returns it", v, int64(math.MaxInt32))
+	got, _ = revs.Get(ctx, 3)
+	equal(t, "Update to math.MaxInt32 stores it", got.Rev, int32(math.MaxInt32))
+
+	gens, err := s.h.Counters(t, dao.WithVersionField(cGen))
+	noErr(t, "creating a DAO[Counter, int64] versioned by a uint32", err)
+	noErr(t, "Insert", gens.Insert(ctx, Counter{ID: 1, Gen: math.MaxUint32 - 1}))
+	v, err = gens.Update(ctx, Counter{ID: 1, Gen: math.MaxUint32 - 1})
+	noErr(t, "Update to math.MaxUint32", err)
+	equal(t, "Update to math.MaxUint32 returns it", v, int64(math.MaxUint32))
+	isErr(t, "Update of a uint32 version at math.MaxUint32", errOf(gens.Update(ctx, Counter{ID: 1, Gen: math.MaxUint32})), dao.ErrInvalidDocument)
+	got, _ = gens.Get(ctx, 1)
+	equal(t, "a uint32 version at its largest value stays stored", got.Gen, uint32(math.MaxUint32))
+
+	people := s.people(t, dao.WithVersionField(pVersion))
+	noErr(t, "Insert", people.Insert(ctx, Person{ID: "a", Version: math.MaxInt}))
+	isErr(t, "Update of an int version at math.MaxInt", errOf(people.Update(ctx, Person{ID: "a", Version: math.MaxInt})), dao.ErrInvalidDocument)
+	isErr(t, "Upsert of an int version at math.MaxInt", errOf(people.Upsert(ctx, Person{ID: "a", Version: math.MaxInt})), dao.ErrInvalidDocument)
+}
+
 func (s *suite) testConcurrentVersioned(t *testing.T) {
 	ctx := t.Context()
 	d := s.people(t, dao.WithVersionField(pVersion))
@@ -157,6 +198,8 @@ func (s *suite) testInvalidOptions(t *testing.T) {
 		{dao.WithUnique[Person]()},
 		{dao.WithUnique[Person](nil)},
 		{dao.WithUnique(pEmail, pEmail)},
+		{dao.WithUnique(pID)},
+		{dao.WithIDField(pEmail), dao.WithUnique(pEmail)},
 		{dao.WithIDField(pAge)},
 		{dao.WithIDField(pStreet)},
 		{dao.WithIDField(dao.Field[Person, string]{})},
@@ -167,5 +210,8 @@ func (s *suite) testInvalidOptions(t *testing.T) {
 		if !errors.Is(err, dao.ErrInvalidOption) {
 			t.Errorf("invalid option set #%d: constructor returned %v, want ErrInvalidOption", i, err)
 		}
+	}
+	if _, err := s.h.Counters(t, dao.WithVersionField(cHits)); !errors.Is(err, dao.ErrInvalidOption) {
+		t.Errorf("an omitempty version field (version 0 would not be stored): constructor returned %v, want ErrInvalidOption", err)
 	}
 }

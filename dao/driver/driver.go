@@ -40,7 +40,7 @@ type Query struct {
 // Replace is a checked Update or Upsert.
 type Replace struct {
 	ID  Value // the document's id, as in Doc
-	Doc any   // a *T holding the document to store, version already set
+	Doc any   // a *T holding the document to store, version already set (it fits its field)
 	// Upsert: insert Doc when no document has ID (an Update otherwise).
 	Upsert bool
 	// Versioned: the stored document with ID must carry the version

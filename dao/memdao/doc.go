@@ -9,8 +9,9 @@
 // the same checks of package dao (document type, options, filters, refused
 // values such as NaN or invalid UTF-8), stores normalized copies of documents
 // (times in UTC at millisecond precision, negative zero as zero as FerretDB
-// returns it, omitempty fields left out, fields without a json name dropped)
-// and returns fresh copies on every read, so callers never share memory with
+// returns it, omitempty fields left out, fields without a json name dropped,
+// a pointer to a nil pointer, slice or map as a nil pointer, as the null
+// MongoDB stores for it reads back) and returns fresh copies on every read, so callers never share memory with
 // it; it enforces unique indexes and optimistic concurrency; it matches and
 // sorts with MongoDB's rules (BSON type order, missing fields as null, nested
 // fields, ties broken by id). Find computes its result when the loop starts;

@@ -14,7 +14,8 @@ import (
 // a deep copy of src as a database stores and returns it: times in UTC
 // truncated to milliseconds, fields left out by omitempty (and fields
 // without a json name) at their zero value, negative zero as zero (as
-// FerretDB returns it), nothing shared with src. The in-memory provider
+// FerretDB returns it), a pointer to a nil pointer, slice or map as nil
+// (stored as null), nothing shared with src. The in-memory provider
 // stores and returns normalized copies so it behaves like the database.
 func (s *Schema) Normalize(dst, src reflect.Value) error {
 	return s.copyValue(dst, src)
@@ -39,6 +40,15 @@ func isEmpty(v reflect.Value) bool {
 	return v.IsZero()
 }
 
+// isNull reports whether v is stored as null: a nil pointer, slice or map.
+func isNull(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map:
+		return v.IsNil()
+	}
+	return false
+}
+
 func (s *Schema) copyValue(dst, src reflect.Value) error {
 	switch src.Type() {
 	case typeTime:
@@ -56,6 +66,9 @@ func (s *Schema) copyValue(dst, src reflect.Value) error {
 		n := reflect.New(src.Type().Elem())
 		if err := s.copyValue(n.Elem(), src.Elem()); err != nil {
 			return err
+		}
+		if isNull(n.Elem()) {
+			return nil // stored as null, read back as a nil pointer
 		}
 		dst.Set(n)
 	case reflect.Struct:

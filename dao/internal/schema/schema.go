@@ -85,9 +85,12 @@ var cache sync.Map // reflect.Type -> schemaResult
 // For returns the schema of t, checked once per type. Every exported field
 // of t (and of the structs inside it) needs a json tag with a name, or
 // `json:"-"`; a bson tag is refused (the json tag is the single source of
-// truth); supported field types are bool, integer and float types, string,
+// truth), and so are the bson options inline, minsize and truncate in a
+// json tag; supported field types are bool, integer and float types, string,
 // []byte, time.Time, uuid.UUID, structs, and pointers, slices and
-// string-keyed maps of those. Problems wrap driver.ErrInvalidDocument.
+// string-keyed maps of those, except slices of slices other than [][]byte
+// (FerretDB stores no nested arrays). Problems wrap
+// driver.ErrInvalidDocument.
 func For(t reflect.Type) (*Schema, error) {
 	if r, ok := cache.Load(t); ok {
 		res := r.(schemaResult)
@@ -135,7 +138,13 @@ func (s *Schema) walk(t reflect.Type, where string) error {
 		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		return nil
-	case reflect.Pointer, reflect.Slice:
+	case reflect.Slice:
+		if nestedSlice(t) {
+			return fmt.Errorf("%w: %s: a slice of slices (%s) is not supported: FerretDB stores no nested arrays; "+
+				"put the inner slice in a struct", driver.ErrInvalidDocument, where, t)
+		}
+		return s.walk(t.Elem(), where)
+	case reflect.Pointer:
 		return s.walk(t.Elem(), where)
 	case reflect.Map:
 		if t.Key().Kind() != reflect.String {
@@ -184,6 +193,20 @@ func (s *Schema) walk(t reflect.Type, where string) error {
 	return fmt.Errorf("%w: %s: type %s is not supported", driver.ErrInvalidDocument, where, t)
 }
 
+// nestedSlice reports whether the slice type t stores as an array of
+// arrays: its elements (after pointers) are slices other than []byte,
+// which stores as binary data, as a []byte slice itself does.
+func nestedSlice(t reflect.Type) bool {
+	e := t.Elem()
+	if e.Kind() == reflect.Uint8 {
+		return false
+	}
+	for e.Kind() == reflect.Pointer {
+		e = e.Elem()
+	}
+	return e.Kind() == reflect.Slice && e.Elem().Kind() != reflect.Uint8
+}
+
 // jsonName reads a field's json tag: its name, whether it is omitempty,
 // and whether the field is not stored at all (`json:"-"`).
 func jsonName(sf reflect.StructField) (name string, omitEmpty, skip bool, err error) {
@@ -199,8 +222,13 @@ func jsonName(sf reflect.StructField) (name string, omitEmpty, skip bool, err er
 		return "", false, false, fmt.Errorf("json name %q contains '.' or '$'", name)
 	}
 	for o := range strings.SplitSeq(opts, ",") {
-		if o == "omitempty" {
+		switch o {
+		case "omitempty":
 			omitEmpty = true
+		case "inline", "minsize", "truncate":
+			// The MongoDB driver reads these in json tags too, and would
+			// store or read the field otherwise than every other provider.
+			return "", false, false, fmt.Errorf("json tag option %q is a bson option, which hexkit does not support", o)
 		}
 	}
 	return name, omitEmpty, false, nil
