@@ -46,8 +46,11 @@ type Client struct {
 // Open builds a client from cfg and dials: it returns once the brokers
 // answered a metadata request, so a wrong address, a TLS problem or
 // refused credentials (events.ErrUnauthorized) fail here, at startup,
-// rather than in the first publish; it returns ctx's error when ctx ends
-// first (franz-go keeps retrying an unreachable broker). Invalid
+// rather than in the first publish. An address that does not resolve or
+// refuses the connection fails at once with franz-go's dial error, with a
+// "kafka: " prefix and no sentinel (errors.As reaches the *net.OpError);
+// a broker that accepts connections but does not answer makes Open return
+// ctx's error when ctx ends (franz-go keeps retrying). Invalid
 // configuration or options fail with [ErrInvalidConfig]. The producer is
 // idempotent and waits for all in-sync replicas (acks=all). Close closes
 // what Open built.
