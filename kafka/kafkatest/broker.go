@@ -127,18 +127,33 @@ func (b *Broker) Sender(tb testing.TB) events.Sender {
 	return s
 }
 
-// Topic creates a topic with a name unique to this test (prefix, the end
-// of the test's name, random hex digits) and deletes it when the test
-// ends.
+// Topic creates a topic with a name unique to this test and deletes it
+// when the test ends. The name is prefix as it is, '-', the end of the
+// test's name (lower-cased, every run of characters other than a-z and
+// 0-9 turned into one '-', at most 39 characters), '-' and 12 random hex
+// digits; with an empty prefix it starts with the test's name. A prefix
+// that is not a valid topic name (events.ValidateTopic), or too long to
+// leave room for the rest within events.MaxTopicLen, fails the test.
 func (b *Broker) Topic(tb testing.TB, prefix string, partitions int) string {
 	tb.Helper()
-	name := testenv.UniqueName(tb, prefix)
+	name := testenv.UniqueName(tb, "")
+	if prefix != "" {
+		if err := events.ValidateTopic(prefix); err != nil {
+			tb.Fatalf("kafkatest: topic prefix: %v", err)
+		}
+		if room := events.MaxTopicLen - len(name) - 1; len(prefix) > room {
+			tb.Fatalf("kafkatest: topic prefix %q is %d characters long, more than the %d this test's names leave", prefix, len(prefix), room)
+		}
+		name = prefix + "-" + name
+	}
 	b.CreateTopic(tb, name, partitions)
 	return name
 }
 
 // CreateTopic creates topic with the given partitions and deletes it when
-// the test ends.
+// the test ends. A name that kafka.Client.CreateTopics refuses (an
+// invalid one, see events.ValidateTopic, or an existing topic) fails the
+// test, on the in-process broker as on a real one.
 func (b *Broker) CreateTopic(tb testing.TB, topic string, partitions int) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)

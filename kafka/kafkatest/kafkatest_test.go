@@ -3,6 +3,7 @@ package kafkatest_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -126,7 +127,36 @@ func TestClearTopic(t *testing.T) {
 	})
 }
 
-// recordingTB records Errorf instead of failing the test.
+// TestTopicNames: Topic keeps a valid prefix as it is at the start of the
+// name, and refuses an invalid one, on either broker.
+func TestTopicNames(t *testing.T) {
+	brokers(t, func(t *testing.T, b *kafkatest.Broker) {
+		for _, prefix := range []string{"orders", "Orders", "orders_v2", "order.v1", strings.Repeat("p", 150)} {
+			name := b.Topic(t, prefix, 1)
+			if !strings.HasPrefix(name, prefix+"-") || events.ValidateTopic(name) != nil {
+				t.Errorf("Topic(%q) = %q, want a valid name starting with %q", prefix, name, prefix+"-")
+			}
+		}
+		if name := b.Topic(t, "", 1); !strings.HasPrefix(name, "testtopicnames-") {
+			t.Errorf("Topic(\"\") = %q, want a name starting with the test's name", name)
+		}
+		for _, prefix := range []string{"é", "a b", strings.Repeat("p", 240)} {
+			rec := &recordingTB{TB: t}
+			done := make(chan struct{})
+			go func() { // Fatalf ends this goroutine
+				defer close(done)
+				b.Topic(rec, prefix, 1)
+			}()
+			<-done
+			if !rec.failed || !strings.Contains(rec.msg, "prefix") {
+				t.Errorf("Topic(%.20q...) failed=%v, message %q; want the test failed over the prefix", prefix, rec.failed, rec.msg)
+			}
+		}
+	})
+}
+
+// recordingTB records Errorf and Fatalf instead of failing the test;
+// Fatalf ends the calling goroutine, as testing's does.
 type recordingTB struct {
 	testing.TB
 	mu     sync.Mutex
@@ -141,6 +171,11 @@ func (r *recordingTB) Errorf(format string, args ...any) {
 	defer r.mu.Unlock()
 	r.failed = true
 	r.msg += fmt.Sprintf(format, args...)
+}
+
+func (r *recordingTB) Fatalf(format string, args ...any) {
+	r.Errorf(format, args...)
+	runtime.Goexit()
 }
 
 // TestOutboxBroker runs the outbox conformance suite with in-memory stores
