@@ -2,6 +2,7 @@ package kafkatest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/kafka"
@@ -150,6 +152,28 @@ func TestTopicNames(t *testing.T) {
 			<-done
 			if !rec.failed || !strings.Contains(rec.msg, "prefix") {
 				t.Errorf("Topic(%.20q...) failed=%v, message %q; want the test failed over the prefix", prefix, rec.failed, rec.msg)
+			}
+		}
+	})
+}
+
+// TestSASLOnPlaintext: a client with SASL credentials on a broker that
+// does not speak SASL fails at once with events.ErrUnauthorized, on the
+// in-process broker as on Kafka's plaintext listener.
+func TestSASLOnPlaintext(t *testing.T) {
+	brokers(t, func(t *testing.T, b *kafkatest.Broker) {
+		for _, mech := range []string{kafka.SASLPlain, kafka.SASLScramSHA256, kafka.SASLScramSHA512} {
+			cfg := b.Config("")
+			cfg.SASL = &kafka.SASL{Mechanism: mech, Username: "u", Password: hexkit.NewSecret("p")}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			start := time.Now()
+			c, err := kafka.Open(ctx, cfg)
+			if err == nil {
+				_ = c.Close(ctx)
+			}
+			cancel()
+			if !errors.Is(err, events.ErrUnauthorized) {
+				t.Errorf("%s: Open = %v after %v, want events.ErrUnauthorized at once", mech, err, time.Since(start))
 			}
 		}
 	})
