@@ -46,8 +46,11 @@ type Client struct {
 // Open builds a client from cfg and dials: it returns once the brokers
 // answered a metadata request, so a wrong address, a TLS problem or
 // refused credentials (events.ErrUnauthorized) fail here, at startup,
-// rather than in the first publish; it returns ctx's error when ctx ends
-// first (franz-go keeps retrying an unreachable broker). Invalid
+// rather than in the first publish. An address that does not resolve or
+// refuses the connection fails at once with franz-go's dial error, with a
+// "kafka: " prefix and no sentinel (errors.As reaches the *net.OpError);
+// a broker that accepts connections but does not answer makes Open return
+// ctx's error when ctx ends (franz-go keeps retrying). Invalid
 // configuration or options fail with [ErrInvalidConfig]. The producer is
 // idempotent and waits for all in-sync replicas (acks=all). Close closes
 // what Open built.
@@ -150,121 +153,6 @@ func (c *Client) As(target any) bool {
 		return false
 	}
 	return true
-}
-
-// TopicSpec describes a topic to create.
-type TopicSpec struct {
-	Name       string
-	Partitions int32             // default 1
-	Replicas   int16             // default: the broker's default
-	Configs    map[string]string // topic configs, e.g. "retention.ms"
-}
-
-// CreateTopics creates the topics and returns once the brokers know them.
-// A topic that exists already fails with events.ErrTopicExists, an invalid
-// name with events.ErrInvalidMessage; the others are still created, and
-// the errors are joined.
-func (c *Client) CreateTopics(ctx context.Context, topics ...TopicSpec) error {
-	var errs []error
-	for _, t := range topics {
-		parts := t.Partitions
-		if parts <= 0 {
-			parts = 1
-		}
-		repl := t.Replicas
-		if repl <= 0 {
-			repl = -1
-		}
-		var configs map[string]*string
-		if len(t.Configs) > 0 {
-			configs = make(map[string]*string, len(t.Configs))
-			for k, v := range t.Configs {
-				configs[k] = &v
-			}
-		}
-		resp, err := c.adm.CreateTopic(ctx, parts, repl, configs, t.Name)
-		if err == nil {
-			err = resp.Err
-		}
-		if err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return ctxErr
-			}
-			errs = append(errs, mapError(err))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	return c.waitForTopics(ctx, topics)
-}
-
-// waitForTopics polls metadata until every topic has a leader for all of
-// its partitions, so producing right after CreateTopics does not race the
-// broker's propagation.
-func (c *Client) waitForTopics(ctx context.Context, topics []TopicSpec) error {
-	names := make([]string, len(topics))
-	for i, t := range topics {
-		names[i] = t.Name
-	}
-	for {
-		md, err := c.adm.Metadata(ctx, names...)
-		if err == nil && topicsReady(md.Topics, names) {
-			return nil
-		}
-		if !sleep(ctx, nil, 50*time.Millisecond) {
-			return ctx.Err()
-		}
-	}
-}
-
-func topicsReady(td kadm.TopicDetails, names []string) bool {
-	for _, n := range names {
-		t, ok := td[n]
-		if !ok || t.Err != nil || len(t.Partitions) == 0 {
-			return false
-		}
-		for _, p := range t.Partitions {
-			if p.Err != nil || p.Leader < 0 {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// DeleteTopics deletes the topics. Topics that do not exist are ignored.
-func (c *Client) DeleteTopics(ctx context.Context, topics ...string) error {
-	if len(topics) == 0 {
-		return nil
-	}
-	resps, err := c.adm.DeleteTopics(ctx, topics...)
-	if err != nil {
-		return mapError(err)
-	}
-	var errs []error
-	for _, r := range resps.Sorted() {
-		if err := mapError(r.Err); err != nil && !errors.Is(err, events.ErrTopicNotFound) {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// TopicExists reports whether topic exists.
-func (c *Client) TopicExists(ctx context.Context, topic string) (bool, error) {
-	md, err := c.adm.Metadata(ctx, topic)
-	if err != nil {
-		return false, mapError(err)
-	}
-	t, ok := md.Topics[topic]
-	if !ok || t.Err != nil {
-		if ok && !errors.Is(mapError(t.Err), events.ErrTopicNotFound) {
-			return false, mapError(t.Err)
-		}
-		return false, nil
-	}
-	return true, nil
 }
 
 // brokersOnly is a metadata request for the brokers and no topic (an empty,

@@ -18,14 +18,16 @@ import (
 )
 
 // Config describes how to reach Apache Kafka and who this service is. The
-// zero value is not usable: Brokers are required (unless Options name seed
-// brokers).
+// zero value is not usable: Brokers are required, unless Options hold a
+// kgo.SeedBrokers option with at least one address; without either, Open
+// fails with [ErrInvalidConfig] (franz-go's own default seed,
+// 127.0.0.1:9092, is never used).
 //
 // Config never prints its secrets: the SASL password is a
 // [github.com/hexkit-go/hexkit.Secret], and Config's String and LogValue
 // methods show only what is safe to log.
 type Config struct {
-	// Brokers are the seed brokers, host:port.
+	// Brokers are the seed brokers, host:port; none may be empty.
 	Brokers []string
 	// ServiceName names the service: it is the first part of the client
 	// id, and services usually pass it as the group of their subscribers
@@ -47,7 +49,8 @@ type Config struct {
 	// "lz4", "zstd", "gzip" or "none".
 	Compression string
 	// MaxMessageSize bounds an encoded record batch in bytes, like Kafka's
-	// max.message.bytes. Default 1 MiB.
+	// max.message.bytes. Default (0) 1 MiB; a negative value or one below
+	// 512 fails Open with [ErrInvalidConfig].
 	MaxMessageSize int32
 	// Linger is how long a partition's batch waits for more records before
 	// it is sent. Default 0: a batch goes out as soon as the connection to
@@ -59,7 +62,7 @@ type Config struct {
 	Linger time.Duration
 
 	// Options are extra franz-go options, applied after those derived from
-	// the fields above, so they win. Seed brokers given here may replace
+	// the fields above, so they win: a kgo.SeedBrokers option here replaces
 	// Brokers.
 	Options []kgo.Opt
 }
@@ -79,9 +82,10 @@ const (
 	SASLScramSHA512 = "SCRAM-SHA-512"
 )
 
-// SASL holds SASL credentials.
+// SASL holds SASL credentials. Every field is required: a missing one, or
+// an unknown mechanism, fails Open with [ErrInvalidConfig].
 type SASL struct {
-	Mechanism string // SASLPlain, SASLScramSHA256 or SASLScramSHA512
+	Mechanism string // SASLPlain, SASLScramSHA256 or SASLScramSHA512, in any case
 	Username  string
 	Password  hexkit.Secret
 }
@@ -132,6 +136,10 @@ func (c Config) ownOptions() ([]kgo.Opt, error) {
 	if len(c.Brokers) == 0 && len(c.Options) == 0 {
 		return nil, configErr("no brokers")
 	}
+	// Without Brokers the seeds must come from Options: an empty seed list
+	// makes franz-go's validation (newClient) fail unless Options replace
+	// it, where franz-go would otherwise dial its default, 127.0.0.1:9092.
+	opts := []kgo.Opt{kgo.SeedBrokers(c.Brokers...)}
 	for _, b := range c.Brokers {
 		if strings.TrimSpace(b) == "" {
 			return nil, configErr("empty broker address")
@@ -144,10 +152,7 @@ func (c Config) ownOptions() ([]kgo.Opt, error) {
 	// a publish to a missing topic fails after franz-go's few metadata
 	// retries, within about a second, whether or not the client has
 	// published before; a warm client would otherwise take 20s.
-	opts := []kgo.Opt{kgo.RequiredAcks(kgo.AllISRAcks()), kgo.MetadataMinAge(250 * time.Millisecond)}
-	if len(c.Brokers) > 0 {
-		opts = append(opts, kgo.SeedBrokers(c.Brokers...))
-	}
+	opts = append(opts, kgo.RequiredAcks(kgo.AllISRAcks()), kgo.MetadataMinAge(250*time.Millisecond))
 	if id := c.ClientID(); id != "" {
 		opts = append(opts, kgo.ClientID(id))
 	}
@@ -220,6 +225,9 @@ func (c Config) tlsConfig() (*tls.Config, error) {
 func (s *SASL) mechanism() (sasl.Mechanism, error) {
 	if s.Username == "" {
 		return nil, configErr("SASL without a username")
+	}
+	if s.Password.IsZero() {
+		return nil, configErr("SASL without a password")
 	}
 	switch strings.ToUpper(s.Mechanism) {
 	case SASLPlain:

@@ -45,6 +45,12 @@ func TestConfigValidation(t *testing.T) {
 		{"instance without service", kafka.Config{Brokers: []string{"b:1"}, InstanceID: "1"}},
 		{"unknown SASL mechanism", kafka.Config{Brokers: []string{"b:1"}, SASL: &kafka.SASL{Mechanism: "GSSAPI", Username: "u"}}},
 		{"SASL without user", kafka.Config{Brokers: []string{"b:1"}, SASL: &kafka.SASL{Mechanism: kafka.SASLPlain}}},
+		{"PLAIN without password", kafka.Config{Brokers: []string{"b:1"}, SASL: &kafka.SASL{Mechanism: kafka.SASLPlain, Username: "u"}}},
+		{"SCRAM without password", kafka.Config{Brokers: []string{"b:1"}, SASL: &kafka.SASL{Mechanism: kafka.SASLScramSHA512, Username: "u"}}},
+		{"options without seed brokers", kafka.Config{Options: []kgo.Opt{kgo.ClientID("x")}}},
+		{"options with an empty seed list", kafka.Config{Options: []kgo.Opt{kgo.SeedBrokers()}}},
+		{"negative max message size", kafka.Config{Brokers: []string{"b:1"}, MaxMessageSize: -1}},
+		{"max message size 511", kafka.Config{Brokers: []string{"b:1"}, MaxMessageSize: 511}},
 		{"bad compression", kafka.Config{Brokers: []string{"b:1"}, Compression: "brotli"}},
 		{"tiny max message size", kafka.Config{Brokers: []string{"b:1"}, MaxMessageSize: 10}},
 		{"missing CA file", kafka.Config{Brokers: []string{"b:1"}, TLSFiles: &kafka.TLSFiles{CAFile: filepath.Join(dir, "none")}}},
@@ -76,6 +82,23 @@ func TestConfigValidation(t *testing.T) {
 
 // TestSASL authenticates with each mechanism against an in-process broker
 // that requires SASL, and fails with a wrong password.
+// TestSeedBrokersFromOptions: a Config without Brokers works when its
+// Options name the seed brokers, for the client and its subscribers.
+func TestSeedBrokersFromOptions(t *testing.T) {
+	b := kafkatest.NewFake(t)
+	ctx := testContext(t)
+	topic := b.Topic(t, "seeds", 1)
+	c := open(t, kafka.Config{Options: []kgo.Opt{kgo.SeedBrokers(b.Addrs()...)}})
+	pub, err := kafka.NewSender(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, ctx, pub, msg(topic, "k", "t", `{}`))
+	col := newCollector()
+	startSubscriber(t, kafka.Config{ServiceName: "seeds", Options: []kgo.Opt{kgo.SeedBrokers(b.Addrs()...)}}, []string{topic}, col)
+	col.waitN(t, ctx, 1)
+}
+
 func TestSASL(t *testing.T) {
 	for _, mech := range []string{kafka.SASLPlain, kafka.SASLScramSHA256, kafka.SASLScramSHA512} {
 		t.Run(mech, func(t *testing.T) {

@@ -50,8 +50,23 @@ func newHarness(t *testing.T, b *kafkatest.Broker) *harness {
 
 func (h *harness) Sender() events.Sender { return h.s }
 
-func (h *harness) CreateTopic(_ context.Context, topic string, partitions int) error {
-	h.b.CreateTopic(h.t, topic, partitions)
+// CreateTopic creates the topic through the client under test, so the
+// suite sees the client's errors, and deletes it when the test ends.
+func (h *harness) CreateTopic(ctx context.Context, topic string, partitions int) error {
+	if err := h.c.CreateTopics(ctx, kafka.TopicSpec{Name: topic, Partitions: int32(partitions)}); err != nil {
+		return err
+	}
+	h.t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+		defer cancel()
+		adm, err := kafka.New(h.b.Client()) // h.c may be closed by now
+		if err == nil {
+			err = adm.DeleteTopics(ctx, topic)
+		}
+		if err != nil {
+			h.t.Logf("delete topic %s: %v", topic, err)
+		}
+	})
 	return nil
 }
 

@@ -90,8 +90,11 @@
 // events: a closed client gives events.ErrClosed; a missing topic
 // events.ErrTopicNotFound (a publish learns it within about a second, on a
 // client of Open whether or not it has published before); an existing one
-// on create events.ErrTopicExists; an oversized record
-// events.ErrMessageTooLarge; failed authentication or authorization,
+// on create events.ErrTopicExists; an invalid topic name
+// events.ErrInvalidMessage (CreateTopics, TopicExists and every publish
+// check names with events.ValidateTopic before asking the brokers); an
+// oversized record events.ErrMessageTooLarge; failed authentication or
+// authorization,
 // including a SASL mechanism the brokers do not offer,
 // events.ErrUnauthorized; others are wrapped with a "kafka: "
 // prefix. Mapped errors still wrap the franz-go error, so errors.As reaches

@@ -69,7 +69,8 @@ func mapError(err error) error {
 }
 
 // HandlerError reports one failed attempt to handle a record: the
-// handler's error, or a *RecordError when the record could not be decoded.
+// handler's error, or a *RecordError when the record cannot be represented
+// as a message.
 // The record is retried after a backoff; it is never skipped or committed.
 // The error hook of events.WithErrorHook receives it.
 type HandlerError struct {
@@ -89,9 +90,15 @@ func (e *HandlerError) Error() string {
 // Unwrap returns the handler's error.
 func (e *HandlerError) Unwrap() error { return e.Err }
 
-// RecordError reports a consumed record that could not be turned into a
-// valid message (a missing, duplicated or invalid header). It wraps the
-// validation error, so errors.Is(err, events.ErrInvalidMessage) holds.
+// RecordError reports a consumed record that cannot be represented as a
+// message: one with a header given twice (a reserved header such as type,
+// or a user header). It wraps a *events.ValidationError, so errors.Is(err,
+// events.ErrInvalidMessage) holds. It is the only header problem the
+// subscriber reports itself: a record with a missing or empty header, an
+// invalid event or correlation id, or a header value that is not printable
+// ASCII is handed to the handler as it is, for the handler to judge (an
+// events.Router refuses a missing type with its own error and generates a
+// missing correlation id unless strict).
 type RecordError struct {
 	Topic     string
 	Partition int32

@@ -231,8 +231,10 @@ func TestResumeFromCommit(t *testing.T) {
 }
 
 // TestMalformedRecords writes records a foreign producer might: no
-// headers at all (delivered, for the router to judge) and a duplicated
-// reserved header (a typed error, retried, never committed or skipped).
+// headers at all and an invalid event id with a non-ASCII header value
+// (delivered as they are, for the handler to judge), and a duplicated
+// reserved header (the one *RecordError, retried, never committed or
+// skipped).
 func TestMalformedRecords(t *testing.T) {
 	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
 		ctx := testContext(t)
@@ -245,6 +247,8 @@ func TestMalformedRecords(t *testing.T) {
 		id := events.NewEventID()
 		recs := []*kgo.Record{
 			{Topic: topic, Key: []byte("bare"), Value: []byte(`{"bare":true}`)},
+			{Topic: topic, Key: []byte("odd"), Value: []byte(`{}`), Headers: []kgo.RecordHeader{
+				{Key: "type", Value: []byte("t")}, {Key: "event_id", Value: []byte("not an id")}, {Key: "note", Value: []byte("é")}}},
 			{Topic: topic, Key: []byte("dup"), Value: []byte(`{}`), Headers: []kgo.RecordHeader{
 				{Key: "type", Value: []byte("a")}, {Key: "type", Value: []byte("b")}, {Key: "event_id", Value: []byte(id)}}},
 			{Topic: topic, Key: []byte("after"), Value: []byte(`{}`)},
@@ -261,16 +265,19 @@ func TestMalformedRecords(t *testing.T) {
 				default:
 				}
 			}))
-		got := c.waitN(t, ctx, 1)
+		got := c.waitN(t, ctx, 2)
 		if got[0].Key != "bare" || got[0].Type != "" || got[0].EventID != "" || string(got[0].Payload) != `{"bare":true}` {
 			t.Errorf("record without headers delivered as %+v", got[0])
+		}
+		if got[1].Key != "odd" || got[1].EventID != "not an id" || got[1].Headers["note"] != "é" {
+			t.Errorf("record with an invalid event id and a non-ASCII header delivered as %+v, want it as it is", got[1])
 		}
 		for range 2 { // the duplicate is reported on every attempt
 			select {
 			case err := <-recordErrs:
 				var re *kafka.RecordError
-				if !errors.As(err, &re) || re.Offset != 1 || !errors.Is(err, events.ErrInvalidMessage) {
-					t.Fatalf("error hook got %v, want a RecordError at offset 1 wrapping ErrInvalidMessage", err)
+				if !errors.As(err, &re) || re.Offset != 2 || !errors.Is(err, events.ErrInvalidMessage) {
+					t.Fatalf("error hook got %v, want a RecordError at offset 2 wrapping ErrInvalidMessage", err)
 				}
 			case <-ctx.Done():
 				t.Fatal("no error reported for the record with a duplicated header")
@@ -280,17 +287,17 @@ func TestMalformedRecords(t *testing.T) {
 		c.mu.Lock()
 		n := len(c.got)
 		c.mu.Unlock()
-		if n != 1 {
-			t.Fatalf("handled %d messages, want 1: the record after the malformed one must wait", n)
+		if n != 2 {
+			t.Fatalf("handled %d messages, want 2: the record after the malformed one must wait", n)
 		}
-		// Committed: offset 1 (the malformed record is next).
+		// Committed: offset 2 (the malformed record is next).
 		adm := kafkatestAdmin(t, b)
 		offs, err := adm.FetchOffsets(ctx, topic+"-svc")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if o, ok := offs.Lookup(topic, 0); !ok || o.At != 1 {
-			t.Fatalf("committed offset = %+v (found %v), want 1", o, ok)
+		if o, ok := offs.Lookup(topic, 0); !ok || o.At != 2 {
+			t.Fatalf("committed offset = %+v (found %v), want 2", o, ok)
 		}
 	})
 }

@@ -34,6 +34,20 @@ func testTopicNames(e *env) {
 		if _, err := e.h.NewSubscriber(e.name("g"), newRouter(), events.WithTopics(name)); !errors.Is(err, events.ErrInvalidMessage) || !errors.Is(err, events.ErrInvalidOption) {
 			t.Errorf("NewSubscriber with topic %q = %v, want an error wrapping events.ErrInvalidOption and events.ErrInvalidMessage", name, err)
 		}
+		if err := e.h.CreateTopic(ctx, name, 1); !errors.Is(err, events.ErrInvalidMessage) {
+			t.Errorf("CreateTopic(%q) = %v, want an error wrapping events.ErrInvalidMessage: Kafka refuses the name", name, err)
+		}
+	}
+
+	// Kafka refuses a name that differs from an existing topic's only in
+	// '.' versus '_' (they collide in its metric names).
+	dotted := e.name("t") + ".x"
+	if err := e.h.CreateTopic(ctx, dotted, 1); err != nil {
+		t.Fatalf("CreateTopic(%q) = %v", dotted, err)
+	}
+	under := strings.ReplaceAll(dotted, ".", "_")
+	if err := e.h.CreateTopic(ctx, under, 1); !errors.Is(err, events.ErrInvalidMessage) {
+		t.Errorf("CreateTopic(%q) after CreateTopic(%q) = %v, want an error wrapping events.ErrInvalidMessage: the names collide in Kafka", under, dotted, err)
 	}
 
 	// The longest name and every allowed character work end to end.

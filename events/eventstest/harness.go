@@ -19,7 +19,10 @@ type Harness interface {
 	Sender() events.Sender
 
 	// CreateTopic creates topic with the given number of partitions and
-	// returns once producers and consumers can use it.
+	// returns once producers and consumers can use it. A name Kafka
+	// refuses (events.ValidateTopic, or one that differs from an existing
+	// topic's only in '.' versus '_') must fail with an error wrapping
+	// events.ErrInvalidMessage.
 	CreateTopic(ctx context.Context, topic string, partitions int) error
 
 	// NewSubscriber returns a member of the consumer group group that hands

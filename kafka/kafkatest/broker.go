@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/internal/testenv"
@@ -43,17 +45,48 @@ func New(tb testing.TB) *Broker {
 
 // NewFake starts an in-process broker (kfake, one node, auto topic
 // creation off like a production cluster) and stops it when the test ends.
-// opts are passed to kfake after the defaults.
+// opts are passed to kfake after the defaults. A broker that answers
+// plaintext requests without SASL (no kfake.EnableSASL or kfake.TLS among
+// opts) refuses a SASL handshake with ILLEGAL_SASL_STATE, as a real
+// broker's plaintext listener does, so kafka.Open with a Config.SASL fails
+// at once with events.ErrUnauthorized instead of waiting for its ctx
+// (kfake alone would drop the connection, which franz-go retries).
 func NewFake(tb testing.TB, opts ...kfake.Opt) *Broker {
 	tb.Helper()
 	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.NumBrokers(1)}, opts...)...)
 	if err != nil {
 		tb.Fatalf("kafkatest: start in-process broker: %v", err)
 	}
+	tb.Cleanup(c.Close) // runs before the admin client's Close (cleanups run last-in first-out): harmless
+	if withoutSASL(c.ListenAddrs()) {
+		c.ControlKey(int16(kmsg.SASLHandshake), func(req kmsg.Request) (kmsg.Response, error, bool) {
+			c.KeepControl()
+			resp := req.ResponseKind().(*kmsg.SASLHandshakeResponse)
+			resp.ErrorCode = kerr.IllegalSaslState.Code
+			return resp, nil, true
+		})
+	}
 	b := connect(tb, c.ListenAddrs())
 	b.fake = c
-	tb.Cleanup(c.Close) // runs before the admin client's Close (cleanups run last-in first-out): harmless
 	return b
+}
+
+// withoutSASL reports whether the broker at addrs answers a plaintext
+// metadata request without authentication. With kfake.EnableSASL it drops
+// the connection instead, and with kfake.TLS the handshake fails; one try,
+// no retries, settles it within a round trip.
+func withoutSASL(addrs []string) bool {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addrs...), kgo.RequestRetries(0))
+	if err != nil {
+		return false
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	req := kmsg.NewPtrMetadataRequest()
+	req.Topics = []kmsg.MetadataRequestTopic{}
+	_, err = req.RequestWith(ctx, cl)
+	return err == nil
 }
 
 // Connect returns the broker at addrs (host:port seed brokers).
@@ -127,18 +160,33 @@ func (b *Broker) Sender(tb testing.TB) events.Sender {
 	return s
 }
 
-// Topic creates a topic with a name unique to this test (prefix, the end
-// of the test's name, random hex digits) and deletes it when the test
-// ends.
+// Topic creates a topic with a name unique to this test and deletes it
+// when the test ends. The name is prefix as it is, '-', the end of the
+// test's name (lower-cased, every run of characters other than a-z and
+// 0-9 turned into one '-', at most 39 characters), '-' and 12 random hex
+// digits; with an empty prefix it starts with the test's name. A prefix
+// that is not a valid topic name (events.ValidateTopic), or too long to
+// leave room for the rest within events.MaxTopicLen, fails the test.
 func (b *Broker) Topic(tb testing.TB, prefix string, partitions int) string {
 	tb.Helper()
-	name := testenv.UniqueName(tb, prefix)
+	name := testenv.UniqueName(tb, "")
+	if prefix != "" {
+		if err := events.ValidateTopic(prefix); err != nil {
+			tb.Fatalf("kafkatest: topic prefix: %v", err)
+		}
+		if room := events.MaxTopicLen - len(name) - 1; len(prefix) > room {
+			tb.Fatalf("kafkatest: topic prefix %q is %d characters long, more than the %d this test's names leave", prefix, len(prefix), room)
+		}
+		name = prefix + "-" + name
+	}
 	b.CreateTopic(tb, name, partitions)
 	return name
 }
 
 // CreateTopic creates topic with the given partitions and deletes it when
-// the test ends.
+// the test ends. A name that kafka.Client.CreateTopics refuses (an
+// invalid one, see events.ValidateTopic, or an existing topic) fails the
+// test, on the in-process broker as on a real one.
 func (b *Broker) CreateTopic(tb testing.TB, topic string, partitions int) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)

@@ -2,7 +2,9 @@ package kafkatest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
 	"github.com/hexkit-go/hexkit/internal/testenv"
 	"github.com/hexkit-go/hexkit/kafka"
@@ -126,7 +129,58 @@ func TestClearTopic(t *testing.T) {
 	})
 }
 
-// recordingTB records Errorf instead of failing the test.
+// TestTopicNames: Topic keeps a valid prefix as it is at the start of the
+// name, and refuses an invalid one, on either broker.
+func TestTopicNames(t *testing.T) {
+	brokers(t, func(t *testing.T, b *kafkatest.Broker) {
+		for _, prefix := range []string{"orders", "Orders", "orders_v2", "order.v1", strings.Repeat("p", 150)} {
+			name := b.Topic(t, prefix, 1)
+			if !strings.HasPrefix(name, prefix+"-") || events.ValidateTopic(name) != nil {
+				t.Errorf("Topic(%q) = %q, want a valid name starting with %q", prefix, name, prefix+"-")
+			}
+		}
+		if name := b.Topic(t, "", 1); !strings.HasPrefix(name, "testtopicnames-") {
+			t.Errorf("Topic(\"\") = %q, want a name starting with the test's name", name)
+		}
+		for _, prefix := range []string{"é", "a b", strings.Repeat("p", 240)} {
+			rec := &recordingTB{TB: t}
+			done := make(chan struct{})
+			go func() { // Fatalf ends this goroutine
+				defer close(done)
+				b.Topic(rec, prefix, 1)
+			}()
+			<-done
+			if !rec.failed || !strings.Contains(rec.msg, "prefix") {
+				t.Errorf("Topic(%.20q...) failed=%v, message %q; want the test failed over the prefix", prefix, rec.failed, rec.msg)
+			}
+		}
+	})
+}
+
+// TestSASLOnPlaintext: a client with SASL credentials on a broker that
+// does not speak SASL fails at once with events.ErrUnauthorized, on the
+// in-process broker as on Kafka's plaintext listener.
+func TestSASLOnPlaintext(t *testing.T) {
+	brokers(t, func(t *testing.T, b *kafkatest.Broker) {
+		for _, mech := range []string{kafka.SASLPlain, kafka.SASLScramSHA256, kafka.SASLScramSHA512} {
+			cfg := b.Config("")
+			cfg.SASL = &kafka.SASL{Mechanism: mech, Username: "u", Password: hexkit.NewSecret("p")}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			start := time.Now()
+			c, err := kafka.Open(ctx, cfg)
+			if err == nil {
+				_ = c.Close(ctx)
+			}
+			cancel()
+			if !errors.Is(err, events.ErrUnauthorized) {
+				t.Errorf("%s: Open = %v after %v, want events.ErrUnauthorized at once", mech, err, time.Since(start))
+			}
+		}
+	})
+}
+
+// recordingTB records Errorf and Fatalf instead of failing the test;
+// Fatalf ends the calling goroutine, as testing's does.
 type recordingTB struct {
 	testing.TB
 	mu     sync.Mutex
@@ -141,6 +195,11 @@ func (r *recordingTB) Errorf(format string, args ...any) {
 	defer r.mu.Unlock()
 	r.failed = true
 	r.msg += fmt.Sprintf(format, args...)
+}
+
+func (r *recordingTB) Fatalf(format string, args ...any) {
+	r.Errorf(format, args...)
+	runtime.Goexit()
 }
 
 // TestOutboxBroker runs the outbox conformance suite with in-memory stores
