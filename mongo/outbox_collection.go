@@ -219,12 +219,12 @@ func (c *outboxColl) Replace(ctx context.Context, r driver.Replace) error {
 		// the id.
 		filter = bson.D{{Key: "_id", Value: id}, {Key: "$or", Value: bson.A{
 			bson.D{{Key: metaDeleted, Value: true}},
-			bson.D{{Key: c.schema.VersionField, Value: r.Version}, notDeleted()},
+			bson.D{{Key: c.schema.VersionField, Value: versionIs(r.Version)}, notDeleted()},
 		}}}
 	case r.Upsert:
 		filter = bson.D{{Key: "_id", Value: id}}
 	case r.Versioned:
-		filter = bson.D{{Key: "_id", Value: id}, {Key: c.schema.VersionField, Value: r.Version}, notDeleted()}
+		filter = bson.D{{Key: "_id", Value: id}, {Key: c.schema.VersionField, Value: versionIs(r.Version)}, notDeleted()}
 	}
 	defer c.locks.lock(r.ID.Key())()
 	if r.Upsert && !r.Versioned {
