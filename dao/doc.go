@@ -88,9 +88,10 @@
 // version, store version+1 and return it, so the caller can keep working
 // with the document without reading it again; otherwise [ErrConflict].
 // Without a version field they return 0. The version field is a top-level
-// int, int32, int64 or uint32 field, not omitempty; a version at the
-// largest value of its type cannot be bumped, and Update and Upsert refuse
-// it with [ErrInvalidDocument].
+// int, int32, int64 or uint32 field, not omitempty; versions are 0 or more
+// (a write of a negative one fails with [ErrInvalidDocument]), and a
+// version at the largest value of its type cannot be bumped: Update and
+// Upsert refuse it with [ErrInvalidDocument].
 //
 // Precision: times are stored in UTC with millisecond precision, as MongoDB
 // keeps them; a time read back equals [TruncateTime] of the time written,

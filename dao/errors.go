@@ -33,9 +33,9 @@ var (
 	// constructor), or a document holds a value that a database refuses or
 	// alters: a NaN or infinite number, a string that is not valid UTF-8,
 	// a map key that starts with '$' or contains '.' or NUL, an unsigned
-	// integer above the int64 range, or (Update and Upsert) a version at
-	// the largest value of its type, which cannot count one more write.
-	// Nothing was written.
+	// integer above the int64 range, a negative version, or (Update and
+	// Upsert) a version at the largest value of its type, which cannot
+	// count one more write. Nothing was written.
 	ErrInvalidDocument = driver.ErrInvalidDocument
 	// ErrInvalidID: an id that cannot be stored (a string that is not
 	// valid UTF-8), given to Get or Delete or held by a written document

@@ -38,10 +38,12 @@ func WithIDField[T any, ID comparable](f Field[T, ID]) Option[T] {
 // Upsert of a stored document succeed only when the document's version
 // equals the stored one, store the document with version+1 (Upsert of a
 // missing document stores version+1 too) and return that new version. A
-// stale version fails with [ErrConflict]. A version at the largest value
-// of its type (math.MaxInt32 for an int32) has no version+1: Update and
-// Upsert refuse such a document with [ErrInvalidDocument], whatever is
-// stored, and write nothing.
+// stale version fails with [ErrConflict]. Versions are 0 or more: Insert,
+// Update and Upsert refuse a document with a negative version with
+// [ErrInvalidDocument]. A version at the largest value of its type
+// (math.MaxInt32 for an int32) has no version+1: Update and Upsert refuse
+// such a document with [ErrInvalidDocument], whatever is stored. A refused
+// write writes nothing.
 func WithVersionField[T any, V int | int32 | int64 | uint32](f Field[T, V]) Option[T] {
 	return func(o *options[T]) {
 		if o.check(f.ref(), "WithVersionField") {

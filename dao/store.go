@@ -267,10 +267,21 @@ func (d *store[T, ID]) Insert(ctx context.Context, doc T) error {
 	if err != nil {
 		return err
 	}
+	if d.verKind != 0 {
+		if v := d.version(&doc); v < 0 {
+			return d.negativeVersion(v)
+		}
+	}
 	if err := d.c.Insert(ctx, id, &doc); err != nil {
 		return fail(ctx, err)
 	}
 	return nil
+}
+
+// negativeVersion is the error of a write of a document whose version is
+// below 0, which no versioned write produces.
+func (d *store[T, ID]) negativeVersion(v int64) error {
+	return fmt.Errorf("%w: version field %q holds %d: versions are 0 or more", ErrInvalidDocument, d.verName, v)
 }
 
 func (d *store[T, ID]) Update(ctx context.Context, doc T) (int64, error) {
@@ -293,6 +304,9 @@ func (d *store[T, ID]) replace(ctx context.Context, doc T, upsert bool) (int64, 
 	var next int64
 	if d.verKind != 0 {
 		r.Versioned, r.Version = true, d.version(&doc)
+		if r.Version < 0 {
+			return 0, d.negativeVersion(r.Version)
+		}
 		if r.Version == d.verMax {
 			return 0, fmt.Errorf("%w: version field %q holds %d, the largest value of its type, so it cannot count one more write",
 				ErrInvalidDocument, d.verName, r.Version)

@@ -95,6 +95,14 @@ func (s *suite) testVersionLimits(t *testing.T) {
 	noErr(t, "Insert", people.Insert(ctx, Person{ID: "a", Version: math.MaxInt}))
 	isErr(t, "Update of an int version at math.MaxInt", errOf(people.Update(ctx, Person{ID: "a", Version: math.MaxInt})), dao.ErrInvalidDocument)
 	isErr(t, "Upsert of an int version at math.MaxInt", errOf(people.Upsert(ctx, Person{ID: "a", Version: math.MaxInt})), dao.ErrInvalidDocument)
+
+	// Versions are 0 or more.
+	isErr(t, "Insert of a negative version", revs.Insert(ctx, Counter{ID: 4, Rev: -1}), dao.ErrInvalidDocument)
+	isErr(t, "Update of a negative version", errOf(revs.Update(ctx, Counter{ID: 1, Rev: -1})), dao.ErrInvalidDocument)
+	isErr(t, "Upsert of a negative version", errOf(revs.Upsert(ctx, Counter{ID: 5, Rev: -1})), dao.ErrInvalidDocument)
+	n, err = revs.Count(ctx, dao.All[Counter]())
+	noErr(t, "Count", err)
+	equal(t, "refused negative versions store nothing", n, int64(2))
 }
 
 func (s *suite) testConcurrentVersioned(t *testing.T) {
