@@ -80,7 +80,8 @@ func (a *Applier[T, ID]) Stats() ApplierStats {
 //     (false, nil): a duplicate, nothing is called or written;
 //  3. it calls fn with the document and whether it was found; fn changes
 //     the document in place (and must not change its id); an error from
-//     fn is returned as it is and nothing is written;
+//     fn is returned as it is, at once (never retried, even when it wraps
+//     a dao sentinel), and nothing is written;
 //  4. it appends eventID to the document's applied events, dropping the
 //     oldest ones beyond [WithKeep], and writes the document: Insert when
 //     it was not found, otherwise Update, which succeeds only if the
@@ -120,6 +121,10 @@ func (a *Applier[T, ID]) Apply(ctx context.Context, eventID string, id ID, fn fu
 			return false, ErrNotVersioned
 		}
 		applied, err := a.try(ctx, eventID, id, fn)
+		var ferr fnError
+		if errors.As(err, &ferr) {
+			return false, ferr.err // fn's own error, whatever it wraps, is no conflict
+		}
 		if err == nil || !conflict(err) || attempt >= a.o.attempts {
 			return applied, err
 		}
@@ -158,7 +163,7 @@ func (a *Applier[T, ID]) try(ctx context.Context, eventID string, id ID, fn func
 		return false, nil
 	}
 	if err := fn(&doc, found); err != nil {
-		return false, err
+		return false, fnError{err}
 	}
 	idp, list = a.idOf(&doc), a.applied(&doc)
 	if idp == nil || list == nil {
@@ -190,6 +195,12 @@ func (a *Applier[T, ID]) try(ctx context.Context, eventID string, id ID, fn func
 	a.ok.Add(1)
 	return true, nil
 }
+
+// fnError carries an error of Apply's fn out of try, so that an fn error
+// wrapping a dao sentinel is not taken for a conflict of the write.
+type fnError struct{ err error }
+
+func (e fnError) Error() string { return e.err.Error() }
 
 // conflict reports whether err says that a concurrent writer changed the
 // document between the read and the write.

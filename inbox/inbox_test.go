@@ -307,3 +307,36 @@ func TestDeadLetterReplayedTwiceIsAppliedOnce(t *testing.T) {
 	}
 	wantStats(t, in, inbox.Stats{Handled: 1, Duplicates: 1})
 }
+
+// An error of fn is returned at once, even when it wraps a dao sentinel
+// that a write conflict would also wrap.
+func TestApplierDoesNotRetryFnErrors(t *testing.T) {
+	ctx := context.Background()
+	d, _ := memdao.New[Counter, string](dao.WithVersionField(counterVersion))
+	ap := newApplier(t, d)
+	for _, sentinel := range []error{dao.ErrNotFound, dao.ErrConflict, dao.ErrAlreadyExists} {
+		calls := 0
+		wrapped := fmt.Errorf("looking up the customer: %w", sentinel)
+		applied, err := ap.Apply(ctx, "e-"+sentinel.Error(), "c1", func(*Counter, bool) error { calls++; return wrapped })
+		if applied || err != wrapped || calls != 1 {
+			t.Errorf("fn failing with %v: Apply = %v, %v after %d calls; want false, fn's error, 1 call", sentinel, applied, err, calls)
+		}
+	}
+	if r := ap.Stats().Retries; r != 0 {
+		t.Errorf("Stats().Retries = %d, want 0", r)
+	}
+}
+
+// A stored document with a negative version (which no versioned write
+// stores) is refused by the DAO, never taken for a DAO without versions.
+func TestApplierNegativeVersion(t *testing.T) {
+	ctx := context.Background()
+	d, _ := memdao.New[Counter, string](dao.WithVersionField(counterVersion))
+	ap := newApplier(t, d)
+	if err := d.Insert(ctx, Counter{ID: "x", Version: -1}); !errors.Is(err, dao.ErrInvalidDocument) {
+		t.Fatalf("Insert of version -1 = %v, want ErrInvalidDocument", err)
+	}
+	if _, err := ap.Apply(ctx, "e1", "other", incr); err != nil {
+		t.Errorf("Apply = %v, want nil", err)
+	}
+}
