@@ -14,7 +14,8 @@
 // listed on app.Config.
 //
 // The HTTP API (package httpapi): POST /files {"name","size"} returns a file
-// id and a presigned upload form limited to the declared size; the client
+// id and a presigned upload form limited to the declared size (one byte for
+// an empty file, which the confirmation then refuses); the client
 // POSTs the bytes with it into a staging object, then POST
 // /files/{id}/confirm checks their size, copies them server side to the
 // object downloads read, announces the file and makes it available; GET

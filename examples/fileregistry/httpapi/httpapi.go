@@ -15,7 +15,8 @@
 // package registry).
 //
 // Errors are JSON objects {"error": "..."} with a status that says what went
-// wrong: 400 for invalid input, 404 for an unknown file, 409 when the file is
+// wrong: 400 for invalid input, 404 for an unknown file or path, 405 for a
+// method a path does not take (with an Allow header), 409 when the file is
 // not in the right state (upload missing or of the wrong size, already
 // confirmed, not available yet), 500 otherwise. A request may carry its
 // correlation id in the Correlation-Id header; it then travels on the events
@@ -114,7 +115,47 @@ func New(reg Registry, logger *slog.Logger) http.Handler {
 	mux.HandleFunc("POST /files/{id}/confirm", a.confirm)
 	mux.HandleFunc("GET /files/{id}", a.file)
 	mux.HandleFunc("GET /files/{id}/download", a.download)
-	return withCorrelationID(mux)
+	return withCorrelationID(jsonRouteErrors(mux))
+}
+
+// jsonRouteErrors answers a request that matches no route with a JSON
+// error, 404 or 405 as mux would answer it (Allow header included),
+// instead of mux's plain text.
+func jsonRouteErrors(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		probe := &statusProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		switch probe.status {
+		case http.StatusNotFound:
+			writeJSON(w, http.StatusNotFound, Error{"no such path"})
+		case http.StatusMethodNotAllowed:
+			w.Header().Set("Allow", probe.header.Get("Allow"))
+			writeJSON(w, http.StatusMethodNotAllowed, Error{"method not allowed"})
+		default: // a redirect to the canonical path, for example
+			maps.Copy(w.Header(), probe.header)
+			w.WriteHeader(probe.status)
+		}
+	})
+}
+
+// statusProbe records the status and header a fallback handler of a
+// ServeMux writes, and drops its plain text body.
+type statusProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *statusProbe) Header() http.Header         { return p.header }
+func (p *statusProbe) Write(b []byte) (int, error) { p.WriteHeader(http.StatusOK); return len(b), nil }
+func (p *statusProbe) WriteHeader(status int) {
+	if p.status == 0 {
+		p.status = status
+	}
 }
 
 type api struct {

@@ -79,7 +79,9 @@ func TestRoutes(t *testing.T) {
 		{"GET", "/files/f1/download", "", 307, ""},
 		{"POST", "/files", `{"name":"a.txt","size":"big"}`, 400, ""},
 		{"POST", "/files", `{"name":"a.txt","color":"red"}`, 400, ""},
-		{"DELETE", "/files/f1", "", 405, ""},
+		{"DELETE", "/files/f1", "", 405, `{"error":"method not allowed"}`},
+		{"PUT", "/files", "", 405, `{"error":"method not allowed"}`},
+		{"GET", "/nope", "", 404, `{"error":"no such path"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
@@ -91,6 +93,9 @@ func TestRoutes(t *testing.T) {
 				t.Errorf("body\n%s\nwant\n%s", rec.Body, tt.want)
 			}
 		})
+	}
+	if allow := serve(t, &stub{}, "DELETE", "/files/f1", "", nil).Header().Get("Allow"); !strings.Contains(allow, "GET") {
+		t.Errorf("405 Allow header = %q, want the path's methods", allow)
 	}
 	rec := serve(t, &stub{}, "GET", "/files/f1/download", "", nil)
 	if loc := rec.Header().Get("Location"); loc != "http://storage/get/f1" {
