@@ -8,14 +8,20 @@
 //   - A protocol is a technology-neutral, typed interface plus the logic every
 //     implementation shares (validation, encoding, routing). The protocol
 //     packages are [github.com/hexkit-go/hexkit/events] (publish and subscribe),
-//     [github.com/hexkit-go/hexkit/dao] (typed data access objects) and
+//     [github.com/hexkit-go/hexkit/dao] (typed data access objects),
 //     [github.com/hexkit-go/hexkit/objstore] (object storage with presigned
-//     URLs and multipart uploads).
+//     URLs and multipart uploads), [github.com/hexkit-go/hexkit/kv]
+//     (key-value stores), [github.com/hexkit-go/hexkit/outbox] (DAOs that
+//     publish their changes, persistent publishers, the relay) and
+//     [github.com/hexkit-go/hexkit/migrate] (database migrations).
 //   - A provider implements a protocol for one technology:
 //     [github.com/hexkit-go/hexkit/kafka] (Apache Kafka through franz-go),
-//     [github.com/hexkit-go/hexkit/mongo] (MongoDB through mongo-driver v2) and
-//     [github.com/hexkit-go/hexkit/s3] (S3 through minio-go v7). Each protocol
-//     also ships an in-memory provider for unit tests and local runs.
+//     [github.com/hexkit-go/hexkit/mongo] (MongoDB through mongo-driver v2:
+//     DAOs, outbox, key-value stores, and migrations in its mongomigrate
+//     sub-package), [github.com/hexkit-go/hexkit/s3] (S3 through minio-go
+//     v7: object and key-value stores) and [github.com/hexkit-go/hexkit/redis]
+//     (key-value stores through go-redis). Each protocol also ships an
+//     in-memory provider for unit tests and local runs.
 //   - A translator is written by the service: it adapts the service's own
 //     domain ports to a protocol. The programs under examples/ show how.
 //
