@@ -195,18 +195,14 @@ func errAt(errs []error, i int) error {
 }
 
 // handleLanes handles recs with up to lanes concurrent handlers: records
-// with the same key go to the same lane, in offset order. The batch is
+// with the same key go to the same lane, in offset order; the empty key is
+// a key like any other (and a record without a key has it). The batch is
 // marked only when every lane has finished it, so marks stay contiguous.
 func (w *worker) handleLanes(ctx context.Context, recs []*kgo.Record, msgs []driver.Message, errs []error, lanes int) bool {
 	split := make([][]int, lanes)
 	seed := w.ss.s.c.o.seed
 	for i, r := range recs {
-		var l int
-		if len(r.Key) == 0 {
-			l = int(r.Offset % int64(lanes))
-		} else {
-			l = int(maphash.Bytes(seed, r.Key) % uint64(lanes))
-		}
+		l := int(maphash.Bytes(seed, r.Key) % uint64(lanes))
 		split[l] = append(split[l], i)
 	}
 	done := ctx.Done()
