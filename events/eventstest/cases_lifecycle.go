@@ -27,6 +27,24 @@ func testContextCancellation(e *env) {
 	if err := e.publisher(topic).Publish(canceled, "k", testEvent{Key: "k", Seq: 99}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Publish with a canceled context = %v, want context.Canceled", err)
 	}
+	// A done context does not hide invalid messages: a batch is validated
+	// first, and the context's error goes to each valid message.
+	bad := *msg
+	bad.Key = "ключ"
+	wantBatch := func(call string, err error) {
+		t.Helper()
+		be, ok := errors.AsType[*events.BatchError](err)
+		if !ok || len(be.Errs) != 2 || !errors.Is(be.Errs[0], context.Canceled) || !errors.Is(be.Errs[1], events.ErrInvalidMessage) {
+			t.Errorf("%s with a canceled context, a valid and an invalid message = %v, want a *events.BatchError with context.Canceled for the first and ErrInvalidMessage for the second", call, err)
+		}
+	}
+	wantBatch("Sender.Send", e.h.Sender().Send(canceled, msg, &bad))
+	wantBatch("PublishBatch", e.publisher(topic).PublishBatch(canceled,
+		events.Keyed[testEvent]{Key: "k", Event: testEvent{Key: "k", Seq: 99}},
+		events.Keyed[testEvent]{Key: "kä", Event: testEvent{Key: "kä", Seq: 99}}))
+	if err := e.h.Sender().Send(canceled, &bad); !errors.Is(err, events.ErrInvalidMessage) {
+		t.Errorf("Sender.Send with a canceled context and an invalid message = %v, want an error wrapping ErrInvalidMessage", err)
+	}
 
 	// A handler blocked on its context must be released by the subscriber's
 	// shutdown, and the event it did not finish must come back.
