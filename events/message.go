@@ -30,7 +30,7 @@ type Message struct {
 	Type          string            // event type, ASCII, non-empty
 	EventID       string            // UUID version 4 string
 	CorrelationID string            // UUID version 4 string
-	Headers       map[string]string // user headers (ASCII); never the reserved names
+	Headers       map[string]string // user headers (ASCII); never the reserved names; nil on delivery when there are none
 	Payload       []byte            // the encoded event: a JSON object with the default codec
 	Timestamp     time.Time         // set by the transport on delivery; ignored on send
 }

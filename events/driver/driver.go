@@ -15,7 +15,7 @@ type Message struct {
 	Type          string
 	EventID       string
 	CorrelationID string
-	Headers       map[string]string // user headers; never the reserved names
+	Headers       map[string]string // user headers; never the reserved names; a driver delivers nil when there are none
 	Payload       []byte
 	Timestamp     time.Time // set by the driver on delivery; ignored on send
 }

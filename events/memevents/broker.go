@@ -265,10 +265,12 @@ func size(m *driver.Message) int {
 	return n
 }
 
-// clone returns a deep copy of m.
+// clone returns a deep copy of m, with nil headers when m has none (an
+// empty map too), as Kafka delivers them.
 func clone(m *driver.Message) *driver.Message {
 	c := *m
-	if m.Headers != nil {
+	c.Headers = nil
+	if len(m.Headers) > 0 {
 		c.Headers = maps.Clone(m.Headers)
 	}
 	if m.Payload != nil {
