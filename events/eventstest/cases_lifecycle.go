@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -103,6 +104,9 @@ func testClose(e *env) {
 	}
 	if err := p.Publish(ctx, "k", testEvent{Key: "k", Seq: 9}); !errors.Is(err, events.ErrClosed) {
 		t.Errorf("Publish after Close = %v, want an error wrapping events.ErrClosed", err)
+	}
+	if err := p.Publish(ctx, "k", testEvent{Key: "k", Text: strings.Repeat("x", 2<<20)}); !errors.Is(err, events.ErrClosed) {
+		t.Errorf("Publish of a 2 MiB event after Close = %v, want an error wrapping events.ErrClosed: a closed provider refuses before it checks sizes", err)
 	}
 	msg := &events.Message{Topic: topic, Key: "k", Type: (testEvent{}).EventType(), EventID: events.NewEventID(),
 		CorrelationID: hexkit.NewCorrelationID(), Payload: []byte(`{}`)}

@@ -60,6 +60,11 @@ func testMissingTopic(e *env) {
 	if !errors.Is(err, events.ErrTopicNotFound) {
 		t.Errorf("Publish to a topic that does not exist = %v, want an error wrapping events.ErrTopicNotFound: topics are never created by publishing", err)
 	}
+	// The missing topic is found before the size limit is checked, as on Kafka.
+	err = e.publisher(missing).Publish(ctx, "k", testEvent{Key: "k", Text: strings.Repeat("x", 2<<20)})
+	if !errors.Is(err, events.ErrTopicNotFound) {
+		t.Errorf("Publish of a 2 MiB event to a topic that does not exist = %v, want an error wrapping events.ErrTopicNotFound: the topic is looked up before the size is checked", err)
+	}
 	m := &events.Message{Topic: missing, Key: "k", Type: (testEvent{}).EventType(), EventID: events.NewEventID(),
 		CorrelationID: hexkit.NewCorrelationID(), Payload: []byte(`{}`)}
 	err = e.h.Sender().Send(ctx, m)

@@ -197,9 +197,10 @@ func collides(a, b string) bool {
 type sender Broker
 
 // Send stores copies of msgs, each on its topic's partition chosen by its
-// key, stamped with the broker's clock. A message to a topic that does not
-// exist fails with events.ErrTopicNotFound, every message after Close with
-// events.ErrClosed.
+// key, stamped with the broker's clock. Every message after Close fails
+// with events.ErrClosed, one to a topic that does not exist with
+// events.ErrTopicNotFound, and one over the size limit with
+// events.ErrMessageTooLarge, checked in that order, as on Kafka.
 func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error) error {
 	return (*Broker)(s).store(ctx, msgs, errs, true)
 }
@@ -217,10 +218,11 @@ func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// Copies are made outside the lock, of the messages that fit; the
+	// checks are made in Kafka's order: closed, topic, size.
 	stored := make([]*driver.Message, len(msgs))
 	for i, m := range msgs {
-		if n := size(m); n > b.maxSize {
-			errs[i] = fmt.Errorf("%w: %d bytes, more than %d", events.ErrMessageTooLarge, n, b.maxSize)
+		if size(m) > b.maxSize {
 			continue
 		}
 		stored[i] = m
@@ -231,16 +233,17 @@ func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error
 	now := b.now()
 	b.mu.Lock()
 	for i, c := range stored {
-		if c == nil {
-			continue
-		}
 		if b.closed {
 			errs[i] = events.ErrClosed
 			continue
 		}
-		t, ok := b.topics[c.Topic]
+		t, ok := b.topics[msgs[i].Topic]
 		if !ok {
-			errs[i] = fmt.Errorf("%w: %q", events.ErrTopicNotFound, c.Topic)
+			errs[i] = fmt.Errorf("%w: %q", events.ErrTopicNotFound, msgs[i].Topic)
+			continue
+		}
+		if c == nil {
+			errs[i] = fmt.Errorf("%w: %d bytes, more than %d", events.ErrMessageTooLarge, size(msgs[i]), b.maxSize)
 			continue
 		}
 		c.Timestamp = now
