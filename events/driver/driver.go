@@ -47,8 +47,11 @@ type Handler interface {
 	// acknowledged too. An error leaves m unacknowledged: the driver
 	// reports the error to SubscriberConfig.OnError, waits the backoff and
 	// calls HandleMessage again with the same message, without moving past
-	// it on its partition. The context ends when the subscriber shuts down
-	// or loses the partition. m belongs to the handler until it returns.
+	// it on its partition: a new *Message with its own Headers map, holding
+	// the message as it was stored (its Payload may share memory with
+	// earlier deliveries, which handlers must not write into). The context
+	// ends when the subscriber shuts down or loses the partition. m
+	// belongs to the handler until it returns.
 	HandleMessage(ctx context.Context, m *Message) error
 	// HandleUndecodable is called instead of HandleMessage for a record
 	// that the driver cannot turn into a Message at all (a reserved header

@@ -23,6 +23,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness, f Features) {
 		{"GroupMembersSplit", testGroupSplit},
 		{"RedeliveryAfterError", testRedelivery},
 		{"RedeliveryAfterPanic", testPanicRedelivered},
+		{"DeliveriesAreCopies", testDeliveriesAreCopies},
 		{"DrainTimeout", testDrainTimeout},
 		{"ResumeAfterRestart", testResumeAfterRestart},
 		{"ContextCancellation", testContextCancellation},

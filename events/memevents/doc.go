@@ -52,6 +52,8 @@
 //
 // Differences from Kafka: a message is stored (and acknowledged) the
 // moment Send returns, there is no retention limit and no rebalance delay,
+// every delivery gets a copy of the payload (on Kafka every delivery of a
+// record shares its fetched payload, which handlers must not write to),
 // and the size limit ([WithMaxMessageSize], 1 MiB by default) counts a
 // message without the few bytes of framing Kafka adds; a member joins its group when it is created
 // rather than when Run starts (see [Broker.WaitIdle]).
