@@ -62,6 +62,10 @@ type subscriberOptions struct {
 	drain   time.Duration
 }
 
+// MaxGroupLen is the longest valid consumer group name, Kafka's limit
+// (the longest string of its protocol), which every provider applies.
+const MaxGroupLen = 32767
+
 // DefaultDrainTimeout is how long Run waits for running handlers after its
 // context ended, unless [WithDrainTimeout] says otherwise.
 const DefaultDrainTimeout = 30 * time.Second
@@ -113,16 +117,19 @@ func WithErrorHook(hook func(ctx context.Context, err error)) SubscriberOption {
 // builds the provider's driver. It is for providers; services call a
 // provider's constructor (kafka.NewSubscriber, memevents.NewSubscriber).
 //
-// It fails with an error wrapping [ErrInvalidOption] when group is empty
-// or not printable ASCII, h is nil, no topic is given or one is invalid
-// (that error wraps [ErrInvalidMessage] too) or an option is invalid; and
-// with open's error.
+// It fails with an error wrapping [ErrInvalidOption] when group is empty,
+// not printable ASCII or longer than [MaxGroupLen], h is nil, no topic is
+// given or one is invalid (that error wraps [ErrInvalidMessage] too) or an
+// option is invalid; and with open's error.
 func NewSubscriber(open func(driver.SubscriberConfig) (driver.Subscriber, error), group string, h MessageHandler, opts ...SubscriberOption) (Subscriber, error) {
 	if open == nil {
 		return nil, invalidOption("NewSubscriber: nil driver constructor")
 	}
 	if err := checkASCII("group", group, group, false); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidOption, err)
+	}
+	if len(group) > MaxGroupLen {
+		return nil, invalidOption(fmt.Sprintf("NewSubscriber: group is %d bytes long, more than %d", len(group), MaxGroupLen))
 	}
 	if h == nil {
 		return nil, invalidOption("NewSubscriber: nil handler")

@@ -71,7 +71,7 @@ type Backoff struct {
 
 // SubscriberConfig is the checked configuration of one subscriber.
 type SubscriberConfig struct {
-	Group   string   // the consumer group; printable ASCII, not empty
+	Group   string   // the consumer group; printable ASCII, 1 to 32767 bytes (events.MaxGroupLen)
 	Topics  []string // valid topic names, sorted, without duplicates, at least one
 	Handler Handler
 	Backoff Backoff

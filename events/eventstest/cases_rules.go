@@ -233,3 +233,26 @@ func testMessageTooLarge(e *env) {
 		t.Errorf("Publish of a 256 KiB event = %v, want nil", err)
 	}
 }
+
+// testGroupNames: a consumer group name is 1 to events.MaxGroupLen
+// printable ASCII bytes on every provider, Kafka's rule.
+func testGroupNames(e *env) {
+	t := e.t
+	ctx := e.ctx()
+	topic := e.topic(1)
+	base := e.name("g")
+	for _, group := range []string{"", "gruppe-ä", "a\x00b", base + strings.Repeat("g", events.MaxGroupLen+1-len(base))} {
+		if _, err := e.h.NewSubscriber(group, newRouter(), events.WithTopics(topic)); !errors.Is(err, events.ErrInvalidOption) {
+			t.Errorf("NewSubscriber with a %d-byte group %.20q = %v, want an error wrapping events.ErrInvalidOption: Kafka refuses the name", len(group), group, err)
+		}
+	}
+	long := base + strings.Repeat("g", events.MaxGroupLen-len(base))
+	rec := newRecorder()
+	r := newRouter()
+	events.Handle(r, topic, rec.handler("m", nil))
+	e.subscribe(long, []string{topic}, r)
+	if err := e.publisher(topic).Publish(ctx, "k", testEvent{Key: "k"}); err != nil {
+		t.Fatalf("Publish = %v", err)
+	}
+	rec.waitFor(t, "a group with the longest valid name consumes", func(got []record) bool { return len(got) == 1 })
+}

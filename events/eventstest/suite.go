@@ -33,6 +33,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness, f Features) {
 		{"BadPayloadOnDelivery", testBadPayloadOnDelivery},
 		{"MissingHeaders", testMissingHeaders},
 		{"TopicNames", testTopicNames},
+		{"GroupNames", testGroupNames},
 		{"MissingTopic", testMissingTopic},
 		{"EmptyKey", testEmptyKey},
 		{"PointerEventType", testPointerEventType},
