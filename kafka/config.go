@@ -47,7 +47,9 @@ type Config struct {
 	// "lz4", "zstd", "gzip" or "none".
 	Compression string
 	// MaxMessageSize bounds an encoded record batch in bytes, like Kafka's
-	// max.message.bytes. Default 1 MiB.
+	// max.message.bytes: a message whose batch of its own would be larger
+	// (events/driver.RecordSize counts it) fails with
+	// events.ErrMessageTooLarge. Default 1 MiB.
 	MaxMessageSize int32
 	// Linger is how long a partition's batch waits for more records before
 	// it is sent. Default 0: a batch goes out as soon as the connection to

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/events/driver"
 )
 
 // The cases of this file check the rules that every provider must share
@@ -231,6 +232,39 @@ func testMessageTooLarge(e *env) {
 	}
 	if err := p.Publish(ctx, "fits", testEvent{Key: "fits", Text: strings.Repeat("x", 256<<10)}); err != nil {
 		t.Errorf("Publish of a 256 KiB event = %v, want nil", err)
+	}
+
+	// The limit counts Kafka's framing (driver.RecordSize): the largest
+	// message that fits is stored, one payload byte more is refused, with
+	// few headers or many.
+	const limit = 1 << 20 // Kafka's default, and every provider's
+	many := map[string]string{}
+	for i := range 20000 {
+		many[fmt.Sprintf("%05x", i)] = ""
+	}
+	for _, headers := range []map[string]string{nil, many} {
+		m := &events.Message{Topic: topic, Key: "k", Type: (testEvent{}).EventType(), EventID: events.NewEventID(),
+			CorrelationID: hexkit.NewCorrelationID(), Headers: headers}
+		n := limit - driver.RecordSize((*driver.Message)(m))
+		for m.Payload = make([]byte, n); driver.RecordSize((*driver.Message)(m)) > limit; m.Payload = make([]byte, n) {
+			n--
+		}
+		if err := e.h.Sender().Send(ctx, m); err != nil {
+			t.Errorf("Sender.Send of a message whose record batch is %d bytes (limit %d; %d headers) = %v, want nil", driver.RecordSize((*driver.Message)(m)), limit, len(headers), err)
+		}
+		m.Payload = make([]byte, n+1)
+		if err := e.h.Sender().Send(ctx, m); !errors.Is(err, events.ErrMessageTooLarge) {
+			t.Errorf("Sender.Send of a message whose record batch is %d bytes (limit %d; %d headers) = %v, want an error wrapping events.ErrMessageTooLarge", driver.RecordSize((*driver.Message)(m)), limit, len(headers), err)
+		}
+	}
+	// Framing alone can make a message too large: 150000 empty headers.
+	m := &events.Message{Topic: topic, Key: "k", Type: (testEvent{}).EventType(), EventID: events.NewEventID(),
+		CorrelationID: hexkit.NewCorrelationID(), Headers: map[string]string{}, Payload: []byte(`{}`)}
+	for i := range 150000 {
+		m.Headers[fmt.Sprintf("%05x", i)] = ""
+	}
+	if err := e.h.Sender().Send(ctx, m); !errors.Is(err, events.ErrMessageTooLarge) {
+		t.Errorf("Sender.Send of a message with 150000 empty 5-byte headers (750000 bytes of names, %d with Kafka's framing) = %v, want an error wrapping events.ErrMessageTooLarge", driver.RecordSize((*driver.Message)(m)), err)
 	}
 }
 

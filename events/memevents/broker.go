@@ -74,8 +74,11 @@ func WithClock(now func() time.Time) Option {
 const DefaultMaxMessageSize = 1 << 20
 
 // WithMaxMessageSize sets the largest message the broker stores, counted
-// as Kafka's client counts a record: key, payload and every header's name
-// and value (the reserved ones included). A larger message fails with
+// as the kafka provider's producer counts it against
+// kafka.Config.MaxMessageSize: key, payload and every header's name and
+// value (the reserved ones included) with Kafka's framing of the record,
+// its headers and its batch (events/driver.RecordSize). So at the same
+// limit both refuse the same messages. A larger message fails with
 // events.ErrMessageTooLarge. It needs n >= 1. Default:
 // [DefaultMaxMessageSize]; set it to the producer limit of the Kafka
 // deployment the service runs against.
@@ -222,7 +225,7 @@ func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error
 	// checks are made in Kafka's order: closed, topic, size.
 	stored := make([]*driver.Message, len(msgs))
 	for i, m := range msgs {
-		if size(m) > b.maxSize {
+		if driver.RecordSize(m) > b.maxSize {
 			continue
 		}
 		stored[i] = m
@@ -243,7 +246,7 @@ func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error
 			continue
 		}
 		if c == nil {
-			errs[i] = fmt.Errorf("%w: %d bytes, more than %d", events.ErrMessageTooLarge, size(msgs[i]), b.maxSize)
+			errs[i] = fmt.Errorf("%w: %d bytes, more than %d", events.ErrMessageTooLarge, driver.RecordSize(msgs[i]), b.maxSize)
 			continue
 		}
 		c.Timestamp = now
@@ -254,18 +257,6 @@ func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error
 	b.changed.fire()
 	b.mu.Unlock()
 	return nil
-}
-
-// size counts m as Kafka's client counts a record: key, payload and
-// headers, the reserved ones included.
-func size(m *driver.Message) int {
-	n := len(m.Key) + len(m.Payload) +
-		len(events.HeaderType) + len(m.Type) + len(events.HeaderEventID) + len(m.EventID) +
-		len(events.HeaderCorrelationID) + len(m.CorrelationID)
-	for k, v := range m.Headers {
-		n += len(k) + len(v)
-	}
-	return n
 }
 
 // clone returns a deep copy of m, with nil headers when m has none (an

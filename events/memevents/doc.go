@@ -54,9 +54,11 @@
 // moment Send returns, there is no retention limit and no rebalance delay,
 // every delivery gets a copy of the payload (on Kafka every delivery of a
 // record shares its fetched payload, which handlers must not write to),
-// and the size limit ([WithMaxMessageSize], 1 MiB by default) counts a
-// message without the few bytes of framing Kafka adds; a member joins its group when it is created
-// rather than when Run starts (see [Broker.WaitIdle]).
+// and a member joins its group when it is created rather than when Run
+// starts (see [Broker.WaitIdle]). The size limit ([WithMaxMessageSize],
+// 1 MiB by default, as kafka.Config.MaxMessageSize) counts a message with
+// Kafka's framing, as the kafka provider does, so both refuse the same
+// messages.
 //
 // # Errors
 //
