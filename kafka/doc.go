@@ -81,8 +81,9 @@
 // handlers' context (ctx) is canceled, running handlers are awaited, the
 // handled offsets are committed and the member leaves the group. Records
 // fetched but not yet handled are left uncommitted for the next owner.
-// Client.Close drains every running subscriber the same way; their Run
-// returns events.ErrClosed. Each subscriber's Run builds a franz-go client
+// Client.Close drains every running subscriber the same way, without the
+// bound of events.WithDrainTimeout (Close itself stops waiting when its
+// ctx ends); their Run returns events.ErrClosed. Each subscriber's Run builds a franz-go client
 // of its own (a client belongs to at most one group), from the Config's
 // options or, for a client from [New], from the wrapped client's options.
 // WaitIdle compares the group's committed offsets (after committing what

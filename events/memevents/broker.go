@@ -350,8 +350,11 @@ func (b *Broker) idleLocked() bool {
 // Close stops the broker: later sends fail with events.ErrClosed, running
 // subscribers drain (their handlers' contexts are canceled, in-flight
 // handlers finish) and their Run returns events.ErrClosed; Close returns
-// once they did. Close must not be called from a handler. Calling Close
-// again is a no-op.
+// once they did, which waits for every handler still running however long
+// it takes, even one that Run gave up on with a *events.DrainError
+// (events.WithDrainTimeout bounds Run, not Close). Close must not be
+// called from a handler. Calling Close again waits the same way and
+// returns nil.
 func (b *Broker) Close() error {
 	b.mu.Lock()
 	if b.closed {

@@ -42,7 +42,8 @@
 //   - Shutdown: when Run's context ends, the handlers' context is canceled,
 //     Run waits for in-flight handlers, leaves the group and returns nil.
 //     [Broker.Close] does the same for every subscriber (their Run returns
-//     events.ErrClosed) and makes later sends fail with events.ErrClosed.
+//     events.ErrClosed), without the bound of events.WithDrainTimeout, and
+//     makes later sends fail with events.ErrClosed.
 //   - Isolation: the broker stores copies of what a Sender sends and of
 //     what a publisher with a custom codec encodes (a typed publisher with
 //     the default codec hands over the message it built for the call,
