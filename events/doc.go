@@ -78,10 +78,13 @@
 //     in-flight handlers returned, and [ErrClosed] when its provider is
 //     closed. The handler's context ends with the subscriber's, so a long
 //     handler can stop early; what it did not finish (returned an error) is
-//     redelivered later. The drain is bounded ([WithDrainTimeout], default
-//     [DefaultDrainTimeout]): past it Run returns a *[DrainError] naming the
-//     messages whose handlers ignore their context, and those stay
-//     unacknowledged.
+//     redelivered later. The drain after Run's context ended is bounded
+//     ([WithDrainTimeout], default [DefaultDrainTimeout]): past it Run
+//     returns a *[DrainError] naming the messages whose handlers ignore
+//     their context, and those stay unacknowledged. The drain that closing
+//     the provider starts waits for such handlers until Run's context ends
+//     too, and the provider's Close waits for them longer (see
+//     [Subscriber].Run).
 //   - Handler context: carries the message's correlation id, so records
 //     logged through [github.com/hexkit-go/hexkit.NewLogHandler] show it, and
 //     events published from the handler carry it on.

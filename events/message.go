@@ -30,7 +30,7 @@ type Message struct {
 	Type          string            // event type, ASCII, non-empty
 	EventID       string            // UUID version 4 string
 	CorrelationID string            // UUID version 4 string
-	Headers       map[string]string // user headers (ASCII); never the reserved names
+	Headers       map[string]string // user headers (ASCII); never the reserved names; nil on delivery when there are none
 	Payload       []byte            // the encoded event: a JSON object with the default codec
 	Timestamp     time.Time         // set by the transport on delivery; ignored on send
 }
@@ -56,7 +56,11 @@ type Sender interface {
 // MessageHandler is the erased handling side: the router implements it and
 // providers call it for every delivered message. Returning nil acknowledges
 // the message; an error leaves it unacknowledged for redelivery (or the
-// failure handling configured on the subscriber).
+// failure handling configured on the subscriber). Every delivery, a
+// redelivery included, gets a *Message and a Headers map of its own, which
+// the handler may change; it must not write into the bytes of its
+// Payload, which a provider may share between the deliveries of a message
+// (package kafka does).
 type MessageHandler interface {
 	HandleMessage(ctx context.Context, m *Message) error
 }

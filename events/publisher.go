@@ -24,11 +24,13 @@ type Publisher[E Event] interface {
 	Publish(ctx context.Context, key string, e E, opts ...PublishOption) error
 	// PublishBatch sends several events in one call and returns once each
 	// is acknowledged or failed. It returns nil when all succeeded, the
-	// context's error when ctx ended before the events were acknowledged
-	// (they may or may not be written), and otherwise a *BatchError whose
-	// Errs[i] is the error of batch[i] (nil when that event was sent).
-	// Invalid events are reported and not sent; the valid ones in the same
-	// batch are sent (with the context's error each when ctx ends first).
+	// context's error when every event was valid and ctx ended before they
+	// were acknowledged (they may or may not be written), and otherwise a
+	// *BatchError whose Errs[i] is the error of batch[i] (nil when that
+	// event was sent). Events are validated first, even when ctx has
+	// ended already: invalid events are reported and not sent; the valid
+	// ones in the same batch are sent (with the context's error each when
+	// ctx ends first).
 	PublishBatch(ctx context.Context, batch ...Keyed[E]) error
 }
 
@@ -159,11 +161,8 @@ func (p *publisher[E]) Publish(ctx context.Context, key string, e E, opts ...Pub
 }
 
 func (p *publisher[E]) PublishBatch(ctx context.Context, batch ...Keyed[E]) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	if len(batch) == 0 {
-		return nil
+		return ctx.Err()
 	}
 	errs := make([]error, len(batch))
 	built := make([]driver.Message, len(batch))

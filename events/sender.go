@@ -23,11 +23,8 @@ type sender struct{ d driver.Sender }
 var errNilMessage = &ValidationError{Field: "message", Value: "<nil>", Reason: "nil message"}
 
 func (s *sender) Send(ctx context.Context, msgs ...*Message) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	if len(msgs) == 0 {
-		return nil
+		return ctx.Err()
 	}
 	errs := make([]error, len(msgs))
 	valid := make([]*driver.Message, 0, len(msgs))
@@ -57,9 +54,11 @@ func (s *sender) Send(ctx context.Context, msgs ...*Message) error {
 
 // send hands msgs to d and spreads the per-message errors over errs (the
 // error of msgs[j] goes to errs[idx[j]], or errs[j] when idx is nil). It
-// returns the error of the call as a whole (the context's) when every
-// message was valid (idx nil); otherwise that error becomes the error of
-// each valid message, so that the refused ones are still reported.
+// returns the error of the call as a whole (the context's, also when ctx
+// ended before the call) when every message was valid (idx nil);
+// otherwise that error becomes the error of each valid message, so that
+// the refused ones are still reported. The batch is validated before
+// send is called, so a done context never hides an invalid message.
 func send(ctx context.Context, d driver.Sender, msgs []*driver.Message, errs []error, idx []int) error {
 	if len(msgs) == 0 {
 		return nil
@@ -68,7 +67,11 @@ func send(ctx context.Context, d driver.Sender, msgs []*driver.Message, errs []e
 	if idx != nil {
 		derrs = make([]error, len(msgs))
 	}
-	if err := d.Send(ctx, msgs, derrs); err != nil {
+	err := ctx.Err()
+	if err == nil {
+		err = d.Send(ctx, msgs, derrs)
+	}
+	if err != nil {
 		if idx == nil {
 			return err
 		}

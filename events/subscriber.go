@@ -24,11 +24,18 @@ type Subscriber interface {
 	// handlers, commits what they acknowledged, leaves the group and
 	// returns nil. It returns an error wrapping [ErrClosed], after the same
 	// drain, when the provider is closed while it runs, and [ErrUnauthorized]
-	// at once when the transport refuses the credentials. A drain that
-	// outlasts [WithDrainTimeout] (a handler ignoring its context) returns
-	// a *[DrainError] naming the messages still being handled; those stay
-	// unacknowledged (redelivered to the group later) even if their
-	// handlers return nil afterwards. A handler error
+	// at once when the transport refuses the credentials. A drain after
+	// ctx ended that outlasts [WithDrainTimeout] (a handler ignoring its
+	// context) returns a *[DrainError] naming the messages still being
+	// handled; those stay unacknowledged (redelivered to the group later)
+	// even if their handlers return nil afterwards. The drain that closing
+	// the provider starts is bounded only from the moment ctx ends too:
+	// until then Run waits for such a handler however long it takes, so
+	// cancel Run's context, not only close the provider, for Run to return
+	// within the drain timeout. The provider's Close waits for such a
+	// handler whether or not Run gave up on it (memevents' Broker.Close
+	// until it returns, kafka's Client.Close until then or until its ctx
+	// ends). A handler error
 	// redelivers the same message after the backoff ([WithRetryBackoff]),
 	// without moving past it on its partition; a handler panic counts as an
 	// error (a *[PanicError]). Topics that do not exist yet are consumed
@@ -62,6 +69,10 @@ type subscriberOptions struct {
 	drain   time.Duration
 }
 
+// MaxGroupLen is the longest valid consumer group name, Kafka's limit
+// (the longest string of its protocol), which every provider applies.
+const MaxGroupLen = 32767
+
 // DefaultDrainTimeout is how long Run waits for running handlers after its
 // context ended, unless [WithDrainTimeout] says otherwise.
 const DefaultDrainTimeout = 30 * time.Second
@@ -94,7 +105,9 @@ func WithRetryBackoff(initial, max time.Duration) SubscriberOption {
 // [ErrDrainTimeout] that names them, and their messages stay
 // unacknowledged. A handler that ignores its context cannot be stopped:
 // it keeps running after Run returned, and the provider's consumer with
-// it, until it returns. It needs d > 0. Default: [DefaultDrainTimeout].
+// it, until it returns. The bound applies to a drain started by Run's
+// context, not to one started by closing the provider (see
+// [Subscriber].Run). It needs d > 0. Default: [DefaultDrainTimeout].
 func WithDrainTimeout(d time.Duration) SubscriberOption {
 	return subscriberOptionFunc(func(o *subscriberOptions) { o.drain = d })
 }
@@ -113,16 +126,19 @@ func WithErrorHook(hook func(ctx context.Context, err error)) SubscriberOption {
 // builds the provider's driver. It is for providers; services call a
 // provider's constructor (kafka.NewSubscriber, memevents.NewSubscriber).
 //
-// It fails with an error wrapping [ErrInvalidOption] when group is empty
-// or not printable ASCII, h is nil, no topic is given or one is invalid
-// (that error wraps [ErrInvalidMessage] too) or an option is invalid; and
-// with open's error.
+// It fails with an error wrapping [ErrInvalidOption] when group is empty,
+// not printable ASCII or longer than [MaxGroupLen], h is nil, no topic is
+// given or one is invalid (that error wraps [ErrInvalidMessage] too) or an
+// option is invalid; and with open's error.
 func NewSubscriber(open func(driver.SubscriberConfig) (driver.Subscriber, error), group string, h MessageHandler, opts ...SubscriberOption) (Subscriber, error) {
 	if open == nil {
 		return nil, invalidOption("NewSubscriber: nil driver constructor")
 	}
 	if err := checkASCII("group", group, group, false); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidOption, err)
+	}
+	if len(group) > MaxGroupLen {
+		return nil, invalidOption(fmt.Sprintf("NewSubscriber: group is %d bytes long, more than %d", len(group), MaxGroupLen))
 	}
 	if h == nil {
 		return nil, invalidOption("NewSubscriber: nil handler")

@@ -109,10 +109,16 @@ func (c *Client) Ping(ctx context.Context) error {
 }
 
 // Close stops the client: running subscribers drain and their Run returns
-// events.ErrClosed, then Close waits until every record produced through
-// the client is acknowledged or failed (or ctx ends), and closes the
-// franz-go client if Open built it. Later publishes fail with
-// events.ErrClosed. Close is idempotent.
+// events.ErrClosed; Close waits for their drains (which wait for their
+// running handlers however long they take, even one that Run gave up on
+// with a *events.DrainError: events.WithDrainTimeout bounds Run, not
+// Close) and then until every record
+// produced through the client is acknowledged or failed, and closes the
+// franz-go client if Open built it. When ctx ends first, Close stops
+// waiting, closes the franz-go client all the same (if Open built it: its
+// records not yet acknowledged fail) and returns ctx's error; subscribers
+// still draining go on until their handlers return. Later publishes fail
+// with events.ErrClosed. Close is idempotent.
 func (c *Client) Close(ctx context.Context) error {
 	c.mu.Lock()
 	if c.closed {
@@ -122,8 +128,18 @@ func (c *Client) Close(ctx context.Context) error {
 	c.closed = true
 	close(c.done)
 	c.mu.Unlock()
-	c.running.Wait()
-	err := c.cl.Flush(ctx)
+	drained := make(chan struct{})
+	go func() {
+		c.running.Wait()
+		close(drained)
+	}()
+	var err error
+	select {
+	case <-drained:
+		err = c.cl.Flush(ctx)
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
 	if c.owned {
 		c.cl.Close()
 	}

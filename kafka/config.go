@@ -49,8 +49,10 @@ type Config struct {
 	// "lz4", "zstd", "gzip" or "none".
 	Compression string
 	// MaxMessageSize bounds an encoded record batch in bytes, like Kafka's
-	// max.message.bytes. Default (0) 1 MiB; a negative value or one below
-	// 512 fails Open with [ErrInvalidConfig].
+	// max.message.bytes: a message whose batch of its own would be larger
+	// (events/driver.RecordSize counts it) fails with
+	// events.ErrMessageTooLarge. Default (0) 1 MiB; a negative value or one
+	// below 512 fails Open with [ErrInvalidConfig].
 	MaxMessageSize int32
 	// Linger is how long a partition's batch waits for more records before
 	// it is sent. Default 0: a batch goes out as soon as the connection to

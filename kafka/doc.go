@@ -58,11 +58,15 @@
 // wrap the handler in an events.FailureHandler (dead letters are worked with
 // [DLQ]). A panic in a handler is recovered and treated as an error.
 //
-// The handler gets a fresh *events.Message per record; its strings are its
-// own, while its payload shares the fetched record's memory (do not write
-// to it), and the messages of one fetched batch share one allocation, so
-// keeping a *events.Message keeps its batch's messages alive (copy what
-// you keep; the router passes values).
+// The handler gets a fresh *events.Message per delivery: a redelivery
+// decodes the record again, so what a handler changed in its message or
+// its headers map does not reach the next attempt. Its strings are its
+// own, while its payload is the fetched record's memory on every delivery
+// of the record: do not write to it, or the redeliveries see what was
+// written (package memevents copies the payload for every delivery). The
+// messages of one fetched batch share one allocation, so keeping a
+// *events.Message keeps its batch's messages alive (copy what you keep;
+// the router passes values).
 //
 // Records are handed over as they are: a missing type or correlation id is
 // for the router to judge (it refuses the first and generates the second
@@ -77,8 +81,9 @@
 // handlers' context (ctx) is canceled, running handlers are awaited, the
 // handled offsets are committed and the member leaves the group. Records
 // fetched but not yet handled are left uncommitted for the next owner.
-// Client.Close drains every running subscriber the same way; their Run
-// returns events.ErrClosed. Each subscriber's Run builds a franz-go client
+// Client.Close drains every running subscriber the same way, without the
+// bound of events.WithDrainTimeout (Close itself stops waiting when its
+// ctx ends); their Run returns events.ErrClosed. Each subscriber's Run builds a franz-go client
 // of its own (a client belongs to at most one group), from the Config's
 // options or, for a client from [New], from the wrapped client's options.
 // WaitIdle compares the group's committed offsets (after committing what

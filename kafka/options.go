@@ -43,9 +43,10 @@ func applyOptions(opts []Option) (clientOptions, error) {
 
 // WithKeyConcurrency lets up to n handlers run concurrently within one
 // partition, each for a different subset of keys, so that order is kept
-// per key rather than per partition. Records without a key are spread
-// over the lanes. It needs n >= 1. Default 1: one handler per partition,
-// in offset order.
+// per key rather than per partition. The empty key is a key like any
+// other: records with it (and records produced without a key, which are
+// delivered with the empty key) keep their order too. It needs n >= 1.
+// Default 1: one handler per partition, in offset order.
 func WithKeyConcurrency(n int) Option {
 	return func(o *clientOptions) { o.keyLanes = n }
 }

@@ -195,18 +195,14 @@ func errAt(errs []error, i int) error {
 }
 
 // handleLanes handles recs with up to lanes concurrent handlers: records
-// with the same key go to the same lane, in offset order. The batch is
+// with the same key go to the same lane, in offset order; the empty key is
+// a key like any other (and a record without a key has it). The batch is
 // marked only when every lane has finished it, so marks stay contiguous.
 func (w *worker) handleLanes(ctx context.Context, recs []*kgo.Record, msgs []driver.Message, errs []error, lanes int) bool {
 	split := make([][]int, lanes)
 	seed := w.ss.s.c.o.seed
 	for i, r := range recs {
-		var l int
-		if len(r.Key) == 0 {
-			l = int(r.Offset % int64(lanes))
-		} else {
-			l = int(maphash.Bytes(seed, r.Key) % uint64(lanes))
-		}
+		l := int(maphash.Bytes(seed, r.Key) % uint64(lanes))
 		split[l] = append(split[l], i)
 	}
 	done := ctx.Done()
@@ -243,12 +239,19 @@ func (w *worker) mark(r *kgo.Record) {
 // decoding failed (decodeErr), every attempt hands the record to the
 // handler's HandleUndecodable. On the first failure it marks *handled (what
 // the batch handled so far) and clears it; it reports every failure and
-// retries after an exponential backoff. It returns false when the worker
-// is stopped or ctx ends first; r is then neither handled nor marked.
+// retries after an exponential backoff, with a message decoded from r
+// again, so that what the handler did to m and its headers does not reach
+// the redelivery (the payload is r's value on every attempt). It returns
+// false when the worker is stopped or ctx ends first; r is then neither
+// handled nor marked.
 func (w *worker) handle(ctx context.Context, r *kgo.Record, m *driver.Message, decodeErr error, handled **kgo.Record) bool {
 	cfg := &w.ss.s.cfg
 	backoff := cfg.Backoff.Initial
 	for attempt := 1; ; attempt++ {
+		if attempt > 1 {
+			msgs, _ := decodeBatch([]*kgo.Record{r}) // the same record fails to decode the same way
+			m = &msgs[0]
+		}
 		var err error
 		if decodeErr == nil {
 			err = cfg.Handler.HandleMessage(ctx, m)

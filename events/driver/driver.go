@@ -15,7 +15,7 @@ type Message struct {
 	Type          string
 	EventID       string
 	CorrelationID string
-	Headers       map[string]string // user headers; never the reserved names
+	Headers       map[string]string // user headers; never the reserved names; a driver delivers nil when there are none
 	Payload       []byte
 	Timestamp     time.Time // set by the driver on delivery; ignored on send
 }
@@ -47,8 +47,11 @@ type Handler interface {
 	// acknowledged too. An error leaves m unacknowledged: the driver
 	// reports the error to SubscriberConfig.OnError, waits the backoff and
 	// calls HandleMessage again with the same message, without moving past
-	// it on its partition. The context ends when the subscriber shuts down
-	// or loses the partition. m belongs to the handler until it returns.
+	// it on its partition: a new *Message with its own Headers map, holding
+	// the message as it was stored (its Payload may share memory with
+	// earlier deliveries, which handlers must not write into). The context
+	// ends when the subscriber shuts down or loses the partition. m
+	// belongs to the handler until it returns.
 	HandleMessage(ctx context.Context, m *Message) error
 	// HandleUndecodable is called instead of HandleMessage for a record
 	// that the driver cannot turn into a Message at all (a reserved header
@@ -68,7 +71,7 @@ type Backoff struct {
 
 // SubscriberConfig is the checked configuration of one subscriber.
 type SubscriberConfig struct {
-	Group   string   // the consumer group; printable ASCII, not empty
+	Group   string   // the consumer group; printable ASCII, 1 to 32767 bytes (events.MaxGroupLen)
 	Topics  []string // valid topic names, sorted, without duplicates, at least one
 	Handler Handler
 	Backoff Backoff

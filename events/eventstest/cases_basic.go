@@ -119,7 +119,14 @@ func testMetadataAndHeaders(e *env) {
 	rec := newRecorder()
 	r := newRouter()
 	events.Handle(r, topic, rec.handler("m", nil))
-	e.subscribe(e.name("g"), []string{topic}, r)
+	var rawMu sync.Mutex
+	rawHeaders := map[string]map[string]string{} // the headers each message reached the subscriber's handler with
+	e.subscribe(e.name("g"), []string{topic}, events.MessageHandlerFunc(func(ctx context.Context, m *events.Message) error {
+		rawMu.Lock()
+		rawHeaders[m.EventID] = m.Headers
+		rawMu.Unlock()
+		return r.HandleMessage(ctx, m)
+	}))
 
 	cid := hexkit.NewCorrelationID()
 	ctx := hexkit.WithCorrelationID(e.ctx(), cid)
@@ -130,11 +137,16 @@ func testMetadataAndHeaders(e *env) {
 	if err := p.Publish(ctx, "key-1", testEvent{Key: "key-1", Seq: 1}, events.WithHeaders(headers), events.WithEventID(id1)); err != nil {
 		t.Fatalf("Publish with headers = %v", err)
 	}
-	if err := p.PublishBatch(ctx, events.Keyed[testEvent]{Key: "", Event: testEvent{Seq: 2}, EventID: id2}); err != nil {
+	if err := p.PublishBatch(ctx, events.Keyed[testEvent]{Key: "", Event: testEvent{Seq: 2}, EventID: id2, Headers: map[string]string{}}); err != nil {
 		t.Fatalf("PublishBatch = %v", err)
 	}
+	sent := &events.Message{Topic: topic, Key: "", Type: (testEvent{}).EventType(), EventID: events.NewEventID(),
+		CorrelationID: cid, Headers: map[string]string{}, Payload: []byte(`{"key":"","seq":3}`)}
+	if err := e.h.Sender().Send(ctx, sent); err != nil {
+		t.Fatalf("Sender.Send = %v", err)
+	}
 	after := time.Now()
-	recs := rec.waitFor(t, "published events must be delivered", hasAll([]string{id1, id2}))
+	recs := rec.waitFor(t, "published events must be delivered", hasAll([]string{id1, id2, sent.EventID}))
 	for _, r := range recs {
 		d := r.d
 		var wantHeaders map[string]string
@@ -142,7 +154,13 @@ func testMetadataAndHeaders(e *env) {
 		switch d.EventID {
 		case id1:
 			wantHeaders, wantKey = headers, "key-1"
-		case id2:
+		case id2, sent.EventID:
+			rawMu.Lock()
+			raw := rawHeaders[d.EventID]
+			rawMu.Unlock()
+			if d.Headers != nil || raw != nil {
+				t.Errorf("event %s, published with an empty header map: headers %#v (the message's %#v), want nil: no user headers arrive as nil on every provider", d.EventID, d.Headers, raw)
+			}
 		default:
 			t.Errorf("delivered event id %q was never published: the event id must arrive as published", d.EventID)
 			continue

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
 )
 
@@ -314,5 +316,46 @@ func testResumeAfterRestart(e *env) {
 		if handled[r.d.EventID] {
 			t.Errorf("event %s (key %s seq %d) was handled before the restart and delivered again: a gracefully stopped subscriber must commit what it handled, and its group resume from that commit", r.d.EventID, r.d.Key, r.d.Event.Seq)
 		}
+	}
+}
+
+// testDeliveriesAreCopies: every delivery, a redelivery included, gets a
+// message and headers of its own, and what a sender's caller does with its
+// message after Send returned changes nothing: a handler that changes its
+// message's fields and headers and fails sees the originals again on the
+// redelivery, and so does another group. (Handlers must not write into
+// the payload's bytes, which a provider may share between deliveries.)
+func testDeliveriesAreCopies(e *env) {
+	t := e.t
+	topic := e.topic(1)
+	const payload, header = `{"key":"k","seq":0}`, "v"
+	seen := newCollector[string]() // group, key, payload and header h of every delivery
+	for _, group := range []string{"a", "b"} {
+		var mu sync.Mutex
+		failed := false
+		e.subscribe(e.name(group), []string{topic}, events.MessageHandlerFunc(func(ctx context.Context, m *events.Message) error {
+			seen.add(group + " " + m.Key + " " + string(m.Payload) + " h=" + m.Headers["h"])
+			m.Payload, m.Key = []byte(`{"key":"changed"}`), "changed" // a handler scribbling on its message
+			m.Headers["h"] = "changed"
+			mu.Lock()
+			defer mu.Unlock()
+			if group == "a" && !failed {
+				failed = true
+				return errors.New("eventstest: fail the first delivery")
+			}
+			return nil
+		}))
+	}
+	m := &events.Message{Topic: topic, Key: "k", Type: (testEvent{}).EventType(), EventID: events.NewEventID(),
+		CorrelationID: hexkit.NewCorrelationID(), Headers: map[string]string{"h": header}, Payload: []byte(payload)}
+	if err := e.h.Sender().Send(e.ctx(), m); err != nil {
+		t.Fatalf("Sender.Send = %v", err)
+	}
+	m.Payload[0], m.Headers["h"] = 'Z', "reused" // the caller reuses its message
+	got := seen.waitN(t, "a message must be delivered once to group b and twice (one redelivery) to group a", 3)
+	slices.Sort(got)
+	want := []string{"a k " + payload + " h=" + header, "a k " + payload + " h=" + header, "b k " + payload + " h=" + header}
+	if d := diff(want, got); d != "" {
+		t.Errorf("every delivery, a redelivery included, must see the message as it was sent: neither the sender's caller nor a handler may change what another delivery sees:\n%s", d)
 	}
 }

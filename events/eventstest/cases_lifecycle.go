@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +27,24 @@ func testContextCancellation(e *env) {
 	}
 	if err := e.publisher(topic).Publish(canceled, "k", testEvent{Key: "k", Seq: 99}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Publish with a canceled context = %v, want context.Canceled", err)
+	}
+	// A done context does not hide invalid messages: a batch is validated
+	// first, and the context's error goes to each valid message.
+	bad := *msg
+	bad.Key = "ключ"
+	wantBatch := func(call string, err error) {
+		t.Helper()
+		be, ok := errors.AsType[*events.BatchError](err)
+		if !ok || len(be.Errs) != 2 || !errors.Is(be.Errs[0], context.Canceled) || !errors.Is(be.Errs[1], events.ErrInvalidMessage) {
+			t.Errorf("%s with a canceled context, a valid and an invalid message = %v, want a *events.BatchError with context.Canceled for the first and ErrInvalidMessage for the second", call, err)
+		}
+	}
+	wantBatch("Sender.Send", e.h.Sender().Send(canceled, msg, &bad))
+	wantBatch("PublishBatch", e.publisher(topic).PublishBatch(canceled,
+		events.Keyed[testEvent]{Key: "k", Event: testEvent{Key: "k", Seq: 99}},
+		events.Keyed[testEvent]{Key: "kä", Event: testEvent{Key: "kä", Seq: 99}}))
+	if err := e.h.Sender().Send(canceled, &bad); !errors.Is(err, events.ErrInvalidMessage) {
+		t.Errorf("Sender.Send with a canceled context and an invalid message = %v, want an error wrapping ErrInvalidMessage", err)
 	}
 
 	// A handler blocked on its context must be released by the subscriber's
@@ -85,6 +104,9 @@ func testClose(e *env) {
 	}
 	if err := p.Publish(ctx, "k", testEvent{Key: "k", Seq: 9}); !errors.Is(err, events.ErrClosed) {
 		t.Errorf("Publish after Close = %v, want an error wrapping events.ErrClosed", err)
+	}
+	if err := p.Publish(ctx, "k", testEvent{Key: "k", Text: strings.Repeat("x", 2<<20)}); !errors.Is(err, events.ErrClosed) {
+		t.Errorf("Publish of a 2 MiB event after Close = %v, want an error wrapping events.ErrClosed: a closed provider refuses before it checks sizes", err)
 	}
 	msg := &events.Message{Topic: topic, Key: "k", Type: (testEvent{}).EventType(), EventID: events.NewEventID(),
 		CorrelationID: hexkit.NewCorrelationID(), Payload: []byte(`{}`)}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/events"
+	"github.com/hexkit-go/hexkit/events/driver"
 )
 
 // The cases of this file check the rules that every provider must share
@@ -73,6 +74,11 @@ func testMissingTopic(e *env) {
 	err := e.publisher(missing).Publish(ctx, "k", testEvent{Key: "k"})
 	if !errors.Is(err, events.ErrTopicNotFound) {
 		t.Errorf("Publish to a topic that does not exist = %v, want an error wrapping events.ErrTopicNotFound: topics are never created by publishing", err)
+	}
+	// The missing topic is found before the size limit is checked, as on Kafka.
+	err = e.publisher(missing).Publish(ctx, "k", testEvent{Key: "k", Text: strings.Repeat("x", 2<<20)})
+	if !errors.Is(err, events.ErrTopicNotFound) {
+		t.Errorf("Publish of a 2 MiB event to a topic that does not exist = %v, want an error wrapping events.ErrTopicNotFound: the topic is looked up before the size is checked", err)
 	}
 	m := &events.Message{Topic: missing, Key: "k", Type: (testEvent{}).EventType(), EventID: events.NewEventID(),
 		CorrelationID: hexkit.NewCorrelationID(), Payload: []byte(`{}`)}
@@ -241,4 +247,60 @@ func testMessageTooLarge(e *env) {
 	if err := p.Publish(ctx, "fits", testEvent{Key: "fits", Text: strings.Repeat("x", 256<<10)}); err != nil {
 		t.Errorf("Publish of a 256 KiB event = %v, want nil", err)
 	}
+
+	// The limit counts Kafka's framing (driver.RecordSize): the largest
+	// message that fits is stored, one payload byte more is refused, with
+	// few headers or many.
+	const limit = 1 << 20 // Kafka's default, and every provider's
+	many := map[string]string{}
+	for i := range 20000 {
+		many[fmt.Sprintf("%05x", i)] = ""
+	}
+	for _, headers := range []map[string]string{nil, many} {
+		m := &events.Message{Topic: topic, Key: "k", Type: (testEvent{}).EventType(), EventID: events.NewEventID(),
+			CorrelationID: hexkit.NewCorrelationID(), Headers: headers}
+		n := limit - driver.RecordSize((*driver.Message)(m))
+		for m.Payload = make([]byte, n); driver.RecordSize((*driver.Message)(m)) > limit; m.Payload = make([]byte, n) {
+			n--
+		}
+		if err := e.h.Sender().Send(ctx, m); err != nil {
+			t.Errorf("Sender.Send of a message whose record batch is %d bytes (limit %d; %d headers) = %v, want nil", driver.RecordSize((*driver.Message)(m)), limit, len(headers), err)
+		}
+		m.Payload = make([]byte, n+1)
+		if err := e.h.Sender().Send(ctx, m); !errors.Is(err, events.ErrMessageTooLarge) {
+			t.Errorf("Sender.Send of a message whose record batch is %d bytes (limit %d; %d headers) = %v, want an error wrapping events.ErrMessageTooLarge", driver.RecordSize((*driver.Message)(m)), limit, len(headers), err)
+		}
+	}
+	// Framing alone can make a message too large: 150000 empty headers.
+	m := &events.Message{Topic: topic, Key: "k", Type: (testEvent{}).EventType(), EventID: events.NewEventID(),
+		CorrelationID: hexkit.NewCorrelationID(), Headers: map[string]string{}, Payload: []byte(`{}`)}
+	for i := range 150000 {
+		m.Headers[fmt.Sprintf("%05x", i)] = ""
+	}
+	if err := e.h.Sender().Send(ctx, m); !errors.Is(err, events.ErrMessageTooLarge) {
+		t.Errorf("Sender.Send of a message with 150000 empty 5-byte headers (750000 bytes of names, %d with Kafka's framing) = %v, want an error wrapping events.ErrMessageTooLarge", driver.RecordSize((*driver.Message)(m)), err)
+	}
+}
+
+// testGroupNames: a consumer group name is 1 to events.MaxGroupLen
+// printable ASCII bytes on every provider, Kafka's rule.
+func testGroupNames(e *env) {
+	t := e.t
+	ctx := e.ctx()
+	topic := e.topic(1)
+	base := e.name("g")
+	for _, group := range []string{"", "gruppe-ä", "a\x00b", base + strings.Repeat("g", events.MaxGroupLen+1-len(base))} {
+		if _, err := e.h.NewSubscriber(group, newRouter(), events.WithTopics(topic)); !errors.Is(err, events.ErrInvalidOption) {
+			t.Errorf("NewSubscriber with a %d-byte group %.20q = %v, want an error wrapping events.ErrInvalidOption: Kafka refuses the name", len(group), group, err)
+		}
+	}
+	long := base + strings.Repeat("g", events.MaxGroupLen-len(base))
+	rec := newRecorder()
+	r := newRouter()
+	events.Handle(r, topic, rec.handler("m", nil))
+	e.subscribe(long, []string{topic}, r)
+	if err := e.publisher(topic).Publish(ctx, "k", testEvent{Key: "k"}); err != nil {
+		t.Fatalf("Publish = %v", err)
+	}
+	rec.waitFor(t, "a group with the longest valid name consumes", func(got []record) bool { return len(got) == 1 })
 }

@@ -74,8 +74,11 @@ func WithClock(now func() time.Time) Option {
 const DefaultMaxMessageSize = 1 << 20
 
 // WithMaxMessageSize sets the largest message the broker stores, counted
-// as Kafka's client counts a record: key, payload and every header's name
-// and value (the reserved ones included). A larger message fails with
+// as the kafka provider's producer counts it against
+// kafka.Config.MaxMessageSize: key, payload and every header's name and
+// value (the reserved ones included) with Kafka's framing of the record,
+// its headers and its batch (events/driver.RecordSize). So at the same
+// limit both refuse the same messages. A larger message fails with
 // events.ErrMessageTooLarge. It needs n >= 1. Default:
 // [DefaultMaxMessageSize]; set it to the producer limit of the Kafka
 // deployment the service runs against.
@@ -197,9 +200,10 @@ func collides(a, b string) bool {
 type sender Broker
 
 // Send stores copies of msgs, each on its topic's partition chosen by its
-// key, stamped with the broker's clock. A message to a topic that does not
-// exist fails with events.ErrTopicNotFound, every message after Close with
-// events.ErrClosed.
+// key, stamped with the broker's clock. Every message after Close fails
+// with events.ErrClosed, one to a topic that does not exist with
+// events.ErrTopicNotFound, and one over the size limit with
+// events.ErrMessageTooLarge, checked in that order, as on Kafka.
 func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error) error {
 	return (*Broker)(s).store(ctx, msgs, errs, true)
 }
@@ -217,10 +221,11 @@ func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// Copies are made outside the lock, of the messages that fit; the
+	// checks are made in Kafka's order: closed, topic, size.
 	stored := make([]*driver.Message, len(msgs))
 	for i, m := range msgs {
-		if n := size(m); n > b.maxSize {
-			errs[i] = fmt.Errorf("%w: %d bytes, more than %d", events.ErrMessageTooLarge, n, b.maxSize)
+		if driver.RecordSize(m) > b.maxSize {
 			continue
 		}
 		stored[i] = m
@@ -231,16 +236,17 @@ func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error
 	now := b.now()
 	b.mu.Lock()
 	for i, c := range stored {
-		if c == nil {
-			continue
-		}
 		if b.closed {
 			errs[i] = events.ErrClosed
 			continue
 		}
-		t, ok := b.topics[c.Topic]
+		t, ok := b.topics[msgs[i].Topic]
 		if !ok {
-			errs[i] = fmt.Errorf("%w: %q", events.ErrTopicNotFound, c.Topic)
+			errs[i] = fmt.Errorf("%w: %q", events.ErrTopicNotFound, msgs[i].Topic)
+			continue
+		}
+		if c == nil {
+			errs[i] = fmt.Errorf("%w: %d bytes, more than %d", events.ErrMessageTooLarge, driver.RecordSize(msgs[i]), b.maxSize)
 			continue
 		}
 		c.Timestamp = now
@@ -253,22 +259,12 @@ func (b *Broker) store(ctx context.Context, msgs []*driver.Message, errs []error
 	return nil
 }
 
-// size counts m as Kafka's client counts a record: key, payload and
-// headers, the reserved ones included.
-func size(m *driver.Message) int {
-	n := len(m.Key) + len(m.Payload) +
-		len(events.HeaderType) + len(m.Type) + len(events.HeaderEventID) + len(m.EventID) +
-		len(events.HeaderCorrelationID) + len(m.CorrelationID)
-	for k, v := range m.Headers {
-		n += len(k) + len(v)
-	}
-	return n
-}
-
-// clone returns a deep copy of m.
+// clone returns a deep copy of m, with nil headers when m has none (an
+// empty map too), as Kafka delivers them.
 func clone(m *driver.Message) *driver.Message {
 	c := *m
-	if m.Headers != nil {
+	c.Headers = nil
+	if len(m.Headers) > 0 {
 		c.Headers = maps.Clone(m.Headers)
 	}
 	if m.Payload != nil {
@@ -354,8 +350,11 @@ func (b *Broker) idleLocked() bool {
 // Close stops the broker: later sends fail with events.ErrClosed, running
 // subscribers drain (their handlers' contexts are canceled, in-flight
 // handlers finish) and their Run returns events.ErrClosed; Close returns
-// once they did. Close must not be called from a handler. Calling Close
-// again is a no-op.
+// once they did, which waits for every handler still running however long
+// it takes, even one that Run gave up on with a *events.DrainError
+// (events.WithDrainTimeout bounds Run, not Close). Close must not be
+// called from a handler. Calling Close again waits the same way and
+// returns nil.
 func (b *Broker) Close() error {
 	b.mu.Lock()
 	if b.closed {

@@ -42,7 +42,8 @@
 //   - Shutdown: when Run's context ends, the handlers' context is canceled,
 //     Run waits for in-flight handlers, leaves the group and returns nil.
 //     [Broker.Close] does the same for every subscriber (their Run returns
-//     events.ErrClosed) and makes later sends fail with events.ErrClosed.
+//     events.ErrClosed), without the bound of events.WithDrainTimeout, and
+//     makes later sends fail with events.ErrClosed.
 //   - Isolation: the broker stores copies of what a Sender sends and of
 //     what a publisher with a custom codec encodes (a typed publisher with
 //     the default codec hands over the message it built for the call,
@@ -52,9 +53,13 @@
 //
 // Differences from Kafka: a message is stored (and acknowledged) the
 // moment Send returns, there is no retention limit and no rebalance delay,
-// and the size limit ([WithMaxMessageSize], 1 MiB by default) counts a
-// message without the few bytes of framing Kafka adds; a member joins its group when it is created
-// rather than when Run starts (see [Broker.WaitIdle]).
+// every delivery gets a copy of the payload (on Kafka every delivery of a
+// record shares its fetched payload, which handlers must not write to),
+// and a member joins its group when it is created rather than when Run
+// starts (see [Broker.WaitIdle]). The size limit ([WithMaxMessageSize],
+// 1 MiB by default, as kafka.Config.MaxMessageSize) counts a message with
+// Kafka's framing, as the kafka provider does, so both refuse the same
+// messages.
 //
 // # Errors
 //
