@@ -40,6 +40,9 @@
 //   - Stat and Get of a missing object ask whether the bucket exists, to
 //     tell ErrBucketNotFound from ErrObjectNotFound (a HEAD response has no
 //     error code).
+//   - BucketExists sends a HEAD; when it answers 404, a listing of one key
+//     confirms that the bucket is missing, since versitygw answers a HEAD
+//     with 404 for an access key it does not know too (ErrUnauthorized).
 //
 // Servers differ where S3 leaves room: versitygw's POSIX backend keeps an
 // object "a/b" as file b in directory a, so "a" and "a/b" cannot both
@@ -70,7 +73,8 @@
 // RequestHeaderSectionTooLarge -> ErrInvalidArgument; InvalidBucketName,
 // KeyTooLongError, DirectoryObjectContainsData -> ErrInvalidID;
 // ObjectParentIsFile, ExistingObjectIsDirectory -> ErrObjectExists;
-// AccessDenied, InvalidAccessKeyId, SignatureDoesNotMatch, ExpiredToken,
+// AccessDenied, InvalidAccessKeyId, XAdminUserNotFound (versitygw's answer
+// to an access key it does not know), SignatureDoesNotMatch, ExpiredToken,
 // InvalidToken -> ErrUnauthorized; InternalError, ServiceUnavailable,
 // SlowDown and network errors after minio-go's retries (a refused
 // connection, a transport timeout, a server gone while a download

@@ -56,10 +56,31 @@ func (d *backend) CreateBucket(ctx context.Context, bucket string) error {
 	return mapError(ctx, d.c.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}))
 }
 
-// BucketExists implements [driver.Store].
+// BucketExists implements [driver.Store] with a HEAD request. A 404
+// answer to a HEAD has no body, so it cannot tell a missing bucket from an
+// access key the server does not know (versitygw answers 404
+// XAdminUserNotFound): a missing bucket is confirmed with a listing of one
+// key, whose answer carries the error code.
 func (d *backend) BucketExists(ctx context.Context, bucket string) (bool, error) {
 	ok, err := d.c.BucketExists(ctx, bucket)
-	return ok, mapError(ctx, err)
+	if ok || err != nil {
+		return ok, mapError(ctx, err)
+	}
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel() // ends the listing after its first answer
+	for o := range d.c.ListObjectsIter(lctx, bucket, minio.ListObjectsOptions{MaxKeys: 1}) {
+		if o.Err == nil {
+			return true, nil // created since the HEAD
+		}
+		if minio.ToErrorResponse(o.Err).Code == minio.NoSuchBucket {
+			return false, nil
+		}
+		return false, mapError(ctx, o.Err)
+	}
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	return true, nil // an empty bucket, created since the HEAD
 }
 
 // DeleteBucket implements [driver.Store].
