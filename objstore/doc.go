@@ -105,7 +105,9 @@
 // fails with [ErrInvalidOption]. Providers wrap their driver's error as well,
 // so errors.As reaches it. Context errors come back unwrapped: errors.Is(err,
 // context.Canceled) holds, and so does err == context.Canceled for calls that
-// did not start. Invalid ids and arguments fail before any request.
+// did not start. Presigning sends no request but still checks the context:
+// a presigning call given a context that is done fails with its error on
+// every backend. Invalid ids and arguments fail before any request.
 //
 // # Testing
 //

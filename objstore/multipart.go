@@ -43,7 +43,7 @@ func (s *portable) PresignPart(ctx context.Context, bucket, object, uploadID str
 	if uploadID == "" {
 		return "", fmt.Errorf("%w: empty upload id", ErrUploadNotFound)
 	}
-	c, err := presignOptions(opts)
+	c, err := presignOptions(ctx, opts)
 	if err != nil {
 		return "", err
 	}

@@ -368,7 +368,11 @@ func (s *portable) Delete(ctx context.Context, bucket, object string) error {
 	return s.d.Delete(ctx, bucket, object)
 }
 
-func presignOptions(opts []PresignOption) (presignConfig, error) {
+// presignOptions applies and checks the options of a presigning call, and
+// returns the error of ctx once it is done: presigning sends no request,
+// so a driver that signs offline never looks at ctx, and a call whose
+// context ended must not start on any backend.
+func presignOptions(ctx context.Context, opts []PresignOption) (presignConfig, error) {
 	c := presignConfig{expiry: DefaultExpiry}
 	for _, o := range opts {
 		o(&c)
@@ -376,14 +380,14 @@ func presignOptions(opts []PresignOption) (presignConfig, error) {
 	if c.expiry < time.Second || c.expiry > MaxExpiry {
 		return c, fmt.Errorf("%w: expiry %v not in [1s, %v]", ErrInvalidArgument, c.expiry, MaxExpiry)
 	}
-	return c, nil
+	return c, ctx.Err()
 }
 
 func (s *portable) PresignGet(ctx context.Context, bucket, object string, opts ...PresignOption) (string, error) {
 	if err := s.object(bucket, object); err != nil {
 		return "", err
 	}
-	c, err := presignOptions(opts)
+	c, err := presignOptions(ctx, opts)
 	if err != nil {
 		return "", err
 	}
@@ -394,7 +398,7 @@ func (s *portable) PresignPut(ctx context.Context, bucket, object string, opts .
 	if err := s.object(bucket, object); err != nil {
 		return "", err
 	}
-	c, err := presignOptions(opts)
+	c, err := presignOptions(ctx, opts)
 	if err != nil {
 		return "", err
 	}
@@ -408,7 +412,7 @@ func (s *portable) PresignPost(ctx context.Context, bucket, object string, maxSi
 	if maxSize < 1 || maxSize > MaxPartSize {
 		return PresignedPost{}, fmt.Errorf("%w: max size %d not in [1, %d]", ErrInvalidArgument, maxSize, int64(MaxPartSize))
 	}
-	c, err := presignOptions(opts)
+	c, err := presignOptions(ctx, opts)
 	if err != nil {
 		return PresignedPost{}, err
 	}

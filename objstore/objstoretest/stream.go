@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hexkit-go/hexkit/objstore"
 )
@@ -247,6 +248,27 @@ func testCancellation(t *testing.T, h *harness) {
 	}
 	_, err = h.s.InitUpload(ctx, b, "up.bin")
 	check("InitUpload", err)
+	// Presigning sends no request, yet a call whose context ended does
+	// not start, on any backend.
+	exact := func(what string, err error) {
+		t.Helper()
+		if err != context.Canceled {
+			t.Errorf("%s with a canceled context = %v, want context.Canceled itself", what, err)
+		}
+	}
+	_, err = h.s.PresignGet(ctx, b, "exists.txt")
+	exact("PresignGet", err)
+	_, err = h.s.PresignPut(ctx, b, "new.txt")
+	exact("PresignPut", err)
+	_, err = h.s.PresignPost(ctx, b, "new.txt", 100)
+	exact("PresignPost", err)
+	_, err = h.s.PresignPart(ctx, b, "up.bin", "any-upload-id", 1)
+	exact("PresignPart", err)
+	dctx, dcancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer dcancel()
+	if _, err := h.s.PresignGet(dctx, b, "exists.txt"); err != context.DeadlineExceeded {
+		t.Errorf("PresignGet with a context past its deadline = %v, want context.DeadlineExceeded itself", err)
+	}
 	if ok, err := h.s.ObjectExists(h.ctx(), b, "new.txt"); err != nil || ok {
 		t.Errorf("ObjectExists(object of a canceled Put) = %v, %v; want false, nil", ok, err)
 	}
