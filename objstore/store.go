@@ -2,6 +2,8 @@ package objstore
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -70,7 +72,8 @@ type Store interface {
 	Put(ctx context.Context, bucket, object string, r io.Reader, size int64, opts ...WriteOption) (ObjectInfo, error)
 	// Get opens the object for reading: [ErrObjectNotFound] or
 	// [ErrBucketNotFound] when missing, [ErrInvalidArgument] for a range
-	// outside the object. Close the reader when done.
+	// that is empty or starts outside the object (see [WithRange]). Close
+	// the reader when done.
 	//
 	// A whole-object read verifies the ETag: of a single-part object the
 	// MD5 of the bytes, of a multipart object written by Put its multipart
@@ -124,7 +127,8 @@ type Store interface {
 	// parts break [WithPartCount] or [WithAnticipatedPartSize], or when
 	// the server refuses them (a part but the last smaller than
 	// [MinPartSize]); the upload then stays active. [ErrUploadNotFound]
-	// when the upload is not active.
+	// when the upload is not active; [ErrInvalidArgument], before any
+	// request, for an anticipated count or size out of bounds.
 	CompleteUpload(ctx context.Context, bucket, object, uploadID string, opts ...CompleteOption) error
 	// AbortUpload aborts an upload and deletes its parts:
 	// [ErrUploadNotFound] when it is not active. It then checks that no
@@ -379,6 +383,11 @@ func presignOptions(ctx context.Context, opts []PresignOption) (presignConfig, e
 	}
 	if c.expiry < time.Second || c.expiry > MaxExpiry {
 		return c, fmt.Errorf("%w: expiry %v not in [1s, %v]", ErrInvalidArgument, c.expiry, MaxExpiry)
+	}
+	if c.hasMD5 {
+		if sum, err := base64.StdEncoding.Strict().DecodeString(c.md5); err != nil || len(sum) != md5.Size {
+			return c, fmt.Errorf("%w: Content-MD5 %q is not the base64 of 16 bytes", ErrInvalidArgument, c.md5)
+		}
 	}
 	return c, ctx.Err()
 }

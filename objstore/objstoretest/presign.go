@@ -2,6 +2,7 @@ package objstoretest
 
 import (
 	"bytes"
+	"crypto/md5"
 	"encoding/base64"
 	"fmt"
 	"mime/multipart"
@@ -144,6 +145,16 @@ func testPresignPut(t *testing.T, h *harness) {
 		t.Errorf("PUT presigned URL of a deleted bucket: status %d (%s), want 404", status, body)
 	}
 
+	// S3 refuses a Content-MD5 that is not the base64 of 16 bytes, so a
+	// URL bound to one could never be used.
+	sum := md5.Sum(data)
+	for _, bad := range []string{"", "garbage", md5Hex(data), base64.StdEncoding.EncodeToString(sum[:15]),
+		base64.RawStdEncoding.EncodeToString(sum[:]), base64.URLEncoding.EncodeToString(sum[:]) + " "} {
+		_, err := h.s.PresignPut(ctx, b, "md5.bin", objstore.WithContentMD5(bad))
+		wantErr(t, fmt.Sprintf("PresignPut(WithContentMD5(%q))", bad), err, objstore.ErrInvalidArgument)
+		_, err = h.s.PresignPart(ctx, b, "md5.bin", "any-upload-id", 1, objstore.WithContentMD5(bad))
+		wantErr(t, fmt.Sprintf("PresignPart(WithContentMD5(%q))", bad), err, objstore.ErrInvalidArgument)
+	}
 	u, err = h.s.PresignPut(ctx, b, "md5.bin", objstore.WithContentMD5(md5Base64(data)))
 	noErr(t, "PresignPut(WithContentMD5)", err)
 	req = h.request(ctx, http.MethodPut, u, data[:100])
