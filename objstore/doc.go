@@ -35,7 +35,8 @@
 // server), so it is fast and does not check that the object or upload
 // exists; using a URL of a missing object answers 404. URLs are valid for
 // [DefaultExpiry] unless [WithExpiry] says otherwise, and allow what was
-// signed only: another method, or an x-amz-* header the URL does not name
+// signed only: another method, a query parameter added to the URL (such
+// as response-content-type), or an x-amz-* header the URL does not name
 // (such as metadata), is refused with 403 on every backend. A GET URL
 // answers Range (206) and If-None-Match (304) requests.
 //

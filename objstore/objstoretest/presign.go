@@ -77,6 +77,12 @@ func testPresignGet(t *testing.T, h *harness) {
 	if status, _, _ := h.do(req); status != http.StatusForbidden {
 		t.Errorf("GET presigned URL with an unsigned x-amz-meta header: status %d, want 403", status)
 	}
+	// S3 signs the whole query: a parameter added to the URL breaks it.
+	for _, extra := range []string{"response-content-type=text%2Fhtml", "versionId=abc", "foo=bar", "foo"} {
+		if status, _, _ := h.do(h.request(ctx, http.MethodGet, u+"&"+extra, nil)); status != http.StatusForbidden {
+			t.Errorf("GET presigned URL with the query parameter %s added: status %d, want 403", extra, status)
+		}
+	}
 	req = h.request(ctx, http.MethodGet, u, nil)
 	req.Header.Set("Range", "bytes=20000-")
 	if status, _, _ := h.do(req); status != http.StatusRequestedRangeNotSatisfiable {

@@ -12,6 +12,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -22,8 +23,9 @@ import (
 // GET downloads an object, PUT uploads an object or a part (answering its
 // ETag), POST uploads a form within its policy (204 on success, 400
 // EntityTooLarge over the size limit). A missing, tampered or expired
-// signature, another method than the one signed, and an x-amz-* header
-// that was not signed are 403; errors carry an S3-style XML body.
+// signature, another method than the one signed, a query parameter that
+// was not signed (added or repeated) and an x-amz-* header that was not
+// signed are 403; errors carry an S3-style XML body.
 func (f *Driver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	b, id, _ := strings.Cut(path, "/")
@@ -41,6 +43,23 @@ func (f *Driver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		f.serveObject(w, r, b, id)
 	}
+}
+
+// unsignedParam returns a query parameter of q that the Driver's URLs do
+// not sign, or one given more than once: S3 signs the whole query, so it
+// refuses a URL with a parameter added (response-content-type, versionId,
+// anything else).
+func unsignedParam(q url.Values) string {
+	for name, v := range q {
+		switch name {
+		case paramExpires, paramSignedHeaders, paramSignature, paramUploadID, paramPartNumber:
+			if len(v) == 1 {
+				continue
+			}
+		}
+		return name
+	}
+	return ""
 }
 
 // unsignedAmzHeader returns an x-amz-* header of r: the URLs sign none, and
@@ -95,6 +114,10 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 	contentMD5 := ""
 	if q.Get(paramSignedHeaders) == "content-md5" {
 		contentMD5 = r.Header.Get("Content-MD5")
+	}
+	if p := unsignedParam(q); p != "" {
+		writeError(w, http.StatusForbidden, "SignatureDoesNotMatch", "the query parameter "+p+" is not signed")
+		return
 	}
 	expires := q.Get(paramExpires)
 	if !f.checkSignature(q.Get(paramSignature), r.Method, b, id, uid, part, contentMD5, expires) {
