@@ -76,10 +76,13 @@
 // silently change what breaks them: presigned URLs expire after 1 second
 // to [MaxExpiry] (7 days); a form upload allows 1 byte to [MaxPartSize];
 // part numbers run from 1 to [MaxParts]; content types and metadata values
-// are UTF-8 without control characters (a tab included) and without
-// leading or trailing spaces; metadata keys are HTTP tokens, stored in
-// lower case; keys and values together have at most [MaxMetadataSize]
-// bytes; a copy onto itself is refused. Each breaks with
+// are UTF-8 without control characters (a tab included), without white
+// space other than the ASCII space and without leading or trailing spaces,
+// and metadata values do not start with "=?"; metadata keys are HTTP
+// tokens, stored in lower case, outside the x-amz- and x-minio- headers
+// and the object headers such as content-type (see [WithMetadata]); keys
+// and values together have at most [MaxMetadataSize] bytes; a copy onto
+// itself is refused. Each breaks with
 // [ErrInvalidArgument] (ids with [ErrInvalidID]) before any request.
 //
 // Close releases what the provider's constructor opened; every call after

@@ -84,18 +84,27 @@ type WriteOption func(*writeConfig)
 
 type writeConfig = driver.WriteInfo
 
-// WithContentType sets the content type: printable text, no control
-// characters. Default: application/octet-stream.
+// WithContentType sets the content type: valid UTF-8 without control
+// characters (tabs included), without white space other than the ASCII
+// space (no U+00A0, U+3000, ...) and without leading or trailing spaces;
+// anything else fails the write with [ErrInvalidArgument]. Default:
+// application/octet-stream.
 func WithContentType(t string) WriteOption {
 	return func(w *writeConfig) { w.ContentType = t }
 }
 
 // WithMetadata sets user metadata; keys are stored in lower case. Keys are
-// HTTP header tokens (letters, digits and !#$%&'*+-.^_`|~); values are
-// valid UTF-8 without control characters (tabs included) and without
-// leading or trailing spaces, which S3 would drop; keys and values have at
-// most [MaxMetadataSize] bytes together. Anything else fails the write
-// with [ErrInvalidArgument]. Default: none.
+// HTTP header tokens (letters, digits and !#$%&'*+-.^_`|~) that S3 clients
+// send as metadata: not starting with "x-amz-" or "x-minio-" and none of
+// content-type, cache-control, content-disposition, content-encoding,
+// content-language and expires (sent as headers of their own, which the
+// server drops or applies to the object). Values are valid UTF-8 without
+// control characters (tabs included), without white space other than the
+// ASCII space (which breaks the request's signature), without leading or
+// trailing spaces (which S3 would drop), and not starting with "=?"
+// (which S3 clients decode as an RFC 2047 encoded word). Keys and values
+// have at most [MaxMetadataSize] bytes together. Anything else fails the
+// write with [ErrInvalidArgument]. Default: none.
 func WithMetadata(m map[string]string) WriteOption {
 	return func(w *writeConfig) {
 		if w.Metadata == nil {

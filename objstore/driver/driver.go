@@ -46,8 +46,10 @@ type WriteInfo struct {
 	// (application/octet-stream).
 	ContentType string
 	// Metadata is the user metadata, keys in lower case, already checked
-	// by the portable layer (keys are HTTP tokens; values UTF-8 without
-	// control characters or edge spaces; at most 2000 bytes in all).
+	// by the portable layer (keys are HTTP tokens outside the x-amz- and
+	// x-minio- headers and the object headers; values UTF-8 without
+	// control characters, white space but the ASCII space, edge spaces or
+	// a leading "=?"; at most 2000 bytes in all).
 	Metadata map[string]string
 	// IfAbsent asks the driver to refuse the write with [ErrObjectExists]
 	// when the object exists, atomically where the backend can.
