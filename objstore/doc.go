@@ -68,9 +68,10 @@
 // end of the context, stops it.
 //
 // Ids: by default buckets are 3 to 63 of a-z, 0-9 and '-', not starting or
-// ending with '-'; objects are 3 to 255 of A-Z, a-z, 0-9, '.', '_' and '-',
-// not starting or ending with '-' or '.' (the rules of Python hexkit).
-// [WithIDRules] replaces them, within what S3 accepts (see [IDRules]).
+// ending with '-'; objects are 3 to 227 of A-Z, a-z, 0-9, '.', '_' and '-',
+// not starting or ending with '-' or '.' (the rules of Python hexkit, but
+// for the length: see [MaxObjectName]). [WithIDRules] replaces them,
+// within what S3 accepts (see [IDRules]).
 //
 // Rules decided once, for every provider, because S3 servers refuse or
 // silently change what breaks them: presigned URLs expire after 1 second

@@ -46,10 +46,11 @@
 //
 // Servers differ where S3 leaves room: versitygw's POSIX backend keeps an
 // object "a/b" as file b in directory a, so "a" and "a/b" cannot both
-// exist (the second write fails with objstore.ErrObjectExists) and each
-// segment of an id between slashes has at most 255 bytes (which objstore
-// enforces for every backend). AWS S3 and the in-memory store allow both
-// objects.
+// exist (the second write fails with objstore.ErrObjectExists; AWS S3 and
+// the in-memory store allow both objects). On it each segment of an id
+// between slashes has at most 255 bytes, and an object whose last segment
+// has more than 227 cannot be replaced once written; objstore refuses such
+// ids on every backend (see objstore.MaxObjectName).
 //
 // Copy uses one CopyObject request, which S3 limits to 5 GiB sources.
 // Streaming Put sends parts without Content-MD5 but hashes what it sends

@@ -104,13 +104,15 @@ func testIDsWithinS3(t *testing.T, h *harness) {
 	}
 	b := h.bucketOn(s)
 	for _, id := range []string{"", ".", "..", "a/./b", "a/../b", "/lead", "trail/", "a//b", "nul\x00", "bad\xff",
-		strings.Repeat("k", 256), "d/" + strings.Repeat("é", 128), strings.Repeat(strings.Repeat("k", 200)+"/", 5) + strings.Repeat("k", 30)} {
+		strings.Repeat("k", 256) + "/k", "d/" + strings.Repeat("é", 128) + "/k", strings.Repeat(strings.Repeat("k", 200)+"/", 5) + strings.Repeat("k", 30),
+		strings.Repeat("k", objstore.MaxObjectName+1), "d/" + strings.Repeat("é", objstore.MaxObjectName/2+1)} {
 		_, err := s.Put(ctx, b, id, bytes.NewReader([]byte("x")), 1)
 		wantErr(t, fmt.Sprintf("Put(%.40q) under permissive rules", id), err, objstore.ErrInvalidID)
 		_, err = s.PresignGet(ctx, b, id)
 		wantErr(t, fmt.Sprintf("PresignGet(%.40q) under permissive rules", id), err, objstore.ErrInvalidID)
 	}
-	accepted := []string{"dir/sub/name with spaces+1.txt", "Grüße.txt", strings.Repeat("k", 255), "q?x#y%20z", "d/" + strings.Repeat("é", 127)}
+	accepted := []string{"dir/sub/name with spaces+1.txt", "Grüße.txt", strings.Repeat("k", objstore.MaxObjectName), "q?x#y%20z",
+		"d/" + strings.Repeat("é", objstore.MaxObjectName/2), strings.Repeat("s", 255) + "/x"}
 	for i, id := range accepted {
 		data := []byte(fmt.Sprintf("object %d", i))
 		if _, err := s.Put(ctx, b, id, bytes.NewReader(data), int64(len(data))); err != nil {
@@ -130,6 +132,55 @@ func testIDsWithinS3(t *testing.T, h *harness) {
 	}
 	if len(listed) != len(accepted) {
 		t.Errorf("List = %.60q, want the %d ids stored", listed, len(accepted))
+	}
+}
+
+// testLongNames checks that an object whose name has the most bytes the
+// rules allow can be replaced by every kind of write: S3 servers that keep
+// objects as files store longer names once but cannot replace them.
+func testLongNames(t *testing.T, h *harness) {
+	ctx := h.ctx()
+	any := func(string) error { return nil }
+	loose := h.newStore(t, objstore.WithIDRules(objstore.IDRules{Object: any}))
+	name := strings.Repeat("n", objstore.MaxObjectName)
+	for _, c := range []struct {
+		s  objstore.Store
+		id string
+	}{
+		{h.s, name},
+		{loose, "d/" + name},
+		{loose, strings.Repeat("m", 255) + "/" + name},
+	} {
+		b := h.bucketOn(c.s)
+		what := fmt.Sprintf("%d-byte id ending in %d bytes", len(c.id), objstore.MaxObjectName)
+		for i := range 2 {
+			if _, err := c.s.Put(ctx, b, c.id, bytes.NewReader([]byte("put")), 3); err != nil {
+				t.Errorf("Put %d of a %s = %v, want nil", i+1, what, err)
+			}
+		}
+		_, err := c.s.Put(ctx, b, "src.txt", bytes.NewReader([]byte("copied")), 6)
+		noErr(t, "Put(src.txt)", err)
+		if err := c.s.Copy(ctx, b, "src.txt", b, c.id, objstore.WithOverwrite()); err != nil {
+			t.Errorf("Copy(WithOverwrite) onto a %s = %v, want nil", what, err)
+		}
+		u, err := c.s.PresignPut(ctx, b, c.id)
+		noErr(t, "PresignPut", err)
+		if status, body, _ := h.do(h.request(ctx, http.MethodPut, u, []byte("presigned"))); status != http.StatusOK {
+			t.Errorf("presigned PUT over a %s: status %d (%s), want 200", what, status, body)
+		}
+		uid, err := c.s.InitUpload(ctx, b, c.id)
+		noErr(t, "InitUpload", err)
+		part, err := c.s.PresignPart(ctx, b, c.id, uid, 1)
+		noErr(t, "PresignPart", err)
+		if status, body, _ := h.do(h.request(ctx, http.MethodPut, part, []byte("multipart"))); status != http.StatusOK {
+			t.Fatalf("PUT part: status %d (%s), want 200", status, body)
+		}
+		if err := c.s.CompleteUpload(ctx, b, c.id, uid); err != nil {
+			t.Errorf("CompleteUpload over a %s = %v, want nil", what, err)
+		}
+		if st, err := c.s.Stat(ctx, b, c.id); err != nil || st.Size != int64(len("multipart")) {
+			t.Errorf("Stat(%s) after the last write = %+v, %v; want the 9 bytes of the multipart upload", what, st, err)
+		}
 	}
 }
 

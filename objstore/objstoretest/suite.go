@@ -63,6 +63,7 @@ func Run(t *testing.T, newStore NewStore, f Features) {
 		{"CloseReader", testCloseReader},
 		{"MetadataRules", testMetadataRules},
 		{"IDsWithinS3", testIDsWithinS3},
+		{"LongNames", testLongNames},
 		{"Close", testClose},
 		{"MultipartEdges", testMultipartEdges},
 	}
