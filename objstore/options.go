@@ -88,7 +88,8 @@ type writeConfig = driver.WriteInfo
 // characters (tabs included), without white space other than the ASCII
 // space (no U+00A0, U+3000, ...) and without leading or trailing spaces;
 // anything else fails the write with [ErrInvalidArgument]. Default:
-// application/octet-stream.
+// application/octet-stream (an upload through a presigned URL or form
+// without a content type gets S3's binary/octet-stream instead).
 func WithContentType(t string) WriteOption {
 	return func(w *writeConfig) { w.ContentType = t }
 }

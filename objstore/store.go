@@ -91,11 +91,15 @@ type Store interface {
 	PresignGet(ctx context.Context, bucket, object string, opts ...PresignOption) (string, error)
 	// PresignPut returns a URL that uploads the object with a plain PUT of
 	// the body until it expires. With [WithContentMD5] the request must
-	// carry that Content-MD5. Presigning does not contact the server.
+	// carry that Content-MD5. The object gets the request's Content-Type,
+	// or binary/octet-stream (S3's default) without one. Presigning does
+	// not contact the server.
 	PresignPut(ctx context.Context, bucket, object string, opts ...PresignOption) (string, error)
 	// PresignPost returns a form upload of at most maxSize bytes (1 to
-	// [MaxPartSize]; a POST policy). The server refuses a larger file.
-	// Presigning does not contact the server.
+	// [MaxPartSize]; a POST policy). The server refuses a larger file. The
+	// object's content type is binary/octet-stream (S3's default: the
+	// policy allows no content type field). Presigning does not contact
+	// the server.
 	PresignPost(ctx context.Context, bucket, object string, maxSize int64, opts ...PresignOption) (PresignedPost, error)
 
 	// InitUpload starts a multipart upload and returns its id:

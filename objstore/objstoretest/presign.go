@@ -122,6 +122,9 @@ func testPresignPut(t *testing.T, h *harness) {
 	if got, _ := h.read(ctx, b, "upload.bin"); !bytes.Equal(got, data) {
 		t.Errorf("Get after presigned PUT = %d bytes, want the %d uploaded", len(got), len(data))
 	}
+	if st, err := h.s.Stat(ctx, b, "upload.bin"); err != nil || st.ContentType != "binary/octet-stream" {
+		t.Errorf("Stat after a PUT without Content-Type = %+v, %v; want S3's default binary/octet-stream", st, err)
+	}
 
 	u, err = h.s.PresignPut(ctx, b, "typed.txt")
 	noErr(t, "PresignPut", err)
@@ -222,6 +225,9 @@ func testPresignPost(t *testing.T, h *harness) {
 	}
 	if got, _ := h.read(ctx, b, "form.bin"); !bytes.Equal(got, data) {
 		t.Errorf("Get after POST = %d bytes, want the %d posted", len(got), len(data))
+	}
+	if st, err := h.s.Stat(ctx, b, "form.bin"); err != nil || st.ContentType != "binary/octet-stream" {
+		t.Errorf("Stat after a POST = %+v, %v; want S3's default binary/octet-stream", st, err)
 	}
 
 	p, err = h.s.PresignPost(ctx, b, "toolarge.bin", 1000)

@@ -170,8 +170,11 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 			writeStoreError(w, fmt.Errorf("%w: Content-MD5 does not match the body", driver.ErrChecksumMismatch))
 			return
 		}
-		etag, err = f.Put(ctx, b, id, bytes.NewReader(data), int64(len(data)),
-			driver.WriteInfo{ContentType: r.Header.Get("Content-Type")})
+		ctype := r.Header.Get("Content-Type")
+		if ctype == "" {
+			ctype = UploadContentType
+		}
+		etag, err = f.Put(ctx, b, id, bytes.NewReader(data), int64(len(data)), driver.WriteInfo{ContentType: ctype})
 	}
 	if err != nil {
 		writeStoreError(w, err)
@@ -180,6 +183,12 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 	w.Header().Set("ETag", `"`+etag+`"`)
 	w.WriteHeader(http.StatusOK)
 }
+
+// UploadContentType is the content type S3 stores for an upload through
+// a presigned URL without a Content-Type header and for every form upload
+// (a form's policy allows no content type field, and S3 ignores the
+// file part's own header).
+const UploadContentType = "binary/octet-stream"
 
 func b64sum(data []byte) string {
 	s := md5hexBytes(data)
@@ -319,7 +328,7 @@ func (f *Driver) storePost(ctx context.Context, w http.ResponseWriter, b string,
 		writeError(w, http.StatusBadRequest, "EntityTooLarge", fmt.Sprintf("the file exceeds the maximum of %d bytes", pol.MaxSize))
 		return
 	}
-	if _, err := f.Put(ctx, b, pol.Key, bytes.NewReader(data), int64(len(data)), driver.WriteInfo{}); err != nil {
+	if _, err := f.Put(ctx, b, pol.Key, bytes.NewReader(data), int64(len(data)), driver.WriteInfo{ContentType: UploadContentType}); err != nil {
 		writeStoreError(w, err)
 		return
 	}
