@@ -74,8 +74,9 @@
 // within what S3 accepts (see [IDRules]).
 //
 // Rules decided once, for every provider, because S3 servers refuse or
-// silently change what breaks them: presigned URLs expire after 1 second
-// to [MaxExpiry] (7 days); a form upload allows 1 byte to [MaxPartSize];
+// silently change what breaks them: presigned URLs expire after a whole
+// number of seconds, 1 second to [MaxExpiry] (7 days), counted from the
+// start of the second they were presigned in (see [WithExpiry]); a form upload allows 1 byte to [MaxPartSize];
 // part numbers run from 1 to [MaxParts]; content types and metadata values
 // are UTF-8 without control characters (a tab included), without white
 // space other than the ASCII space and without leading or trailing spaces,

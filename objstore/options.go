@@ -184,8 +184,12 @@ type presignConfig struct {
 	hasMD5 bool
 }
 
-// WithExpiry sets how long a presigned URL stays valid, between one second
-// and [MaxExpiry]. Default [DefaultExpiry] (15 minutes).
+// WithExpiry sets how long a presigned URL or form stays valid: a whole
+// number of seconds, from one second to [MaxExpiry]; anything else fails
+// the presigning call with [ErrInvalidArgument]. As in SigV4, whose dates
+// have whole seconds, the time counts from the start of the second the URL
+// was presigned in, so it expires between d minus one second and d after
+// the call. Default [DefaultExpiry] (15 minutes).
 func WithExpiry(d time.Duration) PresignOption {
 	return func(p *presignConfig) { p.expiry = d }
 }

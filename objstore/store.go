@@ -388,6 +388,9 @@ func presignOptions(ctx context.Context, opts []PresignOption) (presignConfig, e
 	if c.expiry < time.Second || c.expiry > MaxExpiry {
 		return c, fmt.Errorf("%w: expiry %v not in [1s, %v]", ErrInvalidArgument, c.expiry, MaxExpiry)
 	}
+	if c.expiry%time.Second != 0 {
+		return c, fmt.Errorf("%w: expiry %v is not a whole number of seconds", ErrInvalidArgument, c.expiry)
+	}
 	if c.hasMD5 {
 		if sum, err := base64.StdEncoding.Strict().DecodeString(c.md5); err != nil || len(sum) != md5.Size {
 			return c, fmt.Errorf("%w: Content-MD5 %q is not the base64 of 16 bytes", ErrInvalidArgument, c.md5)

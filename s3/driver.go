@@ -222,10 +222,13 @@ func (d *backend) Presign(ctx context.Context, req driver.PresignRequest) (strin
 }
 
 // PresignPost implements [driver.Store] with a POST policy that fixes
-// bucket and key and limits the size with content-length-range.
+// bucket and key, limits the size with content-length-range and expires
+// expiry after the start of the current second.
 func (d *backend) PresignPost(ctx context.Context, bucket, object string, maxSize int64, expiry time.Duration) (driver.PresignedPost, error) {
 	p := minio.NewPostPolicy()
-	for _, err := range []error{p.SetBucket(bucket), p.SetKey(object), p.SetExpires(time.Now().UTC().Add(expiry)),
+	// From the start of the second, as a presigned URL's X-Amz-Date.
+	start := time.Now().UTC().Truncate(time.Second)
+	for _, err := range []error{p.SetBucket(bucket), p.SetKey(object), p.SetExpires(start.Add(expiry)),
 		p.SetContentLengthRange(0, maxSize)} {
 		if err != nil {
 			return driver.PresignedPost{}, mapError(ctx, err)

@@ -100,7 +100,7 @@ func testPresignGet(t *testing.T, h *harness) {
 		_, err := h.s.PresignGet(ctx, b, "download.bin", objstore.WithExpiry(d))
 		noErr(t, fmt.Sprintf("PresignGet(WithExpiry(%v))", d), err)
 	}
-	for _, d := range []time.Duration{0, time.Millisecond, objstore.MaxExpiry + time.Second} {
+	for _, d := range []time.Duration{0, time.Millisecond, 1500 * time.Millisecond, time.Minute - time.Nanosecond, objstore.MaxExpiry + time.Second} {
 		_, err := h.s.PresignGet(ctx, b, "download.bin", objstore.WithExpiry(d))
 		wantErr(t, fmt.Sprintf("PresignGet(WithExpiry(%v))", d), err, objstore.ErrInvalidArgument)
 	}
@@ -274,18 +274,33 @@ func testPresignPost(t *testing.T, h *harness) {
 }
 
 // testPresignExpiry checks that a presigned URL stops working once its
-// expiry has passed, on the real clock.
+// expiry has passed, on the real clock, counted as SigV4 does from the
+// start of the second it was presigned in.
 func testPresignExpiry(t *testing.T, h *harness) {
 	ctx := h.ctx()
 	b := h.bucket()
 	h.put(ctx, b, "short.bin", []byte("short-lived"))
-	get, err := h.s.PresignGet(ctx, b, "short.bin", objstore.WithExpiry(time.Second))
-	noErr(t, "PresignGet(WithExpiry(1s))", err)
-	put, err := h.s.PresignPut(ctx, b, "late.bin", objstore.WithExpiry(time.Second))
-	noErr(t, "PresignPut(WithExpiry(1s))", err)
-	post, err := h.s.PresignPost(ctx, b, "late-form.bin", 100, objstore.WithExpiry(time.Second))
-	noErr(t, "PresignPost(WithExpiry(1s))", err)
-	time.Sleep(2100 * time.Millisecond)
+	var get, put string
+	var post objstore.PresignedPost
+	var second time.Time
+	for {
+		// Presign early in a second, so that all three count from it.
+		time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second + 20*time.Millisecond)))
+		second = time.Now().Truncate(time.Second)
+		var err error
+		get, err = h.s.PresignGet(ctx, b, "short.bin", objstore.WithExpiry(time.Second))
+		noErr(t, "PresignGet(WithExpiry(1s))", err)
+		put, err = h.s.PresignPut(ctx, b, "late.bin", objstore.WithExpiry(time.Second))
+		noErr(t, "PresignPut(WithExpiry(1s))", err)
+		post, err = h.s.PresignPost(ctx, b, "late-form.bin", 100, objstore.WithExpiry(time.Second))
+		noErr(t, "PresignPost(WithExpiry(1s))", err)
+		if time.Now().Truncate(time.Second).Equal(second) {
+			break
+		}
+	}
+	// 1.3 s after the start of that second: expired, although less than
+	// 1.3 s passed since presigning.
+	time.Sleep(time.Until(second.Add(1300 * time.Millisecond)))
 	if status, resp := h.postForm(post, []byte("late")); status != http.StatusForbidden {
 		t.Errorf("POST form after its policy expired: status %d (%s), want 403", status, resp)
 	}

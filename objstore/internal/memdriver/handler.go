@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hexkit-go/hexkit/objstore/driver"
 )
@@ -103,9 +104,12 @@ func writeStoreError(w http.ResponseWriter, err error) {
 	}
 }
 
+// expired reports whether the deadline unix (Unix seconds) has passed:
+// S3 accepts a request up to the deadline itself, not through the rest of
+// its second.
 func (f *Driver) expired(unix string) bool {
 	t, err := strconv.ParseInt(unix, 10, 64)
-	return err != nil || f.now().Unix() > t
+	return err != nil || f.now().After(time.Unix(t, 0))
 }
 
 func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id string) {
@@ -293,7 +297,7 @@ func (f *Driver) checkPolicy(w http.ResponseWriter, b string, fields map[string]
 	switch {
 	case err != nil:
 		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", "bad policy")
-	case f.now().Unix() > pol.Expires:
+	case f.now().After(time.Unix(pol.Expires, 0)):
 		writeError(w, http.StatusForbidden, "AccessDenied", "policy has expired")
 	case pol.Bucket != b || pol.Key != fields[fieldKey]:
 		writeError(w, http.StatusForbidden, "AccessDenied", "policy does not allow this bucket or key")
