@@ -38,7 +38,13 @@
 // signed only: another method, a query parameter added to the URL (such
 // as response-content-type), or an x-amz-* header the URL does not name
 // (such as metadata), is refused with 403 on every backend. A GET URL
-// answers Range (206) and If-None-Match (304) requests.
+// answers one Range as S3 does: 206 for "bytes=first-last", "first-" or
+// "-suffix"; 416 for a range that starts at or beyond the end (on an
+// empty object, any but a suffix) and for "bytes=-0"; several ranges or a
+// malformed one are ignored and the whole object is served (200). It
+// answers If-None-Match and If-Modified-Since with 304 (an
+// If-Modified-Since in the future is ignored) and If-Match and
+// If-Unmodified-Since with 412.
 //
 // An upload URL or form cannot be revoked: it writes as often as the client
 // likes until it expires, also after the service checked what it wrote.

@@ -88,6 +88,37 @@ func testPresignGet(t *testing.T, h *harness) {
 	if status, _, _ := h.do(req); status != http.StatusRequestedRangeNotSatisfiable {
 		t.Errorf("GET presigned URL with a Range beyond the object: status %d, want 416", status)
 	}
+	// S3 honours one range; it ignores several ranges and a malformed
+	// one, and serves the whole object.
+	for _, rng := range []string{"bytes=0-1,3-4", "bytes=20-10", "bytes=abc", "items=0-1"} {
+		req = h.request(ctx, http.MethodGet, u, nil)
+		req.Header.Set("Range", rng)
+		if status, body, _ := h.do(req); status != http.StatusOK || !bytes.Equal(body, data) {
+			t.Errorf("GET presigned URL with Range %s: status %d, %d bytes; want 200 and the whole object (S3 ignores it)", rng, status, len(body))
+		}
+	}
+	req = h.request(ctx, http.MethodGet, u, nil)
+	req.Header.Set("Range", "bytes=-0")
+	if status, _, _ := h.do(req); status != http.StatusRequestedRangeNotSatisfiable {
+		t.Errorf("GET presigned URL with Range bytes=-0: status %d, want 416", status)
+	}
+	// A date in the future is not a condition (RFC 9110): the object is
+	// served.
+	req = h.request(ctx, http.MethodGet, u, nil)
+	req.Header.Set("If-Modified-Since", time.Now().Add(time.Hour).UTC().Format(http.TimeFormat))
+	if status, _, _ := h.do(req); status != http.StatusOK {
+		t.Errorf("GET presigned URL with If-Modified-Since an hour ahead: status %d, want 200", status)
+	}
+	h.put(ctx, b, "empty.bin", nil)
+	empty, err := h.s.PresignGet(ctx, b, "empty.bin")
+	noErr(t, "PresignGet(empty.bin)", err)
+	for rng, want := range map[string]int{"bytes=0-0": http.StatusRequestedRangeNotSatisfiable, "bytes=0-": http.StatusRequestedRangeNotSatisfiable, "bytes=-5": http.StatusOK} {
+		req = h.request(ctx, http.MethodGet, empty, nil)
+		req.Header.Set("Range", rng)
+		if status, _, _ := h.do(req); status != want {
+			t.Errorf("GET presigned URL of an empty object with Range %s: status %d, want %d", rng, status, want)
+		}
+	}
 	if status, _, _ := h.do(h.request(ctx, http.MethodGet, tamper(t, u), nil)); status != http.StatusForbidden {
 		t.Errorf("GET with a tampered signature: status %d, want 403", status)
 	}

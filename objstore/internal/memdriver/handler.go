@@ -143,7 +143,21 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 			writeStoreError(w, err)
 			return
 		}
-		// Ranges (206, 416) and conditional headers as S3 answers them.
+		// Ranges (206, 416) and conditional headers as S3 answers them:
+		// ServeContent answers what S3 honours, once the request holds no
+		// Range S3 would ignore and no If-Modified-Since in the future.
+		switch first, last, ok, unsatisfiable := s3Range(r.Header.Get("Range"), int64(len(data))); {
+		case unsatisfiable:
+			writeError(w, http.StatusRequestedRangeNotSatisfiable, "InvalidRange", "The requested range is not satisfiable")
+			return
+		case ok:
+			r.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", first, last))
+		default:
+			r.Header.Del("Range")
+		}
+		if t, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && t.After(f.now()) {
+			r.Header.Del("If-Modified-Since") // a date in the future is invalid (RFC 9110)
+		}
 		w.Header().Set("ETag", `"`+info.ETag+`"`)
 		w.Header().Set("Content-Type", info.ContentType)
 		http.ServeContent(w, r, "", info.LastModified, bytes.NewReader(data))
@@ -193,6 +207,52 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 // (a form's policy allows no content type field, and S3 ignores the
 // file part's own header).
 const UploadContentType = "binary/octet-stream"
+
+// s3Range reads a Range header as S3 servers do (versitygw's rules, which
+// follow AWS): one range "bytes=first-last", "bytes=first-" or
+// "bytes=-suffix" is honoured (ok: bytes first to last of an object of
+// size bytes, clamped to its end); a range that starts at or beyond the
+// end, and "bytes=-0", is unsatisfiable (416); anything else (another
+// unit, several ranges, last before first, a suffix of an empty object,
+// text that is not a number) is ignored, and the whole object is served.
+func s3Range(h string, size int64) (first, last int64, ok, unsatisfiable bool) {
+	unit, spec, found := strings.Cut(h, "=")
+	if !found || unit != "bytes" || strings.Contains(spec, "=") {
+		return 0, 0, false, false
+	}
+	a, b, found := strings.Cut(spec, "-")
+	if !found || strings.Contains(b, "-") || a == "" && b == "" {
+		return 0, 0, false, false
+	}
+	start, err := strconv.ParseInt(a, 10, 64)
+	if err != nil && a != "" {
+		return 0, 0, false, false
+	}
+	if b == "" { // first-
+		if start >= size {
+			return 0, 0, false, true
+		}
+		return start, size - 1, true, false
+	}
+	end, err := strconv.ParseInt(b, 10, 64)
+	switch {
+	case err != nil:
+		return 0, 0, false, false
+	case a == "": // -suffix
+		if end == 0 {
+			return 0, 0, false, true
+		}
+		if size == 0 {
+			return 0, 0, false, false
+		}
+		return size - min(end, size), size - 1, true, false
+	case start > end:
+		return 0, 0, false, false
+	case start >= size:
+		return 0, 0, false, true
+	}
+	return start, min(end, size-1), true, false
+}
 
 func b64sum(data []byte) string {
 	s := md5hexBytes(data)
