@@ -109,7 +109,10 @@
 // # Errors
 //
 // Every error matches one of the sentinels with errors.Is, whatever the
-// backend: [ErrBucketNotFound], [ErrBucketExists], [ErrBucketNotEmpty],
+// backend, but for the one error that is the caller's own: an error of the
+// reader given to [Store.Put], which Put returns wrapped (errors.Is
+// reaches it) and matching no sentinel. The sentinels:
+// [ErrBucketNotFound], [ErrBucketExists], [ErrBucketNotEmpty],
 // [ErrObjectNotFound], [ErrObjectExists], [ErrUploadNotFound],
 // [ErrUploadActive], [ErrInvalidID], [ErrPartsMismatch],
 // [ErrChecksumMismatch], [ErrInvalidArgument], [ErrUnauthorized],

@@ -68,7 +68,11 @@ type Store interface {
 	// it, and the ETag the server computed for each part and for the
 	// object must equal the MD5 (or multipart ETag) of the bytes sent,
 	// else [ErrChecksumMismatch]. A reader that ends before size bytes is
-	// [ErrInvalidArgument]; so is metadata [WithMetadata] refuses.
+	// [ErrInvalidArgument]; so is metadata [WithMetadata] refuses. When r
+	// fails with an error of its own, Put returns that error wrapped, so
+	// errors.Is(err, readerErr) holds, matching none of the sentinels (the
+	// server is not at fault, so it is never [ErrUnavailable]); nothing is
+	// stored.
 	Put(ctx context.Context, bucket, object string, r io.Reader, size int64, opts ...WriteOption) (ObjectInfo, error)
 	// Get opens the object for reading: [ErrObjectNotFound] or
 	// [ErrBucketNotFound] when missing, [ErrInvalidArgument] for a range

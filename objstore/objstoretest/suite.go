@@ -57,6 +57,7 @@ func Run(t *testing.T, newStore NewStore, f Features) {
 		{"StreamLarge", testStreamLarge},
 		{"StreamKnownSize", testStreamKnownSize},
 		{"ShortReader", testShortReader},
+		{"ReaderErrors", testReaderErrors},
 		{"Concurrency", testConcurrency},
 		{"Cancellation", testCancellation},
 		{"CancelStreaming", testCancelStreaming},
