@@ -60,10 +60,11 @@ var idClasses = func() (t [256]uint8) {
 // name or cannot replace are refused on every backend: bucket ids are 3 to
 // 63 of a-z, 0-9, '.' and '-', starting and ending with a letter or digit,
 // without "..", ".-" or "-.", and not shaped like an IP address; object ids
-// are at most 1024 bytes of UTF-8 without control characters, made of
-// segments between slashes of 1 to 255 bytes that are not "." or ".." (so
-// no leading, trailing or double slash), the last of at most
-// [MaxObjectName] bytes.
+// are at most 1024 bytes of UTF-8 without control characters and without
+// U+FFFE and U+FFFF (which XML cannot carry: S3 lists them as U+FFFD, an
+// id that names no object), made of segments between slashes of 1 to 255
+// bytes that are not "." or ".." (so no leading, trailing or double
+// slash), the last of at most [MaxObjectName] bytes.
 type IDRules struct {
 	// Bucket checks bucket ids. Default [DefaultBucketID].
 	Bucket func(id string) error
@@ -143,6 +144,8 @@ func s3Object(id string) error {
 		return fmt.Errorf("object id %q is not valid UTF-8", id)
 	case strings.IndexFunc(id, isControl) >= 0:
 		return fmt.Errorf("object id %q has control characters", id)
+	case strings.ContainsAny(id, "\uFFFE\uFFFF"):
+		return fmt.Errorf("object id %q has U+FFFE or U+FFFF, which XML cannot carry (S3 lists them as U+FFFD)", id)
 	}
 	for seg := range strings.SplitSeq(id, "/") {
 		switch {
