@@ -35,9 +35,16 @@
 // server), so it is fast and does not check that the object or upload
 // exists; using a URL of a missing object answers 404. URLs are valid for
 // [DefaultExpiry] unless [WithExpiry] says otherwise, and allow what was
-// signed only: another method, or an x-amz-* header the URL does not name
+// signed only: another method, a query parameter added to the URL (such
+// as response-content-type), or an x-amz-* header the URL does not name
 // (such as metadata), is refused with 403 on every backend. A GET URL
-// answers Range (206) and If-None-Match (304) requests.
+// answers one Range as S3 does: 206 for "bytes=first-last", "first-" or
+// "-suffix"; 416 for a range that starts at or beyond the end (on an
+// empty object, any but a suffix) and for "bytes=-0"; several ranges or a
+// malformed one are ignored and the whole object is served (200). It
+// answers If-None-Match and If-Modified-Since with 304 (an
+// If-Modified-Since in the future is ignored) and If-Match and
+// If-Unmodified-Since with 412.
 //
 // An upload URL or form cannot be revoked: it writes as often as the client
 // likes until it expires, also after the service checked what it wrote.
@@ -67,18 +74,23 @@
 // end of the context, stops it.
 //
 // Ids: by default buckets are 3 to 63 of a-z, 0-9 and '-', not starting or
-// ending with '-'; objects are 3 to 255 of A-Z, a-z, 0-9, '.', '_' and '-',
-// not starting or ending with '-' or '.' (the rules of Python hexkit).
-// [WithIDRules] replaces them, within what S3 accepts (see [IDRules]).
+// ending with '-'; objects are 3 to 227 of A-Z, a-z, 0-9, '.', '_' and '-',
+// not starting or ending with '-' or '.' (the rules of Python hexkit, but
+// for the length: see [MaxObjectName]). [WithIDRules] replaces them,
+// within what S3 accepts (see [IDRules]).
 //
 // Rules decided once, for every provider, because S3 servers refuse or
-// silently change what breaks them: presigned URLs expire after 1 second
-// to [MaxExpiry] (7 days); a form upload allows 1 byte to [MaxPartSize];
+// silently change what breaks them: presigned URLs expire after a whole
+// number of seconds, 1 second to [MaxExpiry] (7 days), counted from the
+// start of the second they were presigned in (see [WithExpiry]); a form upload allows 1 byte to [MaxPartSize];
 // part numbers run from 1 to [MaxParts]; content types and metadata values
-// are UTF-8 without control characters (a tab included) and without
-// leading or trailing spaces; metadata keys are HTTP tokens, stored in
-// lower case; keys and values together have at most [MaxMetadataSize]
-// bytes; a copy onto itself is refused. Each breaks with
+// are UTF-8 without control characters (a tab included), without white
+// space other than the ASCII space and without leading or trailing spaces,
+// and metadata values do not start with "=?"; metadata keys are HTTP
+// tokens, stored in lower case, outside the x-amz- and x-minio- headers
+// and the object headers such as content-type (see [WithMetadata]); keys
+// and values together have at most [MaxMetadataSize] bytes; a copy onto
+// itself is refused. Each breaks with
 // [ErrInvalidArgument] (ids with [ErrInvalidID]) before any request.
 //
 // Close releases what the provider's constructor opened; every call after
@@ -97,7 +109,10 @@
 // # Errors
 //
 // Every error matches one of the sentinels with errors.Is, whatever the
-// backend: [ErrBucketNotFound], [ErrBucketExists], [ErrBucketNotEmpty],
+// backend, but for the one error that is the caller's own: an error of the
+// reader given to [Store.Put], which Put returns wrapped (errors.Is
+// reaches it) and matching no sentinel. The sentinels:
+// [ErrBucketNotFound], [ErrBucketExists], [ErrBucketNotEmpty],
 // [ErrObjectNotFound], [ErrObjectExists], [ErrUploadNotFound],
 // [ErrUploadActive], [ErrInvalidID], [ErrPartsMismatch],
 // [ErrChecksumMismatch], [ErrInvalidArgument], [ErrUnauthorized],
@@ -105,7 +120,9 @@
 // fails with [ErrInvalidOption]. Providers wrap their driver's error as well,
 // so errors.As reaches it. Context errors come back unwrapped: errors.Is(err,
 // context.Canceled) holds, and so does err == context.Canceled for calls that
-// did not start. Invalid ids and arguments fail before any request.
+// did not start. Presigning sends no request but still checks the context:
+// a presigning call given a context that is done fails with its error on
+// every backend. Invalid ids and arguments fail before any request.
 //
 // # Testing
 //

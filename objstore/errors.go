@@ -33,8 +33,10 @@ var (
 	// ErrChecksumMismatch: bytes written or read do not match the checksum
 	// the other side computed.
 	ErrChecksumMismatch = driver.ErrChecksumMismatch
-	// ErrInvalidArgument: a size, range, part number, expiry or metadata
-	// entry is out of bounds.
+	// ErrInvalidArgument: an argument or per-call option is out of bounds
+	// (a size, range, part number, expiry, anticipated part count or size,
+	// Content-MD5, content type or metadata entry), or the reader given
+	// to Put ended early.
 	ErrInvalidArgument = driver.ErrInvalidArgument
 	// ErrInvalidOption: an [Option] given to a constructor has an invalid
 	// value.

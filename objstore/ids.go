@@ -56,13 +56,15 @@ var idClasses = func() (t [256]uint8) {
 // function means the default rule. Every error a rule returns is reported
 // wrapped in [ErrInvalidID].
 //
-// Whatever the rules say, ids that S3 servers refuse or store under another
-// name are refused on every backend: bucket ids are 3 to 63 of a-z, 0-9, '.'
-// and '-', starting and ending with a letter or digit, without "..", ".-" or
-// "-.", and not shaped like an IP address; object ids are at most 1024 bytes
-// of UTF-8 without control characters, made of segments between slashes of 1
-// to 255 bytes that are not "." or ".." (so no leading, trailing or double
-// slash).
+// Whatever the rules say, ids that S3 servers refuse, store under another
+// name or cannot replace are refused on every backend: bucket ids are 3 to
+// 63 of a-z, 0-9, '.' and '-', starting and ending with a letter or digit,
+// without "..", ".-" or "-.", and not shaped like an IP address; object ids
+// are at most 1024 bytes of UTF-8 without control characters and without
+// U+FFFE and U+FFFF (which XML cannot carry: S3 lists them as U+FFFD, an
+// id that names no object), made of segments between slashes of 1 to 255
+// bytes that are not "." or ".." (so no leading, trailing or double
+// slash), the last of at most [MaxObjectName] bytes.
 type IDRules struct {
 	// Bucket checks bucket ids. Default [DefaultBucketID].
 	Bucket func(id string) error
@@ -79,12 +81,24 @@ func DefaultBucketID(id string) error {
 	return nil
 }
 
-// DefaultObjectID is the default object id rule: 3 to 255 characters from
-// A-Z, a-z, 0-9, '.', '_' and '-', neither starting nor ending with '-' or
-// '.'.
+// MaxObjectName is the most bytes the last segment of an object id (after
+// its last slash, or the whole id without one) may have: 227. S3 servers
+// that keep objects as files, such as versitygw's POSIX backend, store an
+// object under 255 bytes of file name but cannot replace it once its name
+// has 228 or more (measured on versitygw: a Put, Copy or presigned PUT
+// over it fails with 409 "Existing Object is a directory", a multipart
+// completion with 500), as they need room beside the name while they
+// write; a store whose objects could be written once and never again
+// would break "writes replace existing objects".
+const MaxObjectName = 227
+
+// DefaultObjectID is the default object id rule: 3 to [MaxObjectName]
+// (227) characters from A-Z, a-z, 0-9, '.', '_' and '-', neither starting
+// nor ending with '-' or '.'. (Python hexkit allows 255; see MaxObjectName
+// for why this store allows fewer.)
 func DefaultObjectID(id string) error {
-	if !validID(id, 3, 255, objectClass, "-.") {
-		return fmt.Errorf("object id %q: want 3 to 255 of A-Z, a-z, 0-9, '.', '_', '-', not starting or ending with '-' or '.'", id)
+	if !validID(id, 3, MaxObjectName, objectClass, "-.") {
+		return fmt.Errorf("object id %q: want 3 to %d of A-Z, a-z, 0-9, '.', '_', '-', not starting or ending with '-' or '.'", id, MaxObjectName)
 	}
 	return nil
 }
@@ -130,6 +144,8 @@ func s3Object(id string) error {
 		return fmt.Errorf("object id %q is not valid UTF-8", id)
 	case strings.IndexFunc(id, isControl) >= 0:
 		return fmt.Errorf("object id %q has control characters", id)
+	case strings.ContainsAny(id, "\uFFFE\uFFFF"):
+		return fmt.Errorf("object id %q has U+FFFE or U+FFFF, which XML cannot carry (S3 lists them as U+FFFD)", id)
 	}
 	for seg := range strings.SplitSeq(id, "/") {
 		switch {
@@ -138,6 +154,9 @@ func s3Object(id string) error {
 		case len(seg) > 255:
 			return fmt.Errorf("object id %q has a segment of %d bytes, more than 255", id, len(seg))
 		}
+	}
+	if name := id[strings.LastIndexByte(id, '/')+1:]; len(name) > MaxObjectName {
+		return fmt.Errorf("object id %q ends in a name of %d bytes, more than %d", id, len(name), MaxObjectName)
 	}
 	return nil
 }
@@ -155,7 +174,7 @@ func (r IDRules) object(bucket, id string) error {
 	if err := r.bucket(bucket); err != nil {
 		return err
 	}
-	if r.Object == nil && validID(id, 3, 255, objectClass, "-.") {
+	if r.Object == nil && validID(id, 3, MaxObjectName, objectClass, "-.") {
 		return nil // the default rule, inlined for the common case
 	}
 	return checkID(id, r.Object, s3Object, DefaultObjectID)

@@ -3,6 +3,7 @@ package objstore
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -12,9 +13,13 @@ import (
 const partSizeKey = "hexkit-part-size"
 
 // checkWrite refuses content types and metadata that S3 servers refuse or
-// change: keys that are not HTTP tokens, values with control characters
-// (the signature of a tab fails), invalid UTF-8 (read back as U+FFFD),
-// leading or trailing spaces (dropped), more than MaxMetadataSize bytes.
+// change, or that S3 clients send as something else: keys that are not
+// HTTP tokens or that S3 clients send as headers of their own (see
+// reservedKey), values with control characters (the signature of a tab
+// fails), invalid UTF-8 (read back as U+FFFD), white space other than the
+// ASCII space (see checkValue), leading or trailing spaces (dropped),
+// metadata values that start with "=?" (decoded as RFC 2047 encoded
+// words when read back), more than MaxMetadataSize bytes.
 func checkWrite(w writeConfig) error {
 	if err := checkValue("content type", w.ContentType); err != nil {
 		return err
@@ -27,8 +32,14 @@ func checkWrite(w writeConfig) error {
 		if k == partSizeKey {
 			return fmt.Errorf("%w: metadata key %q is reserved", ErrInvalidArgument, k)
 		}
+		if reservedKey(k) {
+			return fmt.Errorf("%w: metadata key %q is a header S3 clients send as such, not as metadata", ErrInvalidArgument, k)
+		}
 		if err := checkValue("metadata value of "+k, v); err != nil {
 			return err
+		}
+		if strings.HasPrefix(v, "=?") {
+			return fmt.Errorf("%w: metadata value of %s starts with \"=?\", which S3 clients decode as an RFC 2047 encoded word", ErrInvalidArgument, k)
 		}
 		size += len(k) + len(v)
 	}
@@ -38,17 +49,38 @@ func checkWrite(w writeConfig) error {
 	return nil
 }
 
+// reservedKey reports whether k (in lower case) names a header that S3
+// clients send under its own name instead of as x-amz-meta-k, so that the
+// server drops it or applies it to the object: the x-amz- and x-minio-
+// headers, and the object headers S3 stores outside the user metadata.
+func reservedKey(k string) bool {
+	switch k {
+	case "content-type", "cache-control", "content-disposition", "content-encoding", "content-language", "expires":
+		return true
+	}
+	return strings.HasPrefix(k, "x-amz-") || strings.HasPrefix(k, "x-minio-")
+}
+
+// checkValue refuses a header value S3 does not store as given. White
+// space other than the ASCII space (U+0085, U+00A0, U+1680, U+2000 to
+// U+200A, U+2028, U+2029, U+202F, U+205F, U+3000) is refused anywhere:
+// SigV4 clients fold it into one space when they sign a header and
+// servers do not, so the signature fails, and servers trim it at the edges.
 func checkValue(what, v string) error {
 	switch {
 	case !utf8.ValidString(v):
 		return fmt.Errorf("%w: %s is not valid UTF-8", ErrInvalidArgument, what)
 	case strings.IndexFunc(v, isControl) >= 0:
 		return fmt.Errorf("%w: %s has control characters", ErrInvalidArgument, what)
+	case strings.IndexFunc(v, isOtherSpace) >= 0:
+		return fmt.Errorf("%w: %s has white space other than the ASCII space", ErrInvalidArgument, what)
 	case v != strings.Trim(v, " "):
 		return fmt.Errorf("%w: %s has leading or trailing spaces", ErrInvalidArgument, what)
 	}
 	return nil
 }
+
+func isOtherSpace(r rune) bool { return r != ' ' && unicode.IsSpace(r) }
 
 func isTokenChar(r rune) bool {
 	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("!#$%&'*+-.^_`|~", r)

@@ -43,7 +43,7 @@ func (s *portable) PresignPart(ctx context.Context, bucket, object, uploadID str
 	if uploadID == "" {
 		return "", fmt.Errorf("%w: empty upload id", ErrUploadNotFound)
 	}
-	c, err := presignOptions(opts)
+	c, err := presignOptions(ctx, opts)
 	if err != nil {
 		return "", err
 	}
@@ -96,11 +96,11 @@ func (s *portable) ListBucketUploads(ctx context.Context, bucket string) ([]Uplo
 }
 
 func (s *portable) CompleteUpload(ctx context.Context, bucket, object, uploadID string, opts ...CompleteOption) error {
-	var c completeConfig
-	for _, o := range opts {
-		o(&c)
-	}
 	if err := s.object(bucket, object); err != nil {
+		return err
+	}
+	c, err := completeOptions(opts)
+	if err != nil {
 		return err
 	}
 	if uploadID == "" {

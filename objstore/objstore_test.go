@@ -25,8 +25,8 @@ func TestDefaultIDRules(t *testing.T) {
 		}
 	}
 	objects := map[string]bool{
-		"abc": true, "A_b-c.d": true, "_x_": true, "a..b": true, strings.Repeat("x", 255): true,
-		"ab": false, strings.Repeat("x", 256): false, ".ab": false, "ab.": false, "-ab": false, "ab-": false,
+		"abc": true, "A_b-c.d": true, "_x_": true, "a..b": true, strings.Repeat("x", objstore.MaxObjectName): true,
+		"ab": false, strings.Repeat("x", objstore.MaxObjectName+1): false, ".ab": false, "ab.": false, "-ab": false, "ab-": false,
 		"a/b": false, "a b": false, "aé.txt": false,
 	}
 	for id, ok := range objects {

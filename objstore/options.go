@@ -84,18 +84,28 @@ type WriteOption func(*writeConfig)
 
 type writeConfig = driver.WriteInfo
 
-// WithContentType sets the content type: printable text, no control
-// characters. Default: application/octet-stream.
+// WithContentType sets the content type: valid UTF-8 without control
+// characters (tabs included), without white space other than the ASCII
+// space (no U+00A0, U+3000, ...) and without leading or trailing spaces;
+// anything else fails the write with [ErrInvalidArgument]. Default:
+// application/octet-stream (an upload through a presigned URL or form
+// without a content type gets S3's binary/octet-stream instead).
 func WithContentType(t string) WriteOption {
 	return func(w *writeConfig) { w.ContentType = t }
 }
 
 // WithMetadata sets user metadata; keys are stored in lower case. Keys are
-// HTTP header tokens (letters, digits and !#$%&'*+-.^_`|~); values are
-// valid UTF-8 without control characters (tabs included) and without
-// leading or trailing spaces, which S3 would drop; keys and values have at
-// most [MaxMetadataSize] bytes together. Anything else fails the write
-// with [ErrInvalidArgument]. Default: none.
+// HTTP header tokens (letters, digits and !#$%&'*+-.^_`|~) that S3 clients
+// send as metadata: not starting with "x-amz-" or "x-minio-" and none of
+// content-type, cache-control, content-disposition, content-encoding,
+// content-language and expires (sent as headers of their own, which the
+// server drops or applies to the object). Values are valid UTF-8 without
+// control characters (tabs included), without white space other than the
+// ASCII space (which breaks the request's signature), without leading or
+// trailing spaces (which S3 would drop), and not starting with "=?"
+// (which S3 clients decode as an RFC 2047 encoded word). Keys and values
+// have at most [MaxMetadataSize] bytes together. Anything else fails the
+// write with [ErrInvalidArgument]. Default: none.
 func WithMetadata(m map[string]string) WriteOption {
 	return func(w *writeConfig) {
 		if w.Metadata == nil {
@@ -122,6 +132,11 @@ type getConfig struct {
 }
 
 // WithRange reads length bytes from offset; length -1 reads to the end.
+// offset is at least 0 and length at least 1 or -1: a negative offset, a
+// length below -1 and a zero length (HTTP ranges cannot be empty) fail
+// [Store.Get] with [ErrInvalidArgument], as does an offset at or beyond
+// the end of the object (WithRange(0, -1) reads the whole object, also an
+// empty one). A range that runs past the end reads to the end.
 // Default: the whole object. Ranged reads are not checksum-verified.
 func WithRange(offset, length int64) GetOption {
 	return func(g *getConfig) { g.offset, g.length = offset, length }
@@ -166,39 +181,67 @@ type PresignOption func(*presignConfig)
 type presignConfig struct {
 	expiry time.Duration
 	md5    string
+	hasMD5 bool
 }
 
-// WithExpiry sets how long a presigned URL stays valid, between one second
-// and [MaxExpiry]. Default [DefaultExpiry] (15 minutes).
+// WithExpiry sets how long a presigned URL or form stays valid: a whole
+// number of seconds, from one second to [MaxExpiry]; anything else fails
+// the presigning call with [ErrInvalidArgument]. As in SigV4, whose dates
+// have whole seconds, the time counts from the start of the second the URL
+// was presigned in, so it expires between d minus one second and d after
+// the call. Default [DefaultExpiry] (15 minutes).
 func WithExpiry(d time.Duration) PresignOption {
 	return func(p *presignConfig) { p.expiry = d }
 }
 
 // WithContentMD5 binds a presigned PUT or part upload to the base64 MD5 of
 // the body: the client must send it as the Content-MD5 header and the server
-// rejects a body that does not match. Default: no MD5 required.
+// rejects a body that does not match; [Store.PresignGet] and
+// [Store.PresignPost] ignore it. The value must be the standard base64
+// encoding of 16 bytes (24 characters), as S3 requires of the header, else
+// the presigning call fails with [ErrInvalidArgument]. Default: no MD5
+// required.
 func WithContentMD5(base64MD5 string) PresignOption {
-	return func(p *presignConfig) { p.md5 = base64MD5 }
+	return func(p *presignConfig) { p.md5, p.hasMD5 = base64MD5, true }
 }
 
 // CompleteOption configures [Store.CompleteUpload].
 type CompleteOption func(*completeConfig)
 
 type completeConfig struct {
-	parts    int
-	partSize int64
+	parts             int
+	partSize          int64
+	hasParts, hasSize bool
 }
 
 // WithPartCount makes [Store.CompleteUpload] fail with [ErrPartsMismatch]
-// unless exactly n parts, numbered 1 to n, were uploaded. Default: any
-// number of parts.
+// unless exactly n parts, numbered 1 to n, were uploaded. n runs from 1 to
+// [MaxParts]; any other n fails the call with [ErrInvalidArgument]. Default:
+// any number of parts.
 func WithPartCount(n int) CompleteOption {
-	return func(c *completeConfig) { c.parts = n }
+	return func(c *completeConfig) { c.parts, c.hasParts = n, true }
 }
 
 // WithAnticipatedPartSize makes [Store.CompleteUpload] fail with
 // [ErrPartsMismatch] unless every part but the last has exactly size bytes
-// and the last has at most size bytes. Default: no size check.
+// and the last has at most size bytes. size runs from 1 to [MaxPartSize];
+// any other size fails the call with [ErrInvalidArgument]. Default: no size
+// check.
 func WithAnticipatedPartSize(size int64) CompleteOption {
-	return func(c *completeConfig) { c.partSize = size }
+	return func(c *completeConfig) { c.partSize, c.hasSize = size, true }
+}
+
+// completeOptions applies and checks the options of CompleteUpload.
+func completeOptions(opts []CompleteOption) (completeConfig, error) {
+	var c completeConfig
+	for _, o := range opts {
+		o(&c)
+	}
+	switch {
+	case c.hasParts && (c.parts < 1 || c.parts > MaxParts):
+		return c, fmt.Errorf("%w: anticipated part count %d not in [1, %d]", ErrInvalidArgument, c.parts, MaxParts)
+	case c.hasSize && (c.partSize < 1 || c.partSize > MaxPartSize):
+		return c, fmt.Errorf("%w: anticipated part size %d not in [1, %d]", ErrInvalidArgument, c.partSize, int64(MaxPartSize))
+	}
+	return c, nil
 }

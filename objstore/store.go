@@ -2,6 +2,8 @@ package objstore
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -66,11 +68,16 @@ type Store interface {
 	// it, and the ETag the server computed for each part and for the
 	// object must equal the MD5 (or multipart ETag) of the bytes sent,
 	// else [ErrChecksumMismatch]. A reader that ends before size bytes is
-	// [ErrInvalidArgument]; so is metadata [WithMetadata] refuses.
+	// [ErrInvalidArgument]; so is metadata [WithMetadata] refuses. When r
+	// fails with an error of its own, Put returns that error wrapped, so
+	// errors.Is(err, readerErr) holds, matching none of the sentinels (the
+	// server is not at fault, so it is never [ErrUnavailable]); nothing is
+	// stored.
 	Put(ctx context.Context, bucket, object string, r io.Reader, size int64, opts ...WriteOption) (ObjectInfo, error)
 	// Get opens the object for reading: [ErrObjectNotFound] or
 	// [ErrBucketNotFound] when missing, [ErrInvalidArgument] for a range
-	// outside the object. Close the reader when done.
+	// that is empty or starts outside the object (see [WithRange]). Close
+	// the reader when done.
 	//
 	// A whole-object read verifies the ETag: of a single-part object the
 	// MD5 of the bytes, of a multipart object written by Put its multipart
@@ -88,11 +95,15 @@ type Store interface {
 	PresignGet(ctx context.Context, bucket, object string, opts ...PresignOption) (string, error)
 	// PresignPut returns a URL that uploads the object with a plain PUT of
 	// the body until it expires. With [WithContentMD5] the request must
-	// carry that Content-MD5. Presigning does not contact the server.
+	// carry that Content-MD5. The object gets the request's Content-Type,
+	// or binary/octet-stream (S3's default) without one. Presigning does
+	// not contact the server.
 	PresignPut(ctx context.Context, bucket, object string, opts ...PresignOption) (string, error)
 	// PresignPost returns a form upload of at most maxSize bytes (1 to
-	// [MaxPartSize]; a POST policy). The server refuses a larger file.
-	// Presigning does not contact the server.
+	// [MaxPartSize]; a POST policy). The server refuses a larger file. The
+	// object's content type is binary/octet-stream (S3's default: the
+	// policy allows no content type field). Presigning does not contact
+	// the server.
 	PresignPost(ctx context.Context, bucket, object string, maxSize int64, opts ...PresignOption) (PresignedPost, error)
 
 	// InitUpload starts a multipart upload and returns its id:
@@ -124,7 +135,8 @@ type Store interface {
 	// parts break [WithPartCount] or [WithAnticipatedPartSize], or when
 	// the server refuses them (a part but the last smaller than
 	// [MinPartSize]); the upload then stays active. [ErrUploadNotFound]
-	// when the upload is not active.
+	// when the upload is not active; [ErrInvalidArgument], before any
+	// request, for an anticipated count or size out of bounds.
 	CompleteUpload(ctx context.Context, bucket, object, uploadID string, opts ...CompleteOption) error
 	// AbortUpload aborts an upload and deletes its parts:
 	// [ErrUploadNotFound] when it is not active. It then checks that no
@@ -368,7 +380,11 @@ func (s *portable) Delete(ctx context.Context, bucket, object string) error {
 	return s.d.Delete(ctx, bucket, object)
 }
 
-func presignOptions(opts []PresignOption) (presignConfig, error) {
+// presignOptions applies and checks the options of a presigning call, and
+// returns the error of ctx once it is done: presigning sends no request,
+// so a driver that signs offline never looks at ctx, and a call whose
+// context ended must not start on any backend.
+func presignOptions(ctx context.Context, opts []PresignOption) (presignConfig, error) {
 	c := presignConfig{expiry: DefaultExpiry}
 	for _, o := range opts {
 		o(&c)
@@ -376,14 +392,22 @@ func presignOptions(opts []PresignOption) (presignConfig, error) {
 	if c.expiry < time.Second || c.expiry > MaxExpiry {
 		return c, fmt.Errorf("%w: expiry %v not in [1s, %v]", ErrInvalidArgument, c.expiry, MaxExpiry)
 	}
-	return c, nil
+	if c.expiry%time.Second != 0 {
+		return c, fmt.Errorf("%w: expiry %v is not a whole number of seconds", ErrInvalidArgument, c.expiry)
+	}
+	if c.hasMD5 {
+		if sum, err := base64.StdEncoding.Strict().DecodeString(c.md5); err != nil || len(sum) != md5.Size {
+			return c, fmt.Errorf("%w: Content-MD5 %q is not the base64 of 16 bytes", ErrInvalidArgument, c.md5)
+		}
+	}
+	return c, ctx.Err()
 }
 
 func (s *portable) PresignGet(ctx context.Context, bucket, object string, opts ...PresignOption) (string, error) {
 	if err := s.object(bucket, object); err != nil {
 		return "", err
 	}
-	c, err := presignOptions(opts)
+	c, err := presignOptions(ctx, opts)
 	if err != nil {
 		return "", err
 	}
@@ -394,7 +418,7 @@ func (s *portable) PresignPut(ctx context.Context, bucket, object string, opts .
 	if err := s.object(bucket, object); err != nil {
 		return "", err
 	}
-	c, err := presignOptions(opts)
+	c, err := presignOptions(ctx, opts)
 	if err != nil {
 		return "", err
 	}
@@ -408,7 +432,7 @@ func (s *portable) PresignPost(ctx context.Context, bucket, object string, maxSi
 	if maxSize < 1 || maxSize > MaxPartSize {
 		return PresignedPost{}, fmt.Errorf("%w: max size %d not in [1, %d]", ErrInvalidArgument, maxSize, int64(MaxPartSize))
 	}
-	c, err := presignOptions(opts)
+	c, err := presignOptions(ctx, opts)
 	if err != nil {
 		return PresignedPost{}, err
 	}

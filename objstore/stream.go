@@ -46,7 +46,7 @@ func (s *portable) Put(ctx context.Context, bucket, object string, r io.Reader, 
 	if size < 0 {
 		var first bytes.Buffer
 		if _, err := first.ReadFrom(io.LimitReader(r, ps)); err != nil {
-			return ObjectInfo{}, err
+			return ObjectInfo{}, readerError(err)
 		}
 		if int64(first.Len()) < ps {
 			return s.putSingle(ctx, bucket, object, &first, int64(first.Len()), w)
@@ -98,22 +98,52 @@ func newSectionSource(r io.Reader, size int64) (*sectionSource, bool) {
 }
 
 // countingReader hashes and counts what is read through it, and notes
-// when its source ended.
+// when its source ended and the error its source failed with.
 type countingReader struct {
 	r   io.Reader
 	h   hash.Hash
 	n   int64
 	eof bool
+	err error // of the source, but io.EOF
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.h.Write(p[:n])
 	c.n += int64(n)
-	if err == io.EOF {
+	switch {
+	case err == io.EOF:
 		c.eof = true
+	case err != nil:
+		c.err = err
 	}
 	return n, err
+}
+
+// readerError wraps an error of the reader given to Put: the one error
+// a store returns that matches no sentinel, since the caller's reader,
+// not the server, failed; errors.Is reaches the reader's error.
+func readerError(err error) error {
+	return fmt.Errorf("objstore: the reader given to Put failed: %w", err)
+}
+
+// writeError explains why a driver failed to write the bytes read through
+// cr (size of them, or -1): once ctx is done, the driver's error (the
+// context's); when the caller's reader failed, its error (readerError),
+// whatever the driver made of it (minio-go reports it as a transport
+// error, ErrUnavailable); when the reader ended early, ErrInvalidArgument,
+// not the driver's complaint about the short body; else the driver's
+// error.
+func writeError(ctx context.Context, cr *countingReader, size int64, err error) error {
+	switch {
+	case ctx.Err() != nil:
+		return err
+	case cr.err != nil:
+		return readerError(cr.err)
+	case cr.eof && cr.n < size:
+		return fmt.Errorf("%w: reader ended after %d of %d bytes (%v)", ErrInvalidArgument, cr.n, size, err)
+	}
+	return err
 }
 
 // rewindable is a countingReader over a seekable reader: a driver may
@@ -132,6 +162,7 @@ func (r rewindable) Seek(offset int64, whence int) (int64, error) {
 		r.h.Reset()
 		r.n = 0
 		r.eof = false
+		r.err = nil
 	case pos != r.n:
 		return pos, errors.New("objstore: a hashed body can only be rewound to its start")
 	}
@@ -152,10 +183,7 @@ func (s *portable) putSingle(ctx context.Context, bucket, object string, r io.Re
 	cr, body := hashing(r)
 	etag, err := s.d.Put(ctx, bucket, object, body, size, w)
 	if err != nil {
-		if cr.eof && cr.n < size && ctx.Err() == nil {
-			return ObjectInfo{}, fmt.Errorf("%w: reader ended after %d of %d bytes: %w", ErrInvalidArgument, cr.n, size, err)
-		}
-		return ObjectInfo{}, err
+		return ObjectInfo{}, writeError(ctx, cr, size, err)
 	}
 	if cr.n != size {
 		return ObjectInfo{}, fmt.Errorf("%w: reader ended after %d of %d bytes", ErrInvalidArgument, cr.n, size)
@@ -264,7 +292,7 @@ parts:
 			n, rerr = io.ReadFull(r, *buf)
 			if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
 				free <- buf
-				cancel(rerr)
+				cancel(readerError(rerr))
 				break
 			}
 			if n == 0 && number > 1 {
@@ -288,6 +316,9 @@ parts:
 			// compared with the ETag the server computed.
 			cr, hashed := hashing(body)
 			etag, err := s.d.UploadPart(pctx, bucket, object, id, number, hashed, int64(n), "")
+			if err != nil {
+				err = writeError(pctx, cr, int64(n), err)
+			}
 			sum := cr.h.Sum(nil)
 			if err == nil && driver.TrimETag(etag) != hex.EncodeToString(sum) {
 				err = fmt.Errorf("%w: part %d: server ETag %s, MD5 of the bytes sent %x", ErrChecksumMismatch, number, etag, sum)

@@ -38,7 +38,9 @@ type Upload struct {
 // multipart/form-data POST to URL with every field of Fields, then a field
 // named "file" carrying the bytes, last. The server refuses (403) a form
 // with any other field, such as a content type or metadata, and a file
-// larger than the limit (400 EntityTooLarge).
+// larger than the limit (400 EntityTooLarge). Send the file last: AWS S3
+// ignores the fields after it, so it and the in-memory store refuse a form
+// whose file comes first (403), although versitygw reads on and accepts it.
 type PresignedPost struct {
 	URL    string
 	Fields map[string]string

@@ -40,13 +40,17 @@
 //   - Stat and Get of a missing object ask whether the bucket exists, to
 //     tell ErrBucketNotFound from ErrObjectNotFound (a HEAD response has no
 //     error code).
+//   - BucketExists sends a HEAD; when it answers 404, a listing of one key
+//     confirms that the bucket is missing, since versitygw answers a HEAD
+//     with 404 for an access key it does not know too (ErrUnauthorized).
 //
 // Servers differ where S3 leaves room: versitygw's POSIX backend keeps an
 // object "a/b" as file b in directory a, so "a" and "a/b" cannot both
-// exist (the second write fails with objstore.ErrObjectExists) and each
-// segment of an id between slashes has at most 255 bytes (which objstore
-// enforces for every backend). AWS S3 and the in-memory store allow both
-// objects.
+// exist (the second write fails with objstore.ErrObjectExists; AWS S3 and
+// the in-memory store allow both objects). On it each segment of an id
+// between slashes has at most 255 bytes, and an object whose last segment
+// has more than 227 cannot be replaced once written; objstore refuses such
+// ids on every backend (see objstore.MaxObjectName).
 //
 // Copy uses one CopyObject request, which S3 limits to 5 GiB sources.
 // Streaming Put sends parts without Content-MD5 but hashes what it sends
@@ -70,7 +74,8 @@
 // RequestHeaderSectionTooLarge -> ErrInvalidArgument; InvalidBucketName,
 // KeyTooLongError, DirectoryObjectContainsData -> ErrInvalidID;
 // ObjectParentIsFile, ExistingObjectIsDirectory -> ErrObjectExists;
-// AccessDenied, InvalidAccessKeyId, SignatureDoesNotMatch, ExpiredToken,
+// AccessDenied, InvalidAccessKeyId, XAdminUserNotFound (versitygw's answer
+// to an access key it does not know), SignatureDoesNotMatch, ExpiredToken,
 // InvalidToken -> ErrUnauthorized; InternalError, ServiceUnavailable,
 // SlowDown and network errors after minio-go's retries (a refused
 // connection, a transport timeout, a server gone while a download

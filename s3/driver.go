@@ -56,10 +56,31 @@ func (d *backend) CreateBucket(ctx context.Context, bucket string) error {
 	return mapError(ctx, d.c.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}))
 }
 
-// BucketExists implements [driver.Store].
+// BucketExists implements [driver.Store] with a HEAD request. A 404
+// answer to a HEAD has no body, so it cannot tell a missing bucket from an
+// access key the server does not know (versitygw answers 404
+// XAdminUserNotFound): a missing bucket is confirmed with a listing of one
+// key, whose answer carries the error code.
 func (d *backend) BucketExists(ctx context.Context, bucket string) (bool, error) {
 	ok, err := d.c.BucketExists(ctx, bucket)
-	return ok, mapError(ctx, err)
+	if ok || err != nil {
+		return ok, mapError(ctx, err)
+	}
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel() // ends the listing after its first answer
+	for o := range d.c.ListObjectsIter(lctx, bucket, minio.ListObjectsOptions{MaxKeys: 1}) {
+		if o.Err == nil {
+			return true, nil // created since the HEAD
+		}
+		if minio.ToErrorResponse(o.Err).Code == minio.NoSuchBucket {
+			return false, nil
+		}
+		return false, mapError(ctx, o.Err)
+	}
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	return true, nil // an empty bucket, created since the HEAD
 }
 
 // DeleteBucket implements [driver.Store].
@@ -201,10 +222,13 @@ func (d *backend) Presign(ctx context.Context, req driver.PresignRequest) (strin
 }
 
 // PresignPost implements [driver.Store] with a POST policy that fixes
-// bucket and key and limits the size with content-length-range.
+// bucket and key, limits the size with content-length-range and expires
+// expiry after the start of the current second.
 func (d *backend) PresignPost(ctx context.Context, bucket, object string, maxSize int64, expiry time.Duration) (driver.PresignedPost, error) {
 	p := minio.NewPostPolicy()
-	for _, err := range []error{p.SetBucket(bucket), p.SetKey(object), p.SetExpires(time.Now().UTC().Add(expiry)),
+	// From the start of the second, as a presigned URL's X-Amz-Date.
+	start := time.Now().UTC().Truncate(time.Second)
+	for _, err := range []error{p.SetBucket(bucket), p.SetKey(object), p.SetExpires(start.Add(expiry)),
 		p.SetContentLengthRange(0, maxSize)} {
 		if err != nil {
 			return driver.PresignedPost{}, mapError(ctx, err)

@@ -44,6 +44,7 @@ var codes = map[string]error{
 	"KeyTooLongError":              driver.ErrInvalidID,
 	"AccessDenied":                 driver.ErrUnauthorized,
 	"InvalidAccessKeyId":           driver.ErrUnauthorized,
+	"XAdminUserNotFound":           driver.ErrUnauthorized, // versitygw's InvalidAccessKeyId
 	"SignatureDoesNotMatch":        driver.ErrUnauthorized,
 	"ExpiredToken":                 driver.ErrUnauthorized,
 	"InvalidToken":                 driver.ErrUnauthorized,

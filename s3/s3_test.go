@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -85,11 +86,7 @@ func TestConfigValidation(t *testing.T) {
 func TestErrorsReachDriverError(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
-	b := testenv.UniqueName(t, "errs")
-	if err := s.CreateBucket(ctx, b); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.DeleteBucket(context.Background(), b, objstore.WithContent()) })
+	b := testBucket(t, s, "errs")
 	err := s.CreateBucket(ctx, b)
 	var resp minio.ErrorResponse
 	if !errors.Is(err, objstore.ErrBucketExists) || !errors.As(err, &resp) || resp.Code == "" {
@@ -117,11 +114,7 @@ func TestIfAbsentMultipart(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	b := testenv.UniqueName(t, "absent")
-	if err := s.CreateBucket(ctx, b); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.DeleteBucket(context.Background(), b, objstore.WithContent()) })
+	b := testBucket(t, s, "absent")
 	if _, err := s.Put(ctx, b, "taken.bin", strings.NewReader("old"), 3); err != nil {
 		t.Fatal(err)
 	}
@@ -147,11 +140,7 @@ func TestObjectParentIsFile(t *testing.T) {
 	any := func(string) error { return nil }
 	s := newStore(t, objstore.WithIDRules(objstore.IDRules{Object: any}))
 	ctx := context.Background()
-	b := testenv.UniqueName(t, "parent")
-	if err := s.CreateBucket(ctx, b); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.DeleteBucket(context.Background(), b, objstore.WithContent()) })
+	b := testBucket(t, s, "parent")
 	if _, err := s.Put(ctx, b, "dir", strings.NewReader("x"), 1); err != nil {
 		t.Fatal(err)
 	}
@@ -179,6 +168,38 @@ func TestUnauthorizedAndUnavailable(t *testing.T) {
 		t.Errorf("BucketExists with a wrong secret key = %v, want ErrUnauthorized wrapping the server's error", err)
 	}
 
+	// An access key the server does not know: versitygw answers 404
+	// XAdminUserNotFound, also to a HEAD of an existing bucket.
+	good := newStore(t)
+	b := testBucket(t, good, "creds")
+	if _, err := good.Put(ctx, b, "obj.txt", strings.NewReader("x"), 1); err != nil {
+		t.Fatal(err)
+	}
+	cfg = config(t)
+	cfg.AccessKey = "no-such-access-key"
+	s, err = s3.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ok, err := s.BucketExists(ctx, b)
+	if !errors.Is(err, objstore.ErrUnauthorized) {
+		t.Errorf("BucketExists(existing bucket) with an unknown access key = %v, %v; want ErrUnauthorized", ok, err)
+	}
+	_, err = s.Stat(ctx, b, "obj.txt")
+	wantUnauthorized(t, "Stat", err)
+	ok, err = s.ObjectExists(ctx, b, "missing.txt")
+	wantUnauthorized(t, fmt.Sprintf("ObjectExists = %v and", ok), err)
+	wantUnauthorized(t, "CreateBucket", s.CreateBucket(ctx, b+"-x"))
+	_, err = s.Put(ctx, b, "new.txt", strings.NewReader("x"), 1)
+	wantUnauthorized(t, "Put", err)
+	_, err = s.Get(ctx, b, "obj.txt")
+	wantUnauthorized(t, "Get", err)
+	wantUnauthorized(t, "Delete", s.Delete(ctx, b, "obj.txt"))
+	for _, err := range s.List(ctx, b, "") {
+		wantUnauthorized(t, "List", err)
+	}
+
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -193,5 +214,25 @@ func TestUnauthorizedAndUnavailable(t *testing.T) {
 	defer s.Close()
 	if err := s.CreateBucket(ctx, "any-bucket"); !errors.Is(err, objstore.ErrUnavailable) {
 		t.Errorf("CreateBucket on a closed port = %v, want ErrUnavailable", err)
+	}
+}
+
+// testBucket creates a uniquely named bucket through s, deleted with its
+// content when the test ends.
+func testBucket(t *testing.T, s objstore.Store, prefix string) string {
+	t.Helper()
+	b := testenv.UniqueName(t, prefix)
+	if err := s.CreateBucket(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.DeleteBucket(context.Background(), b, objstore.WithContent()) })
+	return b
+}
+
+func wantUnauthorized(t *testing.T, what string, err error) {
+	t.Helper()
+	var resp minio.ErrorResponse
+	if !errors.Is(err, objstore.ErrUnauthorized) || !errors.As(err, &resp) {
+		t.Errorf("%s with an unknown access key = %v, want ErrUnauthorized wrapping the server's error", what, err)
 	}
 }

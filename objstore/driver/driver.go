@@ -46,8 +46,10 @@ type WriteInfo struct {
 	// (application/octet-stream).
 	ContentType string
 	// Metadata is the user metadata, keys in lower case, already checked
-	// by the portable layer (keys are HTTP tokens; values UTF-8 without
-	// control characters or edge spaces; at most 2000 bytes in all).
+	// by the portable layer (keys are HTTP tokens outside the x-amz- and
+	// x-minio- headers and the object headers; values UTF-8 without
+	// control characters, white space but the ASCII space, edge spaces or
+	// a leading "=?"; at most 2000 bytes in all).
 	Metadata map[string]string
 	// IfAbsent asks the driver to refuse the write with [ErrObjectExists]
 	// when the object exists, atomically where the backend can.
@@ -116,11 +118,13 @@ type Store interface {
 	Get(ctx context.Context, bucket, object string, offset, length int64) (io.ReadCloser, ObjectInfo, error)
 
 	// Presign returns a URL for a plain GET or PUT (of an object or a
-	// part) that the backend accepts until Expiry (1 second to 7 days)
-	// has passed. It should not contact the server.
+	// part) that the backend accepts until Expiry (whole seconds, 1 second
+	// to 7 days) has passed since the start of the current second, as
+	// SigV4 counts. It should not contact the server.
 	Presign(ctx context.Context, req PresignRequest) (string, error)
 	// PresignPost returns a form upload of at most maxSize bytes (1 to
-	// MaxPartSize) to bucket/object, valid for expiry.
+	// MaxPartSize) to bucket/object, valid for expiry (whole seconds)
+	// counted from the start of the current second, as Presign.
 	PresignPost(ctx context.Context, bucket, object string, maxSize int64, expiry time.Duration) (PresignedPost, error)
 
 	// InitUpload starts a multipart upload and returns its id. info.IfAbsent

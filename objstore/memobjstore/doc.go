@@ -26,10 +26,12 @@
 // a loopback port ([WithAddress]). A test can give a URL from PresignGet,
 // PresignPut, PresignPost or PresignPart to a plain net/http client, as a
 // browser or a command-line client would use it. The server answers like
-// S3: 200 with an ETag for PUT, 206 for a GET with a Range (416 beyond the
-// end), 204 for a form POST, 400 EntityTooLarge
+// S3: 200 with an ETag for PUT, 206 for a GET with one Range (416 beyond
+// the end; several or malformed ranges are ignored, see objstore), 204 for
+// a form POST, 400 EntityTooLarge
 // over the POST policy's limit, 400 BadDigest when a body does not match
-// its Content-MD5, 403 for a tampered or expired signature, 404 for a
+// its Content-MD5, 403 for a tampered or expired signature or a query
+// parameter added to the URL (S3 signs the whole query), 404 for a
 // missing object or upload.
 //
 // What a request costs before its signature is checked is bounded: a form

@@ -48,11 +48,8 @@ func status(t *testing.T, method, url string, body io.Reader, contentType string
 }
 
 func TestURLsExpire(t *testing.T) {
-	c := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	s := memobjstore.NewTest(t, memobjstore.WithClock(c.now))
+	s, c := clockedStore(t, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	ctx := context.Background()
-	_ = s.CreateBucket(ctx, "exp")
-	_, _ = s.Put(ctx, "exp", "obj.txt", strings.NewReader("x"), 1)
 	get, _ := s.PresignGet(ctx, "exp", "obj.txt", objstore.WithExpiry(time.Minute))
 	put, _ := s.PresignPut(ctx, "exp", "new.txt", objstore.WithExpiry(time.Minute))
 	post, _ := s.PresignPost(ctx, "exp", "form.txt", 10, objstore.WithExpiry(time.Minute))
@@ -66,17 +63,60 @@ func TestURLsExpire(t *testing.T) {
 	if got := status(t, http.MethodPut, put, strings.NewReader("y"), ""); got != http.StatusForbidden {
 		t.Errorf("PUT after expiry: %d, want 403", got)
 	}
+	body, ctype := form(post.Fields, "z")
+	if got := status(t, http.MethodPost, post.URL, body, ctype); got != http.StatusForbidden {
+		t.Errorf("POST after expiry: %d, want 403", got)
+	}
+}
+
+// A URL counts its expiry from the start of the second it was presigned
+// in, as SigV4 does, and works up to that instant, not through its second.
+func TestURLsExpireOnTheSecond(t *testing.T) {
+	s, c := clockedStore(t, time.Date(2026, 1, 1, 0, 0, 0, 900_000_000, time.UTC))
+	ctx := context.Background()
+	get, _ := s.PresignGet(ctx, "exp", "obj.txt", objstore.WithExpiry(time.Second))
+	post, _ := s.PresignPost(ctx, "exp", "form.txt", 10, objstore.WithExpiry(time.Second))
+	c.add(100 * time.Millisecond) // 0:00:01.000, the deadline itself
+	if got := status(t, http.MethodGet, get, nil, ""); got != http.StatusOK {
+		t.Errorf("GET at the deadline: %d, want 200", got)
+	}
+	c.add(time.Millisecond)
+	if got := status(t, http.MethodGet, get, nil, ""); got != http.StatusForbidden {
+		t.Errorf("GET 1 ms after 1 s from the start of its second: %d, want 403", got)
+	}
+	body, ctype := form(post.Fields, "z")
+	if got := status(t, http.MethodPost, post.URL, body, ctype); got != http.StatusForbidden {
+		t.Errorf("POST 1 ms after 1 s from the start of its second: %d, want 403", got)
+	}
+}
+
+// clockedStore returns a store on clock c, starting at start, with bucket
+// "exp" holding obj.txt.
+func clockedStore(t *testing.T, start time.Time) (objstore.Store, *clock) {
+	t.Helper()
+	c := &clock{t: start}
+	s := memobjstore.NewTest(t, memobjstore.WithClock(c.now))
+	ctx := context.Background()
+	if err := s.CreateBucket(ctx, "exp"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Put(ctx, "exp", "obj.txt", strings.NewReader("x"), 1); err != nil {
+		t.Fatal(err)
+	}
+	return s, c
+}
+
+// form returns a multipart form with fields and then a file field.
+func form(fields map[string]string, file string) (io.Reader, string) {
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
-	for k, v := range post.Fields {
+	for k, v := range fields {
 		_ = w.WriteField(k, v)
 	}
 	fw, _ := w.CreateFormFile("file", "f")
-	fw.Write([]byte("z"))
+	fw.Write([]byte(file))
 	w.Close()
-	if got := status(t, http.MethodPost, post.URL, &body, w.FormDataContentType()); got != http.StatusForbidden {
-		t.Errorf("POST after expiry: %d, want 403", got)
-	}
+	return &body, w.FormDataContentType()
 }
 
 func TestURLsFromOneStoreFailOnAnother(t *testing.T) {

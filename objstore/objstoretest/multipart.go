@@ -153,6 +153,20 @@ func testMultipartChecks(t *testing.T, h *harness) {
 		h.s.CompleteUpload(ctx, b, "checked.bin", uid, objstore.WithPartCount(2)), objstore.ErrPartsMismatch)
 	wantErr(t, "CompleteUpload(2 parts, WithPartCount(3))",
 		h.s.CompleteUpload(ctx, b, "checked.bin", uid, objstore.WithPartCount(3)), objstore.ErrPartsMismatch)
+	// Anticipations out of bounds are refused, not taken for "no check".
+	for name, opt := range map[string]objstore.CompleteOption{
+		"WithPartCount(0)":                   objstore.WithPartCount(0),
+		"WithPartCount(-1)":                  objstore.WithPartCount(-1),
+		"WithPartCount(MaxParts+1)":          objstore.WithPartCount(objstore.MaxParts + 1),
+		"WithAnticipatedPartSize(0)":         objstore.WithAnticipatedPartSize(0),
+		"WithAnticipatedPartSize(-1)":        objstore.WithAnticipatedPartSize(-1),
+		"WithAnticipatedPartSize(5 GiB + 1)": objstore.WithAnticipatedPartSize(objstore.MaxPartSize + 1),
+	} {
+		wantErr(t, "CompleteUpload(parts 1 and 3, "+name+")", h.s.CompleteUpload(ctx, b, "checked.bin", uid, opt), objstore.ErrInvalidArgument)
+	}
+	if parts, err := h.s.ListParts(ctx, b, "checked.bin", uid); err != nil || len(parts) != 2 {
+		t.Errorf("ListParts after refused completions = %d parts, %v; want the upload intact with 2 parts", len(parts), err)
+	}
 	noErr(t, "AbortUpload", h.s.AbortUpload(ctx, b, "checked.bin", uid))
 
 	cases := []struct {

@@ -2,6 +2,7 @@ package objstoretest
 
 import (
 	"bytes"
+	"crypto/md5"
 	"encoding/base64"
 	"fmt"
 	"mime/multipart"
@@ -76,10 +77,47 @@ func testPresignGet(t *testing.T, h *harness) {
 	if status, _, _ := h.do(req); status != http.StatusForbidden {
 		t.Errorf("GET presigned URL with an unsigned x-amz-meta header: status %d, want 403", status)
 	}
+	// S3 signs the whole query: a parameter added to the URL breaks it.
+	for _, extra := range []string{"response-content-type=text%2Fhtml", "versionId=abc", "foo=bar", "foo"} {
+		if status, _, _ := h.do(h.request(ctx, http.MethodGet, u+"&"+extra, nil)); status != http.StatusForbidden {
+			t.Errorf("GET presigned URL with the query parameter %s added: status %d, want 403", extra, status)
+		}
+	}
 	req = h.request(ctx, http.MethodGet, u, nil)
 	req.Header.Set("Range", "bytes=20000-")
 	if status, _, _ := h.do(req); status != http.StatusRequestedRangeNotSatisfiable {
 		t.Errorf("GET presigned URL with a Range beyond the object: status %d, want 416", status)
+	}
+	// S3 honours one range; it ignores several ranges and a malformed
+	// one, and serves the whole object.
+	for _, rng := range []string{"bytes=0-1,3-4", "bytes=20-10", "bytes=abc", "items=0-1"} {
+		req = h.request(ctx, http.MethodGet, u, nil)
+		req.Header.Set("Range", rng)
+		if status, body, _ := h.do(req); status != http.StatusOK || !bytes.Equal(body, data) {
+			t.Errorf("GET presigned URL with Range %s: status %d, %d bytes; want 200 and the whole object (S3 ignores it)", rng, status, len(body))
+		}
+	}
+	req = h.request(ctx, http.MethodGet, u, nil)
+	req.Header.Set("Range", "bytes=-0")
+	if status, _, _ := h.do(req); status != http.StatusRequestedRangeNotSatisfiable {
+		t.Errorf("GET presigned URL with Range bytes=-0: status %d, want 416", status)
+	}
+	// A date in the future is not a condition (RFC 9110): the object is
+	// served.
+	req = h.request(ctx, http.MethodGet, u, nil)
+	req.Header.Set("If-Modified-Since", time.Now().Add(time.Hour).UTC().Format(http.TimeFormat))
+	if status, _, _ := h.do(req); status != http.StatusOK {
+		t.Errorf("GET presigned URL with If-Modified-Since an hour ahead: status %d, want 200", status)
+	}
+	h.put(ctx, b, "empty.bin", nil)
+	empty, err := h.s.PresignGet(ctx, b, "empty.bin")
+	noErr(t, "PresignGet(empty.bin)", err)
+	for rng, want := range map[string]int{"bytes=0-0": http.StatusRequestedRangeNotSatisfiable, "bytes=0-": http.StatusRequestedRangeNotSatisfiable, "bytes=-5": http.StatusOK} {
+		req = h.request(ctx, http.MethodGet, empty, nil)
+		req.Header.Set("Range", rng)
+		if status, _, _ := h.do(req); status != want {
+			t.Errorf("GET presigned URL of an empty object with Range %s: status %d, want %d", rng, status, want)
+		}
 	}
 	if status, _, _ := h.do(h.request(ctx, http.MethodGet, tamper(t, u), nil)); status != http.StatusForbidden {
 		t.Errorf("GET with a tampered signature: status %d, want 403", status)
@@ -93,7 +131,7 @@ func testPresignGet(t *testing.T, h *harness) {
 		_, err := h.s.PresignGet(ctx, b, "download.bin", objstore.WithExpiry(d))
 		noErr(t, fmt.Sprintf("PresignGet(WithExpiry(%v))", d), err)
 	}
-	for _, d := range []time.Duration{0, time.Millisecond, objstore.MaxExpiry + time.Second} {
+	for _, d := range []time.Duration{0, time.Millisecond, 1500 * time.Millisecond, time.Minute - time.Nanosecond, objstore.MaxExpiry + time.Second} {
 		_, err := h.s.PresignGet(ctx, b, "download.bin", objstore.WithExpiry(d))
 		wantErr(t, fmt.Sprintf("PresignGet(WithExpiry(%v))", d), err, objstore.ErrInvalidArgument)
 	}
@@ -114,6 +152,9 @@ func testPresignPut(t *testing.T, h *harness) {
 	}
 	if got, _ := h.read(ctx, b, "upload.bin"); !bytes.Equal(got, data) {
 		t.Errorf("Get after presigned PUT = %d bytes, want the %d uploaded", len(got), len(data))
+	}
+	if st, err := h.s.Stat(ctx, b, "upload.bin"); err != nil || st.ContentType != "binary/octet-stream" {
+		t.Errorf("Stat after a PUT without Content-Type = %+v, %v; want S3's default binary/octet-stream", st, err)
 	}
 
 	u, err = h.s.PresignPut(ctx, b, "typed.txt")
@@ -144,6 +185,16 @@ func testPresignPut(t *testing.T, h *harness) {
 		t.Errorf("PUT presigned URL of a deleted bucket: status %d (%s), want 404", status, body)
 	}
 
+	// S3 refuses a Content-MD5 that is not the base64 of 16 bytes, so a
+	// URL bound to one could never be used.
+	sum := md5.Sum(data)
+	for _, bad := range []string{"", "garbage", md5Hex(data), base64.StdEncoding.EncodeToString(sum[:15]),
+		base64.RawStdEncoding.EncodeToString(sum[:]), base64.URLEncoding.EncodeToString(sum[:]) + " "} {
+		_, err := h.s.PresignPut(ctx, b, "md5.bin", objstore.WithContentMD5(bad))
+		wantErr(t, fmt.Sprintf("PresignPut(WithContentMD5(%q))", bad), err, objstore.ErrInvalidArgument)
+		_, err = h.s.PresignPart(ctx, b, "md5.bin", "any-upload-id", 1, objstore.WithContentMD5(bad))
+		wantErr(t, fmt.Sprintf("PresignPart(WithContentMD5(%q))", bad), err, objstore.ErrInvalidArgument)
+	}
 	u, err = h.s.PresignPut(ctx, b, "md5.bin", objstore.WithContentMD5(md5Base64(data)))
 	noErr(t, "PresignPut(WithContentMD5)", err)
 	req = h.request(ctx, http.MethodPut, u, data[:100])
@@ -206,6 +257,9 @@ func testPresignPost(t *testing.T, h *harness) {
 	if got, _ := h.read(ctx, b, "form.bin"); !bytes.Equal(got, data) {
 		t.Errorf("Get after POST = %d bytes, want the %d posted", len(got), len(data))
 	}
+	if st, err := h.s.Stat(ctx, b, "form.bin"); err != nil || st.ContentType != "binary/octet-stream" {
+		t.Errorf("Stat after a POST = %+v, %v; want S3's default binary/octet-stream", st, err)
+	}
 
 	p, err = h.s.PresignPost(ctx, b, "toolarge.bin", 1000)
 	noErr(t, "PresignPost", err)
@@ -251,18 +305,33 @@ func testPresignPost(t *testing.T, h *harness) {
 }
 
 // testPresignExpiry checks that a presigned URL stops working once its
-// expiry has passed, on the real clock.
+// expiry has passed, on the real clock, counted as SigV4 does from the
+// start of the second it was presigned in.
 func testPresignExpiry(t *testing.T, h *harness) {
 	ctx := h.ctx()
 	b := h.bucket()
 	h.put(ctx, b, "short.bin", []byte("short-lived"))
-	get, err := h.s.PresignGet(ctx, b, "short.bin", objstore.WithExpiry(time.Second))
-	noErr(t, "PresignGet(WithExpiry(1s))", err)
-	put, err := h.s.PresignPut(ctx, b, "late.bin", objstore.WithExpiry(time.Second))
-	noErr(t, "PresignPut(WithExpiry(1s))", err)
-	post, err := h.s.PresignPost(ctx, b, "late-form.bin", 100, objstore.WithExpiry(time.Second))
-	noErr(t, "PresignPost(WithExpiry(1s))", err)
-	time.Sleep(2100 * time.Millisecond)
+	var get, put string
+	var post objstore.PresignedPost
+	var second time.Time
+	for {
+		// Presign early in a second, so that all three count from it.
+		time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second + 20*time.Millisecond)))
+		second = time.Now().Truncate(time.Second)
+		var err error
+		get, err = h.s.PresignGet(ctx, b, "short.bin", objstore.WithExpiry(time.Second))
+		noErr(t, "PresignGet(WithExpiry(1s))", err)
+		put, err = h.s.PresignPut(ctx, b, "late.bin", objstore.WithExpiry(time.Second))
+		noErr(t, "PresignPut(WithExpiry(1s))", err)
+		post, err = h.s.PresignPost(ctx, b, "late-form.bin", 100, objstore.WithExpiry(time.Second))
+		noErr(t, "PresignPost(WithExpiry(1s))", err)
+		if time.Now().Truncate(time.Second).Equal(second) {
+			break
+		}
+	}
+	// 1.3 s after the start of that second: expired, although less than
+	// 1.3 s passed since presigning.
+	time.Sleep(time.Until(second.Add(1300 * time.Millisecond)))
 	if status, resp := h.postForm(post, []byte("late")); status != http.StatusForbidden {
 		t.Errorf("POST form after its policy expired: status %d (%s), want 403", status, resp)
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/iotest"
+	"time"
 
 	"github.com/hexkit-go/hexkit/objstore"
 )
@@ -152,6 +154,11 @@ func testShortReader(t *testing.T, h *harness) {
 	b := h.bucket()
 	_, err := h.s.Put(ctx, b, "short.bin", bytes.NewReader(make([]byte, 50)), 100)
 	wantErr(t, "Put(size 100, 50 byte reader)", err, objstore.ErrInvalidArgument)
+	_, err = h.s.Put(ctx, b, "short.bin", io.MultiReader(bytes.NewReader(make([]byte, 50))), 100)
+	wantErr(t, "Put(size 100, 50 byte io.Reader)", err, objstore.ErrInvalidArgument)
+	if errors.Is(err, objstore.ErrUnavailable) {
+		t.Errorf("Put(size 100, 50 byte io.Reader) = %v, want no ErrUnavailable (the server is fine)", err)
+	}
 	_, err = h.s.Put(ctx, b, "short-big.bin", newStream(16, 18*mib), 20*mib)
 	wantErr(t, "Put(size 20 MiB, 18 MiB reader)", err, objstore.ErrInvalidArgument)
 	_, err = h.s.Put(ctx, b, "short-big.bin", bytes.NewReader(make([]byte, 18*mib)), 20*mib)
@@ -165,6 +172,61 @@ func testShortReader(t *testing.T, h *harness) {
 		t.Errorf("ListBucketUploads after a failed multipart Put = %+v, %v; want none (aborted)", ups, err)
 	}
 }
+
+// failingAt is a file-like reader whose ReadAt fails: Put reads such a
+// reader in place.
+type failingAt struct {
+	*bytes.Reader
+	err error
+}
+
+func (f failingAt) ReadAt([]byte, int64) (int, error) { return 0, f.err }
+
+// testReaderErrors checks that an error of the reader given to Put comes
+// back wrapped, matching no sentinel: neither the server nor the
+// arguments are at fault.
+func testReaderErrors(t *testing.T, h *harness) {
+	ctx := h.ctx()
+	b := h.bucket()
+	boom := errors.New("the caller's reader broke")
+	after := func(n int64) io.Reader { return io.MultiReader(newStream(21, n), iotest.ErrReader(boom)) }
+	cases := []struct {
+		name string
+		r    io.Reader
+		size int64
+	}{
+		{"failing reader, size 3", iotest.ErrReader(boom), 3},
+		{"failing reader, size -1", iotest.ErrReader(boom), -1},
+		{"reader failing after 100 bytes, size 1000", after(100), 1000},
+		{"reader failing after 18 MiB, size 20 MiB", after(18 * mib), 20 * mib},
+		{"reader failing after 18 MiB, size -1", after(18 * mib), -1},
+		{"ReaderAt failing, size 10", failingAt{bytes.NewReader(make([]byte, 10)), boom}, 10},
+		{"ReaderAt failing, size 17 MiB", failingAt{bytes.NewReader(make([]byte, 17*mib)), boom}, 17 * mib},
+	}
+	for _, c := range cases {
+		_, err := h.s.Put(ctx, b, "broken.bin", c.r, c.size)
+		if !errors.Is(err, boom) {
+			t.Errorf("Put(%s) = %v, want an error wrapping the reader's", c.name, err)
+		}
+		for _, s := range sentinels {
+			if errors.Is(err, s) {
+				t.Errorf("Put(%s) = %v, matching %v; want the reader's error alone", c.name, err, s)
+			}
+		}
+	}
+	if ok, err := h.s.ObjectExists(ctx, b, "broken.bin"); err != nil || ok {
+		t.Errorf("ObjectExists after failed Puts = %v, %v; want false, nil", ok, err)
+	}
+	if ups, err := h.s.ListBucketUploads(ctx, b); err != nil || len(ups) != 0 {
+		t.Errorf("ListBucketUploads after failed multipart Puts = %+v, %v; want none (aborted)", ups, err)
+	}
+}
+
+// sentinels are the errors of the objstore protocol.
+var sentinels = []error{objstore.ErrBucketNotFound, objstore.ErrBucketExists, objstore.ErrBucketNotEmpty,
+	objstore.ErrObjectNotFound, objstore.ErrObjectExists, objstore.ErrUploadNotFound, objstore.ErrUploadActive,
+	objstore.ErrInvalidID, objstore.ErrPartsMismatch, objstore.ErrChecksumMismatch, objstore.ErrInvalidArgument,
+	objstore.ErrInvalidOption, objstore.ErrClosed, objstore.ErrUnauthorized, objstore.ErrUnavailable}
 
 func testConcurrency(t *testing.T, h *harness) {
 	ctx := h.ctx()
@@ -247,6 +309,27 @@ func testCancellation(t *testing.T, h *harness) {
 	}
 	_, err = h.s.InitUpload(ctx, b, "up.bin")
 	check("InitUpload", err)
+	// Presigning sends no request, yet a call whose context ended does
+	// not start, on any backend.
+	exact := func(what string, err error) {
+		t.Helper()
+		if err != context.Canceled {
+			t.Errorf("%s with a canceled context = %v, want context.Canceled itself", what, err)
+		}
+	}
+	_, err = h.s.PresignGet(ctx, b, "exists.txt")
+	exact("PresignGet", err)
+	_, err = h.s.PresignPut(ctx, b, "new.txt")
+	exact("PresignPut", err)
+	_, err = h.s.PresignPost(ctx, b, "new.txt", 100)
+	exact("PresignPost", err)
+	_, err = h.s.PresignPart(ctx, b, "up.bin", "any-upload-id", 1)
+	exact("PresignPart", err)
+	dctx, dcancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer dcancel()
+	if _, err := h.s.PresignGet(dctx, b, "exists.txt"); err != context.DeadlineExceeded {
+		t.Errorf("PresignGet with a context past its deadline = %v, want context.DeadlineExceeded itself", err)
+	}
 	if ok, err := h.s.ObjectExists(h.ctx(), b, "new.txt"); err != nil || ok {
 		t.Errorf("ObjectExists(object of a canceled Put) = %v, %v; want false, nil", ok, err)
 	}

@@ -12,8 +12,10 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hexkit-go/hexkit/objstore/driver"
 )
@@ -22,8 +24,9 @@ import (
 // GET downloads an object, PUT uploads an object or a part (answering its
 // ETag), POST uploads a form within its policy (204 on success, 400
 // EntityTooLarge over the size limit). A missing, tampered or expired
-// signature, another method than the one signed, and an x-amz-* header
-// that was not signed are 403; errors carry an S3-style XML body.
+// signature, another method than the one signed, a query parameter that
+// was not signed (added or repeated) and an x-amz-* header that was not
+// signed are 403; errors carry an S3-style XML body.
 func (f *Driver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	b, id, _ := strings.Cut(path, "/")
@@ -41,6 +44,23 @@ func (f *Driver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		f.serveObject(w, r, b, id)
 	}
+}
+
+// unsignedParam returns a query parameter of q that the Driver's URLs do
+// not sign, or one given more than once: S3 signs the whole query, so it
+// refuses a URL with a parameter added (response-content-type, versionId,
+// anything else).
+func unsignedParam(q url.Values) string {
+	for name, v := range q {
+		switch name {
+		case paramExpires, paramSignedHeaders, paramSignature, paramUploadID, paramPartNumber:
+			if len(v) == 1 {
+				continue
+			}
+		}
+		return name
+	}
+	return ""
 }
 
 // unsignedAmzHeader returns an x-amz-* header of r: the URLs sign none, and
@@ -84,9 +104,12 @@ func writeStoreError(w http.ResponseWriter, err error) {
 	}
 }
 
+// expired reports whether the deadline unix (Unix seconds) has passed:
+// S3 accepts a request up to the deadline itself, not through the rest of
+// its second.
 func (f *Driver) expired(unix string) bool {
 	t, err := strconv.ParseInt(unix, 10, 64)
-	return err != nil || f.now().Unix() > t
+	return err != nil || f.now().After(time.Unix(t, 0))
 }
 
 func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id string) {
@@ -95,6 +118,10 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 	contentMD5 := ""
 	if q.Get(paramSignedHeaders) == "content-md5" {
 		contentMD5 = r.Header.Get("Content-MD5")
+	}
+	if p := unsignedParam(q); p != "" {
+		writeError(w, http.StatusForbidden, "SignatureDoesNotMatch", "the query parameter "+p+" is not signed")
+		return
 	}
 	expires := q.Get(paramExpires)
 	if !f.checkSignature(q.Get(paramSignature), r.Method, b, id, uid, part, contentMD5, expires) {
@@ -116,7 +143,21 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 			writeStoreError(w, err)
 			return
 		}
-		// Ranges (206, 416) and conditional headers as S3 answers them.
+		// Ranges (206, 416) and conditional headers as S3 answers them:
+		// ServeContent answers what S3 honours, once the request holds no
+		// Range S3 would ignore and no If-Modified-Since in the future.
+		switch first, last, ok, unsatisfiable := s3Range(r.Header.Get("Range"), int64(len(data))); {
+		case unsatisfiable:
+			writeError(w, http.StatusRequestedRangeNotSatisfiable, "InvalidRange", "The requested range is not satisfiable")
+			return
+		case ok:
+			r.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", first, last))
+		default:
+			r.Header.Del("Range")
+		}
+		if t, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && t.After(f.now()) {
+			r.Header.Del("If-Modified-Since") // a date in the future is invalid (RFC 9110)
+		}
 		w.Header().Set("ETag", `"`+info.ETag+`"`)
 		w.Header().Set("Content-Type", info.ContentType)
 		http.ServeContent(w, r, "", info.LastModified, bytes.NewReader(data))
@@ -147,8 +188,11 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 			writeStoreError(w, fmt.Errorf("%w: Content-MD5 does not match the body", driver.ErrChecksumMismatch))
 			return
 		}
-		etag, err = f.Put(ctx, b, id, bytes.NewReader(data), int64(len(data)),
-			driver.WriteInfo{ContentType: r.Header.Get("Content-Type")})
+		ctype := r.Header.Get("Content-Type")
+		if ctype == "" {
+			ctype = UploadContentType
+		}
+		etag, err = f.Put(ctx, b, id, bytes.NewReader(data), int64(len(data)), driver.WriteInfo{ContentType: ctype})
 	}
 	if err != nil {
 		writeStoreError(w, err)
@@ -156,6 +200,58 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 	}
 	w.Header().Set("ETag", `"`+etag+`"`)
 	w.WriteHeader(http.StatusOK)
+}
+
+// UploadContentType is the content type S3 stores for an upload through
+// a presigned URL without a Content-Type header and for every form upload
+// (a form's policy allows no content type field, and S3 ignores the
+// file part's own header).
+const UploadContentType = "binary/octet-stream"
+
+// s3Range reads a Range header as S3 servers do (versitygw's rules, which
+// follow AWS): one range "bytes=first-last", "bytes=first-" or
+// "bytes=-suffix" is honoured (ok: bytes first to last of an object of
+// size bytes, clamped to its end); a range that starts at or beyond the
+// end, and "bytes=-0", is unsatisfiable (416); anything else (another
+// unit, several ranges, last before first, a suffix of an empty object,
+// text that is not a number) is ignored, and the whole object is served.
+func s3Range(h string, size int64) (first, last int64, ok, unsatisfiable bool) {
+	unit, spec, found := strings.Cut(h, "=")
+	if !found || unit != "bytes" || strings.Contains(spec, "=") {
+		return 0, 0, false, false
+	}
+	a, b, found := strings.Cut(spec, "-")
+	if !found || strings.Contains(b, "-") || a == "" && b == "" {
+		return 0, 0, false, false
+	}
+	start, err := strconv.ParseInt(a, 10, 64)
+	if err != nil && a != "" {
+		return 0, 0, false, false
+	}
+	if b == "" { // first-
+		if start >= size {
+			return 0, 0, false, true
+		}
+		return start, size - 1, true, false
+	}
+	end, err := strconv.ParseInt(b, 10, 64)
+	switch {
+	case err != nil:
+		return 0, 0, false, false
+	case a == "": // -suffix
+		if end == 0 {
+			return 0, 0, false, true
+		}
+		if size == 0 {
+			return 0, 0, false, false
+		}
+		return size - min(end, size), size - 1, true, false
+	case start > end:
+		return 0, 0, false, false
+	case start >= size:
+		return 0, 0, false, true
+	}
+	return start, min(end, size-1), true, false
 }
 
 func b64sum(data []byte) string {
@@ -261,7 +357,7 @@ func (f *Driver) checkPolicy(w http.ResponseWriter, b string, fields map[string]
 	switch {
 	case err != nil:
 		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", "bad policy")
-	case f.now().Unix() > pol.Expires:
+	case f.now().After(time.Unix(pol.Expires, 0)):
 		writeError(w, http.StatusForbidden, "AccessDenied", "policy has expired")
 	case pol.Bucket != b || pol.Key != fields[fieldKey]:
 		writeError(w, http.StatusForbidden, "AccessDenied", "policy does not allow this bucket or key")
@@ -296,7 +392,7 @@ func (f *Driver) storePost(ctx context.Context, w http.ResponseWriter, b string,
 		writeError(w, http.StatusBadRequest, "EntityTooLarge", fmt.Sprintf("the file exceeds the maximum of %d bytes", pol.MaxSize))
 		return
 	}
-	if _, err := f.Put(ctx, b, pol.Key, bytes.NewReader(data), int64(len(data)), driver.WriteInfo{}); err != nil {
+	if _, err := f.Put(ctx, b, pol.Key, bytes.NewReader(data), int64(len(data)), driver.WriteInfo{ContentType: UploadContentType}); err != nil {
 		writeStoreError(w, err)
 		return
 	}

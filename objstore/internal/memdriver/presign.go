@@ -67,6 +67,13 @@ func objectPath(base, b, id string) string {
 	return base + "/" + url.PathEscape(b) + "/" + url.PathEscape(id)
 }
 
+// deadline is when a URL or form presigned now for expiry stops working:
+// expiry after the start of the current second, as SigV4 counts from its
+// X-Amz-Date, which has whole seconds.
+func (f *Driver) deadline(expiry time.Duration) time.Time {
+	return f.now().Truncate(time.Second).Add(expiry)
+}
+
 // Presign implements [driver.Store]: the URL carries its expiry and an
 // HMAC-SHA256 signature over the method, bucket, object, upload, part,
 // Content-MD5 (when required) and expiry, each length-prefixed (see sign),
@@ -75,7 +82,7 @@ func (f *Driver) Presign(ctx context.Context, req driver.PresignRequest) (string
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	expires := strconv.FormatInt(f.now().Add(req.Expiry).Unix(), 10)
+	expires := strconv.FormatInt(f.deadline(req.Expiry).Unix(), 10)
 	q := url.Values{paramExpires: {expires}}
 	part := ""
 	if req.UploadID != "" {
@@ -96,7 +103,7 @@ func (f *Driver) PresignPost(ctx context.Context, b, id string, maxSize int64, e
 	if err := ctx.Err(); err != nil {
 		return driver.PresignedPost{}, err
 	}
-	p, err := json.Marshal(postPolicy{Bucket: b, Key: id, MaxSize: maxSize, Expires: f.now().Add(expiry).Unix()})
+	p, err := json.Marshal(postPolicy{Bucket: b, Key: id, MaxSize: maxSize, Expires: f.deadline(expiry).Unix()})
 	if err != nil {
 		return driver.PresignedPost{}, err
 	}
