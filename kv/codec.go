@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/hexkit-go/hexkit/kv/driver"
 )
 
 // Format is how a codec's output is stored. Backends store each format in
@@ -23,10 +25,13 @@ const (
 )
 
 // Codec turns values of type V into stored bytes and back. The default
-// codec of a store is chosen by V: []byte is stored as is (FormatBytes),
+// codec of a store is chosen by V: []byte is stored as is (FormatBytes;
+// an empty value, nil included, reads back as an empty non-nil slice),
 // string as is (FormatString), int64 as decimal text (FormatString, the
 // only type Increment works on), any other type as JSON (FormatJSON).
-// [WithCodec] replaces it.
+// The int64 codec reads only the form strconv.FormatInt writes, as
+// Increment does: "+5", "007" and "-0" are not int64 values
+// ([ErrInvalidValue]). [WithCodec] replaces it.
 type Codec[V any] interface {
 	Format() Format
 	Encode(v V) ([]byte, error)
@@ -53,7 +58,12 @@ type bytesCodec struct{}
 
 func (bytesCodec) Format() Format                  { return FormatBytes }
 func (bytesCodec) Encode(v []byte) ([]byte, error) { return v, nil }
-func (bytesCodec) Decode(b []byte) ([]byte, error) { return b, nil }
+func (bytesCodec) Decode(b []byte) ([]byte, error) {
+	if b == nil {
+		return []byte{}, nil // an empty value reads back the same on every provider
+	}
+	return b, nil
+}
 
 type stringCodec struct{}
 
@@ -70,7 +80,13 @@ type intCodec struct{}
 
 func (intCodec) Format() Format                 { return FormatString }
 func (intCodec) Encode(v int64) ([]byte, error) { return strconv.AppendInt(nil, v, 10), nil }
-func (intCodec) Decode(b []byte) (int64, error) { return strconv.ParseInt(string(b), 10, 64) }
+func (intCodec) Decode(b []byte) (int64, error) {
+	n, err := driver.ParseInt(b)
+	if err != nil {
+		return 0, fmt.Errorf("%.32q is not a decimal int64 as strconv.FormatInt writes it", b)
+	}
+	return n, nil
+}
 
 // defaultCodec picks the codec of V.
 func defaultCodec[V any]() Codec[V] {

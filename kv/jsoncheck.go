@@ -1,6 +1,7 @@
 package kv
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -8,83 +9,77 @@ import (
 	"unicode/utf8"
 )
 
-// checkJSON refuses a JSON value that a document database would refuse or
-// alter, so that every provider refuses it (MongoDB stores JSON values as
+// checkJSON refuses a JSON value that a document database would refuse,
+// so that every provider refuses it (MongoDB stores JSON values as
 // documents, in the layout other hexkit services read): text that is not
 // valid JSON or not valid UTF-8, an object key that starts with '$' or
-// holds '.' or NUL, an integer outside the int64 range.
+// holds '.' or NUL, a key twice in one object, an integer outside the
+// int64 range, a number outside the float64 range.
 func checkJSON(b []byte) error {
 	if !utf8.Valid(b) || !json.Valid(b) {
 		return errors.New("not valid JSON")
 	}
-	for i := 0; i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '"':
-			end := stringEnd(b, i)
-			if isKey(b, end) {
-				if err := checkKey(b[i : end+1]); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	return checkJSONValue(dec)
+}
+
+// checkJSONValue checks the value that starts at dec's next token.
+func checkJSONValue(dec *json.Decoder) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		var keys map[string]bool
+		if t == '{' {
+			keys = map[string]bool{}
+		}
+		for dec.More() {
+			if keys != nil {
+				k, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				if err := checkObjectKey(k.(string), keys); err != nil {
 					return err
 				}
 			}
-			i = end
-		case c == '-' || (c >= '0' && c <= '9'):
-			j := i
-			integer := true
-			for j < len(b) && strings.IndexByte("+-0123456789.eE", b[j]) >= 0 {
-				if b[j] == '.' || b[j] == 'e' || b[j] == 'E' {
-					integer = false
-				}
-				j++
+			if err := checkJSONValue(dec); err != nil {
+				return err
 			}
-			if integer {
-				if _, err := strconv.ParseInt(string(b[i:j]), 10, 64); err != nil {
-					return errors.New("integer " + string(b[i:j]) + " outside the int64 range")
-				}
-			}
-			i = j - 1
 		}
+		_, err := dec.Token() // the closing delimiter
+		return err
+	case json.Number:
+		return checkNumber(string(t))
 	}
 	return nil
 }
 
-// stringEnd returns the index of the closing quote of the string opening
-// at b[i].
-func stringEnd(b []byte, i int) int {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j
-		}
-	}
-	return len(b) - 1
-}
-
-// isKey reports whether the string ending at b[end] is an object key: the
-// next non-space byte is ':'.
-func isKey(b []byte, end int) bool {
-	for j := end + 1; j < len(b); j++ {
-		switch b[j] {
-		case ' ', '\t', '\n', '\r':
-			continue
-		case ':':
-			return true
-		}
-		return false
-	}
-	return false
-}
-
-func checkKey(quoted []byte) error {
-	key := string(quoted[1 : len(quoted)-1])
-	if strings.IndexByte(key, '\\') >= 0 {
-		if err := json.Unmarshal(quoted, &key); err != nil {
-			return err
-		}
-	}
-	if strings.HasPrefix(key, "$") || strings.ContainsAny(key, ".\x00") {
+func checkObjectKey(key string, seen map[string]bool) error {
+	switch {
+	case strings.HasPrefix(key, "$") || strings.ContainsAny(key, ".\x00"):
 		return errors.New("object key " + strconv.Quote(key) + " starts with '$' or holds '.' or NUL")
+	case seen[key]:
+		return errors.New("object key " + strconv.Quote(key) + " appears twice in one object")
+	}
+	seen[key] = true
+	return nil
+}
+
+// checkNumber refuses an integer outside the int64 range and a number
+// outside the float64 range (BSON has no other numbers).
+func checkNumber(n string) error {
+	if !strings.ContainsAny(n, ".eE") {
+		if _, err := strconv.ParseInt(n, 10, 64); err != nil {
+			return errors.New("integer " + n + " outside the int64 range")
+		}
+		return nil
+	}
+	if _, err := strconv.ParseFloat(n, 64); err != nil {
+		return errors.New("number " + n + " outside the float64 range")
 	}
 	return nil
 }

@@ -17,6 +17,14 @@ func TestCheckJSON(t *testing.T) {
 		`{"\u0024x":1}`:                         false,
 		`{"a" : {"ok": ["x", {"bad.key" :1}]}}`: false,
 		`{`:                                     false,
+		`{"a":1,"a":2}`:                         false,
+		`{"a":{"b":1,"b":2}}`:                   false,
+		`{"a":1,"\u0061":2}`:                    false,
+		`{"a":{"b":1},"c":{"b":2},"b":3}`:       true,
+		`[{"a":1},{"a":2}]`:                     true,
+		`{"a":1e400}`:                           false,
+		`-1e400`:                                false,
+		`1e-400`:                                true,
 		"\"\xff\"":                              false,
 	} {
 		if err := checkJSON([]byte(in)); (err == nil) != ok {

@@ -30,14 +30,18 @@ type Store[V any] interface {
 	// Increment adds delta (which may be negative) to the int64 stored
 	// under key, atomically, and returns the sum; an absent key counts as
 	// 0. Only a Store[int64] with the default codec can increment; any
-	// other fails with [ErrUnsupported]. [WithTTL] sets the expiry when
-	// Increment creates the key; an existing key keeps its expiry (the
-	// fixed window of a rate limit).
+	// other fails with [ErrUnsupported]. A stored value that is not an
+	// int64 in the form strconv.FormatInt writes ("+5", "007", "-0"), or
+	// a sum that overflows, fails with [ErrInvalidValue] and is left as
+	// it is. [WithTTL] sets the expiry when Increment creates the key; an
+	// existing key keeps its expiry (the fixed window of a rate limit).
 	Increment(ctx context.Context, key string, delta int64, opts ...SetOption) (int64, error)
 	// Scan yields the entries whose keys start with prefix (every entry
 	// when prefix is empty), each once, in no particular order. An entry
 	// written or deleted during the scan may or may not be seen. Scan
-	// stops at the first error, which it yields with a zero Entry.
+	// stops at the first error, which it yields with a zero Entry; when
+	// ctx ends during the scan, that error is ctx's, unwrapped, and no
+	// entry follows it.
 	Scan(ctx context.Context, prefix string) iter.Seq2[Entry[V], error]
 	// GetMany returns the values of the keys that are stored; absent and
 	// expired keys are missing from the map.
@@ -59,8 +63,9 @@ type Store[V any] interface {
 // Version identifies the stored state of a key: an opaque token that
 // changes whenever the value changes. Some backends derive it from the
 // value (S3: the ETag; Redis: a hash), so there writing the same value
-// again keeps it; others (memory, MongoDB) change it on every write.
-// Compare it only with [IfVersion].
+// again keeps it, even after a Delete, and [IfVersion] with it succeeds
+// again; others (memory, MongoDB) change it on every write. Compare it
+// only with IfVersion.
 type Version string
 
 // Entry is a stored value with its key, version and expiry.
@@ -68,8 +73,8 @@ type Entry[V any] struct {
 	Key     string
 	Value   V
 	Version Version
-	// ExpiresAt is when the entry expires, by the backend's clock; zero
-	// means never.
+	// ExpiresAt is when the entry expires, by the backend's clock, to the
+	// millisecond; zero means never.
 	ExpiresAt time.Time
 }
 

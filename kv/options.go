@@ -79,9 +79,12 @@ func IfAbsent() SetOption {
 	}
 }
 
-// IfVersion makes Set replace the entry only if it is still stored with
-// version v, as returned by Set or [Store.GetEntry]; otherwise (changed,
-// deleted, expired) Set fails with [ErrConflict]. Only Set takes it.
+// IfVersion makes Set replace the entry only if it is stored with version
+// v, as returned by Set or [Store.GetEntry]; otherwise (changed, deleted,
+// expired) Set fails with [ErrConflict]. Where versions derive from the
+// value (Redis, S3; see [Version]), an entry changed or deleted and then
+// written again with the value it had has version v again, and the write
+// succeeds. Only Set takes it.
 func IfVersion(v Version) SetOption {
 	return func(o *setOptions) {
 		o.multiple = o.multiple || o.hasCond

@@ -160,6 +160,11 @@ func (s *store[V]) Scan(ctx context.Context, prefix string) iter.Seq2[Entry[V], 
 			return
 		}
 		for e, err := range s.d.Scan(ctx, prefix) {
+			if err == nil {
+				// A driver may have read ahead: ctx ending stops the
+				// scan at once on every provider.
+				err = ctx.Err()
+			}
 			if err != nil {
 				yield(Entry[V]{}, err)
 				return

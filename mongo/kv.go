@@ -40,7 +40,10 @@ const DefaultKVCollection = "kvstore"
 // Each entry is the document {_id: key, value, version, expires_at}: the
 // value as Python hexkit's stores write it (bytes as binary, strings as
 // strings, JSON as a document), an opaque version token, and the expiry
-// time when there is one. Expiry is enforced on every read (FerretDB has no
+// time when there is one. A JSON value reads back re-encoded from the
+// document, and an entry written in another kv.Format (by a store of
+// another value type on the same collection) cannot be read: see the
+// kv package documentation. Expiry is enforced on every read (FerretDB has no
 // TTL indexes), and a sweeper deletes expired entries every
 // [KVSweepInterval] until Close. Close does not close db.
 //
@@ -337,7 +340,8 @@ func (s *kvStore) As(target any) bool {
 
 // mapKVError is the one place where driver errors become kv errors. The
 // caller's context error is returned as it is; the driver's error stays
-// reachable with errors.As.
+// reachable with errors.As. An error without a kv meaning is
+// ErrUnavailable.
 func mapKVError(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
@@ -354,6 +358,20 @@ func mapKVError(ctx context.Context, err error) error {
 		return fmt.Errorf("%w: %w", driver.ErrUnavailable, err)
 	case errors.Is(mapped, daodriver.ErrInvalidDocument), errors.Is(mapped, daodriver.ErrInvalidFilter):
 		return fmt.Errorf("%w: %w", driver.ErrInvalidValue, err)
+	case (hasCode(err, codeUnauthorized) || hasCode(err, codeAuthenticationFailed)):
+		return fmt.Errorf("%w: %w", driver.ErrUnauthorized, err)
 	}
-	return fmt.Errorf("mongo: %w", err)
+	return fmt.Errorf("%w: %w", driver.ErrUnavailable, err)
+}
+
+// The server's error codes for a denied operation and refused
+// credentials.
+const (
+	codeUnauthorized         = 13
+	codeAuthenticationFailed = 18
+)
+
+func hasCode(err error, code int) bool {
+	var se mongo.ServerError
+	return errors.As(err, &se) && se.HasErrorCode(code)
 }

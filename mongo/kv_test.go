@@ -12,11 +12,16 @@ import (
 	"github.com/hexkit-go/hexkit/mongo"
 )
 
-func newKV[V any](db *mongo.DB) func(testing.TB, ...kv.Option[V]) (kv.Store[V], error) {
+// newKV opens stores in the collection that coll returns (a fresh one
+// when nil).
+func newKV[V any](db *mongo.DB, coll func(testing.TB) string) func(testing.TB, ...kv.Option[V]) (kv.Store[V], error) {
+	if coll == nil {
+		coll = func(tb testing.TB) string { return testenv.UniqueName(tb, "kv") }
+	}
 	return func(tb testing.TB, opts ...kv.Option[V]) (kv.Store[V], error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		st, err := mongo.NewKV[V](ctx, db, testenv.UniqueName(tb, "kv"), opts...)
+		st, err := mongo.NewKV[V](ctx, db, coll(tb), opts...)
 		if err == nil {
 			tb.Cleanup(func() { _ = st.Close() })
 		}
@@ -24,14 +29,25 @@ func newKV[V any](db *mongo.DB) func(testing.TB, ...kv.Option[V]) (kv.Store[V], 
 	}
 }
 
+// kvHarness opens stores in the collection that coll returns (a fresh one
+// per store when nil).
+func kvHarness(db *mongo.DB, coll func(testing.TB) string) kvtest.Harness {
+	return kvtest.Harness{
+		Bytes:   newKV[[]byte](db, coll),
+		Strings: newKV[string](db, coll),
+		Ints:    newKV[int64](db, coll),
+		Docs:    newKV[kvtest.Doc](db, coll),
+	}
+}
+
 func TestKVConformance(t *testing.T) {
 	db := wrap(t, testDB(t))
-	kvtest.Run(t, kvtest.Harness{
-		Bytes:   newKV[[]byte](db),
-		Strings: newKV[string](db),
-		Ints:    newKV[int64](db),
-		Docs:    newKV[kvtest.Doc](db),
-	}, kvtest.Features{})
+	h := kvHarness(db, nil)
+	h.Shared = func(tb testing.TB) kvtest.Harness {
+		shared := testenv.UniqueName(tb, "kv")
+		return kvHarness(db, func(testing.TB) string { return shared })
+	}
+	kvtest.Run(t, h, kvtest.Features{})
 }
 
 func TestNewKVInvalidConfig(t *testing.T) {

@@ -39,9 +39,10 @@ type Client struct {
 }
 
 // Open validates cfg, builds a client and pings the server (within the
-// timeout). A problem with cfg wraps [ErrInvalidConfig]; refused
-// credentials, [ErrUnauthorized]; a server that does not answer,
-// kv.ErrUnavailable. Close the Client when done.
+// timeout). A problem with cfg wraps [ErrInvalidConfig], a database the
+// server does not have included; refused credentials, [ErrUnauthorized];
+// a server that does not answer, kv.ErrUnavailable. Close the Client when
+// done.
 func Open(ctx context.Context, cfg Config) (*Client, error) {
 	switch {
 	case cfg.Addr == "":

@@ -15,10 +15,14 @@
 //
 // # Errors
 //
-// The kv sentinels; [ErrInvalidConfig] for a bad Config, a nil client or
-// prefix; [ErrUnauthorized] for refused credentials. A server that does
-// not answer within Config.Timeout is kv.ErrUnavailable, and the same
-// Client works again once the server is back.
+// The kv sentinels; [ErrInvalidConfig] for a bad Config (a database the
+// server does not have included), a nil client, or a prefix or option
+// NewKV refuses; [ErrUnauthorized] with kv.ErrUnauthorized for refused
+// credentials or a command the ACL denies. A key under the prefix that
+// holds another Redis type than a string is kv.ErrInvalidValue. A server
+// that does not answer within Config.Timeout is kv.ErrUnavailable, and
+// the same Client works again once the server is back; so is any other
+// server error without a kv meaning.
 //
 // # Testing
 //

@@ -14,16 +14,20 @@ import (
 
 var (
 	// ErrInvalidConfig: a [Config] is invalid (no address, a negative
-	// timeout or database), New was given a nil client, or NewKV a nil
-	// Client or an invalid prefix or option.
+	// timeout, a database the server does not have), New was given a nil
+	// client, or NewKV a nil Client or an invalid prefix or option (with
+	// kv.ErrInvalidOption).
 	ErrInvalidConfig = errors.New("redis: invalid config")
-	// ErrUnauthorized: the server refused the credentials.
+	// ErrUnauthorized: the server refused the credentials, or its ACL
+	// denied a command. It comes with kv.ErrUnauthorized.
 	ErrUnauthorized = errors.New("redis: unauthorized")
 )
 
 // mapError is the one place where go-redis errors become kv errors. The
 // caller's context error passes through as it is; the go-redis error stays
-// reachable with errors.As.
+// reachable with errors.As. A key under the prefix that holds another
+// Redis type than a string is kv.ErrInvalidValue; an error without a kv
+// meaning is kv.ErrUnavailable.
 func mapError(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
@@ -39,8 +43,10 @@ func mapError(ctx context.Context, err error) error {
 	case errors.Is(err, goredis.TxFailedErr):
 		return fmt.Errorf("%w: %w", driver.ErrConflict, err)
 	case strings.HasPrefix(msg, "WRONGPASS"), strings.HasPrefix(msg, "NOAUTH"), strings.HasPrefix(msg, "NOPERM"):
-		return fmt.Errorf("%w: %w", ErrUnauthorized, err)
-	case strings.Contains(msg, "not an integer"), strings.Contains(msg, "overflow"):
+		return fmt.Errorf("%w: %w: %w", ErrUnauthorized, driver.ErrUnauthorized, err)
+	case strings.Contains(msg, "DB index is out of range"), strings.Contains(msg, "invalid DB index"):
+		return fmt.Errorf("%w: %w: %w", ErrInvalidConfig, driver.ErrInvalidOption, err)
+	case strings.Contains(msg, "not an integer"), strings.Contains(msg, "overflow"), strings.HasPrefix(msg, "WRONGTYPE"):
 		return fmt.Errorf("%w: %w", driver.ErrInvalidValue, err)
 	case errors.Is(err, goredis.ErrClosed):
 		return fmt.Errorf("%w: %w", driver.ErrUnavailable, err)
@@ -49,5 +55,5 @@ func mapError(ctx context.Context, err error) error {
 		strings.Contains(msg, "connection refused"), strings.Contains(msg, "EOF"):
 		return fmt.Errorf("%w: %w", driver.ErrUnavailable, err)
 	}
-	return fmt.Errorf("redis: %w", err)
+	return fmt.Errorf("%w: %w", driver.ErrUnavailable, err)
 }

@@ -21,7 +21,8 @@ import (
 // the Redis string prefix+key holding the encoded value (bytes as they
 // are, strings as UTF-8, JSON as its text), as Python hexkit's Redis
 // stores write it; prefix may be empty (Python hexkit's default) and is
-// any UTF-8 without NUL, such as "myapp:sessions:". Expiry is Redis's own.
+// any UTF-8 without NUL of at most kv.MaxKeyLen bytes, such as
+// "myapp:sessions:". Expiry is Redis's own.
 //
 // An entry's version is a hash of its value (its SHA-1): writing the same
 // value again keeps the version. IfVersion is a Lua script that compares
@@ -29,8 +30,8 @@ import (
 // when given WithTTL), so all three are atomic across processes. Close of the
 // store leaves c open.
 //
-// A nil c or an invalid prefix wraps [ErrInvalidConfig] and
-// kv.ErrInvalidOption; an invalid option, kv.ErrInvalidOption.
+// A nil c, an invalid prefix or an invalid option wraps [ErrInvalidConfig]
+// and kv.ErrInvalidOption.
 func NewKV[V any](c *Client, prefix string, opts ...kv.Option[V]) (kv.Store[V], error) {
 	switch {
 	case c == nil:
@@ -38,7 +39,11 @@ func NewKV[V any](c *Client, prefix string, opts ...kv.Option[V]) (kv.Store[V], 
 	case !utf8.ValidString(prefix) || strings.IndexByte(prefix, 0) >= 0 || len(prefix) > kv.MaxKeyLen:
 		return nil, fmt.Errorf("%w: %w: NewKV: prefix %.64q is not UTF-8 without NUL of at most %d bytes", ErrInvalidConfig, kv.ErrInvalidOption, prefix, kv.MaxKeyLen)
 	}
-	return kv.New[V](context.Background(), &kvKeys{c: c.c, prefix: prefix}, opts...)
+	st, err := kv.New[V](context.Background(), &kvKeys{c: c.c, prefix: prefix}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	return st, nil
 }
 
 // kvKeys is the driver.Store over the Redis keys under a prefix.

@@ -31,9 +31,12 @@ const DefaultKVBucket = "kvstore"
 // milliseconds.
 const expiresMeta = "Hexkit-Expires-At"
 
+// maxObjectName is the longest object name S3 accepts, in bytes.
+const maxObjectName = 1024
+
 // probePrefix starts the names of the objects that probe for conditional
-// writes; Scan skips them.
-const probePrefix = ".hexkit-probe-"
+// writes: a prefix no key may have, so Scan skips them.
+const probePrefix = kv.ReservedPrefix + "probe-"
 
 // OpenKV returns a key-value store of values of type V in bucket, over a
 // client built from cfg and owned by the store (Close releases its
@@ -56,7 +59,8 @@ func OpenKV[V any](ctx context.Context, cfg Config, bucket, prefix string, opts 
 // caller built and keeps owning. Every entry is the object prefix+key
 // holding the encoded value (bytes as they are, strings as UTF-8, JSON as
 // its text), as Python hexkit's S3 stores write it; prefix is "" (Python
-// hexkit's layout) or ends with '/'. An expiry is kept in the object's
+// hexkit's layout) or a valid key followed by '/', of at most 512 bytes
+// (so that prefix and key fit in S3's 1024). An expiry is kept in the object's
 // metadata x-amz-meta-hexkit-expires-at (Unix milliseconds) and checked on
 // every read; expired objects stay in the bucket until overwritten or
 // deleted (use a bucket lifecycle rule to remove them).
@@ -72,7 +76,11 @@ func OpenKV[V any](ctx context.Context, cfg Config, bucket, prefix string, opts 
 // fails with kv.ErrConflict, and the reverse too.
 //
 // A nil client, an empty bucket or an invalid prefix or option wraps
-// [ErrInvalidConfig] and kv.ErrInvalidOption.
+// [ErrInvalidConfig] and kv.ErrInvalidOption. NewKV sends no request, so
+// a bucket that does not exist is found by the first call, which fails
+// with both too. Refused credentials are kv.ErrUnauthorized; any other S3
+// error without a kv meaning is kv.ErrUnavailable, with the
+// minio.ErrorResponse reachable by errors.As.
 func NewKV[V any](client *minio.Client, bucket, prefix string, opts ...kv.Option[V]) (kv.Store[V], error) {
 	if client == nil {
 		return nil, fmt.Errorf("%w: %w: nil minio client", ErrInvalidConfig, kv.ErrInvalidOption)
@@ -86,6 +94,8 @@ func newKV[V any](ctx context.Context, d *kvObjects, bucket, prefix string, opts
 		return nil, fmt.Errorf("%w: %w: empty bucket name", ErrInvalidConfig, kv.ErrInvalidOption)
 	case prefix != "" && (!strings.HasSuffix(prefix, "/") || kv.CheckKey(strings.TrimSuffix(prefix, "/")) != nil):
 		return nil, fmt.Errorf("%w: %w: prefix %q must be empty or a valid key followed by '/'", ErrInvalidConfig, kv.ErrInvalidOption, prefix)
+	case len(prefix) > maxObjectName-kv.MaxKeyLen:
+		return nil, fmt.Errorf("%w: %w: prefix %.64q: longer than %d bytes, so that prefix and key fit in an object name", ErrInvalidConfig, kv.ErrInvalidOption, prefix, maxObjectName-kv.MaxKeyLen)
 	}
 	d.bucket, d.prefix = bucket, prefix
 	st, err := kv.New[V](ctx, d, opts...)
@@ -214,7 +224,7 @@ func (d *kvObjects) Set(ctx context.Context, w driver.Write) (string, error) {
 	defer mu.Unlock()
 	if w.Condition == driver.IfAbsent {
 		v, err := d.put(ctx, w.Key, w.Value, exp, ifNoneMatch)
-		if !errors.Is(err, driver.ErrConflict) {
+		if !errors.Is(err, driver.ErrConflict) || driver.IsPermanentConflict(err) {
 			return v, err
 		}
 		// The object exists: replace it only if it has expired.
@@ -322,7 +332,7 @@ func (d *kvObjects) Scan(ctx context.Context, prefix string) iter.Seq2[driver.En
 				return
 			}
 			key := strings.TrimPrefix(o.Key, d.prefix)
-			if strings.HasPrefix(key, probePrefix) || strings.HasSuffix(key, "/") {
+			if strings.HasPrefix(key, kv.ReservedPrefix) || strings.HasSuffix(key, "/") {
 				continue
 			}
 			e, err := d.Get(ctx, key)
@@ -360,7 +370,9 @@ func (d *kvObjects) As(target any) bool {
 // mapKVError is the one place where S3 errors become kv errors: it
 // classifies them as mapError does for objstore and translates. The
 // caller's context error passes through; the S3 error stays reachable
-// with errors.As.
+// with errors.As. A missing bucket is a problem of the store's
+// configuration (ErrInvalidConfig and kv.ErrInvalidOption); an error
+// with no kv meaning is kv.ErrUnavailable.
 func mapKVError(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
@@ -371,11 +383,16 @@ func mapKVError(ctx context.Context, err error) error {
 	case errors.Is(mapped, objdriver.ErrObjectNotFound):
 		return fmt.Errorf("%w: %w", driver.ErrNotFound, err)
 	case errors.Is(mapped, objdriver.ErrObjectExists):
+		if code := minio.ToErrorResponse(err).Code; code == "ObjectParentIsFile" || code == "ExistingObjectIsDirectory" {
+			// The key is a directory of another, or the reverse: no
+			// retry helps.
+			return driver.PermanentConflict(fmt.Errorf("%w: the key is a directory of another or the reverse: %w", driver.ErrConflict, err))
+		}
 		return fmt.Errorf("%w: %w", driver.ErrConflict, err)
-	case errors.Is(mapped, objdriver.ErrUnavailable):
-		return fmt.Errorf("%w: %w", driver.ErrUnavailable, err)
 	case errors.Is(mapped, objdriver.ErrBucketNotFound):
-		return fmt.Errorf("%w: the bucket does not exist: %w", ErrInvalidConfig, err)
+		return fmt.Errorf("%w: %w: the bucket does not exist: %w", ErrInvalidConfig, driver.ErrInvalidOption, err)
+	case errors.Is(mapped, objdriver.ErrUnauthorized):
+		return fmt.Errorf("%w: %w", driver.ErrUnauthorized, err)
 	}
-	return fmt.Errorf("s3: %w", err)
+	return fmt.Errorf("%w: %w", driver.ErrUnavailable, err)
 }

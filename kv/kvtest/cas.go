@@ -105,3 +105,29 @@ func (s *suite) testConcurrentCAS(t *testing.T) {
 	wins.Range(func(any, any) bool { n++; return true })
 	eq(t, n, 1, "winners of a create-only-if-absent race")
 }
+
+// testVersionAfterDelete: where versions derive from the value (two
+// writes of one value give one version), IfVersion with the version of a
+// deleted entry succeeds once the same value is written again; elsewhere
+// every write gives a new version and it fails with kv.ErrConflict.
+func (s *suite) testVersionAfterDelete(t *testing.T) {
+	if s.f.NoConditionalWrites {
+		t.Skip("no conditional writes")
+	}
+	ctx := context.Background()
+	st := s.strs(t)
+	v1, err := st.Set(ctx, "k", "x")
+	ok(t, err, "Set")
+	v2, err := st.Set(ctx, "k", "x")
+	ok(t, err, "Set of the same value")
+	derived := v1 == v2
+	ok(t, st.Delete(ctx, "k"), "Delete")
+	_, err = st.Set(ctx, "k", "x")
+	ok(t, err, "Set")
+	_, err = st.Set(ctx, "k", "y", kv.IfVersion(v2))
+	if derived {
+		ok(t, err, "IfVersion with the version of a deleted entry whose value was written again (versions derived from the value)")
+	} else {
+		is(t, err, kv.ErrConflict, "IfVersion with the version of a deleted entry (a new version per write)")
+	}
+}

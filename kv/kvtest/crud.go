@@ -147,3 +147,35 @@ func (s *suite) testNoAliasing(t *testing.T) {
 	ok(t, err, "Get")
 	eq(t, string(again), "original", "value after the caller changed a returned slice")
 }
+
+// testEmptyBytes: an empty []byte value, nil included, reads back as an
+// empty non-nil slice from every method.
+func (s *suite) testEmptyBytes(t *testing.T) {
+	ctx := context.Background()
+	st := s.bytes(t)
+	ok(t, st.SetMany(ctx, map[string][]byte{"nil": nil, "empty": {}}), "SetMany")
+	check := func(v []byte, what string) {
+		t.Helper()
+		if v == nil || len(v) != 0 {
+			t.Fatalf("%s: got %#v, want []byte{}", what, v)
+		}
+	}
+	for _, k := range []string{"nil", "empty"} {
+		v, err := st.Get(ctx, k)
+		ok(t, err, "Get")
+		check(v, "Get "+k)
+		e, err := st.GetEntry(ctx, k)
+		ok(t, err, "GetEntry")
+		check(e.Value, "GetEntry "+k)
+	}
+	m, err := st.GetMany(ctx, "nil", "empty")
+	ok(t, err, "GetMany")
+	eq(t, len(m), 2, "GetMany entries")
+	for k, v := range m {
+		check(v, "GetMany "+k)
+	}
+	for e, err := range st.Scan(ctx, "") {
+		ok(t, err, "Scan")
+		check(e.Value, "Scan "+e.Key)
+	}
+}

@@ -17,6 +17,8 @@ func (s *suite) testKeys(t *testing.T) {
 		"a", "with space", "slash/ed/key", "dot.ted", "colon:key", "$dollar", "ünïcödé-世界",
 		"%2F", "under_score", "b/.hidden/..x", strings.Repeat("k", 255) + "/" + strings.Repeat("k", 255),
 		strings.Repeat("é", 127) + "/" + strings.Repeat("é", 127),
+		"tab\tkey", "new\nline", "carriage\rreturn", "del\x7f", "c1\u0085\u009f", "nonchar\ufdd0\U0001fffe\U0010ffff",
+		"bom\ufeff", "repl\ufffd", ".sgwtmpx", "x.sgwtmp", ".SGWTMP", ".hexkit", "b/.hexkit-x",
 	}
 	for _, k := range keys {
 		_, err := st.Set(ctx, k, "v:"+k)
@@ -42,6 +44,8 @@ func (s *suite) testInvalidKeys(t *testing.T) {
 	for _, k := range []string{
 		"", "nul\x00byte", "bad\xffutf8", strings.Repeat("k/", kv.MaxKeyLen/2) + "k",
 		"trailing/", "/leading", "double//slash", "./rel", "a/../b", "a/.", strings.Repeat("k", 256),
+		"ctl\x01", "esc\x1b[0m", "vt\v", "ff\f", "\x1f", "nonchar\ufffe", "nonchar\uffff",
+		".sgwtmp", "a/.sgwtmp", "a/.sgwtmp/b", ".hexkit-probe-1", ".hexkit-",
 	} {
 		check := func(err error, what string) {
 			t.Helper()
@@ -101,7 +105,10 @@ func (s *suite) testInvalidValues(t *testing.T) {
 	}
 	big, err := s.h.Strings(t, kv.WithCodec[string](rawJSON{}))
 	ok(t, err, "constructor")
-	for _, v := range []string{"18446744073709551615", "{", `{"$x":1}`} {
+	for _, v := range []string{
+		"18446744073709551615", "{", `{"$x":1}`, `{"a":1,"a":2}`, `{"a":{"b":1,"b":2}}`, `{"a":1,"\u0061":2}`,
+		`{"a":1e400}`, `[-1e400]`,
+	} {
 		_, err = big.Set(ctx, "d", v)
 		is(t, err, kv.ErrInvalidValue, "Set of the JSON text "+v)
 	}

@@ -17,6 +17,11 @@ type Harness struct {
 	Strings func(tb testing.TB, opts ...kv.Option[string]) (kv.Store[string], error)
 	Ints    func(tb testing.TB, opts ...kv.Option[int64]) (kv.Store[int64], error)
 	Docs    func(tb testing.TB, opts ...kv.Option[Doc]) (kv.Store[Doc], error)
+	// Shared returns a harness whose functions all open stores over one
+	// fresh namespace, so that stores of different value types see the
+	// same entries (its own Shared is not used). Optional: without it,
+	// the cases that need one namespace are skipped.
+	Shared func(tb testing.TB) Harness
 }
 
 // Doc is the JSON value type of the suite.
@@ -43,6 +48,12 @@ type Features struct {
 	Workers int
 	// Rounds is how many increments each worker does. Default 10.
 	Rounds int
+	// DirectoryConflicts: the backend keeps entries as files, so a key
+	// cannot also be a directory of another (an S3 server on a file
+	// system, such as versitygw's POSIX backend): with "a" stored, every
+	// write of "a/b" fails with kv.ErrConflict at once, and the reverse.
+	// Otherwise the suite checks that both are stored side by side.
+	DirectoryConflicts bool
 }
 
 // Run runs the whole suite against h. Subtests run in parallel.
@@ -80,6 +91,12 @@ func Run(t *testing.T, h Harness, f Features) {
 		{"Scan", s.testScan},
 		{"Batch", s.testBatch},
 		{"Cancellation", s.testCancellation},
+		{"ScanCancellation", s.testScanCancellation},
+		{"Directories", s.testDirectories},
+		{"CounterForm", s.testCounterForm},
+		{"SharedNamespace", s.testSharedNamespace},
+		{"VersionAfterDelete", s.testVersionAfterDelete},
+		{"EmptyBytes", s.testEmptyBytes},
 		{"Closed", s.testClosed},
 	}
 	for _, tt := range tests {

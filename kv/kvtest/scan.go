@@ -131,3 +131,30 @@ func (s *suite) testClosed(t *testing.T) {
 		}
 	}
 }
+
+// testScanCancellation: ctx ending during a scan stops it at once with
+// ctx's error, unwrapped, even when the provider has read ahead.
+func (s *suite) testScanCancellation(t *testing.T) {
+	st := s.strs(t)
+	ok(t, st.SetMany(context.Background(), map[string]string{"a": "1", "b": "2", "c": "3", "d": "4"}), "SetMany")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	seen := 0
+	var errs []error
+	for _, err := range st.Scan(ctx, "") {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if len(errs) > 0 {
+			t.Fatal("Scan yielded an entry after an error")
+		}
+		seen++
+		cancel()
+	}
+	eq(t, seen, 1, "entries yielded after the context was canceled, plus one")
+	eq(t, len(errs), 1, "errors yielded")
+	if errs[0] != context.Canceled {
+		t.Fatalf("Scan after cancel: got error %v, want context.Canceled unwrapped", errs[0])
+	}
+}

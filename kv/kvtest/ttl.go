@@ -31,6 +31,9 @@ func (s *suite) testTTL(t *testing.T) {
 	if d := time.Until(e.ExpiresAt); s.realClock() && (d > ttl+time.Second || d < -time.Second) {
 		t.Fatalf("ExpiresAt is %v from now, want about %v", d, ttl)
 	}
+	if !e.ExpiresAt.Equal(e.ExpiresAt.Truncate(time.Millisecond)) {
+		t.Fatalf("ExpiresAt %v is not cut to a millisecond", e.ExpiresAt)
+	}
 	e, err = st.GetEntry(ctx, "cleared")
 	ok(t, err, "GetEntry")
 	if !e.ExpiresAt.IsZero() {

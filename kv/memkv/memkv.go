@@ -119,6 +119,12 @@ func (s *space) lock(ctx context.Context) (time.Time, error) {
 	return s.db.now(), nil
 }
 
+// expiry is when an entry written at now with ttl expires: cut to a
+// millisecond, as the servers keep it.
+func expiry(now time.Time, ttl time.Duration) time.Time {
+	return now.Add(ttl).Truncate(time.Millisecond)
+}
+
 func out(key string, e *entry) driver.Entry {
 	return driver.Entry{Key: key, Value: slices.Clone(e.value), Version: e.version, ExpiresAt: e.expires}
 }
@@ -179,7 +185,7 @@ func (s *space) Set(ctx context.Context, w driver.Write) (string, error) {
 	}
 	expires := w.ExpiresAt
 	if w.TTL > 0 {
-		expires = now.Add(w.TTL)
+		expires = expiry(now, w.TTL)
 	}
 	return s.write(w.Key, slices.Clone(w.Value), expires), nil
 }
@@ -216,7 +222,7 @@ func (s *space) Increment(ctx context.Context, key string, delta int64, ttl time
 		}
 		expires = e.expires
 	} else if ttl > 0 {
-		expires = now.Add(ttl)
+		expires = expiry(now, ttl)
 	}
 	if n, err = driver.AddInt(n, delta); err != nil {
 		return 0, err

@@ -13,7 +13,16 @@ import (
 
 func harness(db *memkv.DB) kvtest.Harness {
 	var n atomic.Int64
-	name := func() string { return "space-" + time.Duration(n.Add(1)).String() }
+	h := spaces(db, func() string { return "space-" + time.Duration(n.Add(1)).String() })
+	h.Shared = func(testing.TB) kvtest.Harness {
+		shared := "shared-" + time.Duration(n.Add(1)).String()
+		return spaces(db, func() string { return shared })
+	}
+	return h
+}
+
+// spaces is a harness whose stores are over the namespaces name returns.
+func spaces(db *memkv.DB, name func() string) kvtest.Harness {
 	return kvtest.Harness{
 		Bytes: func(_ testing.TB, opts ...kv.Option[[]byte]) (kv.Store[[]byte], error) {
 			return memkv.NewStore(db, name(), opts...)
