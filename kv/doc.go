@@ -46,8 +46,8 @@
 //
 // Keys are non-empty valid UTF-8 of at most [MaxKeyLen] bytes without a
 // NUL byte, whose '/'-separated segments are non-empty, not "." or "..",
-// and at most [MaxSegmentLen] bytes (S3 servers on file systems refuse the
-// others). Keys that an S3 server stores but leaves out of its listings,
+// and at most [MaxSegmentLen] (227) bytes (S3 servers on file systems
+// refuse longer ones, or cannot replace them). Keys that an S3 server stores but leaves out of its listings,
 // so that Scan would miss them, are refused too: keys holding a character
 // XML 1.0 cannot carry (a control character other than tab, newline and
 // carriage return, or U+FFFE or U+FFFF; S3 lists keys in XML), keys with a

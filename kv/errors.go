@@ -71,7 +71,11 @@ var (
 const MaxKeyLen = driver.MaxKeyLen
 
 // MaxSegmentLen is the longest '/'-separated segment of a key, in bytes.
-const MaxSegmentLen = 255
+// File systems allow 255, but versitygw, an S3 server that keeps objects
+// as files, stores an object whose last segment is 228 bytes or more once
+// and then cannot replace it; since a segment of one key may be the last
+// of another, every segment is held to 227.
+const MaxSegmentLen = 227
 
 // KeyError reports a refused key. It matches [ErrInvalidKey].
 type KeyError struct {
@@ -94,7 +98,7 @@ const ReservedPrefix = ".hexkit-"
 
 // badSegment says what is wrong with the '/'-separated segments of key,
 // or returns "" when nothing is (object stores on file systems refuse
-// empty, "." and ".." segments and segments longer than 255 bytes;
+// empty, "." and ".." segments and segments longer than MaxSegmentLen bytes;
 // versitygw keeps its temporary files in ".sgwtmp" and lists nothing
 // under that name).
 func badSegment(key string) string {

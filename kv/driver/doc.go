@@ -8,7 +8,7 @@
 // driver, so a driver receives only valid arguments: keys that are
 // non-empty valid UTF-8 without NUL of at most [MaxKeyLen] bytes whose
 // '/'-separated segments are non-empty, not "." or "..", not ".sgwtmp"
-// and at most 255 bytes, without a control character other than tab,
+// and at most 227 bytes (kv.MaxSegmentLen), without a control character other than tab,
 // newline and carriage return, without U+FFFE or U+FFFF, and not starting
 // with ".hexkit-" (kv.ReservedPrefix, free for a driver's own objects);
 // TTLs of at least a millisecond.

@@ -15,14 +15,16 @@ func (s *suite) testKeys(t *testing.T) {
 	st := s.strs(t)
 	keys := []string{
 		"a", "with space", "slash/ed/key", "dot.ted", "colon:key", "$dollar", "ünïcödé-世界",
-		"%2F", "under_score", "b/.hidden/..x", strings.Repeat("k", 255) + "/" + strings.Repeat("k", 255),
-		strings.Repeat("é", 127) + "/" + strings.Repeat("é", 127),
+		"%2F", "under_score", "b/.hidden/..x", strings.Repeat("k", kv.MaxSegmentLen) + "/" + strings.Repeat("k", kv.MaxSegmentLen),
+		strings.Repeat("é", kv.MaxSegmentLen/2) + "/" + strings.Repeat("é", kv.MaxSegmentLen/2),
 		"tab\tkey", "new\nline", "carriage\rreturn", "del\x7f", "c1\u0085\u009f", "nonchar\ufdd0\U0001fffe\U0010ffff",
 		"bom\ufeff", "repl\ufffd", ".sgwtmpx", "x.sgwtmp", ".SGWTMP", ".hexkit", "b/.hexkit-x",
 	}
 	for _, k := range keys {
-		_, err := st.Set(ctx, k, "v:"+k)
+		_, err := st.Set(ctx, k, "first")
 		ok(t, err, "Set "+k)
+		_, err = st.Set(ctx, k, "v:"+k) // every key can be replaced too
+		ok(t, err, "Set again "+k)
 	}
 	for _, k := range keys {
 		got, err := st.Get(ctx, k)
@@ -43,7 +45,7 @@ func (s *suite) testInvalidKeys(t *testing.T) {
 	st := s.strs(t)
 	for _, k := range []string{
 		"", "nul\x00byte", "bad\xffutf8", strings.Repeat("k/", kv.MaxKeyLen/2) + "k",
-		"trailing/", "/leading", "double//slash", "./rel", "a/../b", "a/.", strings.Repeat("k", 256),
+		"trailing/", "/leading", "double//slash", "./rel", "a/../b", "a/.", strings.Repeat("k", kv.MaxSegmentLen+1), "a/" + strings.Repeat("k", kv.MaxSegmentLen+1),
 		"ctl\x01", "esc\x1b[0m", "vt\v", "ff\f", "\x1f", "nonchar\ufffe", "nonchar\uffff",
 		".sgwtmp", "a/.sgwtmp", "a/.sgwtmp/b", ".hexkit-probe-1", ".hexkit-",
 	} {
