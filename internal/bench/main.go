@@ -3,12 +3,10 @@
 //
 //	<case>: hexkit=<ops/s> raw=<ops/s> ratio=<hexkit/raw>
 //
-// or, for a case that measures delays rather than throughput,
-//
-//	<case>: hexkit p50=<ms>ms p99=<ms>ms raw p50=<ms>ms p99=<ms>ms
-//
-// and, for a case that measures memory (its name ends in -MiB), the first
-// form with MiB in place of ops/s (lower is better).
+// A case that measures delays rather than throughput prints two lines of
+// the same form, <case>-p50-ms and <case>-p99-ms, with the percentile in
+// milliseconds in place of ops/s, and a case that measures memory (its
+// name ends in -MiB) MiB in place of ops/s; for both, lower is better.
 //
 // Usage:
 //

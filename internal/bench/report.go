@@ -109,9 +109,11 @@ func median(v []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-// latency prints the line of a latency case measured elsewhere:
+// latency prints the two lines of a latency case measured elsewhere, in
+// the form of every case, with milliseconds in place of ops/s:
 //
-//	<case>: hexkit p50=<ms>ms p99=<ms>ms raw p50=<ms>ms p99=<ms>ms
+//	<case>-p50-ms: hexkit=<ms> raw=<ms> ratio=<hexkit/raw>
+//	<case>-p99-ms: hexkit=<ms> raw=<ms> ratio=<hexkit/raw>
 func (r *reporter) latency(name string, hexkit, raw []time.Duration) error {
 	if !r.want(name) {
 		return nil
@@ -121,9 +123,9 @@ func (r *reporter) latency(name string, hexkit, raw []time.Duration) error {
 }
 
 func latencyLine(name string, hexkit, raw []time.Duration) string {
-	ms := func(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
-	return fmt.Sprintf("%s: hexkit p50=%s p99=%s raw p50=%s p99=%s", name,
-		ms(percentile(hexkit, 50)), ms(percentile(hexkit, 99)), ms(percentile(raw, 50)), ms(percentile(raw, 99)))
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	return line(name+"-p50-ms", ms(percentile(hexkit, 50)), ms(percentile(raw, 50))) + "\n" +
+		line(name+"-p99-ms", ms(percentile(hexkit, 99)), ms(percentile(raw, 99)))
 }
 
 // percentile returns the p-th percentile of d by the nearest-rank method

@@ -96,7 +96,7 @@ func TestPercentile(t *testing.T) {
 func TestLatencyLineFormat(t *testing.T) {
 	hexkit := []time.Duration{3 * time.Millisecond, 1500 * time.Microsecond, 12346 * time.Microsecond}
 	raw := []time.Duration{800 * time.Microsecond}
-	want := "relay delay: hexkit p50=3.00ms p99=12.35ms raw p50=0.80ms p99=0.80ms"
+	want := "relay delay-p50-ms: hexkit=3.00 raw=0.80 ratio=3.75\nrelay delay-p99-ms: hexkit=12.35 raw=0.80 ratio=15.43"
 	if got := latencyLine("relay delay", hexkit, raw); got != want {
 		t.Errorf("latencyLine = %q, want %q", got, want)
 	}
