@@ -43,7 +43,8 @@ func newColl(db *DB, collection string, doc reflect.Type) *coll {
 		uuids: uuidPaths(doc),
 		coll: db.db.Collection(collection, options.Collection().SetRegistry(reg).
 			SetBSONOptions(&options.BSONOptions{UseJSONStructTags: true})),
-		codec: &codec{reg: reg},
+		codec:   &codec{reg: reg},
+		stripes: db.writeStripes(collection),
 	}
 }
 
@@ -55,9 +56,9 @@ type coll struct {
 	codec   *codec
 	indexes map[string][]string // index name -> fields
 	uuids   map[string]bool     // json paths of uuid.UUID fields, stored as binary UUIDs
-	// stripes serialize versioned writes of one id within this DAO (see
-	// the type stripes).
-	stripes stripes
+	// stripes serialize versioned writes of one id within every DAO of db
+	// on this collection (see the type stripes and DB.writeStripes).
+	stripes *stripes
 }
 
 var _ driver.Collection = (*coll)(nil)

@@ -47,6 +47,9 @@ type DB struct {
 	// relay leases. outboxMu guards the maps.
 	outboxMu    sync.Mutex
 	outboxLocks map[string]*stripes
+	// writeLocks holds the write stripes of each collection of plain DAOs
+	// and key-value stores (see writeStripes); outboxMu guards it too.
+	writeLocks map[string]*stripes
 	eventStores map[string]*eventStore
 	leaseMu     sync.Mutex
 	// server is what buildInfo told of the server (see twoStep): 0 not

@@ -55,10 +55,10 @@
 //     version 0 replace it.
 //   - FerretDB v1 evaluates an update's filter and writes the document in
 //     two steps, so two concurrent conditional replaces of one document can
-//     both succeed there. The DAO therefore serializes versioned writes per
-//     id within one DAO value. Optimistic concurrency across processes is
-//     only as strong as the server: exact on MongoDB, best effort on
-//     FerretDB v1.
+//     both succeed there. The DAOs built on one DB for one collection
+//     therefore serialize their versioned writes per id together.
+//     Optimistic concurrency across DB values and processes is only as
+//     strong as the server: exact on MongoDB, best effort on FerretDB v1.
 //
 // Timeouts: with [Config.Timeout] (Open) or [WithTimeout] (New), every
 // call, including waiting for an unreachable server and each batch a Find

@@ -48,9 +48,10 @@ const DefaultKVCollection = "kvstore"
 // [KVSweepInterval] until Close. Close does not close db.
 //
 // Compare-and-set is atomic on MongoDB. FerretDB v1 evaluates a replace's
-// filter and writes in two steps, so the store serializes its own
-// conditional writes of a key; conditional writes of one key from several
-// processes on FerretDB may still both succeed. A document written by
+// filter and writes in two steps, so the stores built on one DB for one
+// collection serialize their conditional writes of a key together;
+// conditional writes of one key from several DB values or processes on
+// FerretDB may still both succeed. A document written by
 // Python hexkit has no version; its version is "0" until Go rewrites it.
 // Increment is a compare-and-set loop, and its values are decimal strings,
 // which Python hexkit's string store reads.
@@ -62,7 +63,7 @@ func NewKV[V any](ctx context.Context, db *DB, collection string, opts ...kv.Opt
 	if err := collname.Check(collection); err != nil {
 		return nil, fmt.Errorf("%w: %w: NewKV: %w", ErrInvalidConfig, kv.ErrInvalidOption, err)
 	}
-	return kv.New[V](ctx, &kvStore{db: db, c: db.db.Collection(collection)}, opts...)
+	return kv.New[V](ctx, &kvStore{db: db, c: db.db.Collection(collection), stripes: db.writeStripes(collection)}, opts...)
 }
 
 // kvStore is the driver.Store over one collection.
@@ -73,9 +74,10 @@ type kvStore struct {
 	stop chan struct{}
 	done sync.WaitGroup
 	once sync.Once
-	// stripes serialize the conditional writes of one key within this
-	// store (see the type stripes).
-	stripes stripes
+	// stripes serialize the conditional writes of one key within every
+	// store of db on this collection (see the type stripes and
+	// DB.writeStripes).
+	stripes *stripes
 }
 
 // versionPrefix makes version tokens unique across processes; the counter

@@ -86,6 +86,24 @@ func checkOutboxArgs(fn string, db *DB, collection string) error {
 	return nil
 }
 
+// writeStripes returns the stripes that serialize the conditional writes
+// of one key or id of the collection name, shared by every DAO and
+// key-value store built on d for it, so that two of them on one collection
+// do not lose each other's updates on FerretDB (see the type stripes).
+func (d *DB) writeStripes(name string) *stripes {
+	d.outboxMu.Lock()
+	defer d.outboxMu.Unlock()
+	s, ok := d.writeLocks[name]
+	if !ok {
+		if d.writeLocks == nil {
+			d.writeLocks = map[string]*stripes{}
+		}
+		s = new(stripes)
+		d.writeLocks[name] = s
+	}
+	return s
+}
+
 // outboxStripes returns the write stripes of the outbox collection name,
 // shared by every outbox DAO of db on it.
 func (d *DB) outboxStripes(name string) *stripes {

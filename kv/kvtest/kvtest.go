@@ -95,6 +95,7 @@ func Run(t *testing.T, h Harness, f Features) {
 		{"Directories", s.testDirectories},
 		{"CounterForm", s.testCounterForm},
 		{"SharedNamespace", s.testSharedNamespace},
+		{"SharedConcurrentIncrement", s.testSharedConcurrentIncrement},
 		{"VersionAfterDelete", s.testVersionAfterDelete},
 		{"EmptyBytes", s.testEmptyBytes},
 		{"Closed", s.testClosed},

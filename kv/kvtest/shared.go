@@ -2,6 +2,7 @@ package kvtest
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hexkit-go/hexkit/kv"
@@ -65,4 +66,25 @@ func (s *suite) testSharedNamespace(t *testing.T) {
 	text, err := raw.Get(ctx, "d")
 	ok(t, err, "Get of a JSON value by another JSON store")
 	eq(t, text, `{"name":"a","count":1}`, "JSON value read by another JSON store")
+}
+
+// testSharedConcurrentIncrement: two stores on one namespace, incremented
+// concurrently, lose no update between them.
+func (s *suite) testSharedConcurrentIncrement(t *testing.T) {
+	ctx := context.Background()
+	sh := s.shared(t)
+	a := must(sh.Ints(t))(t)
+	b := must(sh.Ints(t))(t)
+	var n atomic.Int64
+	s.rounds(t, func() error {
+		st := a
+		if n.Add(1)%2 == 0 {
+			st = b
+		}
+		_, err := st.Increment(ctx, "hits", 1)
+		return err
+	})
+	got, err := a.Get(ctx, "hits")
+	ok(t, err, "Get")
+	eq(t, got, int64(s.f.Workers*s.f.Rounds), "count after concurrent increments through two stores")
 }
