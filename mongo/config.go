@@ -49,7 +49,7 @@ type DB struct {
 	outboxLocks map[string]*stripes
 	// writeLocks holds the write stripes of each collection of plain DAOs
 	// and key-value stores (see writeStripes); outboxMu guards it too.
-	writeLocks map[string]*stripes
+	writeLocks  map[string]*stripes
 	eventStores map[string]*eventStore
 	leaseMu     sync.Mutex
 	// server is what buildInfo told of the server (see twoStep): 0 not
