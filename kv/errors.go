@@ -29,15 +29,18 @@ var (
 	// cannot carry (a control character other than tab, newline and
 	// carriage return, or U+FFFE or U+FFFF), has a segment ".sgwtmp", or
 	// starts with [ReservedPrefix]. A Scan prefix may end anywhere but
-	// must be valid UTF-8 without NUL. The error is a *KeyError. Nothing
+	// must be valid UTF-8 without NUL, of at most [MaxKeyLen] bytes (a
+	// prefix that no key can have otherwise yields nothing). The error is
+	// a *KeyError. Nothing
 	// was read or written.
 	ErrInvalidKey = driver.ErrInvalidKey
 	// ErrInvalidValue: a value cannot be encoded (a JSON codec given a
 	// channel, a string codec given invalid UTF-8), a JSON value holds
 	// what a document cannot hold (an object key starting with '$' or
 	// holding '.' or NUL, a key twice in one object, an integer outside
-	// the int64 range, a number outside the float64 range, text that is
-	// not valid JSON), a stored value cannot be decoded into the store's
+	// the int64 range, a number outside the float64 range, an array
+	// directly inside an array, text that is not valid JSON), a codec of
+	// [FormatString] returned text that is not valid UTF-8, a stored value cannot be decoded into the store's
 	// type (on MongoDB: an entry of another [Format]; a Redis key of
 	// another type than a string), or Increment met a stored value that
 	// is not a decimal int64 in the form strconv.FormatInt writes or a sum

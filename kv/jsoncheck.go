@@ -14,18 +14,20 @@ import (
 // documents, in the layout other hexkit services read): text that is not
 // valid JSON or not valid UTF-8, an object key that starts with '$' or
 // holds '.' or NUL, a key twice in one object, an integer outside the
-// int64 range, a number outside the float64 range.
+// int64 range, a number outside the float64 range, an array directly
+// inside an array (FerretDB stores no nested arrays).
 func checkJSON(b []byte) error {
 	if !utf8.Valid(b) || !json.Valid(b) {
 		return errors.New("not valid JSON")
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
-	return checkJSONValue(dec)
+	return checkJSONValue(dec, false)
 }
 
-// checkJSONValue checks the value that starts at dec's next token.
-func checkJSONValue(dec *json.Decoder) error {
+// checkJSONValue checks the value that starts at dec's next token, an
+// element of an array when inArray.
+func checkJSONValue(dec *json.Decoder, inArray bool) error {
 	tok, err := dec.Token()
 	if err != nil {
 		return err
@@ -35,6 +37,8 @@ func checkJSONValue(dec *json.Decoder) error {
 		var keys map[string]bool
 		if t == '{' {
 			keys = map[string]bool{}
+		} else if inArray {
+			return errors.New("an array directly inside an array (FerretDB stores no nested arrays)")
 		}
 		for dec.More() {
 			if keys != nil {
@@ -46,7 +50,7 @@ func checkJSONValue(dec *json.Decoder) error {
 					return err
 				}
 			}
-			if err := checkJSONValue(dec); err != nil {
+			if err := checkJSONValue(dec, keys == nil); err != nil {
 				return err
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/hexkit-go/hexkit/kv/driver"
 )
@@ -32,7 +33,7 @@ func New[V any](ctx context.Context, d driver.Store, opts ...Option[V]) (Store[V
 	if err := d.Init(ctx, driver.Config{Encoding: driver.Encoding(o.codec.Format())}); err != nil {
 		return nil, err
 	}
-	return &store[V]{d: d, codec: o.codec, counter: counter, json: o.codec.Format() == FormatJSON}, nil
+	return &store[V]{d: d, codec: o.codec, counter: counter, json: o.codec.Format() == FormatJSON, text: o.codec.Format() == FormatString}, nil
 }
 
 // store is the portable Store: it validates, encodes and decodes, and
@@ -42,6 +43,7 @@ type store[V any] struct {
 	codec   Codec[V]
 	counter bool // V is int64 with the default codec
 	json    bool // the codec's format is FormatJSON
+	text    bool // the codec's format is FormatString
 	closed  atomic.Bool
 }
 
@@ -62,8 +64,12 @@ func (s *store[V]) decode(e driver.Entry) (Entry[V], error) {
 
 func (s *store[V]) encode(key string, v V) ([]byte, error) {
 	b, err := s.codec.Encode(v)
-	if err == nil && s.json {
+	switch {
+	case err != nil:
+	case s.json:
 		err = checkJSON(b)
+	case s.text && !utf8.Valid(b):
+		err = errors.New("a string codec's value is not valid UTF-8")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: key %.64q: %w", ErrInvalidValue, key, err)

@@ -42,14 +42,14 @@ const probePrefix = kv.ReservedPrefix + "probe-"
 // client built from cfg and owned by the store (Close releases its
 // connections). See [NewKV] for the layout. Like [Open], it sends no
 // request. A problem with cfg, bucket, prefix or opts wraps
-// [ErrInvalidConfig] (and kv.ErrInvalidOption for the last three).
+// [ErrInvalidConfig] and kv.ErrInvalidOption.
 func OpenKV[V any](ctx context.Context, cfg Config, bucket, prefix string, opts ...kv.Option[V]) (kv.Store[V], error) {
 	if err := cfg.check(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w (%w)", err, kv.ErrInvalidOption)
 	}
 	cl, tr, err := newClient(cfg)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w (%w)", err, kv.ErrInvalidOption)
 	}
 	return newKV(ctx, &kvObjects{c: cl, core: minio.Core{Client: cl}, owned: tr}, bucket, prefix, opts)
 }

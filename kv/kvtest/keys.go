@@ -109,7 +109,7 @@ func (s *suite) testInvalidValues(t *testing.T) {
 	ok(t, err, "constructor")
 	for _, v := range []string{
 		"18446744073709551615", "{", `{"$x":1}`, `{"a":1,"a":2}`, `{"a":{"b":1,"b":2}}`, `{"a":1,"\u0061":2}`,
-		`{"a":1e400}`, `[-1e400]`,
+		`{"a":1e400}`, `[-1e400]`, `[[1,2],[3]]`, `{"a":[[1]]}`, `{"a":[{"b":[1,[2]]}]}`,
 	} {
 		_, err = big.Set(ctx, "d", v)
 		is(t, err, kv.ErrInvalidValue, "Set of the JSON text "+v)
@@ -117,6 +117,12 @@ func (s *suite) testInvalidValues(t *testing.T) {
 	has, err = docs.Exists(ctx, "d")
 	ok(t, err, "Exists")
 	eq(t, has, false, "a refused JSON value was written")
+	_, err = big.Set(ctx, "d", `{"a":[1,{"b":[2]}],"c":[]}`)
+	ok(t, err, "Set of arrays holding an object that holds an array")
+	raw, err := s.h.Strings(t, kv.WithCodec[string](rawText{}))
+	ok(t, err, "constructor")
+	_, err = raw.Set(ctx, "t", "x\xffy")
+	is(t, err, kv.ErrInvalidValue, "Set through a string codec that returns invalid UTF-8")
 
 	type unencodable struct{ C chan int }
 	_, err = kv.JSON[unencodable]().Encode(unencodable{C: make(chan int)})
@@ -165,6 +171,13 @@ func (s *suite) testInvalidOptions(t *testing.T) {
 
 // rawJSON is a codec whose values are JSON texts, as written.
 type rawJSON struct{}
+
+// rawText is a FormatString codec that passes its text through unchecked.
+type rawText struct{}
+
+func (rawText) Format() kv.Format               { return kv.FormatString }
+func (rawText) Encode(v string) ([]byte, error) { return []byte(v), nil }
+func (rawText) Decode(b []byte) (string, error) { return string(b), nil }
 
 func (rawJSON) Format() kv.Format               { return kv.FormatJSON }
 func (rawJSON) Encode(v string) ([]byte, error) { return []byte(v), nil }
