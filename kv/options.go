@@ -55,8 +55,10 @@ const (
 	ifVersion
 )
 
-// WithTTL makes the entry expire d after the write (rounded down to a
-// millisecond); from then on it is absent on every backend. Default: the
+// WithTTL makes the entry expire d after the write; from then on it is
+// absent on every backend. Expiry instants are kept to the millisecond,
+// rounded down, so an entry may expire up to a millisecond before d has
+// passed. Default: the
 // entry never expires. Set replaces a previous expiry; Increment applies
 // it only when it creates the key. d must be at least a millisecond.
 func WithTTL(d time.Duration) SetOption {
