@@ -406,3 +406,30 @@ func TestPointerSections(t *testing.T) {
 		t.Errorf("a recursive pointer set as a whole: %+v, %v", got.Next, err)
 	}
 }
+
+// A file that does not parse is reported by its name and the line of the
+// broken statement: the parsers' own messages quote the file, secrets
+// included.
+func TestBrokenFileHidesContent(t *testing.T) {
+	for _, tc := range []struct {
+		file, content, line string
+	}{
+		{".env", "MY_SVC_DEBUG maybe\nMY_SVC_API_KEY=hunter2\n", "line 1"},
+		{".env", "# comment\nMY_SVC_PORT=1\nBAD/KEY=1\nMY_SVC_API_KEY=hunter2\n", "line 3"},
+		{".env", "MY_SVC_PORT=1\nMY_SVC_API_KEY='hunter2\n", "line 2"},
+		{".env", "MY_SVC_API_KEY=\"hunter2\n", "line 1"},
+		{".env", "-x=1\nMY_SVC_API_KEY=hunter2\n", "line 1"},
+		{".my_svc.yaml", "api_key: hunter2\n  bad: [\n", "line 2"},
+		{".my_svc.yaml", "port: 1\napi_key: \"hunter2\n", "line 2"},
+		{".my_svc.yaml", "api_key: !!int hunter2\n", ""},
+		{".my_svc.yaml", "api_key: *hunter2\n", ""},
+	} {
+		work, _, _ := isolated(t)
+		p := write(t, filepath.Join(work, tc.file), tc.content)
+		_, err := config.Load("my_svc", defaults(), config.WithDirs(work, ""), config.WithSecretsDir(""), config.WithEnviron(nil))
+		if !errors.Is(err, config.ErrInvalid) || strings.Contains(err.Error(), "hunter2") ||
+			!strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), tc.line) {
+			t.Errorf("%s %q: Load = %v; want ErrInvalid naming the file and %q, without the content", tc.file, tc.content, err, tc.line)
+		}
+	}
+}

@@ -1,13 +1,16 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/joho/godotenv"
@@ -150,15 +153,55 @@ func readDotenv(p string) (map[string]string, error) {
 		return nil, err
 	}
 	defer f.Close()
-	vars, err := godotenv.Parse(f)
+	data, err := io.ReadAll(f)
 	if err != nil {
-		return nil, fmt.Errorf("parsing dotenv file: %w", err)
+		return nil, err
+	}
+	vars, err := godotenv.UnmarshalBytes(data)
+	if err != nil {
+		// The parser's message quotes the file from the broken
+		// statement on, secrets included: only the line is reported.
+		return nil, fmt.Errorf("the dotenv file does not parse: the statement on line %d is not NAME=value", dotenvErrorLine(data))
 	}
 	m := make(map[string]string, len(vars))
 	for k, v := range vars {
 		m[strings.ToUpper(k)] = v
 	}
 	return m, nil
+}
+
+// dotenvErrorLine returns the line on which the statement that a dotenv
+// parser refused starts: the line after the longest run of first lines
+// that parses.
+func dotenvErrorLine(data []byte) int {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	for k := len(lines) - 1; k > 0; k-- {
+		if _, err := godotenv.UnmarshalBytes(bytes.Join(lines[:k], nil)); err == nil {
+			return k + 1
+		}
+	}
+	return 1
+}
+
+var yamlLineRE = regexp.MustCompile(`\bline (\d+)\b`)
+
+// yamlSyntaxError reports the lines a YAML parser's error names, and
+// nothing else of its message, which may quote values of the file.
+func yamlSyntaxError(err error) error {
+	var lines []string
+	for _, m := range yamlLineRE.FindAllStringSubmatch(err.Error(), -1) {
+		if !slices.Contains(lines, m[1]) {
+			lines = append(lines, m[1])
+		}
+	}
+	switch len(lines) {
+	case 0:
+		return errors.New("the YAML file does not parse")
+	case 1:
+		return fmt.Errorf("the YAML file does not parse: see line %s", lines[0])
+	default:
+		return fmt.Errorf("the YAML file does not parse: see lines %s", strings.Join(lines, ", "))
+	}
 }
 
 // loader applies the sources to one configuration value.
@@ -201,7 +244,7 @@ func (l *loader) applyYAML(rv reflect.Value, path string) error {
 	}
 	var doc any
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return fmt.Errorf("parsing YAML: %w", err)
+		return yamlSyntaxError(err)
 	}
 	switch m := doc.(type) {
 	case nil:
