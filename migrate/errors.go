@@ -38,9 +38,10 @@ var (
 	// ErrInvalidOption: an option given to a constructor is invalid.
 	ErrInvalidOption = errors.New("migrate: invalid option")
 	// ErrInvalidCollection: a version collection name that is empty, longer
-	// than 120 bytes, not valid UTF-8, holds '$' or a NUL byte, starts with
-	// '.', or starts with "system." or "_ferretdb_": names that MongoDB or
-	// FerretDB refuse, refused by every provider.
+	// than 120 bytes, not valid UTF-8, holds '$', '"' or a NUL byte,
+	// starts with '.', or starts with "system." or "_ferretdb_": names that
+	// MongoDB or FerretDB refuse or cannot store, refused by every
+	// provider.
 	ErrInvalidCollection = errors.New("migrate: invalid version collection name")
 )
 

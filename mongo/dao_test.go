@@ -221,3 +221,38 @@ func TestPointersToNullReadAsNil(t *testing.T) {
 		}
 	}
 }
+
+// TestCollectionNameCharacters checks the rule of the package's Collection
+// names on the server: a name with any character but '$', '"' and NUL
+// stores documents (FerretDB's SQLite backend quotes the table named after
+// the collection as Go quotes a string), and a name with '"' is refused
+// before the server is asked (there it failed with an SQL syntax error).
+func TestCollectionNameCharacters(t *testing.T) {
+	db := wrap(t, testDB(t))
+	ctx := t.Context()
+	var chars []string
+	for c := rune(1); c < 128; c++ {
+		if c != '$' && c != '"' {
+			chars = append(chars, string(c))
+		}
+	}
+	chars = append(chars, "\u00a0", "\u2028", "\ufeff", "İ", "😀")
+	for _, c := range chars {
+		name := "a" + c + "b"
+		d, err := mongo.NewDAO[daotest.Person, string](ctx, db, name, dao.WithUnique(personEmail))
+		if err != nil {
+			t.Errorf("NewDAO(%q) = %v", name, err)
+			continue
+		}
+		if err := d.Insert(ctx, daotest.Person{ID: "x", Email: "e"}); err != nil {
+			t.Errorf("collection %q: Insert = %v", name, err)
+		} else if got, err := d.Get(ctx, "x"); err != nil || got.Email != "e" {
+			t.Errorf("collection %q: Get = %+v, %v", name, got, err)
+		}
+	}
+	for _, name := range []string{`a"b`, `"`, `ab"`} {
+		if _, err := mongo.NewDAO[daotest.Person, string](ctx, db, name); !errors.Is(err, mongo.ErrInvalidConfig) || !errors.Is(err, dao.ErrInvalidOption) {
+			t.Errorf("NewDAO(%q) = %v, want ErrInvalidConfig and dao.ErrInvalidOption", name, err)
+		}
+	}
+}

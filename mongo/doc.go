@@ -32,8 +32,10 @@
 //
 // Every constructor that takes a collection name (NewDAO, NewKV,
 // NewOutboxDAO, NewPersistentPublisher) accepts only names that MongoDB
-// and FerretDB both accept: 1 to 235 bytes of valid UTF-8, without '$' or
-// NUL, not starting with '.', "system." or "_ferretdb_". Package wiring
+// and FerretDB both accept: 1 to 235 bytes of valid UTF-8, without '$',
+// '"' or NUL, not starting with '.', "system." or "_ferretdb_". (FerretDB's
+// SQLite backend cannot create a collection whose name holds '"': every
+// command on it fails with an SQL syntax error.) Package wiring
 // applies the same rule to its memory backend, so a name that works in
 // unit tests works on the server.
 //

@@ -152,7 +152,7 @@ func exercise(t *testing.T, cfg svcConfig) *wiring.Backends {
 	}
 	// Both backends refuse the collection names that MongoDB or FerretDB
 	// refuse, with the same errors.
-	for _, bad := range []string{"", ".lead", "a$b", "a\x00b", "x\xff", "system.x", "_ferretdb_x", strings.Repeat("c", 236)} {
+	for _, bad := range []string{"", ".lead", "a$b", "a\x00b", `my"docs`, "x\xff", "system.x", "_ferretdb_x", strings.Repeat("c", 236)} {
 		_, err := wiring.NewDAO[note, string](ctx, b.DB, bad)
 		if !errors.Is(err, mongo.ErrInvalidConfig) || !errors.Is(err, dao.ErrInvalidOption) {
 			t.Errorf("%s: NewDAO(%q) = %v, want mongo.ErrInvalidConfig and dao.ErrInvalidOption", b.DB.Backend(), bad, err)

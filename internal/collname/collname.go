@@ -15,9 +15,12 @@ const MaxLen = 235
 
 // Check returns nil when name is a collection name that MongoDB and
 // FerretDB both accept, else an error saying why: it must be 1 to MaxLen
-// bytes of valid UTF-8, hold no '$' and no NUL byte, not start with '.',
-// and not start with "system." (reserved by MongoDB) or "_ferretdb_"
-// (reserved by FerretDB).
+// bytes of valid UTF-8, hold no '$', no NUL byte and no '"', not start
+// with '.', and not start with "system." (reserved by MongoDB) or
+// "_ferretdb_" (reserved by FerretDB). FerretDB's SQLite backend names the
+// table of a collection after it and quotes that name the way Go quotes a
+// string, so a '"' ends the SQL identifier early and every command on the
+// collection fails; every other character survives that quoting.
 func Check(name string) error {
 	switch {
 	case name == "":
@@ -26,8 +29,8 @@ func Check(name string) error {
 		return fmt.Errorf("collection name of %d bytes, more than %d", len(name), MaxLen)
 	case !utf8.ValidString(name):
 		return fmt.Errorf("collection name %q is not valid UTF-8", name)
-	case strings.ContainsAny(name, "$\x00"):
-		return fmt.Errorf("collection name %q holds '$' or a NUL byte", name)
+	case strings.ContainsAny(name, "$\x00\""):
+		return fmt.Errorf("collection name %q holds '$', '\"' or a NUL byte", name)
 	case strings.HasPrefix(name, "."):
 		return fmt.Errorf("collection name %q starts with '.'", name)
 	case strings.HasPrefix(name, "system."), strings.HasPrefix(name, "_ferretdb_"):

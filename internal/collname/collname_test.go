@@ -11,7 +11,7 @@ func TestCheck(t *testing.T) {
 			t.Errorf("Check(%q) = %v, want nil", ok, err)
 		}
 	}
-	for _, bad := range []string{"", ".a", "a$b", "a\x00b", "x\xff", "system.users", "_ferretdb_x", strings.Repeat("x", MaxLen+1)} {
+	for _, bad := range []string{"", ".a", "a$b", "a\x00b", "a\"b", `"`, `ab"`, "x\xff", "system.users", "_ferretdb_x", strings.Repeat("x", MaxLen+1)} {
 		if Check(bad) == nil {
 			t.Errorf("Check(%q) = nil, want an error", bad)
 		}

@@ -21,7 +21,7 @@ func TestConformance(t *testing.T) {
 }
 
 func TestNewMigratorRefuses(t *testing.T) {
-	for _, name := range []string{"", "a$b", "a\x00b", "system.versions", strings.Repeat("v", 121), ".lead", "x\xff", "_ferretdb_v"} {
+	for _, name := range []string{"", "a$b", "a\x00b", `a"b`, "system.versions", strings.Repeat("v", 121), ".lead", "x\xff", "_ferretdb_v"} {
 		if _, err := NewMigrator(New(), name, 0, 1, nil); !errors.Is(err, migrate.ErrInvalidCollection) {
 			t.Errorf("collection %q: got %v, want ErrInvalidCollection", name, err)
 		}

@@ -52,7 +52,7 @@ func TestConformance(t *testing.T) {
 
 func TestNewMigratorRefuses(t *testing.T) {
 	db := testDB(t)
-	for _, name := range []string{"a$b", ".lead", "x\xff", "_ferretdb_v", "system.v"} {
+	for _, name := range []string{"a$b", `a"b`, ".lead", "x\xff", "_ferretdb_v", "system.v"} {
 		if _, err := NewMigrator(db, name, 1, nil); !errors.Is(err, migrate.ErrInvalidCollection) {
 			t.Errorf("collection %q: got %v, want ErrInvalidCollection", name, err)
 		}
