@@ -39,7 +39,9 @@
 // component that has a Ready(ctx) error method ([Readier], such as the
 // subscribers of package wiring, ready once they joined their consumer
 // group) and every check added with [Runner.AddCheck] return nil; else
-// 503 with the reasons, one per line. /livez answers 503 before Run and
+// 503 with the reasons, one per line. They are asked concurrently, and
+// one that has not answered within the check timeout ([WithCheckTimeout])
+// counts as not ready. /livez answers 503 before Run and
 // after it returned; /readyz answers 503 before Run and from the moment
 // the drain starts.
 // [WithHealthAddr] serves the handler on an address while Run runs.

@@ -44,6 +44,7 @@ func WithHealthAddr(addr string) Option { return func(o *options) { o.healthAddr
 // Default: no logs.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
-// WithCheckTimeout bounds each readiness request. It needs d > 0. Default
-// 5s.
+// WithCheckTimeout bounds each request of /readyz: a component or check
+// that has not answered when d has passed counts as not ready (503 naming
+// it), whether or not it heeds its context. It needs d > 0. Default 5s.
 func WithCheckTimeout(d time.Duration) Option { return func(o *options) { o.checkWait = d } }

@@ -220,8 +220,11 @@ func (r *Runner) serveHealth(ctx context.Context) (func(), error) {
 }
 
 // Ready returns nil when Run runs (not draining) and every Readier
-// component and every check returns nil; else an error listing each
-// reason.
+// component and every check returns nil before ctx ends; else an error
+// listing each reason. It asks them all at once, each in its own
+// goroutine, and does not wait past the end of ctx: one that has not
+// answered by then counts as not ready, with a reason naming it and
+// wrapping ctx's error, and is left to return in the background.
 func (r *Runner) Ready(ctx context.Context) error {
 	r.mu.Lock()
 	st := r.state
@@ -233,17 +236,32 @@ func (r *Runner) Ready(ctx context.Context) error {
 	case draining, stopped:
 		return errors.New("runner: stopping")
 	}
-	var errs []error
+	asks := make([]check, 0, len(comps)+len(checks))
 	for _, c := range comps {
 		if rd, ok := c.c.(Readier); ok {
-			if err := rd.Ready(ctx); err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", c.name, err))
-			}
+			asks = append(asks, check{c.name, rd.Ready})
 		}
 	}
-	for _, c := range checks {
-		if err := c.f(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", c.name, err))
+	asks = append(asks, checks...)
+	answers := make([]chan error, len(asks))
+	for i, a := range asks {
+		answers[i] = make(chan error, 1) // a late answer does not block
+		go func() { answers[i] <- a.f(ctx) }()
+	}
+	var errs []error
+	for i, a := range asks {
+		var err error
+		select {
+		case err = <-answers[i]:
+		case <-ctx.Done():
+			select {
+			case err = <-answers[i]:
+			default:
+				err = fmt.Errorf("no answer: %w", ctx.Err())
+			}
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", a.name, err))
 		}
 	}
 	return errors.Join(errs...)

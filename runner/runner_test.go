@@ -318,3 +318,38 @@ func TestNoComponentsWaitsForTheStop(t *testing.T) {
 		t.Errorf("Run after cancel = %v, want nil", err)
 	}
 }
+
+// A check that ignores its context and answers late counts as not ready
+// when the check timeout passes: /readyz answers 503 naming it then, and
+// Ready does not wait past its context.
+func TestCheckTimeoutBoundsSlowChecks(t *testing.T) {
+	r := newRunner(t, runner.WithCheckTimeout(100*time.Millisecond))
+	release := make(chan struct{})
+	defer close(release)
+	_ = r.AddCheck("fast", func(context.Context) error { return nil })
+	_ = r.AddCheck("slow", func(context.Context) error {
+		select {
+		case <-release:
+		case <-time.After(3 * time.Second):
+		}
+		return nil
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := runAsync(r, ctx)
+	defer func() { cancel(); wait(t, done) }()
+	for r.Live() != nil {
+		time.Sleep(time.Millisecond)
+	}
+	start := time.Now()
+	code, body := get(t, r.Handler(), "/readyz")
+	if took := time.Since(start); code != 503 || !strings.Contains(body, "slow: no answer: context deadline exceeded") ||
+		strings.Contains(body, "fast") || took > 2*time.Second {
+		t.Errorf("/readyz with a check that does not answer = %d %q after %v, want 503 naming only it after 100ms", code, body, took)
+	}
+	rctx, rcancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer rcancel()
+	start = time.Now()
+	if err := r.Ready(rctx); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 2*time.Second {
+		t.Errorf("Ready(ctx of 100ms) = %v after %v, want context.DeadlineExceeded after 100ms", err, time.Since(start))
+	}
+}
