@@ -36,7 +36,10 @@
 // settings Python does not have are hexkit-go's own. Every section
 // validates itself ([config.Validator]): a Kafka backend without
 // kafka_servers, for example, is reported by config.Load together with
-// every other problem.
+// every other problem. The Kafka settings that kafka.Open would refuse
+// (kafka_max_message_size, kafka_compression_type, kafka_sasl_mechanism)
+// are refused whatever the backend, so a configuration that loads for the
+// memory broker also opens on Kafka.
 //
 // # Memory backends
 //

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -35,21 +37,23 @@ type Events struct {
 	// KafkaSSLPassword would decrypt an encrypted key file, which is not
 	// supported: it must stay empty.
 	KafkaSSLPassword hexkit.Secret `yaml:"kafka_ssl_password"`
-	// KafkaSASLMechanism is PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512
-	// (SASL_PLAINTEXT, SASL_SSL).
+	// KafkaSASLMechanism is PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, in any
+	// case; SASL_PLAINTEXT and SASL_SSL need it. Any other value is refused
+	// on every backend.
 	KafkaSASLMechanism string        `yaml:"kafka_sasl_mechanism"`
 	KafkaSASLUsername  string        `yaml:"kafka_sasl_username"`
 	KafkaSASLPassword  hexkit.Secret `yaml:"kafka_sasl_password"`
 	// KafkaMaxMessageSize bounds a message in bytes, on Kafka and on the
-	// memory broker alike. Default 1 MiB.
+	// memory broker alike: 0 (the default, 1 MiB) or at least 512, as
+	// kafka.Config.MaxMessageSize takes it, on every backend.
 	KafkaMaxMessageSize int32 `yaml:"kafka_max_message_size"`
-	// KafkaCompressionType is snappy, lz4, zstd, gzip or none. Default
-	// snappy.
+	// KafkaCompressionType is snappy, lz4, zstd, gzip or none, in any
+	// case; any other value is refused on every backend. Default snappy.
 	KafkaCompressionType string `yaml:"kafka_compression_type"`
 
 	// The failure handling keys, read by [Events.FailureOptions]:
-	// KafkaMaxRetries is how often a failed event is retried (default:
-	// events' default of 3 attempts); KafkaRetryBackoff the wait before the
+	// KafkaMaxRetries is how often a failed event is retried, 0 to
+	// math.MaxInt-1 (default: events' default of 3 attempts); KafkaRetryBackoff the wait before the
 	// first retry (default events' 100ms); KafkaEnableDLQ sends failed
 	// events to the dead letter topic KafkaDLQTopic (default dlq) instead
 	// of stopping the subscriber.
@@ -65,7 +69,8 @@ type Events struct {
 	GenerateCorrelationID *bool `yaml:"generate_correlation_id"`
 }
 
-// Validate implements config.Validator.
+// Validate implements config.Validator. It refuses what kafka.Open would
+// refuse on every backend, the memory one included (see the fields).
 func (e Events) Validate() error {
 	var errs []error
 	switch e.EventsBackend {
@@ -85,6 +90,9 @@ func (e Events) Validate() error {
 		if sasl && (e.KafkaSASLUsername == "" || e.KafkaSASLPassword.IsZero()) {
 			errs = append(errs, config.Invalid("kafka_sasl_username", "%s needs kafka_sasl_username and kafka_sasl_password", e.KafkaSecurityProtocol))
 		}
+		if sasl && e.KafkaSASLMechanism == "" {
+			errs = append(errs, config.Invalid("kafka_sasl_mechanism", "%s needs kafka_sasl_mechanism (%s, %s or %s)", e.KafkaSecurityProtocol, kafka.SASLPlain, kafka.SASLScramSHA256, kafka.SASLScramSHA512))
+		}
 		if (e.KafkaSSLCertFile == "") != (e.KafkaSSLKeyFile == "") {
 			errs = append(errs, config.Invalid("kafka_ssl_certfile", "kafka_ssl_certfile and kafka_ssl_keyfile go together"))
 		}
@@ -94,8 +102,9 @@ func (e Events) Validate() error {
 	if !e.KafkaSSLPassword.IsZero() {
 		errs = append(errs, config.Invalid("kafka_ssl_password", "encrypted key files are not supported; leave it empty"))
 	}
-	if e.KafkaMaxRetries != nil && *e.KafkaMaxRetries < 0 {
-		errs = append(errs, config.Invalid("kafka_max_retries", "must not be negative"))
+	if e.KafkaMaxRetries != nil && (*e.KafkaMaxRetries < 0 || *e.KafkaMaxRetries == math.MaxInt) {
+		// FailureOptions asks for n+1 attempts, which must not overflow.
+		errs = append(errs, config.Invalid("kafka_max_retries", "%d: want 0 to %d", *e.KafkaMaxRetries, math.MaxInt-1))
 	}
 	if e.KafkaRetryBackoff < 0 {
 		errs = append(errs, config.Invalid("kafka_retry_backoff", "must not be negative"))
@@ -105,8 +114,20 @@ func (e Events) Validate() error {
 			errs = append(errs, config.Invalid("kafka_dlq_topic", "%v", err))
 		}
 	}
-	if e.KafkaMaxMessageSize < 0 {
-		errs = append(errs, config.Invalid("kafka_max_message_size", "must not be negative"))
+	// The settings kafka.Open checks are checked for the memory backend
+	// too, so that a configuration that works in tests works on Kafka.
+	if e.KafkaMaxMessageSize < 0 || (e.KafkaMaxMessageSize > 0 && e.KafkaMaxMessageSize < 512) {
+		errs = append(errs, config.Invalid("kafka_max_message_size", "%d: want 0 (default) or at least 512", e.KafkaMaxMessageSize))
+	}
+	switch strings.ToLower(e.KafkaCompressionType) {
+	case "", "snappy", "lz4", "zstd", "gzip", "none":
+	default:
+		errs = append(errs, config.Invalid("kafka_compression_type", "%q is not snappy, lz4, zstd, gzip or none", e.KafkaCompressionType))
+	}
+	switch strings.ToUpper(e.KafkaSASLMechanism) {
+	case "", kafka.SASLPlain, kafka.SASLScramSHA256, kafka.SASLScramSHA512:
+	default:
+		errs = append(errs, config.Invalid("kafka_sasl_mechanism", "%q is not %s, %s or %s", e.KafkaSASLMechanism, kafka.SASLPlain, kafka.SASLScramSHA256, kafka.SASLScramSHA512))
 	}
 	return errors.Join(errs...)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/config"
 	"github.com/hexkit-go/hexkit/dao"
 	"github.com/hexkit-go/hexkit/events"
@@ -294,5 +296,72 @@ func TestS3Endpoint(t *testing.T) {
 	}
 	if _, err := (wiring.ObjStore{S3EndpointURL: "http://h/path"}).S3Config(); err == nil {
 		t.Error("an endpoint with a path was accepted")
+	}
+}
+
+// TestEventsValidateMatchesKafka: the settings kafka.Open refuses are
+// refused by Events.Validate on every backend, so that a configuration
+// that works on the memory broker works on Kafka; the values Kafka takes
+// pass on both.
+func TestEventsValidateMatchesKafka(t *testing.T) {
+	maxInt := math.MaxInt
+	sasl := func(e *wiring.Events) {
+		e.KafkaSecurityProtocol, e.KafkaSASLUsername, e.KafkaSASLPassword = "SASL_PLAINTEXT", "u", hexkit.NewSecret("p")
+	}
+	for _, tc := range []struct {
+		key    string
+		set    func(*wiring.Events)
+		byOpen bool // kafka.Open refuses it too
+	}{
+		{"kafka_max_message_size", func(e *wiring.Events) { e.KafkaMaxMessageSize = 1 }, true},
+		{"kafka_max_message_size", func(e *wiring.Events) { e.KafkaMaxMessageSize = 511 }, true},
+		{"kafka_max_message_size", func(e *wiring.Events) { e.KafkaMaxMessageSize = -1 }, true},
+		{"kafka_compression_type", func(e *wiring.Events) { e.KafkaCompressionType = "bogus" }, true},
+		{"kafka_sasl_mechanism", func(e *wiring.Events) { e.KafkaSASLMechanism = "BOGUS"; sasl(e) }, true},
+		{"kafka_sasl_mechanism", func(e *wiring.Events) { e.KafkaSASLMechanism = "BOGUS" }, false},
+		{"kafka_max_retries", func(e *wiring.Events) { e.KafkaMaxRetries = &maxInt }, false},
+	} {
+		for _, backend := range []string{wiring.Memory, wiring.Kafka} {
+			e := wiring.Events{EventsBackend: backend, KafkaServers: []string{"127.0.0.1:1"}}
+			tc.set(&e)
+			if err := e.Validate(); err == nil || !strings.Contains(err.Error(), tc.key+":") {
+				t.Errorf("%s %+v: Validate = %v, want an error naming %s", backend, e, err, tc.key)
+			}
+			if backend == wiring.Kafka && tc.byOpen {
+				if _, err := kafka.Open(t.Context(), e.KafkaConfig(wiring.Service{ServiceName: "x"})); !errors.Is(err, kafka.ErrInvalidConfig) {
+					t.Errorf("kafka.Open of %+v = %v, want kafka.ErrInvalidConfig", e, err)
+				}
+			}
+		}
+	}
+	almost := math.MaxInt - 1
+	for _, set := range []func(*wiring.Events){
+		func(e *wiring.Events) { e.KafkaMaxMessageSize = 512 },
+		func(e *wiring.Events) { e.KafkaCompressionType = "LZ4" },
+		func(e *wiring.Events) { e.KafkaCompressionType = "none" },
+		func(e *wiring.Events) { e.KafkaSASLMechanism = "scram-sha-512"; sasl(e) },
+		func(e *wiring.Events) { e.KafkaMaxRetries = &almost },
+	} {
+		for _, backend := range []string{wiring.Memory, wiring.Kafka} {
+			e := wiring.Events{EventsBackend: backend, KafkaServers: []string{"127.0.0.1:1"}}
+			set(&e)
+			if err := e.Validate(); err != nil {
+				t.Errorf("%s %+v: Validate = %v, want nil", backend, e, err)
+			}
+		}
+	}
+	e := wiring.Events{KafkaMaxRetries: &almost}
+	b, err := wiring.OpenEvents(t.Context(), wiring.Service{ServiceName: "x"}, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close(t.Context())
+	opts, err := e.FailureOptions(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := events.MessageHandlerFunc(func(context.Context, *events.Message) error { return nil })
+	if _, err := events.NewFailureHandler(h, "x", opts...); err != nil {
+		t.Errorf("NewFailureHandler with kafka_max_retries %d: %v", almost, err)
 	}
 }
