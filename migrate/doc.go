@@ -71,7 +71,9 @@
 //   - [ErrStepFailed]: a *[StepError] naming the step and direction; it
 //     also matches the step's own error.
 //   - [ErrLockLost]: the lease could not be renewed in time.
-//   - [ErrUnavailable]: the database did not answer.
+//   - [ErrUnavailable]: the database did not answer or failed a request.
+//   - [ErrCorrupt]: the version collection holds a document that is not a
+//     version record or lock document of this protocol.
 //   - [ErrInvalidPlan], [ErrInvalidOption], [ErrInvalidCollection]: a
 //     constructor refused its arguments.
 //

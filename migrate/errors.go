@@ -29,8 +29,15 @@ var (
 	// over); the running step's context was cancelled and nothing more was
 	// recorded.
 	ErrLockLost = driver.ErrLockLost
-	// ErrUnavailable: the database did not answer.
+	// ErrUnavailable: the database did not answer, or failed a request
+	// for a reason no other sentinel names.
 	ErrUnavailable = driver.ErrUnavailable
+	// ErrCorrupt: the version collection holds a document that is neither
+	// a version record nor the lock document as the protocol writes them
+	// (a field of another type, a record whose version is below 1):
+	// another program wrote it there, or the collection is not a version
+	// collection. Nothing was changed.
+	ErrCorrupt = driver.ErrCorrupt
 	// ErrInvalidPlan: the target version or the steps given to a
 	// constructor are invalid (a target below 1, a step numbered below 2 or
 	// twice, a step without Up, a version up to the target without a step).

@@ -130,8 +130,23 @@ func current(recs []driver.Record) (version int, last time.Time) {
 	return version, last
 }
 
-func (m *migrator[H]) Version(ctx context.Context) (int, error) {
+// records returns the driver's records after checking that each has a
+// version of at least 1, the rule of every provider.
+func (m *migrator[H]) records(ctx context.Context) ([]driver.Record, error) {
 	recs, err := m.d.Records(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		if r.Version < 1 {
+			return nil, fmt.Errorf("%w: a version record with version %d", ErrCorrupt, r.Version)
+		}
+	}
+	return recs, nil
+}
+
+func (m *migrator[H]) Version(ctx context.Context) (int, error) {
+	recs, err := m.records(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -140,7 +155,7 @@ func (m *migrator[H]) Version(ctx context.Context) (int, error) {
 }
 
 func (m *migrator[H]) History(ctx context.Context) ([]Record, error) {
-	recs, err := m.d.Records(ctx)
+	recs, err := m.records(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +256,7 @@ func (m *migrator[H]) tryRun(ctx context.Context) (bool, error) {
 // the target, recording each step.
 func (m *migrator[H]) run(ctx context.Context, l *lease) error {
 	start := time.Now()
-	recs, err := m.d.Records(ctx)
+	recs, err := m.records(ctx)
 	if err != nil {
 		return l.cause(ctx, err)
 	}

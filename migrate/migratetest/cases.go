@@ -317,6 +317,30 @@ var cases = []tcase{
 		wantLog(t, st)
 		checkHistory(t, m, false, "up 1", "up 4", "down 3")
 	}},
+	{"RecordBelowVersionOneIsCorrupt", func(t *testing.T, d driver.Driver) {
+		// Another program's document read as a record of version 0.
+		t0 := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+		for _, r := range []driver.Record{{Version: 1, Completed: t0}, {Version: 0, Completed: t0.Add(time.Second)}} {
+			if err := d.Append(ctxT(t, 10*time.Second), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st := &state{}
+		m := open(t, d, st, 2, steps(2, false, nil))
+		if _, err := m.Version(ctxT(t, 10*time.Second)); !errors.Is(err, migrate.ErrCorrupt) {
+			t.Errorf("Version: got %v, want ErrCorrupt", err)
+		}
+		if _, err := m.History(ctxT(t, 10*time.Second)); !errors.Is(err, migrate.ErrCorrupt) {
+			t.Errorf("History: got %v, want ErrCorrupt", err)
+		}
+		if err := m.Migrate(ctxT(t, 10*time.Second)); !errors.Is(err, migrate.ErrCorrupt) {
+			t.Errorf("Migrate: got %v, want ErrCorrupt", err)
+		}
+		wantLog(t, st)
+		if _, held, err := d.Lock(ctxT(t, 10*time.Second)); err != nil || held {
+			t.Errorf("after Migrate: Lock = held %v, %v; want the lock released", held, err)
+		}
+	}},
 	{"InvalidPlansAndOptionsAreRefused", func(t *testing.T, d driver.Driver) {
 		up := func(context.Context, *state) error { return nil }
 		plans := []struct {

@@ -53,11 +53,15 @@
 //
 // # Errors
 //
-// Driver errors are mapped in one function: timeouts and network errors
-// wrap migrate.ErrUnavailable, others are returned with a "mongomigrate:"
-// prefix; errors.As reaches the driver's error. The caller's context error
-// is returned unwrapped. A nil DB wraps [ErrInvalidConfig] and
-// migrate.ErrInvalidOption.
+// Every error matches a sentinel of package migrate. Driver errors are
+// mapped in one function: every failed request (a timeout, a network
+// error, a closed client, a command the server refused) wraps
+// migrate.ErrUnavailable, and errors.As reaches the driver's error. A
+// document of the version collection that does not decode as a version
+// record or the lock document (a version that is not an integer, a date
+// field of another type) wraps migrate.ErrCorrupt, naming the document's
+// _id and the field. The caller's context error is returned unwrapped. A
+// nil DB wraps [ErrInvalidConfig] and migrate.ErrInvalidOption.
 //
 // # Testing
 //

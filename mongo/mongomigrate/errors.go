@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	mongodriver "go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 
 	"github.com/hexkit-go/hexkit/migrate/driver"
 )
@@ -27,9 +27,11 @@ func atDeadline(ctx context.Context) bool {
 	return ok && time.Until(dl) < 50*time.Millisecond
 }
 
-// mapError is the one place where driver errors become migrate errors. The
-// caller's context error is returned as it is; the driver's error stays
-// reachable with errors.As.
+// mapError is the one place where driver errors become migrate errors:
+// every failed request wraps migrate.ErrUnavailable, whether the server
+// did not answer (a timeout, a network error, a closed client) or refused
+// the command. The caller's context error is returned as it is; the
+// driver's error stays reachable with errors.As.
 func mapError(ctx context.Context, err error) error {
 	switch {
 	case err == nil:
@@ -41,10 +43,12 @@ func mapError(ctx context.Context, err error) error {
 		// moment before the context itself says so.
 		<-ctx.Done()
 		return ctx.Err()
-	case mongodriver.IsTimeout(err), mongodriver.IsNetworkError(err), errors.Is(err, mongodriver.ErrClientDisconnected),
-		errors.As(err, new(topology.ServerSelectionError)), errors.Is(err, context.Canceled),
-		errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%w: %w", driver.ErrUnavailable, err)
 	}
-	return fmt.Errorf("mongomigrate: %w", err)
+	return fmt.Errorf("%w: %w", driver.ErrUnavailable, err)
+}
+
+// corrupt reports a document of the version collection that does not
+// decode as what it should be, naming its _id but none of its values.
+func corrupt(what string, raw bson.Raw, err error) error {
+	return fmt.Errorf("%w: the %s with _id %s: %w", driver.ErrCorrupt, what, raw.Lookup("_id"), err)
 }

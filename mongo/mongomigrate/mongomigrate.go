@@ -76,12 +76,18 @@ func (d *mongoDriver) Records(ctx context.Context) ([]driver.Record, error) {
 	if err != nil {
 		return nil, mapError(ctx, err)
 	}
-	var docs []record
+	// Fetched raw and decoded here, so that a document the server sent
+	// but that is no record is told from a failed request.
+	var docs []bson.Raw
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, mapError(ctx, err)
 	}
 	out := make([]driver.Record, len(docs))
-	for i, r := range docs {
+	for i, raw := range docs {
+		var r record
+		if err := bson.Unmarshal(raw, &r); err != nil {
+			return nil, corrupt("version record", raw, err)
+		}
 		out[i] = driver.Record{Version: int(r.Version), Completed: r.Completed.UTC(), Backward: r.Backward, Duration: time.Duration(r.TotalDurationMS) * time.Millisecond}
 	}
 	return out, nil
@@ -98,13 +104,16 @@ func (d *mongoDriver) Append(ctx context.Context, r driver.Record) error {
 }
 
 func (d *mongoDriver) Lock(ctx context.Context) (driver.Lease, bool, error) {
-	var doc lockDoc
-	err := d.versions.FindOne(ctx, bson.D{{Key: "_id", Value: lockID}}).Decode(&doc)
+	raw, err := d.versions.FindOne(ctx, bson.D{{Key: "_id", Value: lockID}}).Raw()
 	if errors.Is(err, mongodriver.ErrNoDocuments) {
 		return driver.Lease{}, false, nil
 	}
 	if err != nil {
 		return driver.Lease{}, false, mapError(ctx, err)
+	}
+	var doc lockDoc
+	if err := bson.Unmarshal(raw, &doc); err != nil {
+		return driver.Lease{}, false, corrupt("lock document", raw, err)
 	}
 	l := driver.Lease{Owner: doc.Owner, AcquiredAt: doc.AcquiredAt.UTC()}
 	if !doc.ExpiresAt.IsZero() {

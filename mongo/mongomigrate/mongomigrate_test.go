@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	mongodriver "go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
@@ -99,5 +100,56 @@ func TestUnreachableServerIsUnavailable(t *testing.T) {
 	cancel()
 	if err := m.Check(ctx); err != context.Canceled {
 		t.Fatalf("Check with a cancelled context: got %v, want context.Canceled", err)
+	}
+}
+
+// TestEveryErrorMatchesASentinel: a document of the version collection
+// that is no record or lock wraps migrate.ErrCorrupt, a closed client
+// migrate.ErrUnavailable; no error comes without a migrate sentinel.
+func TestEveryErrorMatchesASentinel(t *testing.T) {
+	db := testDB(t)
+	var mdb *mongodriver.Database
+	db.As(&mdb)
+	ctx := t.Context()
+	steps := []migrate.Step[*mongodriver.Database]{{Version: 2, Up: func(context.Context, *mongodriver.Database) error { return nil }}}
+	for name, doc := range map[string]bson.D{
+		"version":   {{Key: "version", Value: "two"}, {Key: "completed", Value: time.Now()}},
+		"completed": {{Key: "version", Value: int32(1)}, {Key: "completed", Value: "yesterday"}},
+		"lock":      {{Key: "_id", Value: int32(0)}, {Key: "lock_acquired", Value: true}, {Key: "acquired_at", Value: "now"}},
+	} {
+		coll := testenv.UniqueName(t, name)
+		if _, err := mdb.Collection(coll).InsertOne(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+		m, err := NewMigrator(db, coll, 2, steps, migrate.WithPollInterval(10*time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name != "lock" {
+			if _, err := m.Version(ctx); !errors.Is(err, migrate.ErrCorrupt) {
+				t.Errorf("%s: Version = %v, want ErrCorrupt", name, err)
+			}
+		}
+		if err := m.Migrate(ctx); !errors.Is(err, migrate.ErrCorrupt) {
+			t.Errorf("%s: Migrate = %v, want ErrCorrupt", name, err)
+		}
+	}
+	cl, err := mongodriver.Connect(options.Client().ApplyURI(testenv.MongoURI(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed, err := mongo.New(cl.Database(mdb.Name()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewMigrator(closed, "closed", 2, steps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.Disconnect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Version(ctx); !errors.Is(err, migrate.ErrUnavailable) {
+		t.Errorf("closed client: Version = %v, want ErrUnavailable", err)
 	}
 }
