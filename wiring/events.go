@@ -160,6 +160,7 @@ type Broker struct {
 	strict  bool // publishers refuse a context without a correlation id
 	mem     *memevents.Broker
 	kafka   *kafka.Client
+	closed  atomic.Bool
 }
 
 // OpenEvents opens the provider cfg names for the service svc. It does not
@@ -263,10 +264,22 @@ func (b *Broker) EnsureTopics(ctx context.Context, create bool, partitions int, 
 }
 
 // Ready returns nil when the provider answers: Kafka a metadata request,
-// the memory broker while it is open.
+// the memory broker while it is open. Otherwise its error wraps
+// [ErrNotReady], with events.ErrClosed once Close was called, and the
+// Kafka client's error (events.ErrUnavailable for a broker that does not
+// answer); ctx's error is returned unwrapped.
 func (b *Broker) Ready(ctx context.Context) error {
-	if b.kafka != nil {
-		return b.kafka.Ping(ctx)
+	if b.closed.Load() {
+		return fmt.Errorf("%w: %w", ErrNotReady, events.ErrClosed)
+	}
+	if b.kafka == nil {
+		return nil
+	}
+	if err := b.kafka.Ping(ctx); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%w: %w", ErrNotReady, err)
 	}
 	return nil
 }
@@ -291,6 +304,7 @@ func (b *Broker) As(target any) bool {
 // Close closes the provider; close it after every subscriber's Run
 // returned.
 func (b *Broker) Close(ctx context.Context) error {
+	b.closed.Store(true)
 	if b.kafka != nil {
 		return b.kafka.Close(ctx)
 	}

@@ -365,3 +365,25 @@ func TestEventsValidateMatchesKafka(t *testing.T) {
 		t.Errorf("NewFailureHandler with kafka_max_retries %d: %v", almost, err)
 	}
 }
+
+// TestBrokerReadyAfterClose: on both backends a closed broker is not
+// ready, with ErrNotReady and events.ErrClosed (the memory broker said
+// nil, Kafka gave the client's error without ErrNotReady).
+func TestBrokerReadyAfterClose(t *testing.T) {
+	ctx := t.Context()
+	for _, cfg := range []wiring.Events{{}, {EventsBackend: wiring.Kafka, KafkaServers: testenv.KafkaBrokers(t)}} {
+		b, err := wiring.OpenEvents(ctx, wiring.Service{ServiceName: "ready"}, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Ready(ctx); err != nil {
+			t.Errorf("%s: Ready while open = %v", b.Backend(), err)
+		}
+		if err := b.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Ready(ctx); !errors.Is(err, wiring.ErrNotReady) || !errors.Is(err, events.ErrClosed) {
+			t.Errorf("%s: Ready after Close = %v, want ErrNotReady and events.ErrClosed", b.Backend(), err)
+		}
+	}
+}
