@@ -196,16 +196,8 @@ mongo:
 	if !errors.Is(err, config.ErrInvalid) {
 		t.Fatalf("err = %v, want ErrInvalid", err)
 	}
-	var e *config.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("err is a %T, want *config.Error", err)
-	}
-	var fields []string
-	for _, f := range e.Fields {
-		fields = append(fields, f.Field)
-	}
 	want := []string{"debug", "kafka_servers", "max_size", "mongo.colour", "mongo.timeout", "port", "ratio", "service_name", "tyop"}
-	if diff := cmp.Diff(want, sorted(fields)); diff != "" {
+	if diff := cmp.Diff(want, errorFields(t, err)); diff != "" {
 		t.Errorf("fields (-want +got):\n%s\nerror:\n%v", diff, err)
 	}
 	var fe *config.FieldError
@@ -290,6 +282,20 @@ func TestBadCalls(t *testing.T) {
 	}
 }
 
+// errorFields returns the sorted fields of the *config.Error err.
+func errorFields(tb testing.TB, err error) []string {
+	tb.Helper()
+	var e *config.Error
+	if !errors.As(err, &e) {
+		tb.Fatalf("err = %v (%T), want a *config.Error", err, err)
+	}
+	var fields []string
+	for _, f := range e.Fields {
+		fields = append(fields, f.Field)
+	}
+	return sorted(fields)
+}
+
 func sorted(s []string) []string {
 	out := append([]string(nil), s...)
 	for i := range out {
@@ -327,19 +333,11 @@ func TestBrokenFileAndOtherProblems(t *testing.T) {
 			}
 			_, err := config.Load("my_svc", defaults(), config.WithDirs(work, ""), config.WithSecretsDir(""),
 				config.WithEnviron([]string{"MY_SVC_DEBUG=maybe"}))
-			var e *config.Error
-			if !errors.As(err, &e) {
-				t.Fatalf("Load = %v, want a *config.Error", err)
-			}
-			var fields []string
-			for _, f := range e.Fields {
-				fields = append(fields, f.Field)
-			}
 			want := []string{"", "debug"}
 			if _, ok := files[".env"]; ok {
 				want = []string{"", "debug", "nope"}
 			}
-			if diff := cmp.Diff(want, sorted(fields)); diff != "" {
+			if diff := cmp.Diff(want, errorFields(t, err)); diff != "" {
 				t.Errorf("fields (-want +got):\n%s\nerror:\n%v", diff, err)
 			}
 		})
@@ -431,5 +429,44 @@ func TestBrokenFileHidesContent(t *testing.T) {
 			!strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), tc.line) {
 			t.Errorf("%s %q: Load = %v; want ErrInvalid naming the file and %q, without the content", tc.file, tc.content, err, tc.line)
 		}
+	}
+}
+
+type port struct{ Port int }
+
+func (p port) Validate() error {
+	if p.Port < 0 {
+		return config.Invalid("port", "must not be negative")
+	}
+	return nil
+}
+
+type ptrPort struct{ Port int }
+
+func (p *ptrPort) Validate() error {
+	if p.Port < 0 {
+		return config.Invalid("port", "must not be negative")
+	}
+	return nil
+}
+
+// Validate is called on the structs inside slices and map values too,
+// each named by its index or key.
+func TestValidateItems(t *testing.T) {
+	type cfg struct {
+		Items    []port
+		Ptrs     []*ptrPort
+		ByName   map[string]ptrPort
+		Nested   [][]port
+		Fine     []port
+		NotAsked []int
+	}
+	work, _, _ := isolated(t)
+	write(t, filepath.Join(work, ".my_svc.yaml"),
+		"items: [{port: 1}, {port: -1}]\nptrs: [{port: -2}]\nby_name: {b: {port: -3}, a: {port: 4}}\nnested: [[], [{port: -5}]]\nfine: [{port: 5}]\nnot_asked: [-1]\n")
+	_, err := config.Load("my_svc", cfg{}, config.WithDirs(work, ""), config.WithSecretsDir(""), config.WithEnviron(nil))
+	want := []string{"by_name.b.port", "items.1.port", "nested.1.0.port", "ptrs.0.port"}
+	if diff := cmp.Diff(want, errorFields(t, err)); diff != "" {
+		t.Errorf("fields (-want +got):\n%s\n%v", diff, err)
 	}
 }

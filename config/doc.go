@@ -61,8 +61,9 @@
 // or parsed (the other sources are still checked), every value that does
 // not decode, every unknown key, and every problem reported by the
 // Validate method of the configuration and of each struct inside it, a
-// non-nil pointer to a struct included (see [Validator]; a struct of an
-// unexported type is not asked), end up in one [*Error] that lists them
+// non-nil pointer to a struct and the items of slices, arrays and maps
+// included (see [Validator]; a struct of an unexported type is not
+// asked), end up in one [*Error] that lists them
 // all and matches [ErrInvalid] with errors.Is. A value that a later
 // source sets again no longer counts as a problem of the earlier source.
 // Error messages never show the value of a [hexkit.Secret]; a file that

@@ -90,12 +90,13 @@ func (e *Error) Unwrap() []error {
 
 // Validator is implemented by configuration structs that check
 // themselves. [Load] calls Validate on the configuration and on every
-// struct inside it (nested, embedded, or pointed to by a non-nil
-// pointer) that implements it, after all
-// sources are applied. Return nil, or the problems joined with
-// errors.Join, each made with [Invalid] naming the field by its key
-// relative to the struct that reports it; Load prefixes the keys of nested
-// structs.
+// struct inside it (nested, embedded, pointed to by a non-nil pointer, or
+// an item of a slice, an array or a map, directly or through a pointer)
+// that implements it, after all sources are applied. Return nil, or the
+// problems joined with errors.Join, each made with [Invalid] naming the
+// field by its key relative to the struct that reports it; Load prefixes
+// the keys of nested structs, and those of an item with the item's index
+// or map key: "items.0.port", "limits.eu.port".
 type Validator interface {
 	Validate() error
 }

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/joho/godotenv"
@@ -332,6 +333,7 @@ func sectionValue(v reflect.Value) reflect.Value {
 func (l *loader) validate(rv reflect.Value, path []string) {
 	for _, f := range children(rv.Type()) {
 		if !f.section {
+			l.validateItems(rv.FieldByIndex(f.index), append(append([]string(nil), path...), f.keys[0]))
 			continue
 		}
 		fv := rv.FieldByIndex(f.index)
@@ -366,6 +368,61 @@ func (l *loader) validate(rv reflect.Value, path []string) {
 		key := strings.Join(p, ".")
 		l.order = append(l.order, "validate:"+key+":"+fe.Error())
 		l.errs["validate:"+key+":"+fe.Error()] = &FieldError{Field: key, Source: fe.Source, Err: fe.Err}
+	}
+}
+
+// validateItems calls validate on the structs that v, a slice, array or
+// map (or a pointer to one), holds as items, directly or through a
+// pointer; their keys are the item's index or map key under path.
+func (l *loader) validateItems(v reflect.Value, path []string) {
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return
+		}
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.Slice, reflect.Array, reflect.Map:
+		switch v.Type().Elem().Kind() {
+		case reflect.Struct, reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+		default:
+			return // no struct inside
+		}
+	default:
+		return
+	}
+	item := func(e reflect.Value, key string) {
+		p := append(append([]string(nil), path...), key)
+		if e.Kind() == reflect.Pointer {
+			if e.IsNil() || !isSection(e.Type().Elem()) {
+				return
+			}
+			l.validate(e.Elem(), p)
+			return
+		}
+		switch {
+		case isSection(e.Type()):
+			if !e.CanAddr() { // a map value: Validate may need a pointer
+				c := reflect.New(e.Type()).Elem()
+				c.Set(e)
+				e = c
+			}
+			l.validate(e, p)
+		case e.Kind() == reflect.Slice, e.Kind() == reflect.Array, e.Kind() == reflect.Map:
+			l.validateItems(e, p)
+		}
+	}
+	switch v.Kind() {
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			item(v.Index(i), strconv.Itoa(i))
+		}
+	case reflect.Map:
+		keys := v.MapKeys()
+		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
+		for _, k := range keys {
+			item(v.MapIndex(k), k.String())
+		}
 	}
 }
 
