@@ -470,3 +470,37 @@ func TestValidateItems(t *testing.T) {
 		t.Errorf("fields (-want +got):\n%s\n%v", diff, err)
 	}
 }
+
+// A section that an earlier source gave as something else than a mapping
+// is no problem once a later source sets it or a field in it; within one
+// source it stays one.
+func TestLaterSourceFixesSection(t *testing.T) {
+	for _, tc := range []struct {
+		yaml, env string
+		want      []string // fields with problems
+	}{
+		{"mongo: 5\n", `MY_SVC_MONGO={"database": "x"}`, nil},
+		{"mongo: 5\n", `MY_SVC_MONGO__DATABASE=x`, nil},
+		{"mongo: 5\n", `MY_SVC_PORT=3`, []string{"mongo"}},
+		{"", `MY_SVC_MONGO=5`, []string{"mongo"}},
+	} {
+		work, _, _ := isolated(t)
+		if tc.yaml != "" {
+			write(t, filepath.Join(work, ".my_svc.yaml"), tc.yaml)
+		}
+		env := []string{tc.env}
+		if tc.yaml == "" {
+			env = append(env, "MY_SVC_MONGO__DATABASE=x")
+		}
+		got, err := config.Load("my_svc", defaults(), config.WithDirs(work, ""), config.WithSecretsDir(""), config.WithEnviron(env))
+		if tc.want == nil {
+			if err != nil || got.Mongo.Database != "x" {
+				t.Errorf("yaml %q, env %q: Load = %+v, %v; want database x", tc.yaml, env, got.Mongo, err)
+			}
+			continue
+		}
+		if diff := cmp.Diff(tc.want, errorFields(t, err)); diff != "" {
+			t.Errorf("yaml %q, env %q: fields (-want +got):\n%s\n%v", tc.yaml, env, diff, err)
+		}
+	}
+}

@@ -65,7 +65,9 @@
 // included (see [Validator]; a struct of an unexported type is not
 // asked), end up in one [*Error] that lists them
 // all and matches [ErrInvalid] with errors.Is. A value that a later
-// source sets again no longer counts as a problem of the earlier source.
+// source sets again no longer counts as a problem of the earlier source,
+// nor does a section that an earlier source gave as something other than
+// a mapping once a later source sets it or a field in it.
 // Error messages never show the value of a [hexkit.Secret]; a file that
 // does not parse is reported by its path and the number of the line where
 // the broken statement starts (when the parser names one), never by its

@@ -38,7 +38,7 @@ func Load[T any](prefix string, defaults T, opts ...Option) (T, error) {
 	if !prefixRE.MatchString(prefix) {
 		return defaults, fmt.Errorf("%w: prefix %q must be letters, digits and _, starting with a letter", ErrInvalid, prefix)
 	}
-	l := &loader{prefix: prefix, errs: map[string]*FieldError{}}
+	l := &loader{prefix: prefix, errs: map[string]*FieldError{}, from: map[string]string{}}
 	l.fields = fieldsOf(rv.Type(), nil, nil)
 
 	env := o.environ
@@ -62,6 +62,7 @@ func Load[T any](prefix string, defaults T, opts ...Option) (T, error) {
 		l.failSource("", err)
 	}
 	if path != "" {
+		l.source = path
 		if err := l.applyYAML(rv, path); err != nil {
 			l.failSource(path, err)
 		}
@@ -71,12 +72,14 @@ func Load[T any](prefix string, defaults T, opts ...Option) (T, error) {
 			continue
 		}
 		p := filepath.Join(dir, ".env")
+		l.source = "dotenv " + p
 		vars, err := readDotenv(p)
 		if err != nil {
 			l.failSource(p, err)
 		}
 		l.applyEnv(rv, vars, "dotenv "+p)
 	}
+	l.source = "env"
 	l.applyEnv(rv, environ, "env")
 	l.validate(rv, nil)
 
@@ -211,6 +214,8 @@ type loader struct {
 	fields []field
 	errs   map[string]*FieldError // by key path; a later source's success clears it
 	order  []string
+	source string            // the source being applied: a file, or "env"
+	from   map[string]string // the source of each error in errs
 }
 
 func (l *loader) fail(path, source string, err error) {
@@ -218,6 +223,7 @@ func (l *loader) fail(path, source string, err error) {
 		l.order = append(l.order, path)
 	}
 	l.errs[path] = &FieldError{Field: path, Source: source, Err: err}
+	l.from[path] = l.source
 }
 
 // failSource records a source (a file) that could not be read.
@@ -227,11 +233,17 @@ func (l *loader) failSource(source string, err error) {
 	l.errs[key] = &FieldError{Source: source, Err: err}
 }
 
-// ok records that a later source set the field at path: the errors of
-// earlier sources for it, and for the fields inside it, no longer count.
+// ok records that a source set the field at path: the errors for it and
+// for the fields inside it no longer count, nor do the errors of earlier
+// sources for the sections around it (a section that was not a mapping
+// there is one here).
 func (l *loader) ok(path string) {
 	for k, e := range l.errs {
-		if e != nil && (k == path || strings.HasPrefix(k, path+".")) {
+		if e == nil {
+			continue
+		}
+		if k == path || strings.HasPrefix(k, path+".") ||
+			strings.HasPrefix(path, k+".") && l.from[k] != l.source {
 			l.errs[k] = nil
 		}
 	}
