@@ -3,6 +3,7 @@ package config_test
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -501,6 +502,37 @@ func TestLaterSourceFixesSection(t *testing.T) {
 		}
 		if diff := cmp.Diff(tc.want, errorFields(t, err)); diff != "" {
 			t.Errorf("yaml %q, env %q: fields (-want +got):\n%s\n%v", tc.yaml, env, diff, err)
+		}
+	}
+}
+
+// A number of seconds outside the range of time.Duration is refused, never
+// wrapped around.
+func TestDurationSecondsRange(t *testing.T) {
+	for _, tc := range []struct {
+		secs string
+		want time.Duration
+		ok   bool
+	}{
+		{"1.5", 1500 * time.Millisecond, true},
+		{"-9223372036.854775", -9223372036854775 * time.Microsecond, true},
+		{"9223372036.854775", 9223372036854775 * time.Microsecond, true},
+		{"9223372036.854775807", 0, false},             // 2^63 ns as a float64
+		{"-9223372036.854775807", math.MinInt64, true}, // -2^63 ns is a Duration
+		{"9223372037", 0, false},
+		{"-9223372037", 0, false},
+		{"1e300", 0, false},
+		{"NaN", 0, false},
+		{"Inf", 0, false},
+	} {
+		_, _, opts := isolated(t, "MY_SVC_MONGO__TIMEOUT="+tc.secs)
+		got, err := config.Load("my_svc", defaults(), opts...)
+		// float64 keeps about 16 digits: within a microsecond is exact.
+		if tc.ok && (err != nil || (got.Mongo.Timeout-tc.want).Abs() > time.Microsecond) {
+			t.Errorf("%s seconds: Load = %v, %v; want %v", tc.secs, got.Mongo.Timeout, err, tc.want)
+		}
+		if !tc.ok && (!errors.Is(err, config.ErrInvalid) || !strings.Contains(fmt.Sprint(err), "out of range")) {
+			t.Errorf("%s seconds: Load = %v, %v; want out of range", tc.secs, got.Mongo.Timeout, err)
 		}
 	}
 }

@@ -481,10 +481,13 @@ func duration(raw any) (time.Duration, error) {
 	}
 	s = strings.TrimSpace(s)
 	if secs, err := strconv.ParseFloat(s, 64); err == nil {
-		if math.IsNaN(secs) || math.IsInf(secs, 0) || math.Abs(secs) > float64(math.MaxInt64)/float64(time.Second) {
+		// float64(math.MaxInt64) is 2^63, one more than the largest
+		// Duration; -2^63 is the smallest.
+		ns := secs * float64(time.Second)
+		if math.IsNaN(ns) || ns >= float64(math.MaxInt64) || ns < float64(math.MinInt64) {
 			return 0, fmt.Errorf("%s seconds is out of range", quote(s))
 		}
-		return time.Duration(secs * float64(time.Second)), nil
+		return time.Duration(ns), nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {

@@ -41,7 +41,8 @@
 // configuration classes do when a service inherits them.
 //
 // Strings, booleans (true/false, yes/no, on/off, 1/0), integers, floats,
-// time.Duration ("1m30s", or a number of seconds as Python writes it),
+// time.Duration ("1m30s", or a number of seconds as Python writes it;
+// one beyond the range of time.Duration, about 292 years, is an error),
 // types that implement encoding.TextUnmarshaler (such as [hexkit.Secret]),
 // pointers to these, slices, maps with string keys, nested structs and
 // pointers to nested structs are supported. A pointer to a struct is a
