@@ -264,12 +264,14 @@ debug: on
 
 func TestBadCalls(t *testing.T) {
 	_, _, opts := isolated(t)
-	if _, err := config.Load("my_svc", 3, opts...); !errors.Is(err, config.ErrInvalid) {
-		t.Errorf("Load of an int: %v", err)
+	// Every error of Load is one *Error, these too.
+	var e *config.Error
+	if _, err := config.Load("my_svc", 3, opts...); !errors.Is(err, config.ErrInvalid) || !errors.As(err, &e) {
+		t.Errorf("Load of an int: %v, want a *config.Error", err)
 	}
-	for _, p := range []string{"", "1x", "a-b"} {
-		if _, err := config.Load(p, defaults(), opts...); !errors.Is(err, config.ErrInvalid) {
-			t.Errorf("prefix %q: %v", p, err)
+	for _, p := range []string{"", "1x", "a-b", "my-service", "ü"} {
+		if _, err := config.Load(p, defaults(), opts...); !errors.Is(err, config.ErrInvalid) || !errors.As(err, &e) {
+			t.Errorf("prefix %q: %v, want a *config.Error", p, err)
 		}
 	}
 	work, _, _ := isolated(t)

@@ -23,8 +23,11 @@ var prefixRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
 // Load returns defaults overlaid with the YAML file, the dotenv files and
 // the environment variables of prefix (see the package documentation for
 // the names and the order), after checking every field and calling every
-// [Validator]. T must be a struct type. Every problem is reported in one
-// [*Error] matching [ErrInvalid]; on error the returned value is defaults.
+// [Validator]. T must be a struct type, and prefix ASCII letters, digits
+// and '_', starting with a letter (it is part of variable and file names:
+// my_service, not my-service). Every problem, a wrong T or prefix
+// included, is reported in one [*Error] matching [ErrInvalid]; on error
+// the returned value is defaults.
 func Load[T any](prefix string, defaults T, opts ...Option) (T, error) {
 	o := options{secretsDir: "/secrets"}
 	for _, opt := range opts {
@@ -33,10 +36,10 @@ func Load[T any](prefix string, defaults T, opts ...Option) (T, error) {
 	cfg := defaults
 	rv := reflect.ValueOf(&cfg).Elem()
 	if rv.Kind() != reflect.Struct {
-		return defaults, fmt.Errorf("%w: Load needs a struct, not %s", ErrInvalid, rv.Type())
+		return defaults, &Error{Prefix: prefix, Fields: []*FieldError{{Err: fmt.Errorf("Load needs a struct, not %s", rv.Type())}}}
 	}
 	if !prefixRE.MatchString(prefix) {
-		return defaults, fmt.Errorf("%w: prefix %q must be letters, digits and _, starting with a letter", ErrInvalid, prefix)
+		return defaults, &Error{Prefix: prefix, Fields: []*FieldError{{Err: fmt.Errorf("prefix %q must be ASCII letters, digits and _, starting with a letter", prefix)}}}
 	}
 	l := &loader{prefix: prefix, errs: map[string]*FieldError{}, from: map[string]string{}}
 	l.fields = fieldsOf(rv.Type(), nil, nil)
