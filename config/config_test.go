@@ -538,3 +538,48 @@ func TestDurationSecondsRange(t *testing.T) {
 		}
 	}
 }
+
+type EmbeddedSection struct {
+	EmbField string
+	EmbPort  int
+}
+
+// Validate accepts a nil receiver: the outer struct's promoted Validate
+// calls it through a nil embedded pointer.
+func (e *EmbeddedSection) Validate() error {
+	if e != nil && e.EmbPort < 0 {
+		return config.Invalid("emb_port", "must not be negative")
+	}
+	return nil
+}
+
+// An embedded pointer to a struct is flattened like an embedded struct:
+// its fields have the outer struct's keys and variables, a source that
+// sets one allocates it, and the defaults' struct is copied.
+func TestEmbeddedPointer(t *testing.T) {
+	type cfg struct {
+		*EmbeddedSection
+		Port int
+	}
+	work, _, _ := isolated(t)
+	write(t, filepath.Join(work, ".my_svc.yaml"), "emb_field: from-yaml\nport: 1\n")
+	load := func(d cfg, env ...string) (cfg, error) {
+		return config.Load("my_svc", d, config.WithDirs(work, ""), config.WithSecretsDir(""), config.WithEnviron(env))
+	}
+	got, err := load(cfg{}, "MY_SVC_EMB_PORT=7")
+	if err != nil || got.EmbeddedSection == nil || got.EmbField != "from-yaml" || got.EmbPort != 7 {
+		t.Fatalf("nil default: Load = %+v, %v; want emb_field from-yaml and emb_port 7", got.EmbeddedSection, err)
+	}
+	def := &EmbeddedSection{EmbField: "default", EmbPort: 2}
+	got, err = load(cfg{EmbeddedSection: def})
+	if err != nil || got.EmbField != "from-yaml" || got.EmbPort != 2 || def.EmbField != "default" {
+		t.Errorf("Load = %+v, %v, defaults now %+v; want the yaml over a copy of the defaults", got.EmbeddedSection, err, def)
+	}
+	if _, err = load(cfg{}, "MY_SVC_EMB_PORT=-1"); !strings.Contains(fmt.Sprint(err), "emb_port: must not be negative") {
+		t.Errorf("Load with a negative emb_port = %v, want the embedded struct's Validate error", err)
+	}
+	write(t, filepath.Join(work, ".my_svc.yaml"), "port: 1\n")
+	if got, err = load(cfg{}); err != nil || got.EmbeddedSection != nil {
+		t.Errorf("no source sets it: Load = %+v, %v; want it nil", got.EmbeddedSection, err)
+	}
+}

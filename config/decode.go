@@ -21,6 +21,10 @@ type field struct {
 	keys    []string // key path from the configuration's root
 	index   []int    // reflect index path
 	section bool
+	// embedded marks a flattened embedded pointer to a struct: a section
+	// without a key of its own (keys are those of the struct around it),
+	// listed so that ownSections copies it; it has no variable.
+	embedded bool
 }
 
 var (
@@ -61,7 +65,16 @@ func fieldsIn(t reflect.Type, keys []string, index []int, listing map[reflect.Ty
 			continue
 		}
 		if inline {
-			out = append(out, fieldsIn(sf.Type, keys, idx, listing)...)
+			st, _ := sectionOf(sf.Type)
+			if sf.Type.Kind() == reflect.Pointer {
+				if listing[st] {
+					continue // a recursive type: nothing new to list
+				}
+				out = append(out, field{keys: keys, index: idx, section: true, embedded: true})
+			}
+			listing[st] = true
+			out = append(out, fieldsIn(st, keys, idx, listing)...)
+			delete(listing, st)
 			continue
 		}
 		k := append(append([]string(nil), keys...), name)
@@ -120,7 +133,7 @@ func ownSections(v reflect.Value, fields []field) {
 func children(t reflect.Type) []field {
 	var out []field
 	for _, f := range fieldsOf(t, nil, nil) {
-		if len(f.keys) == 1 {
+		if len(f.keys) == 1 && !f.embedded {
 			out = append(out, f)
 		}
 	}
@@ -128,16 +141,26 @@ func children(t reflect.Type) []field {
 }
 
 // embeddedSections returns the index paths of t's flattened embedded
-// structs, at any depth.
+// structs and pointers to structs, at any depth.
 func embeddedSections(t reflect.Type) [][]int {
+	return embeddedIn(t, map[reflect.Type]bool{t: true})
+}
+
+func embeddedIn(t reflect.Type, listing map[reflect.Type]bool) [][]int {
 	var out [][]int
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		if _, inline, skip := keyOf(sf); inline && !skip {
+			st, _ := sectionOf(sf.Type)
+			if listing[st] {
+				continue
+			}
 			out = append(out, []int{i})
-			for _, sub := range embeddedSections(sf.Type) {
+			listing[st] = true
+			for _, sub := range embeddedIn(st, listing) {
 				out = append(out, append([]int{i}, sub...))
 			}
+			delete(listing, st)
 		}
 	}
 	return out
@@ -157,7 +180,10 @@ func keyOf(sf reflect.StructField) (name string, inline, skip bool) {
 	if !sf.IsExported() {
 		return "", false, true
 	}
-	if strings.Contains(opts, "inline") && isSection(sf.Type) {
+	// An exported embedded pointer to a struct is flattened too; one of an
+	// unexported type could not be allocated, so it is skipped above.
+	_, section := sectionOf(sf.Type)
+	if section && (sf.Anonymous && name == "" || strings.Contains(opts, "inline")) {
 		return "", true, false
 	}
 	if name == "" {
@@ -316,7 +342,8 @@ func setValue(dst reflect.Value, raw any) error {
 				errs = append(errs, fmt.Errorf("%s: unknown key", k))
 				continue
 			}
-			if err := setValue(v.FieldByIndex(f.index), raw); err != nil {
+			dst, _ := fieldAt(v, f.index, true)
+			if err := setValue(dst, raw); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", k, err))
 			}
 		}

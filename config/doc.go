@@ -38,7 +38,10 @@
 // s3_endpoint). A yaml tag "-" and unexported fields are skipped. The
 // fields of an embedded struct without a tag name count as fields of the
 // outer struct, so configuration sections embed flat, as Python hexkit's
-// configuration classes do when a service inherits them.
+// configuration classes do when a service inherits them. So do those of an
+// embedded pointer to a struct of an exported type: a source that sets one
+// of them allocates the struct when the pointer is nil, and the defaults'
+// struct is copied, never written to.
 //
 // Strings, booleans (true/false, yes/no, on/off, 1/0), integers, floats,
 // time.Duration ("1m30s", or a number of seconds as Python writes it;

@@ -96,7 +96,10 @@ func (e *Error) Unwrap() []error {
 // problems joined with errors.Join, each made with [Invalid] naming the
 // field by its key relative to the struct that reports it; Load prefixes
 // the keys of nested structs, and those of an item with the item's index
-// or map key: "items.0.port", "limits.eu.port".
+// or map key: "items.0.port", "limits.eu.port". A struct that embeds a
+// Validator gets its Validate method, so Load calls that method on the
+// outer struct too; through an embedded pointer that no source set it is
+// called with a nil receiver, which it must accept.
 type Validator interface {
 	Validate() error
 }

@@ -288,7 +288,7 @@ func (l *loader) applyMap(rv reflect.Value, m map[string]any, path []string, sou
 			l.fail(key, source, errors.New("unknown key"))
 			continue
 		}
-		dst := rv.FieldByIndex(f.index)
+		dst, _ := fieldAt(rv, f.index, true)
 		if sub, ok := raw.(map[string]any); ok && f.section {
 			l.applyMap(sectionValue(dst), sub, p, source)
 			continue
@@ -309,6 +309,9 @@ func (l *loader) applyEnv(rv reflect.Value, vars map[string]string, source strin
 		return
 	}
 	for _, f := range l.fields {
+		if f.embedded {
+			continue // its fields have the variables
+		}
 		name := strings.ToUpper(l.prefix + "_" + strings.Join(f.keys, "__"))
 		raw, ok := vars[name]
 		if !ok {
@@ -347,11 +350,14 @@ func sectionValue(v reflect.Value) reflect.Value {
 // validate calls Validate on rv and on every struct inside it.
 func (l *loader) validate(rv reflect.Value, path []string) {
 	for _, f := range children(rv.Type()) {
+		fv, ok := fieldAt(rv, f.index, false)
+		if !ok {
+			continue // inside a nil embedded pointer
+		}
 		if !f.section {
-			l.validateItems(rv.FieldByIndex(f.index), append(append([]string(nil), path...), f.keys[0]))
+			l.validateItems(fv, append(append([]string(nil), path...), f.keys[0]))
 			continue
 		}
-		fv := rv.FieldByIndex(f.index)
 		if fv.Kind() == reflect.Pointer {
 			if fv.IsNil() {
 				continue
@@ -361,7 +367,13 @@ func (l *loader) validate(rv reflect.Value, path []string) {
 		l.validate(fv, append(append([]string(nil), path...), f.keys[0]))
 	}
 	for _, idx := range embeddedSections(rv.Type()) {
-		l.validate(rv.FieldByIndex(idx), path)
+		if ev, ok := fieldAt(rv, idx, false); ok {
+			if ev.Kind() != reflect.Pointer {
+				l.validate(ev, path)
+			} else if !ev.IsNil() {
+				l.validate(ev.Elem(), path)
+			}
+		}
 	}
 	v, ok := validatorOf(rv)
 	if !ok {
