@@ -70,11 +70,17 @@ func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error)
 		}
 		c.authorized.Store(true)
 	}
+	fit := c.checkSizes(msgs, errs)
+	if fit == 0 {
+		return nil
+	}
 	b := &sendBatch{errs: errs, done: make(chan struct{})}
 	b.recs = encodeRecords(msgs)
-	b.remaining.Store(int64(len(msgs)))
+	b.remaining.Store(int64(fit))
 	for i := range b.recs {
-		c.cl.Produce(ctx, &b.recs[i], b.promise)
+		if errs[i] == nil {
+			c.cl.Produce(ctx, &b.recs[i], b.promise)
+		}
 	}
 	select {
 	case <-b.done:
@@ -87,6 +93,25 @@ func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error)
 		b.mu.Unlock()
 		return ctx.Err()
 	}
+}
+
+// checkSizes fails every message whose record batch
+// (driver.RecordSize) is over the producer's batch size limit for its
+// topic, with events.ErrMessageTooLarge, and returns how many fit.
+// franz-go checks the same limit itself, but counts 3 bytes less once a
+// broker has answered a produce request: checking here makes the client's
+// first send refuse what every later one refuses.
+func (c *Client) checkSizes(msgs []*driver.Message, errs []error) int {
+	fit := 0
+	for i, m := range msgs {
+		limit := int(c.maxBatch(m.Topic))
+		if n := driver.RecordSize(m); n > limit {
+			errs[i] = fmt.Errorf("%w: kafka: record batch of %d bytes, more than %d", events.ErrMessageTooLarge, n, limit)
+			continue
+		}
+		fit++
+	}
+	return fit
 }
 
 // sendBatch tracks the records of one Send call until all are finished.

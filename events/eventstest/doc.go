@@ -32,7 +32,9 @@
 // are cases too: topic names Kafka refuses are refused everywhere, with the
 // longest valid name working end to end; a publish to a missing topic fails
 // with events.ErrTopicNotFound and creates nothing; an event over Kafka's
-// default size limit (1 MiB) fails with events.ErrMessageTooLarge; the empty
+// default size limit (1 MiB) fails with events.ErrMessageTooLarge, and one
+// whose record batch (events/driver.RecordSize) is exactly that limit is
+// stored, on a provider's first send as on later ones; the empty
 // key is valid and keeps order; a pointer event type is refused;
 // Subscriber.WaitIdle returns once everything published before is handled (at
 // once for topics that do not exist); Run ends with events.ErrClosed when the

@@ -41,6 +41,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness, f Features) {
 		{"RecorderExpect", testRecorderExpect},
 		{"RunAfterClose", testRunAfterClose},
 		{"MessageTooLarge", testMessageTooLarge},
+		{"FirstSendAtLimit", testFirstSendAtLimit},
 	}
 	runCases(t, newHarness, f, cases)
 }

@@ -68,7 +68,7 @@ func TestOptionsAndSetupErrors(t *testing.T) {
 	if _, err := memevents.New(memevents.WithMaxMessageSize(0)); !errors.Is(err, memevents.ErrInvalidConfig) {
 		t.Errorf("WithMaxMessageSize(0) = %v, want ErrInvalidConfig", err)
 	}
-	small := newBroker(t, memevents.WithMaxMessageSize(200))
+	small := newBroker(t, memevents.WithMaxMessageSize(210))
 	if err := small.CreateTopic("t", 1); err != nil {
 		t.Fatal(err)
 	}
