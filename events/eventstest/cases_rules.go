@@ -214,6 +214,15 @@ func testRunAfterClose(e *env) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A subscriber of a topic that does not exist has nothing to wait for
+	// until its provider closes.
+	missing, err := e.h.NewSubscriber(e.name("g"), NewRecorder(), events.WithTopics(e.name("missing")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := missing.WaitIdle(e.ctx()); err != nil {
+		t.Fatalf("WaitIdle of a subscriber whose topic does not exist = %v, want nil", err)
+	}
 	done := make(chan error, 1)
 	go func() { done <- sub.Run(context.Background()) }()
 	if err := sub.WaitIdle(e.ctx()); err != nil { // running or about to
@@ -232,6 +241,11 @@ func testRunAfterClose(e *env) {
 	}
 	if err := sub.Run(context.Background()); !errors.Is(err, events.ErrClosed) {
 		t.Errorf("a second Run = %v, want an error wrapping events.ErrClosed: a subscriber runs once", err)
+	}
+	for name, s := range map[string]events.Subscriber{"its topic": sub, "a missing topic": missing} {
+		if err := s.WaitIdle(e.ctx()); !errors.Is(err, events.ErrClosed) {
+			t.Errorf("WaitIdle of a subscriber of %s after its provider closed = %v, want an error wrapping events.ErrClosed", name, err)
+		}
 	}
 }
 
