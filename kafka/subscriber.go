@@ -222,6 +222,9 @@ func (s *subscriber) waitErr(ctx context.Context, err error) error {
 	return mapError(err)
 }
 
+// Closed reports whether the client was closed.
+func (s *subscriber) Closed() bool { return s.c.isClosed() }
+
 // As reaches the franz-go client of a running subscriber: target must be
 // a **kgo.Client. It returns false when the subscriber is not running.
 func (s *subscriber) As(target any) bool {

@@ -24,7 +24,10 @@
 // group sharing the work and one taking over when the other leaves;
 // redelivery of a failed event before later events of its partition; resuming
 // from the commit after a graceful restart; context cancellation of sends and
-// of handlers at shutdown (the interrupted event is redelivered); close;
+// of handlers at shutdown (the interrupted event is redelivered); a drain
+// past events.WithDrainTimeout (a *events.DrainError naming the stuck
+// message, which wraps events.ErrClosed too when the provider was closed);
+// close;
 // concurrent publishers; and bad input on publish (typed errors, nothing
 // sent, valid events of a batch sent) and on delivery (undecodable payloads
 // and, with [Features].RawSend, missing headers are refused with typed errors

@@ -25,6 +25,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness, f Features) {
 		{"RedeliveryAfterPanic", testPanicRedelivered},
 		{"DeliveriesAreCopies", testDeliveriesAreCopies},
 		{"DrainTimeout", testDrainTimeout},
+		{"DrainTimeoutAfterClose", testDrainTimeoutAfterClose},
 		{"ResumeAfterRestart", testResumeAfterRestart},
 		{"ContextCancellation", testContextCancellation},
 		{"Close", testClose},
