@@ -33,7 +33,8 @@ type Client struct {
 	optsMu sync.Mutex
 
 	// maxBatch is the franz-go client's batch size limit per topic
-	// (ProducerBatchMaxBytes), which Send checks before producing.
+	// (ProducerBatchMaxBytes), by which Send pads the records franz-go
+	// would otherwise accept over it (padOversized).
 	maxBatch func(topic string) int32
 
 	// authorized is set once the brokers answered a request with the

@@ -70,17 +70,12 @@ func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error)
 		}
 		c.authorized.Store(true)
 	}
-	fit := c.checkSizes(msgs, errs)
-	if fit == 0 {
-		return nil
-	}
 	b := &sendBatch{errs: errs, done: make(chan struct{})}
 	b.recs = encodeRecords(msgs)
-	b.remaining.Store(int64(fit))
+	c.padOversized(msgs, b.recs)
+	b.remaining.Store(int64(len(msgs)))
 	for i := range b.recs {
-		if errs[i] == nil {
-			c.cl.Produce(ctx, &b.recs[i], b.promise)
-		}
+		c.cl.Produce(ctx, &b.recs[i], b.promise)
 	}
 	select {
 	case <-b.done:
@@ -95,23 +90,28 @@ func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error)
 	}
 }
 
-// checkSizes fails every message whose record batch
-// (driver.RecordSize) is over the producer's batch size limit for its
-// topic, with events.ErrMessageTooLarge, and returns how many fit.
-// franz-go checks the same limit itself, but counts 3 bytes less once a
-// broker has answered a produce request: checking here makes the client's
-// first send refuse what every later one refuses.
-func (c *Client) checkSizes(msgs []*driver.Message, errs []error) int {
-	fit := 0
+// sizeSlack is how many bytes more franz-go accepts in a record batch
+// once a broker has answered a produce request than before (it counts the
+// non-flexible framing until it knows the broker's produce version).
+const sizeSlack = 3
+
+// padOversized makes franz-go refuse, on every send, the records whose
+// batch (driver.RecordSize, which counts the larger framing) is over the
+// client's batch size limit for its topic but which franz-go would accept
+// once it knows the broker's produce version: their value grows by
+// sizeSlack bytes, so that franz-go refuses them too, as it refuses any
+// larger record, with kerr.MessageTooLarge after it found the topic (a
+// missing topic is reported first, as for every record). A padded record
+// is never sent.
+func (c *Client) padOversized(msgs []*driver.Message, recs []kgo.Record) {
 	for i, m := range msgs {
 		limit := int(c.maxBatch(m.Topic))
-		if n := driver.RecordSize(m); n > limit {
-			errs[i] = fmt.Errorf("%w: kafka: record batch of %d bytes, more than %d", events.ErrMessageTooLarge, n, limit)
-			continue
+		if n := driver.RecordSize(m); n > limit && n <= limit+sizeSlack {
+			v := make([]byte, len(recs[i].Value)+sizeSlack)
+			copy(v, recs[i].Value)
+			recs[i].Value = v
 		}
-		fit++
 	}
-	return fit
 }
 
 // sendBatch tracks the records of one Send call until all are finished.
