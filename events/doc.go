@@ -81,7 +81,8 @@
 //     redelivered later. The drain after Run's context ended is bounded
 //     ([WithDrainTimeout], default [DefaultDrainTimeout]): past it Run
 //     returns a *[DrainError] naming the messages whose handlers ignore
-//     their context, and those stay unacknowledged. The drain that closing
+//     their context (wrapping [ErrClosed] too when the provider was closed
+//     by then), and those stay unacknowledged. The drain that closing
 //     the provider starts waits for such handlers until Run's context ends
 //     too, and the provider's Close waits for them longer (see
 //     [Subscriber].Run).

@@ -192,6 +192,9 @@ var ErrDrainTimeout = errors.New("events: drain timed out")
 type DrainError struct {
 	Timeout time.Duration
 	Stuck   []StuckMessage // sorted by topic and key; empty when no handler was running
+	// Closed is set when the provider was closed by the time the drain
+	// timed out: the error then wraps [ErrClosed] too.
+	Closed bool
 }
 
 // StuckMessage names a message whose handler did not return in time.
@@ -216,5 +219,10 @@ func (e *DrainError) Error() string {
 	return strings.TrimSuffix(b.String(), ";")
 }
 
-// Unwrap returns ErrDrainTimeout.
-func (e *DrainError) Unwrap() error { return ErrDrainTimeout }
+// Unwrap returns ErrDrainTimeout, and ErrClosed too when Closed is set.
+func (e *DrainError) Unwrap() []error {
+	if e.Closed {
+		return []error{ErrDrainTimeout, ErrClosed}
+	}
+	return []error{ErrDrainTimeout}
+}

@@ -21,6 +21,9 @@ import (
 type Publisher[E Event] interface {
 	// Publish sends one event under key and returns once the transport
 	// acknowledged it or failed. Context errors are returned unwrapped.
+	// The event is validated first, even when ctx has ended already: an
+	// invalid event fails with its error wrapping [ErrInvalidMessage], a
+	// valid one with the context's error.
 	Publish(ctx context.Context, key string, e E, opts ...PublishOption) error
 	// PublishBatch sends several events in one call and returns once each
 	// is acknowledged or failed. It returns nil when all succeeded, the
@@ -135,9 +138,6 @@ type single struct {
 }
 
 func (p *publisher[E]) Publish(ctx context.Context, key string, e E, opts ...PublishOption) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	var headers map[string]string
 	var eventID string
 	if len(opts) > 0 {
@@ -154,7 +154,7 @@ func (p *publisher[E]) Publish(ctx context.Context, key string, e E, opts ...Pub
 		return err
 	}
 	one.msgs[0] = &one.m
-	if err := p.d.Send(ctx, one.msgs[:], one.errs[:]); err != nil {
+	if err := send(ctx, p.d, one.msgs[:], one.errs[:], nil); err != nil {
 		return err
 	}
 	return one.errs[0]

@@ -27,7 +27,8 @@ type Subscriber interface {
 	// at once when the transport refuses the credentials. A drain after
 	// ctx ended that outlasts [WithDrainTimeout] (a handler ignoring its
 	// context) returns a *[DrainError] naming the messages still being
-	// handled; those stay unacknowledged (redelivered to the group later)
+	// handled, which wraps [ErrClosed] too when the provider was closed
+	// by then; those stay unacknowledged (redelivered to the group later)
 	// even if their handlers return nil afterwards. The drain that closing
 	// the provider starts is bounded only from the moment ctx ends too:
 	// until then Run waits for such a handler however long it takes, so
@@ -218,7 +219,7 @@ func (s *subscriber) Run(ctx context.Context) error {
 	case err := <-done:
 		return err
 	case <-t.C:
-		return &DrainError{Timeout: s.drain, Stuck: s.h.abandon()}
+		return &DrainError{Timeout: s.drain, Stuck: s.h.abandon(), Closed: s.d.Closed()}
 	}
 }
 

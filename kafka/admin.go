@@ -13,10 +13,21 @@ import (
 
 // TopicSpec describes a topic to create.
 type TopicSpec struct {
-	Name       string            // a valid topic name (events.ValidateTopic)
-	Partitions int32             // default (0 or less) 1
-	Replicas   int16             // default (0 or less): the broker's default
-	Configs    map[string]string // topic configs, e.g. "retention.ms"
+	Name       string // a valid topic name (events.ValidateTopic)
+	Partitions int32  // default (0 or less) 1
+	Replicas   int16  // default (0 or less): the broker's default
+	// Configs are topic configs, e.g. "retention.ms". A config the
+	// brokers refuse (an unknown name, a value of the wrong form) fails
+	// the topic with [ErrInvalidConfig]. CreateTopics checks the values of
+	// retention.ms (a whole number >= -1), retention.bytes (a whole
+	// number), delete.retention.ms and min.compaction.lag.ms (>= 0),
+	// segment.ms (>= 1), max.message.bytes (a 32-bit number >= 0),
+	// min.insync.replicas (a 32-bit number >= 1) and cleanup.policy
+	// (compact, delete, or both, comma-separated) itself, with Apache
+	// Kafka's rules, so that the in-process broker of package kafkatest
+	// refuses them too; it stores any other name and value, which only a
+	// real broker checks.
+	Configs map[string]string
 }
 
 // CreateTopics creates the topics and returns once the brokers' metadata
@@ -24,7 +35,8 @@ type TopicSpec struct {
 // checked first with events.ValidateTopic, Kafka's rule: an invalid name
 // fails with an error wrapping events.ErrInvalidMessage and is not sent to
 // the brokers, so the in-process broker of package kafkatest refuses the
-// names a real broker refuses. A topic that exists already fails with
+// names a real broker refuses; configs are checked as [TopicSpec].Configs
+// says. A topic that exists already fails with
 // events.ErrTopicExists. The other topics are still created (and waited
 // for), and the errors are joined, in the order of topics. On a closed
 // Client CreateTopics fails with events.ErrClosed and creates nothing.
@@ -36,6 +48,10 @@ func (c *Client) CreateTopics(ctx context.Context, topics ...TopicSpec) error {
 	created := make([]string, 0, len(topics))
 	for _, t := range topics {
 		if err := events.ValidateTopic(t.Name); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if err := checkTopicConfigs(t.Configs); err != nil {
 			errs = append(errs, err)
 			continue
 		}

@@ -125,3 +125,41 @@ func kafkatestExists(ctx context.Context, b *kafkatest.Broker, topic string) (bo
 	}
 	return c.TopicExists(ctx, topic)
 }
+
+// TestTopicConfigs: a topic config Kafka refuses fails CreateTopics with
+// ErrInvalidConfig on the in-process broker too, and creates nothing.
+func TestTopicConfigs(t *testing.T) {
+	forEachBroker(t, func(t *testing.T, b *kafkatest.Broker) {
+		ctx := testContext(t)
+		c := b.Open(t, "")
+		for _, cfg := range []map[string]string{
+			{"retention.ms": "abc"}, {"retention.ms": "-5"}, {"retention.ms": "1.5"},
+			{"cleanup.policy": "bogus"}, {"cleanup.policy": "compact,bogus"},
+			{"max.message.bytes": "3000000000"}, {"min.insync.replicas": "0"}, {"segment.ms": "0"},
+		} {
+			name := testenv.UniqueName(t, "cfg")
+			err := c.CreateTopics(ctx, kafka.TopicSpec{Name: name, Configs: cfg})
+			if !errors.Is(err, kafka.ErrInvalidConfig) {
+				t.Errorf("CreateTopics with configs %v = %v, want an error wrapping kafka.ErrInvalidConfig", cfg, err)
+			}
+			if ok, err := c.TopicExists(ctx, name); ok || err != nil {
+				_ = c.DeleteTopics(ctx, name)
+				t.Errorf("after CreateTopics with configs %v, TopicExists = %v, %v, want false", cfg, ok, err)
+			}
+		}
+		if !b.InProcess() { // only a real broker knows every config name
+			name := testenv.UniqueName(t, "cfg")
+			if err := c.CreateTopics(ctx, kafka.TopicSpec{Name: name, Configs: map[string]string{"no.such.config": "1"}}); !errors.Is(err, kafka.ErrInvalidConfig) {
+				_ = c.DeleteTopics(ctx, name)
+				t.Errorf("CreateTopics with an unknown config = %v, want an error wrapping kafka.ErrInvalidConfig", err)
+			}
+		}
+		name := testenv.UniqueName(t, "cfg")
+		t.Cleanup(func() { _ = c.DeleteTopics(context.Background(), name) })
+		valid := map[string]string{"retention.ms": " -1 ", "retention.bytes": "+1000000", "cleanup.policy": "compact, delete",
+			"max.message.bytes": "2000000", "min.insync.replicas": "1", "segment.ms": "3600000", "delete.retention.ms": "0", "min.compaction.lag.ms": "0"}
+		if err := c.CreateTopics(ctx, kafka.TopicSpec{Name: name, Configs: valid}); err != nil {
+			t.Errorf("CreateTopics with configs %v = %v, want nil", valid, err)
+		}
+	})
+}

@@ -32,6 +32,11 @@ type Client struct {
 	// shared by several clients are not safe for concurrent validation.
 	optsMu sync.Mutex
 
+	// maxBatch is the franz-go client's batch size limit per topic
+	// (ProducerBatchMaxBytes), by which Send pads the records franz-go
+	// would otherwise accept over it (padOversized).
+	maxBatch func(topic string) int32
+
 	// authorized is set once the brokers answered a request with the
 	// client's credentials (Open's ping, or the first Send of a wrapped
 	// client); until then Send checks them first.
@@ -67,7 +72,7 @@ func Open(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cl: cl, adm: kadm.NewClient(cl), owned: true, own: own, extra: cfg.Options, o: o, done: make(chan struct{})}
+	c := &Client{cl: cl, adm: kadm.NewClient(cl), owned: true, own: own, extra: cfg.Options, o: o, maxBatch: maxBatchOf(cl), done: make(chan struct{})}
 	if err := c.Ping(ctx); err != nil {
 		cl.Close()
 		return nil, err
@@ -83,7 +88,9 @@ func Open(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
 // documentation. A subscriber cannot share a client (a client belongs to at
 // most one consumer group), so each subscriber's Run builds its own from cl's
 // options (cl.Opts()), with the group, topics and commit discipline added; cl
-// must therefore not be a consumer itself. New does not contact the brokers.
+// must therefore not be a consumer itself. A message whose record batch
+// (events/driver.RecordSize) is over cl's ProducerBatchMaxBytes fails with
+// events.ErrMessageTooLarge. New does not contact the brokers.
 // A nil cl fails with [ErrInvalidConfig]. Refused credentials (a wrong
 // password, or a SASL mechanism the brokers do not offer) fail the first
 // publish and every subscriber's Run at once with events.ErrUnauthorized, as
@@ -96,7 +103,7 @@ func New(cl *kgo.Client, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{cl: cl, adm: kadm.NewClient(cl), own: cl.Opts(), o: o, done: make(chan struct{})}, nil
+	return &Client{cl: cl, adm: kadm.NewClient(cl), own: cl.Opts(), o: o, maxBatch: maxBatchOf(cl), done: make(chan struct{})}, nil
 }
 
 // Ping checks that the brokers answer and accept the client's TLS and
@@ -144,6 +151,16 @@ func (c *Client) Close(ctx context.Context) error {
 		c.cl.Close()
 	}
 	return mapError(err)
+}
+
+// maxBatchOf returns cl's batch size limit per topic, franz-go's
+// ProducerBatchMaxBytes (or ProducerBatchMaxBytesFn).
+func maxBatchOf(cl *kgo.Client) func(string) int32 {
+	if fn, ok := cl.OptValue(kgo.ProducerBatchMaxBytesFn).(func(string) int32); ok && fn != nil {
+		return fn
+	}
+	limit := cl.OptValue(kgo.ProducerBatchMaxBytes).(int32)
+	return func(string) int32 { return limit }
 }
 
 // isClosed reports whether Close was called.

@@ -51,8 +51,12 @@ type Config struct {
 	// MaxMessageSize bounds an encoded record batch in bytes, like Kafka's
 	// max.message.bytes: a message whose batch of its own would be larger
 	// (events/driver.RecordSize counts it) fails with
-	// events.ErrMessageTooLarge. Default (0) 1 MiB; a negative value or one
-	// below 512 fails Open with [ErrInvalidConfig].
+	// events.ErrMessageTooLarge, on the client's first send as on later
+	// ones. It is franz-go's ProducerBatchMaxBytes, which an Options entry
+	// may replace. Default (0) 1 MiB; a negative value, one below 512 or
+	// one above 104857600 (100 MiB: franz-go's BrokerMaxWriteBytes, the
+	// most one produce request carries, which an Options entry may raise)
+	// fails Open with [ErrInvalidConfig].
 	MaxMessageSize int32
 	// Linger is how long a partition's batch waits for more records before
 	// it is sent. Default 0: a batch goes out as soon as the connection to

@@ -51,6 +51,7 @@ func TestConfigValidation(t *testing.T) {
 		{"options with an empty seed list", kafka.Config{Options: []kgo.Opt{kgo.SeedBrokers()}}},
 		{"negative max message size", kafka.Config{Brokers: []string{"b:1"}, MaxMessageSize: -1}},
 		{"max message size 511", kafka.Config{Brokers: []string{"b:1"}, MaxMessageSize: 511}},
+		{"max message size over 100 MiB", kafka.Config{Brokers: []string{"b:1"}, MaxMessageSize: 100<<20 + 1}},
 		{"bad compression", kafka.Config{Brokers: []string{"b:1"}, Compression: "brotli"}},
 		{"tiny max message size", kafka.Config{Brokers: []string{"b:1"}, MaxMessageSize: 10}},
 		{"missing CA file", kafka.Config{Brokers: []string{"b:1"}, TLSFiles: &kafka.TLSFiles{CAFile: filepath.Join(dir, "none")}}},

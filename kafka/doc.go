@@ -105,7 +105,9 @@
 // prefix. Mapped errors still wrap the franz-go error, so errors.As reaches
 // *kerr.Error. Context errors are returned unwrapped. Bad configuration or
 // options fail the constructors with [ErrInvalidConfig] (wrapping
-// events.ErrInvalidOption too for an option of package events).
+// events.ErrInvalidOption too for an option of package events), and so
+// does a topic config that CreateTopics or the brokers refuse (see
+// [TopicSpec]).
 //
 // # As
 //

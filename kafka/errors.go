@@ -12,8 +12,9 @@ import (
 )
 
 // ErrInvalidConfig is wrapped by every error about a [Config], an
-// [Option] or a constructor's arguments. An invalid option of package
-// events wraps events.ErrInvalidOption as well.
+// [Option] or a constructor's arguments, and by a topic config that
+// CreateTopics or the brokers refuse ([TopicSpec].Configs). An invalid
+// option of package events wraps events.ErrInvalidOption as well.
 var ErrInvalidConfig = errors.New("kafka: invalid configuration")
 
 // ErrNotNext is returned by [DLQ.Replay] and [DLQ.Discard] for a dead
@@ -55,6 +56,8 @@ func mapError(err error) error {
 		return fmt.Errorf("%w: %w", events.ErrTopicNotFound, err)
 	case errors.Is(err, kerr.TopicAlreadyExists):
 		return fmt.Errorf("%w: %w", events.ErrTopicExists, err)
+	case errors.Is(err, kerr.InvalidConfig):
+		return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	case errors.Is(err, kerr.InvalidTopicException):
 		return fmt.Errorf("%w: %w", events.ErrInvalidMessage, err)
 	case errors.Is(err, kerr.MessageTooLarge), errors.Is(err, kerr.RecordListTooLarge):

@@ -72,6 +72,7 @@ func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error)
 	}
 	b := &sendBatch{errs: errs, done: make(chan struct{})}
 	b.recs = encodeRecords(msgs)
+	c.padOversized(msgs, b.recs)
 	b.remaining.Store(int64(len(msgs)))
 	for i := range b.recs {
 		c.cl.Produce(ctx, &b.recs[i], b.promise)
@@ -86,6 +87,30 @@ func (s *sender) Send(ctx context.Context, msgs []*driver.Message, errs []error)
 		b.abandoned = true
 		b.mu.Unlock()
 		return ctx.Err()
+	}
+}
+
+// sizeSlack is how many bytes more franz-go accepts in a record batch
+// once a broker has answered a produce request than before (it counts the
+// non-flexible framing until it knows the broker's produce version).
+const sizeSlack = 3
+
+// padOversized makes franz-go refuse, on every send, the records whose
+// batch (driver.RecordSize, which counts the larger framing) is over the
+// client's batch size limit for its topic but which franz-go would accept
+// once it knows the broker's produce version: their value grows by
+// sizeSlack bytes, so that franz-go refuses them too, as it refuses any
+// larger record, with kerr.MessageTooLarge after it found the topic (a
+// missing topic is reported first, as for every record). A padded record
+// is never sent.
+func (c *Client) padOversized(msgs []*driver.Message, recs []kgo.Record) {
+	for i, m := range msgs {
+		limit := int(c.maxBatch(m.Topic))
+		if n := driver.RecordSize(m); n > limit && n <= limit+sizeSlack {
+			v := make([]byte, len(recs[i].Value)+sizeSlack)
+			copy(v, recs[i].Value)
+			recs[i].Value = v
+		}
 	}
 }
 

@@ -137,6 +137,9 @@ func (s *subscriber) Run(ctx context.Context) error {
 // until the group's committed offsets reach them, committing what this
 // member handled first, so it need not wait for the periodic commit.
 func (s *subscriber) WaitIdle(ctx context.Context) error {
+	if s.c.isClosed() {
+		return errClientClosed
+	}
 	adm := s.c.adm
 	md, err := adm.Metadata(ctx, s.cfg.Topics...)
 	if err != nil {
@@ -218,6 +221,9 @@ func (s *subscriber) waitErr(ctx context.Context, err error) error {
 	}
 	return mapError(err)
 }
+
+// Closed reports whether the client was closed.
+func (s *subscriber) Closed() bool { return s.c.isClosed() }
 
 // As reaches the franz-go client of a running subscriber: target must be
 // a **kgo.Client. It returns false when the subscriber is not running.

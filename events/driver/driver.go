@@ -101,6 +101,10 @@ type Subscriber interface {
 	// when ctx ends first, and ErrClosed after the provider was closed. It
 	// may be called before and while Run runs.
 	WaitIdle(ctx context.Context) error
+	// Closed reports whether the provider was closed. The portable layer
+	// asks when Run's drain outlasts its timeout, so that the error it
+	// returns then wraps ErrClosed too. It must not block.
+	Closed() bool
 	// As reaches the driver's native types; see events.Subscriber.
 	As(target any) bool
 }

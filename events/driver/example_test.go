@@ -85,6 +85,7 @@ func (s oneShot) Run(ctx context.Context) error {
 }
 
 func (oneShot) WaitIdle(ctx context.Context) error { return nil }
+func (oneShot) Closed() bool                       { return false }
 func (oneShot) As(target any) bool                 { return false }
 
 // The bridge events.NewSubscriber checks the group, the handler and the

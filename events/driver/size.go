@@ -10,9 +10,12 @@ const (
 )
 
 // batchFraming is what Kafka's producer counts, beyond the record itself,
-// for a record batch holding one record (measured against Apache Kafka and
-// kfake through franz-go, at limits from 600 bytes to 1 MiB).
-const batchFraming = 62
+// for a record batch holding one record before it knows which produce
+// request version the broker speaks: the larger, non-flexible framing
+// (measured against Apache Kafka and kfake through franz-go, at limits
+// from 600 bytes to 1 MiB). Once a broker has answered a produce request,
+// franz-go counts 3 bytes less.
+const batchFraming = 65
 
 // RecordSize is the size that Kafka's producer checks against its batch
 // size limit (kafka.Config.MaxMessageSize, 1 MiB by default) for m, which
@@ -20,9 +23,11 @@ const batchFraming = 62
 // the record (key, payload, and every header's name and value, the three
 // reserved ones included, each behind its varint length, plus the
 // record's own length, attributes and offset and timestamp deltas) and
-// 62 bytes of batch framing. A provider with a size limit of its own
-// (memevents) counts a message with RecordSize, so that at the same limit
-// it refuses exactly the messages Kafka refuses.
+// 65 bytes of batch framing, as franz-go counts it on a client's first
+// send. The kafka provider refuses a message over its limit by this count
+// on every send, and a provider with a size limit of its own (memevents)
+// counts a message with RecordSize too, so that at the same limit both
+// refuse exactly the same messages.
 func RecordSize(m *Message) int {
 	n := 3 + // attributes, timestamp delta, offset delta: one byte each in a batch of one
 		varintLen(len(m.Key)) + len(m.Key) +

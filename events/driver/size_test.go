@@ -11,9 +11,10 @@ import (
 
 // TestRecordSize checks RecordSize against the largest payloads that
 // Apache Kafka (and kfake) accepted through the kafka provider with
-// kafka.Config.MaxMessageSize set to limit, for messages of type "t"
-// with fresh ids and the key and user headers of each shape: one payload
-// byte more was refused with events.ErrMessageTooLarge.
+// kafka.Config.MaxMessageSize set to limit, as the first send of a fresh
+// client, for messages of type "t" with fresh ids and the key and user
+// headers of each shape: one payload byte more was refused with
+// events.ErrMessageTooLarge.
 func TestRecordSize(t *testing.T) {
 	headers := func(n, nameLen int) map[string]string {
 		h := map[string]string{}
@@ -28,18 +29,18 @@ func TestRecordSize(t *testing.T) {
 		headers    map[string]string
 		maxPayload int
 	}{
-		{1 << 20, "k", nil, 1048397},
-		{1 << 20, "", nil, 1048398},
-		{1 << 20, strings.Repeat("k", 300), nil, 1048097},
-		{1 << 20, "k", headers(20, 5), 1048257},
-		{1 << 20, "k", headers(3, 100), 1048088},
-		{100000, "k", nil, 99821},
-		{100000, "k", headers(20, 5), 99681},
-		{10000, "k", nil, 9821},
-		{10000, "k", headers(3, 100), 9512},
-		{600, "k", nil, 423},
-		{600, strings.Repeat("k", 300), nil, 123},
-		{600, "k", headers(20, 5), 283},
+		{1 << 20, "k", nil, 1048394},
+		{1 << 20, "", nil, 1048395},
+		{1 << 20, strings.Repeat("k", 300), nil, 1048094},
+		{1 << 20, "k", headers(20, 5), 1048254},
+		{1 << 20, "k", headers(3, 100), 1048085},
+		{100000, "k", nil, 99818},
+		{100000, "k", headers(20, 5), 99678},
+		{10000, "k", nil, 9818},
+		{10000, "k", headers(3, 100), 9509},
+		{600, "k", nil, 420},
+		{600, strings.Repeat("k", 300), nil, 120},
+		{600, "k", headers(20, 5), 280},
 	}
 	for _, tt := range tests {
 		m := &driver.Message{Topic: "t", Key: tt.key, Type: "t", EventID: events.NewEventID(),
@@ -59,7 +60,7 @@ func TestRecordSize(t *testing.T) {
 	// value behind their lengths.
 	m := &driver.Message{Type: "t", EventID: events.NewEventID(), CorrelationID: events.NewEventID()}
 	names := len(events.HeaderType) + len(events.HeaderEventID) + len(events.HeaderCorrelationID)
-	if got, want := driver.RecordSize(m), 62+2+3+1+1+1+3*2+names+1+36+36; got != want {
+	if got, want := driver.RecordSize(m), 65+2+3+1+1+1+3*2+names+1+36+36; got != want {
 		t.Errorf("RecordSize of an empty message = %d, want %d", got, want)
 	}
 }

@@ -210,19 +210,20 @@ func testPanicRedelivered(e *env) {
 // testDrainTimeout: a handler that ignores its context cannot hold Run
 // forever: past the drain timeout Run returns a *DrainError naming the
 // message, which stays unacknowledged and goes to the next member.
-func testDrainTimeout(e *env) {
+// stuckRun runs a subscriber of topic in group whose handler ignores its
+// context until release is closed (closed at the end of the test too),
+// with a drain timeout of drain, publishes one message under key
+// "stuck-key" and returns once the handler has it: the cancel of Run's
+// context, Run's result and the message's id.
+func stuckRun(e *env, topic, group string, drain time.Duration, release chan struct{}) (context.CancelFunc, <-chan error, string) {
 	t := e.t
-	topic := e.topic(1)
-	group := e.name("g")
-	ctx := e.ctx()
-	release := make(chan struct{})
-	defer func() {
+	t.Cleanup(func() {
 		select {
 		case <-release:
 		default:
 			close(release)
 		}
-	}()
+	})
 	entered := make(chan struct{}, 1)
 	r := newRouter()
 	events.Handle(r, topic, func(ctx context.Context, d events.Delivery[testEvent]) error {
@@ -233,33 +234,54 @@ func testDrainTimeout(e *env) {
 		<-release // ignores ctx on purpose
 		return nil
 	})
-	const drain = 300 * time.Millisecond
 	s, err := e.h.NewSubscriber(group, r, events.WithTopics(topic), events.WithDrainTimeout(drain),
 		events.WithRetryBackoff(5*time.Millisecond, 100*time.Millisecond), events.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		t.Fatalf("NewSubscriber with WithDrainTimeout = %v", err)
 	}
 	rctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	t.Cleanup(cancel)
 	done := make(chan error, 1)
 	go func() { done <- s.Run(rctx) }()
-	ids := publish(t, ctx, e.publisher(topic), "stuck-key", 0, 1)
+	ids := publish(t, e.ctx(), e.publisher(topic), "stuck-key", 0, 1)
 	select {
 	case <-entered:
 	case <-time.After(waitTimeout):
 		t.Fatal("the handler was never called")
 	}
+	return cancel, done, ids[0]
+}
+
+// awaitDrainError cancels Run's context and returns its *DrainError, how
+// long Run took to return, and Run's error.
+func awaitDrainError(e *env, cancel context.CancelFunc, done <-chan error, drain time.Duration) (*events.DrainError, time.Duration, error) {
+	t := e.t
 	cancel()
 	t0 := time.Now()
+	var err error
 	select {
 	case err = <-done:
 	case <-time.After(waitTimeout):
 		t.Fatalf("Run did not return within %v of its context ending, with a drain timeout of %v", waitTimeout, drain)
 	}
-	took := time.Since(t0)
-	var de *events.DrainError
-	if !errors.Is(err, events.ErrDrainTimeout) || !errors.As(err, &de) {
+	de, ok := errors.AsType[*events.DrainError](err)
+	if !errors.Is(err, events.ErrDrainTimeout) || !ok {
 		t.Fatalf("Run with a handler ignoring its context = %v, want a *events.DrainError wrapping events.ErrDrainTimeout", err)
+	}
+	return de, time.Since(t0), err
+}
+
+func testDrainTimeout(e *env) {
+	t := e.t
+	topic := e.topic(1)
+	group := e.name("g")
+	release := make(chan struct{})
+	const drain = 300 * time.Millisecond
+	cancel, done, id := stuckRun(e, topic, group, drain, release)
+	ids := []string{id}
+	de, took, err := awaitDrainError(e, cancel, done, drain)
+	if errors.Is(err, events.ErrClosed) || de.Closed {
+		t.Errorf("Run's DrainError with the provider open = %v (Closed %v), want no events.ErrClosed", err, de.Closed)
 	}
 	if len(de.Stuck) != 1 || de.Stuck[0] != (events.StuckMessage{Topic: topic, Key: "stuck-key", EventID: ids[0]}) {
 		t.Errorf("DrainError.Stuck = %+v, want the one message being handled (topic %s, key stuck-key, event %s)", de.Stuck, topic, ids[0])
@@ -276,6 +298,43 @@ func testDrainTimeout(e *env) {
 	events.Handle(r2, topic, rec.handler("next", nil))
 	e.subscribe(group, []string{topic}, r2)
 	rec.waitFor(t, "a message whose handler outlasted the drain must stay unacknowledged and reach the next member", hasAll(ids))
+}
+
+// testDrainTimeoutAfterClose: a drain that closing the provider started
+// and that outlasts the drain timeout once Run's context ends too returns
+// a *DrainError that also wraps ErrClosed, as Run's error wraps ErrClosed
+// whenever the provider was closed while it ran.
+func testDrainTimeoutAfterClose(e *env) {
+	t := e.t
+	topic := e.topic(1)
+	release := make(chan struct{})
+	const drain = 300 * time.Millisecond
+	cancel, done, _ := stuckRun(e, topic, e.name("g"), drain, release)
+	closed := make(chan error, 1)
+	go func() { closed <- e.h.Close() }() // waits for the stuck handler
+	probe := &events.Message{Topic: topic, Key: "k", Type: (testEvent{}).EventType(), EventID: events.NewEventID(),
+		CorrelationID: hexkit.NewCorrelationID(), Payload: []byte(`{"key":"k","seq":1}`)}
+	for deadline := time.Now().Add(waitTimeout); ; time.Sleep(10 * time.Millisecond) {
+		if err := e.h.Sender().Send(e.ctx(), probe); errors.Is(err, events.ErrClosed) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Send did not fail with events.ErrClosed after Close was called")
+		}
+	}
+	de, _, err := awaitDrainError(e, cancel, done, drain)
+	if !errors.Is(err, events.ErrClosed) || !de.Closed {
+		t.Errorf("Run's DrainError after its provider closed = %v (Closed %v), want one wrapping events.ErrClosed too", err, de.Closed)
+	}
+	close(release)
+	select {
+	case err := <-closed:
+		if err != nil && !errors.Is(err, events.ErrClosed) {
+			t.Errorf("Close = %v", err)
+		}
+	case <-time.After(waitTimeout):
+		t.Fatal("Close did not return after the stuck handler returned")
+	}
 }
 
 func testResumeAfterRestart(e *env) {

@@ -28,8 +28,9 @@ func testContextCancellation(e *env) {
 	if err := e.publisher(topic).Publish(canceled, "k", testEvent{Key: "k", Seq: 99}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Publish with a canceled context = %v, want context.Canceled", err)
 	}
-	// A done context does not hide invalid messages: a batch is validated
-	// first, and the context's error goes to each valid message.
+	// A done context does not hide invalid messages: a batch, like a
+	// single event, is validated first, and the context's error goes to
+	// each valid message.
 	bad := *msg
 	bad.Key = "ключ"
 	wantBatch := func(call string, err error) {
@@ -45,6 +46,9 @@ func testContextCancellation(e *env) {
 		events.Keyed[testEvent]{Key: "kä", Event: testEvent{Key: "kä", Seq: 99}}))
 	if err := e.h.Sender().Send(canceled, &bad); !errors.Is(err, events.ErrInvalidMessage) {
 		t.Errorf("Sender.Send with a canceled context and an invalid message = %v, want an error wrapping ErrInvalidMessage", err)
+	}
+	if err := e.publisher(topic).Publish(canceled, "kä", testEvent{Key: "kä", Seq: 99}); !errors.Is(err, events.ErrInvalidMessage) {
+		t.Errorf("Publish with a canceled context and an invalid key = %v, want an error wrapping ErrInvalidMessage", err)
 	}
 
 	// A handler blocked on its context must be released by the subscriber's

@@ -214,6 +214,15 @@ func testRunAfterClose(e *env) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A subscriber of a topic that does not exist has nothing to wait for
+	// until its provider closes.
+	missing, err := e.h.NewSubscriber(e.name("g"), NewRecorder(), events.WithTopics(e.name("missing")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := missing.WaitIdle(e.ctx()); err != nil {
+		t.Fatalf("WaitIdle of a subscriber whose topic does not exist = %v, want nil", err)
+	}
 	done := make(chan error, 1)
 	go func() { done <- sub.Run(context.Background()) }()
 	if err := sub.WaitIdle(e.ctx()); err != nil { // running or about to
@@ -233,6 +242,11 @@ func testRunAfterClose(e *env) {
 	if err := sub.Run(context.Background()); !errors.Is(err, events.ErrClosed) {
 		t.Errorf("a second Run = %v, want an error wrapping events.ErrClosed: a subscriber runs once", err)
 	}
+	for name, s := range map[string]events.Subscriber{"its topic": sub, "a missing topic": missing} {
+		if err := s.WaitIdle(e.ctx()); !errors.Is(err, events.ErrClosed) {
+			t.Errorf("WaitIdle of a subscriber of %s after its provider closed = %v, want an error wrapping events.ErrClosed", name, err)
+		}
+	}
 }
 
 func testMessageTooLarge(e *env) {
@@ -251,25 +265,12 @@ func testMessageTooLarge(e *env) {
 	// The limit counts Kafka's framing (driver.RecordSize): the largest
 	// message that fits is stored, one payload byte more is refused, with
 	// few headers or many.
-	const limit = 1 << 20 // Kafka's default, and every provider's
 	many := map[string]string{}
 	for i := range 20000 {
 		many[fmt.Sprintf("%05x", i)] = ""
 	}
 	for _, headers := range []map[string]string{nil, many} {
-		m := &events.Message{Topic: topic, Key: "k", Type: (testEvent{}).EventType(), EventID: events.NewEventID(),
-			CorrelationID: hexkit.NewCorrelationID(), Headers: headers}
-		n := limit - driver.RecordSize((*driver.Message)(m))
-		for m.Payload = make([]byte, n); driver.RecordSize((*driver.Message)(m)) > limit; m.Payload = make([]byte, n) {
-			n--
-		}
-		if err := e.h.Sender().Send(ctx, m); err != nil {
-			t.Errorf("Sender.Send of a message whose record batch is %d bytes (limit %d; %d headers) = %v, want nil", driver.RecordSize((*driver.Message)(m)), limit, len(headers), err)
-		}
-		m.Payload = make([]byte, n+1)
-		if err := e.h.Sender().Send(ctx, m); !errors.Is(err, events.ErrMessageTooLarge) {
-			t.Errorf("Sender.Send of a message whose record batch is %d bytes (limit %d; %d headers) = %v, want an error wrapping events.ErrMessageTooLarge", driver.RecordSize((*driver.Message)(m)), limit, len(headers), err)
-		}
+		sendAtLimit(e, topic, headers)
 	}
 	// Framing alone can make a message too large: 150000 empty headers.
 	m := &events.Message{Topic: topic, Key: "k", Type: (testEvent{}).EventType(), EventID: events.NewEventID(),
@@ -280,6 +281,37 @@ func testMessageTooLarge(e *env) {
 	if err := e.h.Sender().Send(ctx, m); !errors.Is(err, events.ErrMessageTooLarge) {
 		t.Errorf("Sender.Send of a message with 150000 empty 5-byte headers (750000 bytes of names, %d with Kafka's framing) = %v, want an error wrapping events.ErrMessageTooLarge", driver.RecordSize((*driver.Message)(m)), err)
 	}
+}
+
+// defaultLimit is Kafka's default size limit, and every provider's.
+const defaultLimit = 1 << 20
+
+// sendAtLimit sends to topic a message with headers whose record batch
+// (driver.RecordSize) is exactly the default limit, which must be stored,
+// and then one with a payload byte more, which must be refused.
+func sendAtLimit(e *env, topic string, headers map[string]string) {
+	t := e.t
+	ctx := e.ctx()
+	m := &events.Message{Topic: topic, Key: "k", Type: (testEvent{}).EventType(), EventID: events.NewEventID(),
+		CorrelationID: hexkit.NewCorrelationID(), Headers: headers}
+	n := defaultLimit - driver.RecordSize((*driver.Message)(m))
+	for m.Payload = make([]byte, n); driver.RecordSize((*driver.Message)(m)) > defaultLimit; m.Payload = make([]byte, n) {
+		n--
+	}
+	if err := e.h.Sender().Send(ctx, m); err != nil {
+		t.Errorf("Sender.Send of a message whose record batch is %d bytes (limit %d; %d headers) = %v, want nil", driver.RecordSize((*driver.Message)(m)), defaultLimit, len(headers), err)
+	}
+	m.Payload = make([]byte, n+1)
+	if err := e.h.Sender().Send(ctx, m); !errors.Is(err, events.ErrMessageTooLarge) {
+		t.Errorf("Sender.Send of a message whose record batch is %d bytes (limit %d; %d headers) = %v, want an error wrapping events.ErrMessageTooLarge", driver.RecordSize((*driver.Message)(m)), defaultLimit, len(headers), err)
+	}
+}
+
+// testFirstSendAtLimit: the limit is the same on a provider's first send
+// as on later ones (franz-go counts 3 bytes more before a broker has
+// answered a produce request).
+func testFirstSendAtLimit(e *env) {
+	sendAtLimit(e, e.topic(1), nil)
 }
 
 // testGroupNames: a consumer group name is 1 to events.MaxGroupLen

@@ -24,7 +24,10 @@
 // group sharing the work and one taking over when the other leaves;
 // redelivery of a failed event before later events of its partition; resuming
 // from the commit after a graceful restart; context cancellation of sends and
-// of handlers at shutdown (the interrupted event is redelivered); close;
+// of handlers at shutdown (the interrupted event is redelivered); a drain
+// past events.WithDrainTimeout (a *events.DrainError naming the stuck
+// message, which wraps events.ErrClosed too when the provider was closed);
+// close;
 // concurrent publishers; and bad input on publish (typed errors, nothing
 // sent, valid events of a batch sent) and on delivery (undecodable payloads
 // and, with [Features].RawSend, missing headers are refused with typed errors
@@ -32,7 +35,9 @@
 // are cases too: topic names Kafka refuses are refused everywhere, with the
 // longest valid name working end to end; a publish to a missing topic fails
 // with events.ErrTopicNotFound and creates nothing; an event over Kafka's
-// default size limit (1 MiB) fails with events.ErrMessageTooLarge; the empty
+// default size limit (1 MiB) fails with events.ErrMessageTooLarge, and one
+// whose record batch (events/driver.RecordSize) is exactly that limit is
+// stored, on a provider's first send as on later ones; the empty
 // key is valid and keeps order; a pointer event type is refused;
 // Subscriber.WaitIdle returns once everything published before is handled (at
 // once for topics that do not exist); Run ends with events.ErrClosed when the

@@ -25,6 +25,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness, f Features) {
 		{"RedeliveryAfterPanic", testPanicRedelivered},
 		{"DeliveriesAreCopies", testDeliveriesAreCopies},
 		{"DrainTimeout", testDrainTimeout},
+		{"DrainTimeoutAfterClose", testDrainTimeoutAfterClose},
 		{"ResumeAfterRestart", testResumeAfterRestart},
 		{"ContextCancellation", testContextCancellation},
 		{"Close", testClose},
@@ -41,6 +42,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness, f Features) {
 		{"RecorderExpect", testRecorderExpect},
 		{"RunAfterClose", testRunAfterClose},
 		{"MessageTooLarge", testMessageTooLarge},
+		{"FirstSendAtLimit", testFirstSendAtLimit},
 	}
 	runCases(t, newHarness, f, cases)
 }

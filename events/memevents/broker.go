@@ -73,19 +73,26 @@ func WithClock(now func() time.Time) Option {
 // the default of kafka.Config.MaxMessageSize and about Kafka's own.
 const DefaultMaxMessageSize = 1 << 20
 
+// The range of [WithMaxMessageSize], kafka.Config.MaxMessageSize's.
+const (
+	minMaxSize = 512
+	maxMaxSize = 100 << 20
+)
+
 // WithMaxMessageSize sets the largest message the broker stores, counted
 // as the kafka provider's producer counts it against
 // kafka.Config.MaxMessageSize: key, payload and every header's name and
 // value (the reserved ones included) with Kafka's framing of the record,
 // its headers and its batch (events/driver.RecordSize). So at the same
 // limit both refuse the same messages. A larger message fails with
-// events.ErrMessageTooLarge. It needs n >= 1. Default:
+// events.ErrMessageTooLarge. It needs 512 <= n <= 104857600 (100 MiB),
+// the range kafka.Open accepts. Default:
 // [DefaultMaxMessageSize]; set it to the producer limit of the Kafka
 // deployment the service runs against.
 func WithMaxMessageSize(n int) Option {
 	return func(o *options) {
-		if n < 1 {
-			o.invalid("WithMaxMessageSize(%d): need at least 1", n)
+		if n < minMaxSize || n > maxMaxSize {
+			o.invalid("WithMaxMessageSize(%d): need %d to %d, as kafka.Config.MaxMessageSize", n, minMaxSize, maxMaxSize)
 			return
 		}
 		o.maxSize = n

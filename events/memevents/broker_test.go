@@ -65,10 +65,18 @@ func TestOptionsAndSetupErrors(t *testing.T) {
 	if _, err := memevents.New(memevents.WithClock(nil)); !errors.Is(err, memevents.ErrInvalidConfig) {
 		t.Errorf("WithClock(nil) = %v, want ErrInvalidConfig", err)
 	}
-	if _, err := memevents.New(memevents.WithMaxMessageSize(0)); !errors.Is(err, memevents.ErrInvalidConfig) {
-		t.Errorf("WithMaxMessageSize(0) = %v, want ErrInvalidConfig", err)
+	// The range kafka.Open accepts for Config.MaxMessageSize.
+	for _, n := range []int{0, 511, 100<<20 + 1} {
+		if _, err := memevents.New(memevents.WithMaxMessageSize(n)); !errors.Is(err, memevents.ErrInvalidConfig) {
+			t.Errorf("WithMaxMessageSize(%d) = %v, want ErrInvalidConfig", n, err)
+		}
 	}
-	small := newBroker(t, memevents.WithMaxMessageSize(200))
+	for _, n := range []int{512, 100 << 20} {
+		if _, err := memevents.New(memevents.WithMaxMessageSize(n)); err != nil {
+			t.Errorf("WithMaxMessageSize(%d) = %v, want nil", n, err)
+		}
+	}
+	small := newBroker(t, memevents.WithMaxMessageSize(512))
 	if err := small.CreateTopic("t", 1); err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +84,7 @@ func TestOptionsAndSetupErrors(t *testing.T) {
 	if err := pub.Publish(context.Background(), "k", tick{Key: "k"}); err != nil {
 		t.Errorf("Publish of a message under the limit = %v", err)
 	}
-	if err := pub.Publish(context.Background(), "k", tick{Key: strings.Repeat("k", 200)}); !errors.Is(err, events.ErrMessageTooLarge) {
+	if err := pub.Publish(context.Background(), "k", tick{Key: strings.Repeat("k", 400)}); !errors.Is(err, events.ErrMessageTooLarge) {
 		t.Errorf("Publish of a message over the limit = %v, want ErrMessageTooLarge", err)
 	}
 	b := newBroker(t)

@@ -135,6 +135,13 @@ func (s *subscriber) WaitIdle(ctx context.Context) error {
 	})
 }
 
+// Closed reports whether the broker was closed.
+func (s *subscriber) Closed() bool {
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	return s.b.closed
+}
+
 // As reaches nothing: the in-memory provider has no native types.
 func (s *subscriber) As(any) bool { return false }
 

@@ -162,9 +162,14 @@ func (b *Broker) Sender(tb testing.TB) events.Sender {
 
 // Topic creates a topic with a name unique to this test and deletes it
 // when the test ends. The name is prefix as it is, '-', the end of the
-// test's name (lower-cased, every run of characters other than a-z and
-// 0-9 turned into one '-', at most 39 characters), '-' and 12 random hex
-// digits; with an empty prefix it starts with the test's name. A prefix
+// test's name, '-' and 12 random hex digits; with an empty prefix it
+// starts with the test's name. The test's name is tb.Name() (with the
+// names of its parent tests) lower-cased, every run of characters other
+// than a-z and 0-9 turned into one '-', any '-' at either end removed,
+// then cut to its last 39 characters, less a '-' the cut leaves in front;
+// "test" when nothing is left. So subtest "Mixed_Case.And--Stuff__" of
+// TestX gives prefix-testx-mixed-case-and-stuff-<hex>, and subtest "ééé"
+// prefix-testx-<hex>. A prefix
 // that is not a valid topic name (events.ValidateTopic), or too long to
 // leave room for the rest within events.MaxTopicLen, fails the test.
 func (b *Broker) Topic(tb testing.TB, prefix string, partitions int) string {

@@ -157,6 +157,23 @@ func TestTopicNames(t *testing.T) {
 	})
 }
 
+// TestSubtestTopic: the test's part of a name is as Topic's doc
+// says, for the doc's examples.
+func TestSubtestTopic(t *testing.T) {
+	b := kafkatest.NewFake(t)
+	for sub, want := range map[string]string{
+		"Mixed_Case.And--Stuff__": "prefix-testsubtesttopic-mixed-case-and-stuff-",
+		"ééé":                     "prefix-testsubtesttopic-",
+	} {
+		t.Run(sub, func(t *testing.T) {
+			got := b.Topic(t, "prefix", 1)
+			if len(got) != len(want)+12 || !strings.HasPrefix(got, want) {
+				t.Errorf("Topic in subtest %q = %q, want %q and 12 hex digits", sub, got, want)
+			}
+		})
+	}
+}
+
 // TestSASLOnPlaintext: a client with SASL credentials on a broker that
 // does not speak SASL fails at once with events.ErrUnauthorized, on the
 // in-process broker as on Kafka's plaintext listener.
