@@ -90,7 +90,8 @@
 // tokens, stored in lower case, outside the x-amz- and x-minio- headers
 // and the object headers such as content-type (see [WithMetadata]); keys
 // and values together have at most [MaxMetadataSize] bytes; a copy onto
-// itself is refused. Each breaks with
+// itself and a [Store.List] prefix that is not valid UTF-8 or longer than
+// 1024 bytes are refused. Each breaks with
 // [ErrInvalidArgument] (ids with [ErrInvalidID]) before any request.
 //
 // Close releases what the provider's constructor opened; every call after

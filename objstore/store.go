@@ -41,7 +41,10 @@ type Store interface {
 	ObjectExists(ctx context.Context, bucket, object string) (bool, error)
 	// List yields the ids of the bucket's objects that start with prefix,
 	// in lexical order, page by page as the loop asks for them. An error
-	// ends the sequence: [ErrBucketNotFound] when the bucket is missing.
+	// ends the sequence: [ErrBucketNotFound] when the bucket is missing,
+	// [ErrInvalidArgument], before any request, for a prefix that is not
+	// valid UTF-8 or longer than 1024 bytes (S3 refuses both; a prefix
+	// that names no stored id is not an error and yields nothing).
 	List(ctx context.Context, bucket, prefix string) iter.Seq2[string, error]
 	// Copy copies an object, also between buckets, keeping content type
 	// and metadata. The destination must not exist ([ErrObjectExists])
@@ -335,7 +338,11 @@ func (s *portable) ObjectExists(ctx context.Context, bucket, object string) (boo
 }
 
 func (s *portable) List(ctx context.Context, bucket, prefix string) iter.Seq2[string, error] {
-	if err := s.bucket(bucket); err != nil {
+	err := s.bucket(bucket)
+	if err == nil {
+		err = checkPrefix(prefix)
+	}
+	if err != nil {
 		return func(yield func(string, error) bool) { yield("", err) }
 	}
 	return s.d.List(ctx, bucket, prefix)

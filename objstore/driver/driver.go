@@ -89,8 +89,9 @@ type Store interface {
 	// report a missing bucket as ErrObjectNotFound too; the portable layer
 	// then asks BucketExists. Metadata keys come back in lower case.
 	Stat(ctx context.Context, bucket, object string) (ObjectInfo, error)
-	// List yields the ids of the bucket's objects that start with prefix,
-	// in lexical order, fetching pages as the loop asks; an error
+	// List yields the ids of the bucket's objects that start with prefix
+	// (valid UTF-8 of at most 1024 bytes: the portable layer refuses
+	// others), in lexical order, fetching pages as the loop asks; an error
 	// (ErrBucketNotFound for a missing bucket) ends it.
 	List(ctx context.Context, bucket, prefix string) iter.Seq2[string, error]
 	// Copy copies an object with its content type and metadata; source and

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -171,8 +172,25 @@ func testList(t *testing.T, h *harness) {
 	if got, want := collect("b-"), []string{"b-1.txt", "b-10.txt", "b-2.txt"}; !slices.Equal(got, want) {
 		t.Errorf("List(prefix b-) = %v, want %v", got, want)
 	}
-	if got := collect("zzz"); len(got) != 0 {
-		t.Errorf("List(prefix zzz) = %v, want nothing", got)
+	for _, prefix := range []string{"zzz", "\x00", "\x01", "/", "a-1.txt/", "\ufffe", "é", strings.Repeat("a", 1024)} {
+		if got := collect(prefix); len(got) != 0 {
+			t.Errorf("List(prefix %.20q) = %v, want nothing", prefix, got)
+		}
+	}
+	// S3 refuses a prefix no id could have; so does every store, with one
+	// sentinel, before any request.
+	for _, prefix := range []string{"\xff", "b-\xc3", strings.Repeat("a", 1025)} {
+		n := 0
+		for id, err := range h.s.List(ctx, b, prefix) {
+			if n++; err == nil {
+				t.Errorf("List(prefix %.20q) yielded %q, want an error matching ErrInvalidArgument", prefix, id)
+				continue
+			}
+			wantErr(t, fmt.Sprintf("List(prefix %.20q)", prefix), err, objstore.ErrInvalidArgument)
+		}
+		if n != 1 {
+			t.Errorf("List(prefix %.20q) yielded %d times, want one error", prefix, n)
+		}
 	}
 	n := 0
 	for range h.s.List(ctx, b, "") {

@@ -105,6 +105,7 @@ func testIDsWithinS3(t *testing.T, h *harness) {
 	}
 	b := h.bucketOn(s)
 	for _, id := range []string{"", ".", "..", "a/./b", "a/../b", "/lead", "trail/", "a//b", "nul\x00", "bad\xff", "a\ufffeb", "a\uffffb",
+		".sgwtmp", "a/.sgwtmp", ".sgwtmp/x", "b/.sgwtmp/c",
 		strings.Repeat("k", 256) + "/k", "d/" + strings.Repeat("é", 128) + "/k", strings.Repeat(strings.Repeat("k", 200)+"/", 5) + strings.Repeat("k", 30),
 		strings.Repeat("k", objstore.MaxObjectName+1), "d/" + strings.Repeat("é", objstore.MaxObjectName/2+1)} {
 		_, err := s.Put(ctx, b, id, bytes.NewReader([]byte("x")), 1)
@@ -113,7 +114,7 @@ func testIDsWithinS3(t *testing.T, h *harness) {
 		wantErr(t, fmt.Sprintf("PresignGet(%.40q) under permissive rules", id), err, objstore.ErrInvalidID)
 	}
 	accepted := []string{"dir/sub/name with spaces+1.txt", "Grüße.txt", "a\ufdd0\U0010fffe\u0085b", strings.Repeat("k", objstore.MaxObjectName), "q?x#y%20z",
-		"d/" + strings.Repeat("é", objstore.MaxObjectName/2), strings.Repeat("s", 255) + "/x"}
+		"d/" + strings.Repeat("é", objstore.MaxObjectName/2), strings.Repeat("s", 255) + "/x", "x.sgwtmp/.sgwtmpx", ".SGWTMP/.sgwtmp.x"}
 	for i, id := range accepted {
 		data := []byte(fmt.Sprintf("object %d", i))
 		if _, err := s.Put(ctx, b, id, bytes.NewReader(data), int64(len(data))); err != nil {
