@@ -22,10 +22,12 @@
 // multipart uploads unless given [WithContent].
 //
 // Objects: [Store.Stat] returns size, ETag, content type, modification time
-// and user metadata (keys in lower case); [Store.ObjectExists];
+// (in whole seconds, see [ObjectInfo]) and user metadata (keys in lower
+// case); [Store.ObjectExists];
 // [Store.List] iterates over ids with a prefix in lexical order, fetching
-// pages as the loop asks; [Store.Copy] copies server-side and refuses an
-// existing destination unless given [WithOverwrite]; [Store.Delete] ignores
+// pages as the loop asks; [Store.Copy] copies server-side into one part
+// (the copy's ETag is the MD5 of its bytes) and refuses an existing
+// destination unless given [WithOverwrite]; [Store.Delete] ignores
 // a missing object but not a missing bucket.
 //
 // Presigned URLs let clients move bytes without the service in the path:

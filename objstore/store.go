@@ -47,8 +47,10 @@ type Store interface {
 	// that names no stored id is not an error and yields nothing).
 	List(ctx context.Context, bucket, prefix string) iter.Seq2[string, error]
 	// Copy copies an object, also between buckets, keeping content type
-	// and metadata. The destination must not exist ([ErrObjectExists])
-	// unless [WithOverwrite] is given. A missing source is
+	// and metadata. The copy is stored in one part: its ETag is the MD5 of
+	// its bytes, also when the source's is a multipart ETag, and a whole
+	// read of it is verified. The destination must not exist
+	// ([ErrObjectExists]) unless [WithOverwrite] is given. A missing source is
 	// [ErrObjectNotFound], a missing bucket [ErrBucketNotFound], a copy
 	// onto itself [ErrInvalidArgument].
 	Copy(ctx context.Context, srcBucket, srcObject, dstBucket, dstObject string, opts ...CopyOption) error

@@ -9,12 +9,16 @@ import (
 
 // ObjectInfo describes a stored object.
 type ObjectInfo struct {
-	Bucket       string
-	ID           string
-	Size         int64  // the whole object's size, also for ranged reads
-	ETag         string // without quotes; "<md5 hex>" or "<hex>-<parts>" for multipart objects
-	ContentType  string
-	LastModified time.Time // zero in what Put returns; Stat knows it
+	Bucket      string
+	ID          string
+	Size        int64  // the whole object's size, also for ranged reads
+	ETag        string // without quotes; "<md5 hex>" or "<hex>-<parts>" for multipart objects
+	ContentType string
+	// LastModified is when the object was written, in whole seconds on
+	// every backend (as S3 reports it): an object written just after an
+	// instant t may report a LastModified before t, but not before
+	// t.Truncate(time.Second). Zero in what Put returns; Stat knows it.
+	LastModified time.Time
 	// Metadata holds the user metadata, keys in lower case; never nil.
 	Metadata map[string]string
 }

@@ -15,7 +15,7 @@ type ObjectInfo struct {
 	Size         int64 // the whole object's size, also for ranged reads
 	ETag         string
 	ContentType  string
-	LastModified time.Time
+	LastModified time.Time // whole seconds, as S3 reports it
 	Metadata     map[string]string
 }
 
@@ -94,7 +94,8 @@ type Store interface {
 	// others), in lexical order, fetching pages as the loop asks; an error
 	// (ErrBucketNotFound for a missing bucket) ends it.
 	List(ctx context.Context, bucket, prefix string) iter.Seq2[string, error]
-	// Copy copies an object with its content type and metadata; source and
+	// Copy copies an object with its content type and metadata into one
+	// part (the copy's ETag is the MD5 of its bytes); source and
 	// destination differ. Unless overwrite it must not replace an existing
 	// destination: the portable layer checks first, and drivers that can
 	// refuse with ErrObjectExists atomically. A missing source or bucket is

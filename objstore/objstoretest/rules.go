@@ -235,4 +235,19 @@ func testMultipartEdges(t *testing.T, h *harness) {
 	if len(got) != 0 || r.Verified() {
 		t.Errorf("Get(object of one empty part) = %d bytes, verified %v; want 0 bytes, not verified (uploaded by another)", len(got), r.Verified())
 	}
+
+	// A copy is stored in one part: a multipart source's copy has the MD5
+	// of its bytes as its ETag, so a read of it is verified.
+	data := []byte("multipart source")
+	uid, err = h.s.InitUpload(ctx, b, "mp.bin")
+	noErr(t, "InitUpload", err)
+	h.mustPart(ctx, b, "mp.bin", uid, 1, data, false)
+	noErr(t, "CompleteUpload", h.s.CompleteUpload(ctx, b, "mp.bin", uid))
+	noErr(t, "Copy(multipart object)", h.s.Copy(ctx, b, "mp.bin", b, "mp-copy.bin"))
+	if st, err := h.s.Stat(ctx, b, "mp-copy.bin"); err != nil || st.ETag != md5Hex(data) {
+		t.Errorf("Stat(copy of a multipart object) = %+v, %v; want the ETag %s (the MD5 of its bytes)", st, err, md5Hex(data))
+	}
+	if got, r := h.read(ctx, b, "mp-copy.bin"); !bytes.Equal(got, data) || !r.Verified() {
+		t.Errorf("Get(copy of a multipart object) = %q, verified %v; want %q, verified", got, r.Verified(), data)
+	}
 }
