@@ -99,10 +99,12 @@ type Store interface {
 	// a missing object answers 404 when used.
 	PresignGet(ctx context.Context, bucket, object string, opts ...PresignOption) (string, error)
 	// PresignPut returns a URL that uploads the object with a plain PUT of
-	// the body until it expires. With [WithContentMD5] the request must
-	// carry that Content-MD5. The object gets the request's Content-Type,
-	// or binary/octet-stream (S3's default) without one. Presigning does
-	// not contact the server.
+	// the body, which must have a Content-Length (411 without one), until
+	// it expires. With [WithContentMD5] the request must carry that
+	// Content-MD5. The object gets the request's Content-Type, or
+	// binary/octet-stream (S3's default) without one. If-None-Match: * and
+	// If-Match make the PUT conditional (see the package documentation).
+	// Presigning does not contact the server.
 	PresignPut(ctx context.Context, bucket, object string, opts ...PresignOption) (string, error)
 	// PresignPost returns a form upload of at most maxSize bytes (1 to
 	// [MaxPartSize]; a POST policy). The server refuses a larger file. The

@@ -51,6 +51,7 @@ func Run(t *testing.T, newStore NewStore, f Features) {
 		{"PresignPut", testPresignPut},
 		{"PresignPost", testPresignPost},
 		{"PresignExpiry", testPresignExpiry},
+		{"PresignConditions", testPresignConditions},
 		{"Multipart", testMultipart},
 		{"MultipartChecks", testMultipartChecks},
 		{"MultipartServerRules", testMultipartServerRules},

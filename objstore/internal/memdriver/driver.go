@@ -365,18 +365,18 @@ func (f *Driver) Get(ctx context.Context, b, id string, offset, length int64) (i
 
 // snapshot returns the bytes and description of an object; the bytes are
 // never modified once stored, so the caller reads them without the lock.
-func (f *Driver) snapshot(b, id string) ([]byte, driver.ObjectInfo, error) {
+func (f *Driver) snapshot(b, id string) ([]byte, driver.ObjectInfo, time.Time, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	bk, err := f.lookup(b)
 	if err != nil {
-		return nil, driver.ObjectInfo{}, err
+		return nil, driver.ObjectInfo{}, time.Time{}, err
 	}
 	o := bk.objects[id]
 	if o == nil {
-		return nil, driver.ObjectInfo{}, notFoundObject(b, id)
+		return nil, driver.ObjectInfo{}, time.Time{}, notFoundObject(b, id)
 	}
-	return o.data, o.info(b, id), nil
+	return o.data, o.info(b, id), o.mod, nil
 }
 
 // ctxReader stops reading when its context is done, as a network read would.

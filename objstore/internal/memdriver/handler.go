@@ -21,8 +21,10 @@ import (
 )
 
 // ServeHTTP serves the Driver's presigned URLs like an S3 server would:
-// GET downloads an object, PUT uploads an object or a part (answering its
-// ETag), POST uploads a form within its policy (204 on success, 400
+// GET downloads an object (conditional headers as in readCondition, then
+// one Range), PUT uploads an object or a part (answering its ETag; 411
+// without a Content-Length, an object's conditions as in putCondition),
+// POST uploads a form within its policy (204 on success, 400
 // EntityTooLarge over the size limit). A missing, tampered or expired
 // signature, another method than the one signed, a query parameter that
 // was not signed (added or repeated) and an x-amz-* header that was not
@@ -138,14 +140,21 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 	}
 	ctx := r.Context()
 	if r.Method == http.MethodGet {
-		data, info, err := f.snapshot(b, id)
+		data, info, mod, err := f.snapshot(b, id)
 		if err != nil {
 			writeStoreError(w, err)
 			return
 		}
-		// Ranges (206, 416) and conditional headers as S3 answers them:
-		// ServeContent answers what S3 honours, once the request holds no
-		// Range S3 would ignore and no If-Modified-Since in the future.
+		// Conditional headers (304, 412), then ranges (206, 416), as S3
+		// answers them: ServeContent serves the range S3 honours, once
+		// the request holds no Range S3 would ignore and no condition.
+		if status := readCondition(r.Header, info.ETag, mod, f.now()); status != 0 {
+			writeCondition(w, status)
+			return
+		}
+		for _, h := range conditionalHeaders {
+			r.Header.Del(h)
+		}
 		switch first, last, ok, unsatisfiable := s3Range(r.Header.Get("Range"), int64(len(data))); {
 		case unsatisfiable:
 			writeError(w, http.StatusRequestedRangeNotSatisfiable, "InvalidRange", "The requested range is not satisfiable")
@@ -155,12 +164,13 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 		default:
 			r.Header.Del("Range")
 		}
-		if t, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && t.After(f.now()) {
-			r.Header.Del("If-Modified-Since") // a date in the future is invalid (RFC 9110)
-		}
 		w.Header().Set("ETag", `"`+info.ETag+`"`)
 		w.Header().Set("Content-Type", info.ContentType)
 		http.ServeContent(w, r, "", info.LastModified, bytes.NewReader(data))
+		return
+	}
+	if r.Header.Get("Content-Length") == "" {
+		writeError(w, http.StatusLengthRequired, "MissingContentLength", "You must provide the Content-Length HTTP header.")
 		return
 	}
 	data, err := readAll(ctx, r.Body, -1)
@@ -192,7 +202,13 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 		if ctype == "" {
 			ctype = UploadContentType
 		}
-		etag, err = f.Put(ctx, b, id, bytes.NewReader(data), int64(len(data)), driver.WriteInfo{ContentType: ctype})
+		var status int
+		var code string
+		etag, status, code, err = f.putIf(ctx, b, id, data, ctype, r.Header)
+		if status != 0 {
+			writeError(w, status, code, conditionMessages[code])
+			return
+		}
 	}
 	if err != nil {
 		writeStoreError(w, err)
