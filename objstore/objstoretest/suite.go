@@ -50,6 +50,7 @@ func Run(t *testing.T, newStore NewStore, f Features) {
 		{"PresignGet", testPresignGet},
 		{"PresignPut", testPresignPut},
 		{"PresignPost", testPresignPost},
+		{"PresignPostForm", testPresignPostForm},
 		{"PresignExpiry", testPresignExpiry},
 		{"PresignConditions", testPresignConditions},
 		{"Multipart", testMultipart},

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -313,54 +312,62 @@ func (p *preDataReader) Read(b []byte) (int, error) {
 
 func (f *Driver) servePost(w http.ResponseWriter, r *http.Request, b string) {
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", "want a multipart/form-data body")
+	switch {
+	case err != nil || mt != "multipart/form-data":
+		writeError(w, http.StatusPreconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold.")
+		return
+	case params["boundary"] == "":
+		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", malformedPOST)
 		return
 	}
 	body := &preDataReader{r: r.Body, left: 2 * MaxPostFields}
-	mr := multipart.NewReader(body, params["boundary"])
+	form := newFormParser(body, params["boundary"])
 	fields := map[string]string{}
 	size := 0
-	tooLarge := func() {
+	err = form.fields(func(name, value string) error {
+		if size += len(name) + len(value); size > MaxPostFields {
+			return errPreData
+		}
+		fields[name] = value
+		return nil
+	})
+	switch {
+	case body.exceeded || errors.Is(err, errPreData):
 		writeError(w, http.StatusBadRequest, "MaxPostPreDataLengthExceeded",
 			fmt.Sprintf("Your POST request fields preceding the upload file were too large (over %d bytes).", MaxPostFields))
-	}
-	for {
-		p, err := mr.NextPart()
-		switch {
-		case body.exceeded:
-			tooLarge()
-			return
-		case err != nil:
-			writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", "no file field")
-			return
-		}
-		name := p.FormName()
-		if name != fieldFile {
-			v, err := io.ReadAll(io.LimitReader(p, int64(MaxPostFields-size-len(name)+1)))
-			size += len(name) + len(v)
-			switch {
-			case body.exceeded || size > MaxPostFields:
-				tooLarge()
-				return
-			case err != nil:
-				writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", err.Error())
-				return
-			}
-			fields[name] = string(v)
-			continue
-		}
-		body.open = true
-		pol, ok := f.checkPolicy(w, b, fields)
-		if !ok {
-			return
-		}
-		f.storePost(r.Context(), w, b, pol, p)
+		return
+	case errors.Is(err, errNoFile):
+		writeError(w, http.StatusBadRequest, "InvalidArgument", "POST requires exactly one file upload per request.")
+		return
+	case err != nil:
+		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", malformedPOST)
 		return
 	}
+	body.open = true
+	pol, ok := f.checkPolicy(r.Context(), w, b, fields)
+	if !ok {
+		return
+	}
+	data, tooLarge, err := form.file(pol.MaxSize)
+	switch {
+	case tooLarge:
+		writeError(w, http.StatusBadRequest, "EntityTooLarge", fmt.Sprintf("the file exceeds the maximum of %d bytes", pol.MaxSize))
+		return
+	case err != nil:
+		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", malformedPOST)
+		return
+	}
+	if _, err := f.Put(r.Context(), b, pol.Key, bytes.NewReader(data), int64(len(data)), driver.WriteInfo{ContentType: UploadContentType}); err != nil {
+		writeStoreError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
-func (f *Driver) checkPolicy(w http.ResponseWriter, b string, fields map[string]string) (postPolicy, bool) {
+// malformedPOST is S3's message for a form it cannot parse.
+const malformedPOST = "The body of your POST request is not well-formed multipart/form-data."
+
+func (f *Driver) checkPolicy(ctx context.Context, w http.ResponseWriter, b string, fields map[string]string) (postPolicy, bool) {
 	var pol postPolicy
 	if !f.checkSignature(fields[fieldSignature], "POST", fields[fieldPolicy]) {
 		writeError(w, http.StatusForbidden, "SignatureDoesNotMatch", "the policy signature does not match")
@@ -375,6 +382,8 @@ func (f *Driver) checkPolicy(w http.ResponseWriter, b string, fields map[string]
 		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", "bad policy")
 	case f.now().After(time.Unix(pol.Expires, 0)):
 		writeError(w, http.StatusForbidden, "AccessDenied", "policy has expired")
+	case pol.Bucket != b && !f.bucketExists(ctx, b):
+		writeStoreError(w, notFoundBucket(b))
 	case pol.Bucket != b || pol.Key != fields[fieldKey]:
 		writeError(w, http.StatusForbidden, "AccessDenied", "policy does not allow this bucket or key")
 	case extraField(fields) != "":
@@ -385,12 +394,15 @@ func (f *Driver) checkPolicy(w http.ResponseWriter, b string, fields map[string]
 	return pol, false
 }
 
-// extraField returns a form field the policy does not allow, as S3 refuses
-// any field its policy has no condition for (a content type, metadata).
+// extraField returns a form field (its name in lower case) the policy does
+// not allow, as S3 refuses any field its policy has no condition for (a
+// content type, metadata). The policy has a condition for the bucket,
+// which S3 checks against the URL's bucket, so a bucket field of any value
+// passes.
 func extraField(fields map[string]string) string {
 	for name := range fields {
-		switch n := strings.ToLower(name); {
-		case n == fieldKey, n == fieldPolicy, n == fieldSignature, strings.HasPrefix(n, "x-ignore-"):
+		switch n := name; {
+		case n == fieldKey, n == fieldPolicy, n == fieldSignature, n == "bucket", strings.HasPrefix(n, "x-ignore-"):
 		default:
 			return n
 		}
@@ -398,19 +410,9 @@ func extraField(fields map[string]string) string {
 	return ""
 }
 
-func (f *Driver) storePost(ctx context.Context, w http.ResponseWriter, b string, pol postPolicy, file io.Reader) {
-	data, err := readAll(ctx, io.LimitReader(file, pol.MaxSize+1), -1)
-	if err != nil {
-		writeStoreError(w, err)
-		return
-	}
-	if int64(len(data)) > pol.MaxSize {
-		writeError(w, http.StatusBadRequest, "EntityTooLarge", fmt.Sprintf("the file exceeds the maximum of %d bytes", pol.MaxSize))
-		return
-	}
-	if _, err := f.Put(ctx, b, pol.Key, bytes.NewReader(data), int64(len(data)), driver.WriteInfo{ContentType: UploadContentType}); err != nil {
-		writeStoreError(w, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+// bucketExists reports whether bucket b exists (false too when ctx is
+// done).
+func (f *Driver) bucketExists(ctx context.Context, b string) bool {
+	ok, err := f.BucketExists(ctx, b)
+	return ok && err == nil
 }
