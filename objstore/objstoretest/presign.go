@@ -186,6 +186,17 @@ func testPresignPut(t *testing.T, h *harness) {
 		t.Errorf("PUT presigned URL of a deleted bucket: status %d (%s), want 404", status, body)
 	}
 
+	// A Content-MD5 header that is not the base64 of 16 bytes is
+	// InvalidDigest, one of another body BadDigest.
+	for md5Header, code := range map[string]string{base64.StdEncoding.EncodeToString([]byte("short")): "InvalidDigest", "garbage!": "InvalidDigest", md5Base64([]byte("other")): "BadDigest"} {
+		u, err := h.s.PresignPut(ctx, b, "digest.bin")
+		noErr(t, "PresignPut", err)
+		req := h.request(ctx, http.MethodPut, u, []byte("body"))
+		req.Header.Set("Content-MD5", md5Header)
+		if status, body, _ := h.do(req); status != http.StatusBadRequest || !bytes.Contains(body, []byte("<Code>"+code+"</Code>")) {
+			t.Errorf("PUT with Content-MD5 %q: status %d (%.200s), want 400 %s", md5Header, status, body, code)
+		}
+	}
 	// S3 refuses a Content-MD5 that is not the base64 of 16 bytes, so a
 	// URL bound to one could never be used.
 	sum := md5.Sum(data)

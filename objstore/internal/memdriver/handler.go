@@ -3,6 +3,7 @@ package memdriver
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
@@ -178,8 +179,8 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 		return
 	}
 	if h := r.Header.Get("Content-MD5"); h != "" {
-		if _, derr := base64.StdEncoding.DecodeString(h); derr != nil {
-			writeError(w, http.StatusBadRequest, "InvalidDigest", "Content-MD5 is not base64")
+		if sum, derr := base64.StdEncoding.DecodeString(h); derr != nil || len(sum) != md5.Size {
+			writeError(w, http.StatusBadRequest, "InvalidDigest", "The Content-MD5 you specified is not valid.")
 			return
 		}
 		contentMD5 = h
