@@ -106,8 +106,13 @@
 // space other than the ASCII space and without leading or trailing spaces,
 // and metadata values do not start with "=?"; metadata keys are HTTP
 // tokens, stored in lower case, outside the x-amz- and x-minio- headers
-// and the object headers such as content-type (see [WithMetadata]); keys
-// and values together have at most [MaxMetadataSize] bytes; a copy onto
+// and the object headers such as content-type (see [WithMetadata]); an
+// object has at most [MaxMetadataKeys] (16) keys of at most
+// [MaxMetadataKeySize] (64) bytes, keys and values together at most
+// [MaxMetadataSize] (2000) bytes, each of <, > and & counting 6 and each
+// of " and \ 2, and a content type of at most [MaxContentTypeSize] (256)
+// bytes (so that every write fits the request headers S3 servers read and
+// the file attributes they store it in); a copy onto
 // itself and a [Store.List] prefix that is not valid UTF-8 or longer than
 // 1024 bytes are refused. Each breaks with
 // [ErrInvalidArgument] (ids with [ErrInvalidID]) before any request.

@@ -65,6 +65,7 @@ func Run(t *testing.T, newStore NewStore, f Features) {
 		{"CancelStreaming", testCancelStreaming},
 		{"CloseReader", testCloseReader},
 		{"MetadataRules", testMetadataRules},
+		{"WriteLimits", testWriteLimits},
 		{"IDsWithinS3", testIDsWithinS3},
 		{"LongNames", testLongNames},
 		{"Close", testClose},
