@@ -22,10 +22,12 @@
 // multipart uploads unless given [WithContent].
 //
 // Objects: [Store.Stat] returns size, ETag, content type, modification time
-// and user metadata (keys in lower case); [Store.ObjectExists];
+// (in whole seconds, see [ObjectInfo]) and user metadata (keys in lower
+// case); [Store.ObjectExists];
 // [Store.List] iterates over ids with a prefix in lexical order, fetching
-// pages as the loop asks; [Store.Copy] copies server-side and refuses an
-// existing destination unless given [WithOverwrite]; [Store.Delete] ignores
+// pages as the loop asks; [Store.Copy] copies server-side into one part
+// (the copy's ETag is the MD5 of its bytes) and refuses an existing
+// destination unless given [WithOverwrite]; [Store.Delete] ignores
 // a missing object but not a missing bucket.
 //
 // Presigned URLs let clients move bytes without the service in the path:
@@ -41,10 +43,26 @@
 // answers one Range as S3 does: 206 for "bytes=first-last", "first-" or
 // "-suffix"; 416 for a range that starts at or beyond the end (on an
 // empty object, any but a suffix) and for "bytes=-0"; several ranges or a
-// malformed one are ignored and the whole object is served (200). It
-// answers If-None-Match and If-Modified-Since with 304 (an
-// If-Modified-Since in the future is ignored) and If-Match and
-// If-Unmodified-Since with 412.
+// malformed one are ignored and the whole object is served (200).
+// Conditional headers are evaluated before the Range, as versitygw does:
+// an ETag in If-Match or If-None-Match is compared whole, with or without
+// its quotes ("*" matches every object; a list of ETags or a weak W/ ETag
+// matches none); a date is RFC 1123 (the HTTP date) or RFC 3339, else
+// ignored, and ignored when in the future; If-Range is ignored. Dates are
+// compared with the time the object was written, which is finer than the
+// whole seconds of Last-Modified, so an If-Modified-Since equal to the
+// Last-Modified is served (200) and an If-Unmodified-Since equal to it
+// fails (412). A failed If-Match is 412; a holding If-Match decides with
+// If-None-Match (a match is 304) or, without it, with If-Modified-Since
+// (304), ignoring If-Unmodified-Since. Without If-Match, a failed
+// If-Unmodified-Since is 412, then a matching If-None-Match is 304 (which,
+// when given, makes If-Modified-Since count for nothing), then a failed
+// If-Modified-Since is 304. A 304 has no body and no ETag header; a 412
+// carries the S3 error PreconditionFailed. A PUT URL refuses a body
+// without a Content-Length (chunked; 411 MissingContentLength) and
+// honours If-None-Match: * (412 on an existing object, which stays) and
+// If-Match with an ETag (412 on another ETag, 404 on a missing object);
+// another If-None-Match, or both headers, is 501 NotImplemented.
 //
 // An upload URL or form cannot be revoked: it writes as often as the client
 // likes until it expires, also after the service checked what it wrote.
@@ -88,9 +106,15 @@
 // space other than the ASCII space and without leading or trailing spaces,
 // and metadata values do not start with "=?"; metadata keys are HTTP
 // tokens, stored in lower case, outside the x-amz- and x-minio- headers
-// and the object headers such as content-type (see [WithMetadata]); keys
-// and values together have at most [MaxMetadataSize] bytes; a copy onto
-// itself is refused. Each breaks with
+// and the object headers such as content-type (see [WithMetadata]); an
+// object has at most [MaxMetadataKeys] (16) keys of at most
+// [MaxMetadataKeySize] (64) bytes, keys and values together at most
+// [MaxMetadataSize] (2000) bytes, each of <, > and & counting 6 and each
+// of " and \ 2, and a content type of at most [MaxContentTypeSize] (256)
+// bytes (so that every write fits the request headers S3 servers read and
+// the file attributes they store it in); a copy onto
+// itself and a [Store.List] prefix that is not valid UTF-8 or longer than
+// 1024 bytes are refused. Each breaks with
 // [ErrInvalidArgument] (ids with [ErrInvalidID]) before any request.
 //
 // Close releases what the provider's constructor opened; every call after

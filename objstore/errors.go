@@ -34,9 +34,9 @@ var (
 	// the other side computed.
 	ErrChecksumMismatch = driver.ErrChecksumMismatch
 	// ErrInvalidArgument: an argument or per-call option is out of bounds
-	// (a size, range, part number, expiry, anticipated part count or size,
-	// Content-MD5, content type or metadata entry), or the reader given
-	// to Put ended early.
+	// (a size, range, list prefix, part number, expiry, anticipated part
+	// count or size, Content-MD5, content type or metadata entry), or the
+	// reader given to Put ended early.
 	ErrInvalidArgument = driver.ErrInvalidArgument
 	// ErrInvalidOption: an [Option] given to a constructor has an invalid
 	// value.

@@ -64,7 +64,10 @@ var idClasses = func() (t [256]uint8) {
 // U+FFFE and U+FFFF (which XML cannot carry: S3 lists them as U+FFFD, an
 // id that names no object), made of segments between slashes of 1 to 255
 // bytes that are not "." or ".." (so no leading, trailing or double
-// slash), the last of at most [MaxObjectName] bytes.
+// slash) nor ".sgwtmp" (where versitygw keeps its temporary files: it
+// stores an object under such a segment but lists nothing there, and a
+// bucket holding one cannot be emptied), the last of at most
+// [MaxObjectName] bytes.
 type IDRules struct {
 	// Bucket checks bucket ids. Default [DefaultBucketID].
 	Bucket func(id string) error
@@ -151,12 +154,26 @@ func s3Object(id string) error {
 		switch {
 		case seg == "" || seg == "." || seg == "..":
 			return fmt.Errorf("object id %q has a segment %q between slashes", id, seg)
+		case seg == ".sgwtmp":
+			return fmt.Errorf("object id %q has a segment \".sgwtmp\", where S3 servers keep temporary files and list nothing", id)
 		case len(seg) > 255:
 			return fmt.Errorf("object id %q has a segment of %d bytes, more than 255", id, len(seg))
 		}
 	}
 	if name := id[strings.LastIndexByte(id, '/')+1:]; len(name) > MaxObjectName {
 		return fmt.Errorf("object id %q ends in a name of %d bytes, more than %d", id, len(name), MaxObjectName)
+	}
+	return nil
+}
+
+// checkPrefix refuses a List prefix S3 servers refuse: one that is not
+// valid UTF-8 or is longer than the longest object id.
+func checkPrefix(prefix string) error {
+	switch {
+	case len(prefix) > 1024:
+		return fmt.Errorf("%w: list prefix of %d bytes: S3 wants at most 1024", ErrInvalidArgument, len(prefix))
+	case !utf8.ValidString(prefix):
+		return fmt.Errorf("%w: list prefix %q is not valid UTF-8", ErrInvalidArgument, prefix)
 	}
 	return nil
 }

@@ -19,13 +19,25 @@ const partSizeKey = "hexkit-part-size"
 // fails), invalid UTF-8 (read back as U+FFFD), white space other than the
 // ASCII space (see checkValue), leading or trailing spaces (dropped),
 // metadata values that start with "=?" (decoded as RFC 2047 encoded
-// words when read back), more than MaxMetadataSize bytes.
+// words when read back), content types and metadata beyond the limits of
+// MaxContentTypeSize, MaxMetadataKeys, MaxMetadataKeySize and
+// MaxMetadataSize, which keep a write within what S3 servers read and
+// store.
 func checkWrite(w writeConfig) error {
+	if len(w.ContentType) > MaxContentTypeSize {
+		return fmt.Errorf("%w: content type of %d bytes, more than %d", ErrInvalidArgument, len(w.ContentType), MaxContentTypeSize)
+	}
 	if err := checkValue("content type", w.ContentType); err != nil {
 		return err
 	}
+	if len(w.Metadata) > MaxMetadataKeys {
+		return fmt.Errorf("%w: %d metadata keys, more than %d", ErrInvalidArgument, len(w.Metadata), MaxMetadataKeys)
+	}
 	size := 0
 	for k, v := range w.Metadata {
+		if len(k) > MaxMetadataKeySize {
+			return fmt.Errorf("%w: metadata key %.20q... of %d bytes, more than %d", ErrInvalidArgument, k, len(k), MaxMetadataKeySize)
+		}
 		if k == "" || strings.IndexFunc(k, func(r rune) bool { return !isTokenChar(r) }) >= 0 {
 			return fmt.Errorf("%w: metadata key %q is not an HTTP token", ErrInvalidArgument, k)
 		}
@@ -41,12 +53,27 @@ func checkWrite(w writeConfig) error {
 		if strings.HasPrefix(v, "=?") {
 			return fmt.Errorf("%w: metadata value of %s starts with \"=?\", which S3 clients decode as an RFC 2047 encoded word", ErrInvalidArgument, k)
 		}
-		size += len(k) + len(v)
+		size += storedSize(k) + storedSize(v)
 	}
 	if size > MaxMetadataSize {
-		return fmt.Errorf("%w: metadata of %d bytes, more than %d", ErrInvalidArgument, size, MaxMetadataSize)
+		return fmt.Errorf("%w: metadata of %d bytes (<, > and & counting 6, \" and \\ 2), more than %d", ErrInvalidArgument, size, MaxMetadataSize)
 	}
 	return nil
+}
+
+// storedSize is the size of s as JSON escapes it in a string: <, > and &
+// as \u003c and the like, " and \ with a backslash.
+func storedSize(s string) int {
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '<', '>', '&':
+			n += 5
+		case '"', '\\':
+			n++
+		}
+	}
+	return n
 }
 
 // reservedKey reports whether k (in lower case) names a header that S3

@@ -20,9 +20,25 @@ const (
 	// MaxExpiry is the longest a presigned URL stays valid (7 days).
 	MaxExpiry = 7 * 24 * time.Hour
 	// MaxMetadataSize is the most bytes the keys and values of an object's
-	// user metadata may have together. S3 allows 2 KiB; the store keeps
-	// the rest for what it records itself.
+	// user metadata may have together, where each of the characters <, >
+	// and & counts as 6 bytes and each of " and \ as 2 (S3 servers that
+	// keep metadata as JSON in file attributes, as versitygw does, store
+	// them escaped). S3 allows 2 KiB; the store keeps the rest for what it
+	// records itself.
 	MaxMetadataSize = 2000
+	// MaxMetadataKeys is the most user metadata keys an object may have.
+	// S3 servers read at most 8 KiB of request headers (versitygw), where
+	// a write sends each key twice (as a header and in the signature) next
+	// to an id of up to 3 KiB once percent-encoded; within this limit and
+	// MaxMetadataKeySize every write fits.
+	MaxMetadataKeys = 16
+	// MaxMetadataKeySize is the most bytes of one user metadata key (see
+	// MaxMetadataKeys).
+	MaxMetadataKeySize = 64
+	// MaxContentTypeSize is the most bytes of a content type. S3 servers
+	// keep it in the request headers and in file attributes (about 4 KiB
+	// on versitygw over ext4, shared with the metadata).
+	MaxContentTypeSize = 256
 )
 
 // Defaults of the options.
@@ -84,10 +100,11 @@ type WriteOption func(*writeConfig)
 
 type writeConfig = driver.WriteInfo
 
-// WithContentType sets the content type: valid UTF-8 without control
-// characters (tabs included), without white space other than the ASCII
-// space (no U+00A0, U+3000, ...) and without leading or trailing spaces;
-// anything else fails the write with [ErrInvalidArgument]. Default:
+// WithContentType sets the content type: at most [MaxContentTypeSize]
+// (256) bytes of valid UTF-8 without control characters (tabs included),
+// without white space other than the ASCII space (no U+00A0, U+3000, ...)
+// and without leading or trailing spaces; anything else fails the write
+// with [ErrInvalidArgument]. Default:
 // application/octet-stream (an upload through a presigned URL or form
 // without a content type gets S3's binary/octet-stream instead).
 func WithContentType(t string) WriteOption {
@@ -103,9 +120,11 @@ func WithContentType(t string) WriteOption {
 // control characters (tabs included), without white space other than the
 // ASCII space (which breaks the request's signature), without leading or
 // trailing spaces (which S3 would drop), and not starting with "=?"
-// (which S3 clients decode as an RFC 2047 encoded word). Keys and values
-// have at most [MaxMetadataSize] bytes together. Anything else fails the
-// write with [ErrInvalidArgument]. Default: none.
+// (which S3 clients decode as an RFC 2047 encoded word). At most
+// [MaxMetadataKeys] (16) keys of at most [MaxMetadataKeySize] (64) bytes;
+// keys and values have at most [MaxMetadataSize] (2000) bytes together,
+// each of <, > and & counting as 6 bytes and each of " and \ as 2.
+// Anything else fails the write with [ErrInvalidArgument]. Default: none.
 func WithMetadata(m map[string]string) WriteOption {
 	return func(w *writeConfig) {
 		if w.Metadata == nil {

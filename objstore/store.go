@@ -41,11 +41,16 @@ type Store interface {
 	ObjectExists(ctx context.Context, bucket, object string) (bool, error)
 	// List yields the ids of the bucket's objects that start with prefix,
 	// in lexical order, page by page as the loop asks for them. An error
-	// ends the sequence: [ErrBucketNotFound] when the bucket is missing.
+	// ends the sequence: [ErrBucketNotFound] when the bucket is missing,
+	// [ErrInvalidArgument], before any request, for a prefix that is not
+	// valid UTF-8 or longer than 1024 bytes (S3 refuses both; a prefix
+	// that names no stored id is not an error and yields nothing).
 	List(ctx context.Context, bucket, prefix string) iter.Seq2[string, error]
 	// Copy copies an object, also between buckets, keeping content type
-	// and metadata. The destination must not exist ([ErrObjectExists])
-	// unless [WithOverwrite] is given. A missing source is
+	// and metadata. The copy is stored in one part: its ETag is the MD5 of
+	// its bytes, also when the source's is a multipart ETag, and a whole
+	// read of it is verified. The destination must not exist
+	// ([ErrObjectExists]) unless [WithOverwrite] is given. A missing source is
 	// [ErrObjectNotFound], a missing bucket [ErrBucketNotFound], a copy
 	// onto itself [ErrInvalidArgument].
 	Copy(ctx context.Context, srcBucket, srcObject, dstBucket, dstObject string, opts ...CopyOption) error
@@ -94,10 +99,12 @@ type Store interface {
 	// a missing object answers 404 when used.
 	PresignGet(ctx context.Context, bucket, object string, opts ...PresignOption) (string, error)
 	// PresignPut returns a URL that uploads the object with a plain PUT of
-	// the body until it expires. With [WithContentMD5] the request must
-	// carry that Content-MD5. The object gets the request's Content-Type,
-	// or binary/octet-stream (S3's default) without one. Presigning does
-	// not contact the server.
+	// the body, which must have a Content-Length (411 without one), until
+	// it expires. With [WithContentMD5] the request must carry that
+	// Content-MD5. The object gets the request's Content-Type, or
+	// binary/octet-stream (S3's default) without one. If-None-Match: * and
+	// If-Match make the PUT conditional (see the package documentation).
+	// Presigning does not contact the server.
 	PresignPut(ctx context.Context, bucket, object string, opts ...PresignOption) (string, error)
 	// PresignPost returns a form upload of at most maxSize bytes (1 to
 	// [MaxPartSize]; a POST policy). The server refuses a larger file. The
@@ -335,7 +342,11 @@ func (s *portable) ObjectExists(ctx context.Context, bucket, object string) (boo
 }
 
 func (s *portable) List(ctx context.Context, bucket, prefix string) iter.Seq2[string, error] {
-	if err := s.bucket(bucket); err != nil {
+	err := s.bucket(bucket)
+	if err == nil {
+		err = checkPrefix(prefix)
+	}
+	if err != nil {
 		return func(yield func(string, error) bool) { yield("", err) }
 	}
 	return s.d.List(ctx, bucket, prefix)

@@ -9,12 +9,16 @@ import (
 
 // ObjectInfo describes a stored object.
 type ObjectInfo struct {
-	Bucket       string
-	ID           string
-	Size         int64  // the whole object's size, also for ranged reads
-	ETag         string // without quotes; "<md5 hex>" or "<hex>-<parts>" for multipart objects
-	ContentType  string
-	LastModified time.Time // zero in what Put returns; Stat knows it
+	Bucket      string
+	ID          string
+	Size        int64  // the whole object's size, also for ranged reads
+	ETag        string // without quotes; "<md5 hex>" or "<hex>-<parts>" for multipart objects
+	ContentType string
+	// LastModified is when the object was written, in whole seconds on
+	// every backend (as S3 reports it): an object written just after an
+	// instant t may report a LastModified before t, but not before
+	// t.Truncate(time.Second). Zero in what Put returns; Stat knows it.
+	LastModified time.Time
 	// Metadata holds the user metadata, keys in lower case; never nil.
 	Metadata map[string]string
 }
@@ -36,11 +40,19 @@ type Upload struct {
 
 // PresignedPost is a presigned form upload: a client sends a
 // multipart/form-data POST to URL with every field of Fields, then a field
-// named "file" carrying the bytes, last. The server refuses (403) a form
-// with any other field, such as a content type or metadata, and a file
-// larger than the limit (400 EntityTooLarge). Send the file last: AWS S3
-// ignores the fields after it, so it and the in-memory store refuse a form
-// whose file comes first (403), although versitygw reads on and accepts it.
+// named "file" carrying the bytes, last. Field names count in any case (a
+// later field replaces an earlier one of the same name). Besides Fields,
+// the server accepts fields named x-ignore-* and a field named bucket (of
+// any value: the server checks the URL's bucket); it refuses (403) a form
+// with any other field, such as a content type or metadata. The file is
+// the first part named "file" or with a filename, and holds every byte
+// after its headers up to the end of the form: a part after it counts as
+// file content. A file larger than the limit is 400 EntityTooLarge, a form
+// without a file part 400 InvalidArgument, a body that is not
+// multipart/form-data 412, a form posted to the URL of a missing bucket
+// 404 NoSuchBucket. Send the file last: AWS S3 ignores the fields after
+// it, so it and the in-memory store refuse a form whose file comes first
+// (403), although versitygw reads on and accepts it.
 type PresignedPost struct {
 	URL    string
 	Fields map[string]string

@@ -15,7 +15,7 @@ type ObjectInfo struct {
 	Size         int64 // the whole object's size, also for ranged reads
 	ETag         string
 	ContentType  string
-	LastModified time.Time
+	LastModified time.Time // whole seconds, as S3 reports it
 	Metadata     map[string]string
 }
 
@@ -89,11 +89,13 @@ type Store interface {
 	// report a missing bucket as ErrObjectNotFound too; the portable layer
 	// then asks BucketExists. Metadata keys come back in lower case.
 	Stat(ctx context.Context, bucket, object string) (ObjectInfo, error)
-	// List yields the ids of the bucket's objects that start with prefix,
-	// in lexical order, fetching pages as the loop asks; an error
+	// List yields the ids of the bucket's objects that start with prefix
+	// (valid UTF-8 of at most 1024 bytes: the portable layer refuses
+	// others), in lexical order, fetching pages as the loop asks; an error
 	// (ErrBucketNotFound for a missing bucket) ends it.
 	List(ctx context.Context, bucket, prefix string) iter.Seq2[string, error]
-	// Copy copies an object with its content type and metadata; source and
+	// Copy copies an object with its content type and metadata into one
+	// part (the copy's ETag is the MD5 of its bytes); source and
 	// destination differ. Unless overwrite it must not replace an existing
 	// destination: the portable layer checks first, and drivers that can
 	// refuse with ErrObjectExists atomically. A missing source or bucket is

@@ -27,10 +27,12 @@
 // PresignPut, PresignPost or PresignPart to a plain net/http client, as a
 // browser or a command-line client would use it. The server answers like
 // S3: 200 with an ETag for PUT, 206 for a GET with one Range (416 beyond
-// the end; several or malformed ranges are ignored, see objstore), 204 for
-// a form POST, 400 EntityTooLarge
-// over the POST policy's limit, 400 BadDigest when a body does not match
-// its Content-MD5, 403 for a tampered or expired signature or a query
+// the end; several or malformed ranges are ignored, see objstore), 304 and
+// 412 for conditional GETs and PUTs and 411 for a PUT without a
+// Content-Length (the rules are objstore's), 204 for a form POST (its
+// parts read as objstore.PresignedPost says), 400 EntityTooLarge over the
+// POST policy's limit, 400 BadDigest when a body does not match its
+// Content-MD5, 403 for a tampered or expired signature or a query
 // parameter added to the URL (S3 signs the whole query), 404 for a
 // missing object or upload.
 //

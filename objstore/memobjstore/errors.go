@@ -8,9 +8,9 @@ import (
 )
 
 // ErrInvalidConfig is wrapped, together with objstore.ErrInvalidOption, by
-// every error about an [Option]: a nil clock, or an address [New] cannot
-// listen on. An invalid objstore option given through [WithStoreOptions]
-// fails with objstore.ErrInvalidOption.
+// every error about an [Option]: a nil clock, an address [New] cannot
+// listen on, or an invalid objstore option given through
+// [WithStoreOptions].
 var ErrInvalidConfig = errors.New("memobjstore: invalid config")
 
 func configErr(format string, args ...any) error {

@@ -2,6 +2,7 @@ package memobjstore
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"testing"
@@ -40,7 +41,7 @@ func New(opts ...Option) (objstore.Store, error) {
 	s, err := objstore.New(d, c.store...)
 	if err != nil {
 		ln.Close()
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	d.done = make(chan error, 1)
 	go func() { d.done <- d.srv.Serve(ln) }()

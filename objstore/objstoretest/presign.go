@@ -1,11 +1,14 @@
 package objstoretest
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/md5"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -185,6 +188,17 @@ func testPresignPut(t *testing.T, h *harness) {
 		t.Errorf("PUT presigned URL of a deleted bucket: status %d (%s), want 404", status, body)
 	}
 
+	// A Content-MD5 header that is not the base64 of 16 bytes is
+	// InvalidDigest, one of another body BadDigest.
+	for md5Header, code := range map[string]string{base64.StdEncoding.EncodeToString([]byte("short")): "InvalidDigest", "garbage!": "InvalidDigest", md5Base64([]byte("other")): "BadDigest"} {
+		u, err := h.s.PresignPut(ctx, b, "digest.bin")
+		noErr(t, "PresignPut", err)
+		req := h.request(ctx, http.MethodPut, u, []byte("body"))
+		req.Header.Set("Content-MD5", md5Header)
+		if status, body, _ := h.do(req); status != http.StatusBadRequest || !bytes.Contains(body, []byte("<Code>"+code+"</Code>")) {
+			t.Errorf("PUT with Content-MD5 %q: status %d (%.200s), want 400 %s", md5Header, status, body, code)
+		}
+	}
 	// S3 refuses a Content-MD5 that is not the base64 of 16 bytes, so a
 	// URL bound to one could never be used.
 	sum := md5.Sum(data)
@@ -346,4 +360,152 @@ func testPresignExpiry(t *testing.T, h *harness) {
 			t.Errorf("ObjectExists(%s) after an expired upload = %v, %v; want false, nil", id, ok, err)
 		}
 	}
+}
+
+// testPresignConditions checks the conditional headers of presigned GETs
+// and PUTs, and a PUT without a Content-Length, as S3 servers answer them
+// (versitygw's rules, which the in-memory store follows).
+func testPresignConditions(t *testing.T, h *harness) {
+	ctx := h.ctx()
+	b := h.bucket()
+	data := []byte("conditional")
+	etag := md5Hex(data)
+	h.put(ctx, b, "cond.bin", data)
+	u, err := h.s.PresignGet(ctx, b, "cond.bin")
+	noErr(t, "PresignGet", err)
+	status, _, hdr := h.do(h.request(ctx, http.MethodGet, u, nil))
+	lm, err := http.ParseTime(hdr.Get("Last-Modified"))
+	if status != http.StatusOK || err != nil {
+		t.Fatalf("GET presigned URL: status %d, Last-Modified %q; want 200 and a date", status, hdr.Get("Last-Modified"))
+	}
+	// Dates are compared with the time the object was written, to finer
+	// than the whole seconds of Last-Modified; wait until the second after
+	// Last-Modified has passed, so that it is no future date.
+	time.Sleep(time.Until(lm.Add(1100 * time.Millisecond)))
+	date := func(t time.Time) string { return t.UTC().Format(http.TimeFormat) }
+	after, before := lm.Add(time.Second), lm.Add(-time.Hour)
+	for _, c := range []struct {
+		headers []string // name, value, ...
+		want    int
+	}{
+		{[]string{"If-Match", `"` + etag + `"`}, 200},
+		{[]string{"If-Match", etag}, 200},
+		{[]string{"If-Match", "*"}, 200},
+		{[]string{"If-Match", `"other"`}, 412},
+		{[]string{"If-Match", `"other", "` + etag + `"`}, 412},
+		{[]string{"If-None-Match", `"` + etag + `"`}, 304},
+		{[]string{"If-None-Match", etag}, 304},
+		{[]string{"If-None-Match", "*"}, 304},
+		{[]string{"If-None-Match", `W/"` + etag + `"`}, 200},
+		{[]string{"If-None-Match", `"other", "` + etag + `"`}, 200},
+		{[]string{"If-Modified-Since", date(lm)}, 200},
+		{[]string{"If-Modified-Since", date(after)}, 304},
+		{[]string{"If-Modified-Since", after.UTC().Format(time.RFC3339)}, 304},
+		{[]string{"If-Modified-Since", after.UTC().Format(time.RFC850)}, 200},
+		{[]string{"If-Modified-Since", date(time.Now().Add(time.Hour))}, 200},
+		{[]string{"If-Unmodified-Since", date(lm)}, 412},
+		{[]string{"If-Unmodified-Since", date(after)}, 200},
+		{[]string{"If-Unmodified-Since", date(before)}, 412},
+		{[]string{"If-Match", etag, "If-Unmodified-Since", date(before)}, 200},
+		{[]string{"If-Match", etag, "If-Modified-Since", date(after)}, 304},
+		{[]string{"If-Match", etag, "If-None-Match", etag}, 304},
+		{[]string{"If-None-Match", `"other"`, "If-Modified-Since", date(after)}, 200},
+		{[]string{"If-None-Match", `"other"`, "If-Unmodified-Since", date(before)}, 412},
+		{[]string{"If-None-Match", etag, "If-Unmodified-Since", date(before)}, 412},
+		{[]string{"If-Modified-Since", date(after), "If-Unmodified-Since", date(before)}, 412},
+		{[]string{"If-Match", `"other"`, "Range", "bytes=100-"}, 412},
+		{[]string{"If-Range", `"other"`, "Range", "bytes=0-3"}, 206},
+	} {
+		req := h.request(ctx, http.MethodGet, u, nil)
+		for i := 0; i < len(c.headers); i += 2 {
+			req.Header.Set(c.headers[i], c.headers[i+1])
+		}
+		status, body, hdr := h.do(req)
+		if status != c.want {
+			t.Errorf("GET presigned URL with %q: status %d, want %d", c.headers, status, c.want)
+		}
+		if status == http.StatusNotModified && (len(body) != 0 || hdr.Get("ETag") != "") {
+			t.Errorf("GET presigned URL with %q: 304 with body %q and ETag %q, want neither", c.headers, body, hdr.Get("ETag"))
+		}
+		if status == http.StatusPreconditionFailed && !bytes.Contains(body, []byte("<Code>PreconditionFailed</Code>")) {
+			t.Errorf("GET presigned URL with %q: 412 with body %q, want the error PreconditionFailed", c.headers, body)
+		}
+	}
+
+	put := func(id, name, value string, body io.Reader) int {
+		t.Helper()
+		u, err := h.s.PresignPut(ctx, b, id)
+		noErr(t, "PresignPut", err)
+		req, err := http.NewRequestWithContext(ctx, http.MethodPut, u, body)
+		noErr(t, "NewRequest", err)
+		if name != "" {
+			req.Header.Set(name, value)
+		}
+		status, _, _ := h.do(req)
+		return status
+	}
+	for _, c := range []struct {
+		id, name, value string
+		want            int
+	}{
+		{"cond.bin", "If-None-Match", "*", 412},
+		{"cond.bin", "If-Match", `"nomatch"`, 412},
+		{"cond.bin", "If-None-Match", `"` + etag + `"`, 501},
+		{"missing.bin", "If-Match", `"` + etag + `"`, 404},
+	} {
+		if status := put(c.id, c.name, c.value, bytes.NewReader([]byte("replaced"))); status != c.want {
+			t.Errorf("presigned PUT of %s with %s: %s: status %d, want %d", c.id, c.name, c.value, status, c.want)
+		}
+	}
+	u, err = h.s.PresignPut(ctx, b, "cond.bin")
+	noErr(t, "PresignPut", err)
+	if status, ok := h.chunkedPut(u, "chunked"); ok && status != http.StatusLengthRequired {
+		t.Errorf("presigned PUT without Content-Length (chunked): status %d, want 411", status)
+	}
+	if got, _ := h.read(ctx, b, "cond.bin"); !bytes.Equal(got, data) {
+		t.Errorf("Get after refused PUTs = %q, want %q unchanged", got, data)
+	}
+	if ok, err := h.s.ObjectExists(ctx, b, "missing.bin"); err != nil || ok {
+		t.Errorf("ObjectExists(missing.bin) after a refused PUT = %v, %v; want false, nil", ok, err)
+	}
+	if status := put("cond.bin", "If-Match", etag, bytes.NewReader([]byte("matched"))); status != http.StatusOK {
+		t.Errorf("presigned PUT with If-Match of the ETag: status %d, want 200", status)
+	}
+	if status := put("new.bin", "If-None-Match", "*", bytes.NewReader([]byte("new"))); status != http.StatusOK {
+		t.Errorf("presigned PUT of a missing object with If-None-Match: *: status %d, want 200", status)
+	}
+	if got, _ := h.read(ctx, b, "cond.bin"); string(got) != "matched" {
+		t.Errorf("Get after a PUT with a matching If-Match = %q, want %q", got, "matched")
+	}
+}
+
+// chunkedPut sends a PUT of body to rawURL with a chunked body, headers
+// and body in one write, and returns the status; ok is false when the URL
+// is not plain http, which this takes no client for. A server that
+// answers before it reads the body may close the connection at once, so
+// a client that sends the body after the headers can fail to write it
+// and miss the answer.
+func (h *harness) chunkedPut(rawURL, body string) (int, bool) {
+	h.t.Helper()
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme != "http" {
+		return 0, false
+	}
+	conn, err := net.DialTimeout("tcp", u.Host, 10*time.Second)
+	if err != nil {
+		h.t.Fatalf("dialing %s: %v", u.Host, err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(time.Minute))
+	req := fmt.Sprintf("PUT %s HTTP/1.1\r\nHost: %s\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n%x\r\n%s\r\n0\r\n\r\n",
+		u.RequestURI(), u.Host, len(body), body)
+	if _, err := io.WriteString(conn, req); err != nil {
+		h.t.Fatalf("PUT %s: %v", u.Redacted(), err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		h.t.Fatalf("PUT %s: reading the answer: %v", u.Redacted(), err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode, true
 }

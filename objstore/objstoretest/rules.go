@@ -105,6 +105,7 @@ func testIDsWithinS3(t *testing.T, h *harness) {
 	}
 	b := h.bucketOn(s)
 	for _, id := range []string{"", ".", "..", "a/./b", "a/../b", "/lead", "trail/", "a//b", "nul\x00", "bad\xff", "a\ufffeb", "a\uffffb",
+		".sgwtmp", "a/.sgwtmp", ".sgwtmp/x", "b/.sgwtmp/c",
 		strings.Repeat("k", 256) + "/k", "d/" + strings.Repeat("é", 128) + "/k", strings.Repeat(strings.Repeat("k", 200)+"/", 5) + strings.Repeat("k", 30),
 		strings.Repeat("k", objstore.MaxObjectName+1), "d/" + strings.Repeat("é", objstore.MaxObjectName/2+1)} {
 		_, err := s.Put(ctx, b, id, bytes.NewReader([]byte("x")), 1)
@@ -113,7 +114,7 @@ func testIDsWithinS3(t *testing.T, h *harness) {
 		wantErr(t, fmt.Sprintf("PresignGet(%.40q) under permissive rules", id), err, objstore.ErrInvalidID)
 	}
 	accepted := []string{"dir/sub/name with spaces+1.txt", "Grüße.txt", "a\ufdd0\U0010fffe\u0085b", strings.Repeat("k", objstore.MaxObjectName), "q?x#y%20z",
-		"d/" + strings.Repeat("é", objstore.MaxObjectName/2), strings.Repeat("s", 255) + "/x"}
+		"d/" + strings.Repeat("é", objstore.MaxObjectName/2), strings.Repeat("s", 255) + "/x", "x.sgwtmp/.sgwtmpx", ".SGWTMP/.sgwtmp.x"}
 	for i, id := range accepted {
 		data := []byte(fmt.Sprintf("object %d", i))
 		if _, err := s.Put(ctx, b, id, bytes.NewReader(data), int64(len(data))); err != nil {
@@ -233,5 +234,86 @@ func testMultipartEdges(t *testing.T, h *harness) {
 	got, r := h.read(ctx, b, "one.bin")
 	if len(got) != 0 || r.Verified() {
 		t.Errorf("Get(object of one empty part) = %d bytes, verified %v; want 0 bytes, not verified (uploaded by another)", len(got), r.Verified())
+	}
+
+	// A copy is stored in one part: a multipart source's copy has the MD5
+	// of its bytes as its ETag, so a read of it is verified.
+	data := []byte("multipart source")
+	uid, err = h.s.InitUpload(ctx, b, "mp.bin")
+	noErr(t, "InitUpload", err)
+	h.mustPart(ctx, b, "mp.bin", uid, 1, data, false)
+	noErr(t, "CompleteUpload", h.s.CompleteUpload(ctx, b, "mp.bin", uid))
+	noErr(t, "Copy(multipart object)", h.s.Copy(ctx, b, "mp.bin", b, "mp-copy.bin"))
+	if st, err := h.s.Stat(ctx, b, "mp-copy.bin"); err != nil || st.ETag != md5Hex(data) {
+		t.Errorf("Stat(copy of a multipart object) = %+v, %v; want the ETag %s (the MD5 of its bytes)", st, err, md5Hex(data))
+	}
+	if got, r := h.read(ctx, b, "mp-copy.bin"); !bytes.Equal(got, data) || !r.Verified() {
+		t.Errorf("Get(copy of a multipart object) = %q, verified %v; want %q, verified", got, r.Verified(), data)
+	}
+}
+
+// testWriteLimits checks that writes at the limits of content type and
+// metadata size succeed on the longest ids, whose percent-encoding takes
+// the most room among the request headers an S3 server reads, and that
+// one byte or key more is refused everywhere.
+func testWriteLimits(t *testing.T, h *harness) {
+	ctx := h.ctx()
+	any := func(string) error { return nil }
+	s := h.newStore(t, objstore.WithIDRules(objstore.IDRules{Object: any}), objstore.WithPartSize(objstore.MinPartSize))
+	b := h.bucketOn(s)
+	long := func(last string) string {
+		return strings.Repeat(strings.Repeat("%", objstore.MaxObjectName)+"/", 4) + strings.Repeat("%", 1024-4*(objstore.MaxObjectName+1)-1) + last
+	}
+	ct := "t/" + strings.Repeat("x", objstore.MaxContentTypeSize-2)
+	most := map[string]string{}
+	for i := range objstore.MaxMetadataKeys {
+		k := fmt.Sprintf("k%02d", i) + strings.Repeat("k", objstore.MaxMetadataKeySize-3)
+		most[k] = strings.Repeat("v", objstore.MaxMetadataSize/objstore.MaxMetadataKeys-objstore.MaxMetadataKeySize)
+	}
+	lt := map[string]string{"lt": strings.Repeat("<", (objstore.MaxMetadataSize-2)/6)}
+	quotes := map[string]string{"a&b": strings.Repeat(`"`, (objstore.MaxMetadataSize-8-1)/2) + "x"}
+	for i, m := range []map[string]string{most, lt, quotes} {
+		opts := []objstore.WriteOption{objstore.WithContentType(ct), objstore.WithMetadata(m)}
+		check := func(what, id string, size int) {
+			t.Helper()
+			st, err := s.Stat(ctx, b, id)
+			if err != nil || st.ContentType != ct || !maps.Equal(st.Metadata, m) || st.Size != int64(size) {
+				t.Errorf("Stat after %s with metadata %d at the limits = %.80q, %v; want %d bytes, the content type and metadata", what, i, fmt.Sprint(st), err, size)
+			}
+		}
+		id := long(fmt.Sprint(i))
+		_, err := s.Put(ctx, b, id, bytes.NewReader([]byte("x")), 1, append(opts, objstore.IfAbsent())...)
+		noErr(t, fmt.Sprintf("Put(IfAbsent) with metadata %d at the limits", i), err)
+		check("Put(IfAbsent)", id, 1)
+		big := randomBytes(7, objstore.MinPartSize+1)
+		_, err = s.Put(ctx, b, id, bytes.NewReader(big), int64(len(big)), opts...)
+		noErr(t, fmt.Sprintf("multipart Put with metadata %d at the limits", i), err)
+		check("multipart Put", id, len(big))
+		uid, err := s.InitUpload(ctx, b, id, opts...)
+		noErr(t, fmt.Sprintf("InitUpload with metadata %d at the limits", i), err)
+		part, err := s.PresignPart(ctx, b, id, uid, 1)
+		noErr(t, "PresignPart", err)
+		if status, body, _ := h.do(h.request(ctx, http.MethodPut, part, []byte("part"))); status != http.StatusOK {
+			t.Fatalf("PUT part: status %d (%s), want 200", status, body)
+		}
+		noErr(t, fmt.Sprintf("CompleteUpload with metadata %d at the limits", i), s.CompleteUpload(ctx, b, id, uid))
+		check("CompleteUpload", id, 4)
+	}
+	over := map[string]string{"k": "v"}
+	for k, v := range most {
+		over[k] = v[:1]
+	}
+	for what, opt := range map[string]objstore.WriteOption{
+		"a content type of one byte more": objstore.WithContentType(ct + "x"),
+		"one key more":                    objstore.WithMetadata(over),
+		"a key of one byte more":          objstore.WithMetadata(map[string]string{strings.Repeat("k", objstore.MaxMetadataKeySize+1): "v"}),
+		"one < more":                      objstore.WithMetadata(map[string]string{"lt": strings.Repeat("<", (objstore.MaxMetadataSize-2)/6+1)}),
+		`one " more`:                      objstore.WithMetadata(map[string]string{"q": strings.Repeat(`"`, (objstore.MaxMetadataSize-1)/2+1)}),
+		"one & more in keys":              objstore.WithMetadata(map[string]string{"a&b": strings.Repeat("v", objstore.MaxMetadataSize-8+1)}),
+	} {
+		_, err := s.Put(ctx, b, "refused", bytes.NewReader([]byte("x")), 1, opt)
+		wantErr(t, "Put with "+what, err, objstore.ErrInvalidArgument)
+		_, err = s.InitUpload(ctx, b, "refused", opt)
+		wantErr(t, "InitUpload with "+what, err, objstore.ErrInvalidArgument)
 	}
 }

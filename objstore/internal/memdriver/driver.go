@@ -44,7 +44,7 @@ type object struct {
 	etag  string
 	ctype string
 	meta  map[string]string
-	mod   time.Time
+	mod   time.Time // to the clock's precision; reported in whole seconds
 }
 
 type upload struct {
@@ -139,7 +139,7 @@ func (f *Driver) DeleteBucket(ctx context.Context, name string) error {
 
 func (o *object) info(b, id string) driver.ObjectInfo {
 	return driver.ObjectInfo{Bucket: b, ID: id, Size: int64(len(o.data)), ETag: o.etag, ContentType: o.ctype,
-		LastModified: o.mod, Metadata: maps.Clone(o.meta)}
+		LastModified: o.mod.Truncate(time.Second), Metadata: maps.Clone(o.meta)}
 }
 
 // Stat implements [driver.Store].
@@ -233,6 +233,11 @@ func (f *Driver) Copy(ctx context.Context, sb, so, db, do string, overwrite bool
 	c := *o
 	c.meta = maps.Clone(o.meta)
 	c.mod = f.now()
+	// S3 stores a copy as one part: a multipart source's copy gets the
+	// MD5 of its bytes as its ETag.
+	if strings.Contains(o.etag, "-") {
+		c.etag = md5hex(o.data)
+	}
 	dst.objects[do] = &c
 	return nil
 }
@@ -360,18 +365,18 @@ func (f *Driver) Get(ctx context.Context, b, id string, offset, length int64) (i
 
 // snapshot returns the bytes and description of an object; the bytes are
 // never modified once stored, so the caller reads them without the lock.
-func (f *Driver) snapshot(b, id string) ([]byte, driver.ObjectInfo, error) {
+func (f *Driver) snapshot(b, id string) ([]byte, driver.ObjectInfo, time.Time, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	bk, err := f.lookup(b)
 	if err != nil {
-		return nil, driver.ObjectInfo{}, err
+		return nil, driver.ObjectInfo{}, time.Time{}, err
 	}
 	o := bk.objects[id]
 	if o == nil {
-		return nil, driver.ObjectInfo{}, notFoundObject(b, id)
+		return nil, driver.ObjectInfo{}, time.Time{}, notFoundObject(b, id)
 	}
-	return o.data, o.info(b, id), nil
+	return o.data, o.info(b, id), o.mod, nil
 }
 
 // ctxReader stops reading when its context is done, as a network read would.

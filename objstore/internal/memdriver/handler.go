@@ -3,6 +3,7 @@ package memdriver
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
@@ -10,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,8 +21,10 @@ import (
 )
 
 // ServeHTTP serves the Driver's presigned URLs like an S3 server would:
-// GET downloads an object, PUT uploads an object or a part (answering its
-// ETag), POST uploads a form within its policy (204 on success, 400
+// GET downloads an object (conditional headers as in readCondition, then
+// one Range), PUT uploads an object or a part (answering its ETag; 411
+// without a Content-Length, an object's conditions as in putCondition),
+// POST uploads a form within its policy (204 on success, 400
 // EntityTooLarge over the size limit). A missing, tampered or expired
 // signature, another method than the one signed, a query parameter that
 // was not signed (added or repeated) and an x-amz-* header that was not
@@ -138,14 +140,21 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 	}
 	ctx := r.Context()
 	if r.Method == http.MethodGet {
-		data, info, err := f.snapshot(b, id)
+		data, info, mod, err := f.snapshot(b, id)
 		if err != nil {
 			writeStoreError(w, err)
 			return
 		}
-		// Ranges (206, 416) and conditional headers as S3 answers them:
-		// ServeContent answers what S3 honours, once the request holds no
-		// Range S3 would ignore and no If-Modified-Since in the future.
+		// Conditional headers (304, 412), then ranges (206, 416), as S3
+		// answers them: ServeContent serves the range S3 honours, once
+		// the request holds no Range S3 would ignore and no condition.
+		if status := readCondition(r.Header, info.ETag, mod, f.now()); status != 0 {
+			writeCondition(w, status)
+			return
+		}
+		for _, h := range conditionalHeaders {
+			r.Header.Del(h)
+		}
 		switch first, last, ok, unsatisfiable := s3Range(r.Header.Get("Range"), int64(len(data))); {
 		case unsatisfiable:
 			writeError(w, http.StatusRequestedRangeNotSatisfiable, "InvalidRange", "The requested range is not satisfiable")
@@ -155,12 +164,13 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 		default:
 			r.Header.Del("Range")
 		}
-		if t, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && t.After(f.now()) {
-			r.Header.Del("If-Modified-Since") // a date in the future is invalid (RFC 9110)
-		}
 		w.Header().Set("ETag", `"`+info.ETag+`"`)
 		w.Header().Set("Content-Type", info.ContentType)
 		http.ServeContent(w, r, "", info.LastModified, bytes.NewReader(data))
+		return
+	}
+	if r.Header.Get("Content-Length") == "" {
+		writeError(w, http.StatusLengthRequired, "MissingContentLength", "You must provide the Content-Length HTTP header.")
 		return
 	}
 	data, err := readAll(ctx, r.Body, -1)
@@ -169,8 +179,8 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 		return
 	}
 	if h := r.Header.Get("Content-MD5"); h != "" {
-		if _, derr := base64.StdEncoding.DecodeString(h); derr != nil {
-			writeError(w, http.StatusBadRequest, "InvalidDigest", "Content-MD5 is not base64")
+		if sum, derr := base64.StdEncoding.DecodeString(h); derr != nil || len(sum) != md5.Size {
+			writeError(w, http.StatusBadRequest, "InvalidDigest", "The Content-MD5 you specified is not valid.")
 			return
 		}
 		contentMD5 = h
@@ -192,7 +202,13 @@ func (f *Driver) serveObject(w http.ResponseWriter, r *http.Request, b, id strin
 		if ctype == "" {
 			ctype = UploadContentType
 		}
-		etag, err = f.Put(ctx, b, id, bytes.NewReader(data), int64(len(data)), driver.WriteInfo{ContentType: ctype})
+		var status int
+		var code string
+		etag, status, code, err = f.putIf(ctx, b, id, data, ctype, r.Header)
+		if status != 0 {
+			writeError(w, status, code, conditionMessages[code])
+			return
+		}
 	}
 	if err != nil {
 		writeStoreError(w, err)
@@ -297,54 +313,62 @@ func (p *preDataReader) Read(b []byte) (int, error) {
 
 func (f *Driver) servePost(w http.ResponseWriter, r *http.Request, b string) {
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", "want a multipart/form-data body")
+	switch {
+	case err != nil || mt != "multipart/form-data":
+		writeError(w, http.StatusPreconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold.")
+		return
+	case params["boundary"] == "":
+		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", malformedPOST)
 		return
 	}
 	body := &preDataReader{r: r.Body, left: 2 * MaxPostFields}
-	mr := multipart.NewReader(body, params["boundary"])
+	form := newFormParser(body, params["boundary"])
 	fields := map[string]string{}
 	size := 0
-	tooLarge := func() {
+	err = form.fields(func(name, value string) error {
+		if size += len(name) + len(value); size > MaxPostFields {
+			return errPreData
+		}
+		fields[name] = value
+		return nil
+	})
+	switch {
+	case body.exceeded || errors.Is(err, errPreData):
 		writeError(w, http.StatusBadRequest, "MaxPostPreDataLengthExceeded",
 			fmt.Sprintf("Your POST request fields preceding the upload file were too large (over %d bytes).", MaxPostFields))
-	}
-	for {
-		p, err := mr.NextPart()
-		switch {
-		case body.exceeded:
-			tooLarge()
-			return
-		case err != nil:
-			writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", "no file field")
-			return
-		}
-		name := p.FormName()
-		if name != fieldFile {
-			v, err := io.ReadAll(io.LimitReader(p, int64(MaxPostFields-size-len(name)+1)))
-			size += len(name) + len(v)
-			switch {
-			case body.exceeded || size > MaxPostFields:
-				tooLarge()
-				return
-			case err != nil:
-				writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", err.Error())
-				return
-			}
-			fields[name] = string(v)
-			continue
-		}
-		body.open = true
-		pol, ok := f.checkPolicy(w, b, fields)
-		if !ok {
-			return
-		}
-		f.storePost(r.Context(), w, b, pol, p)
+		return
+	case errors.Is(err, errNoFile):
+		writeError(w, http.StatusBadRequest, "InvalidArgument", "POST requires exactly one file upload per request.")
+		return
+	case err != nil:
+		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", malformedPOST)
 		return
 	}
+	body.open = true
+	pol, ok := f.checkPolicy(r.Context(), w, b, fields)
+	if !ok {
+		return
+	}
+	data, tooLarge, err := form.file(pol.MaxSize)
+	switch {
+	case tooLarge:
+		writeError(w, http.StatusBadRequest, "EntityTooLarge", fmt.Sprintf("the file exceeds the maximum of %d bytes", pol.MaxSize))
+		return
+	case err != nil:
+		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", malformedPOST)
+		return
+	}
+	if _, err := f.Put(r.Context(), b, pol.Key, bytes.NewReader(data), int64(len(data)), driver.WriteInfo{ContentType: UploadContentType}); err != nil {
+		writeStoreError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
-func (f *Driver) checkPolicy(w http.ResponseWriter, b string, fields map[string]string) (postPolicy, bool) {
+// malformedPOST is S3's message for a form it cannot parse.
+const malformedPOST = "The body of your POST request is not well-formed multipart/form-data."
+
+func (f *Driver) checkPolicy(ctx context.Context, w http.ResponseWriter, b string, fields map[string]string) (postPolicy, bool) {
 	var pol postPolicy
 	if !f.checkSignature(fields[fieldSignature], "POST", fields[fieldPolicy]) {
 		writeError(w, http.StatusForbidden, "SignatureDoesNotMatch", "the policy signature does not match")
@@ -359,6 +383,8 @@ func (f *Driver) checkPolicy(w http.ResponseWriter, b string, fields map[string]
 		writeError(w, http.StatusBadRequest, "MalformedPOSTRequest", "bad policy")
 	case f.now().After(time.Unix(pol.Expires, 0)):
 		writeError(w, http.StatusForbidden, "AccessDenied", "policy has expired")
+	case pol.Bucket != b && !f.bucketExists(ctx, b):
+		writeStoreError(w, notFoundBucket(b))
 	case pol.Bucket != b || pol.Key != fields[fieldKey]:
 		writeError(w, http.StatusForbidden, "AccessDenied", "policy does not allow this bucket or key")
 	case extraField(fields) != "":
@@ -369,12 +395,15 @@ func (f *Driver) checkPolicy(w http.ResponseWriter, b string, fields map[string]
 	return pol, false
 }
 
-// extraField returns a form field the policy does not allow, as S3 refuses
-// any field its policy has no condition for (a content type, metadata).
+// extraField returns a form field (its name in lower case) the policy does
+// not allow, as S3 refuses any field its policy has no condition for (a
+// content type, metadata). The policy has a condition for the bucket,
+// which S3 checks against the URL's bucket, so a bucket field of any value
+// passes.
 func extraField(fields map[string]string) string {
 	for name := range fields {
-		switch n := strings.ToLower(name); {
-		case n == fieldKey, n == fieldPolicy, n == fieldSignature, strings.HasPrefix(n, "x-ignore-"):
+		switch n := name; {
+		case n == fieldKey, n == fieldPolicy, n == fieldSignature, n == "bucket", strings.HasPrefix(n, "x-ignore-"):
 		default:
 			return n
 		}
@@ -382,19 +411,9 @@ func extraField(fields map[string]string) string {
 	return ""
 }
 
-func (f *Driver) storePost(ctx context.Context, w http.ResponseWriter, b string, pol postPolicy, file io.Reader) {
-	data, err := readAll(ctx, io.LimitReader(file, pol.MaxSize+1), -1)
-	if err != nil {
-		writeStoreError(w, err)
-		return
-	}
-	if int64(len(data)) > pol.MaxSize {
-		writeError(w, http.StatusBadRequest, "EntityTooLarge", fmt.Sprintf("the file exceeds the maximum of %d bytes", pol.MaxSize))
-		return
-	}
-	if _, err := f.Put(ctx, b, pol.Key, bytes.NewReader(data), int64(len(data)), driver.WriteInfo{ContentType: UploadContentType}); err != nil {
-		writeStoreError(w, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+// bucketExists reports whether bucket b exists (false too when ctx is
+// done).
+func (f *Driver) bucketExists(ctx context.Context, b string) bool {
+	ok, err := f.BucketExists(ctx, b)
+	return ok && err == nil
 }
