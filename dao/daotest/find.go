@@ -169,6 +169,8 @@ func (s *suite) testSkipLimitCount(t *testing.T) {
 		{dao.All[Person](), []dao.FindOption[Person]{by, dao.Limit[Person](0)}, []string{"e", "b", "c", "a", "d"}},
 		{dao.All[Person](), []dao.FindOption[Person]{dao.Limit[Person](1)}, []string{"a"}},
 		{pAge.Gte(25), []dao.FindOption[Person]{dao.OrderBy(pScore.Desc()), dao.Skip[Person](1), dao.Limit[Person](10)}, []string{"c", "b", "d"}},
+		{dao.All[Person](), []dao.FindOption[Person]{by, dao.Skip[Person](1), dao.Limit[Person](math.MaxInt64)}, []string{"b", "c", "a", "d"}},
+		{dao.All[Person](), []dao.FindOption[Person]{by, dao.Skip[Person](math.MaxInt64), dao.Limit[Person](math.MaxInt64)}, nil},
 	}
 	for i, tt := range tests {
 		rule := fmt.Sprintf("skip/limit case #%d", i)
