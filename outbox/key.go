@@ -38,22 +38,40 @@ func keyOf(id daodriver.Value) (string, error) {
 
 // keyedCollection is the collection that NewDAO hands to dao.New: it
 // refuses a write or delete of a document whose id cannot be the key of
-// its event (an event key is printable ASCII), which no relay could ever
-// publish, before the collection sees it.
-type keyedCollection struct{ driver.Collection }
+// its event (an event key is printable ASCII), and a write whose event
+// would be larger than the relay's size limit (checked by sized), which
+// no relay could ever publish, before the collection sees it.
+type keyedCollection struct {
+	driver.Collection
+	sized func(ctx context.Context, key string, doc any) error
+}
 
 func (c keyedCollection) Insert(ctx context.Context, id daodriver.Value, doc any) error {
-	if err := checkKey(id); err != nil {
-		return fmt.Errorf("%w: %w", daodriver.ErrInvalidDocument, err)
+	if err := c.check(ctx, id, doc); err != nil {
+		return err
 	}
 	return c.Collection.Insert(ctx, id, doc)
 }
 
 func (c keyedCollection) Replace(ctx context.Context, r daodriver.Replace) error {
-	if err := checkKey(r.ID); err != nil {
-		return fmt.Errorf("%w: %w", daodriver.ErrInvalidDocument, err)
+	if err := c.check(ctx, r.ID, r.Doc); err != nil {
+		return err
 	}
 	return c.Collection.Replace(ctx, r)
+}
+
+// check returns an error wrapping dao.ErrInvalidDocument when the document
+// doc with id cannot be written: its id is not an event key, or its event
+// is too large.
+func (c keyedCollection) check(ctx context.Context, id daodriver.Value, doc any) error {
+	if err := checkKey(id); err != nil {
+		return fmt.Errorf("%w: %w", daodriver.ErrInvalidDocument, err)
+	}
+	key, _ := keyOf(id)
+	if err := c.sized(ctx, key, doc); err != nil {
+		return fmt.Errorf("%w: %w", daodriver.ErrInvalidDocument, err)
+	}
+	return nil
 }
 
 func (c keyedCollection) Delete(ctx context.Context, id daodriver.Value) error {
