@@ -1,6 +1,7 @@
 package outbox
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	daodriver "github.com/hexkit-go/hexkit/dao/driver"
 	"github.com/hexkit-go/hexkit/events"
 	evdriver "github.com/hexkit-go/hexkit/events/driver"
+	"github.com/hexkit-go/hexkit/internal/jsoncheck"
 	"github.com/hexkit-go/hexkit/outbox/driver"
 )
 
@@ -23,8 +25,15 @@ import (
 // Publish and PublishBatch validate and encode exactly like any
 // events.Publisher, refuse an event larger than the relay's size limit
 // ([WithMaxMessageSize], 1 MiB by default, as Kafka's), which the relay
-// could never send, with an error wrapping events.ErrMessageTooLarge,
-// then return once the events are stored (not once they are sent): the
+// could never send, with an error wrapping events.ErrMessageTooLarge, and
+// an event whose payload an event store cannot keep as it is, with an
+// error wrapping events.ErrInvalidMessage: a payload that is not a JSON
+// object (that error also wraps events.ErrMalformedPayload), or one
+// holding an array directly inside an array, an object key that starts
+// with '$' or holds '.' or NUL, a key twice in one object, an integer
+// outside the int64 range or a number outside the float64 range (MongoDB
+// stores the payload as a document; FerretDB refuses some of these and
+// MongoDB changes others). A refused event is not stored. They return once the events are stored (not once they are sent): the
 // relay sends them, in the order they were stored, and marks
 // them published. On a compacted topic ([WithCompaction]) only the latest
 // event per key is kept (its stored id is "<topic>:<key>"), otherwise every
@@ -141,6 +150,10 @@ func (s *storingSender) Send(ctx context.Context, msgs []*evdriver.Message, errs
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if err := checkPayload(m.Payload); err != nil {
+			errs[i] = err
+			continue
+		}
 		if n := evdriver.RecordSize(m); n > s.src.relay.o.maxSize {
 			errs[i] = fmt.Errorf("%w: %d bytes, more than the relay's limit of %d (outbox.WithMaxMessageSize); not stored",
 				evdriver.ErrMessageTooLarge, n, s.src.relay.o.maxSize)
@@ -171,6 +184,21 @@ func (s *storingSender) Send(ctx context.Context, msgs []*evdriver.Message, errs
 	}
 	if stored {
 		s.src.relay.notify()
+	}
+	return nil
+}
+
+// checkPayload refuses, with an error wrapping events.ErrInvalidMessage,
+// a payload that an event store could not keep as it is: MongoDB stores
+// it as a document, so it must be a JSON object, and FerretDB refuses or
+// MongoDB changes what jsoncheck.Check refuses (nested arrays, keys with
+// '$', '.' or NUL, integers beyond int64).
+func checkPayload(p []byte) error {
+	if b := bytes.TrimLeft(p, " \t\r\n"); len(b) == 0 || b[0] != '{' {
+		return fmt.Errorf("%w: %w: a stored event's payload must be a JSON object", evdriver.ErrInvalidMessage, evdriver.ErrMalformedPayload)
+	}
+	if err := jsoncheck.Check(p); err != nil {
+		return fmt.Errorf("%w: the payload cannot be stored: %w", evdriver.ErrInvalidMessage, err)
 	}
 	return nil
 }

@@ -93,3 +93,47 @@ func testRefusedForGood(e *env) {
 		e.t.Errorf("topic holds:\n%swant the one event of document b", show(ms))
 	}
 }
+
+// rawCodec encodes an Event as its Text, taken for the JSON payload, so
+// that the suite can publish any payload.
+type rawCodec struct{}
+
+func (rawCodec) Encode(ev Event) ([]byte, error) { return []byte(ev.Text), nil }
+
+func (rawCodec) Decode(p []byte) (Event, error) { return Event{Text: string(p)}, nil }
+
+// testPersistentPayloads: a persistent publisher refuses, storing nothing,
+// a payload that MongoDB could not store as it is (it stores a payload as
+// a document), on every provider, and stores the others.
+func testPersistentPayloads(e *env) {
+	topic := e.topic()
+	r := e.relay(nil)
+	p := e.publisher(r, e.name("s"), topic, outbox.WithPublisherOptions(events.WithCodec[Event](rawCodec{})))
+	ctx := e.ctx()
+	for _, bad := range []string{
+		`{"a":[[1],[2,3]]}`,
+		`{"m":{"x":[[1]]}}`,
+		`{"m":{"$x":1}}`,
+		`{"m":{"a.b":1}}`,
+		`{"a.b":1}`,
+		`{"m":{"a\u0000":1}}`,
+		`{"a":1,"a":2}`,
+		`{"u":18446744073709551615}`,
+		`{"n":-9223372036854775809}`,
+		`{"f":1e400}`,
+		`[1,2]`,
+		`"text"`,
+		`12`,
+	} {
+		err := p.Publish(ctx, "k", Event{Text: bad})
+		if !errors.Is(err, events.ErrInvalidMessage) {
+			e.t.Errorf("Publish of the payload %s = %v, want an error wrapping events.ErrInvalidMessage: MongoDB cannot store it as it is", bad, err)
+		}
+	}
+	good := `{"a":[1,{"b":[2]}],"c":"$x.y","n":-9223372036854775808,"f":1.5}`
+	e.must(p.Publish(ctx, "k", Event{Text: good}), "Publish of "+good)
+	e.publish(r, 1, "the one valid payload")
+	if ms := e.msgs(topic); len(ms) != 1 || !jsonEqual(ms[0].Payload, []byte(good)) {
+		e.t.Errorf("topic holds:\n%swant the one event with payload %s", show(ms), good)
+	}
+}

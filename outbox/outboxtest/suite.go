@@ -67,6 +67,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"PersistentStrictCorrelationID", testStrictPublisher},
 		{"HandleChangesSetup", testHandleChangesSetup},
 		{"PersistentTooLarge", testPersistentTooLarge},
+		{"PersistentPayloads", testPersistentPayloads},
 		{"DAOTooLarge", testDAOTooLarge},
 		{"RefusedForGood", testRefusedForGood},
 	}
