@@ -72,7 +72,11 @@ func New[T any, ID comparable](ctx context.Context, c driver.Collection, opts ..
 	if err := checkUnique(s, o.unique, o.idField); err != nil {
 		return nil, err
 	}
-	if err := c.Init(ctx, driver.Schema{IDField: o.idField, VersionField: o.versionField, Unique: o.unique}); err != nil {
+	fields := make([]string, 0, len(s.Fields()))
+	for _, f := range s.Fields() {
+		fields = append(fields, f.Name)
+	}
+	if err := c.Init(ctx, driver.Schema{IDField: o.idField, VersionField: o.versionField, Unique: o.unique, Fields: fields}); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -55,8 +55,10 @@ type DAO[T any, ID comparable] interface {
 // NewDAO returns the outbox DAO over a provider's collection, publishing to
 // topic through relay. It is for providers; services call a provider's
 // constructor (mongo.NewOutboxDAO, memoutbox.New), which returns the same
-// DAO. It checks T, ID and the options as [dao.New] does and fails with an
-// error wrapping [ErrInvalidOption] for a nil collection or relay or an id
+// DAO. It checks T, ID and the options as [dao.New] does, refuses a T with
+// a top-level field named [MetadataField] with an error wrapping
+// dao.ErrInvalidDocument, and fails with an error wrapping
+// [ErrInvalidOption] for a nil collection or relay or an id
 // type that cannot travel as an event key, with one wrapping
 // events.ErrInvalidMessage for an invalid topic, and with one wrapping
 // [ErrClosed] for a relay whose Run has returned.

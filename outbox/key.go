@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/google/uuid"
@@ -44,6 +45,19 @@ func keyOf(id daodriver.Value) (string, error) {
 type keyedCollection struct {
 	driver.Collection
 	sized func(ctx context.Context, key string, doc any) error
+}
+
+// MetadataField is the top-level field in which an outbox collection keeps
+// a document's publication state, as Python hexkit names it. A document
+// type of an outbox DAO cannot have a field of this json name.
+const MetadataField = "__metadata__"
+
+// Init refuses a document type with a field named [MetadataField].
+func (c keyedCollection) Init(ctx context.Context, s daodriver.Schema) error {
+	if slices.Contains(s.Fields, MetadataField) {
+		return fmt.Errorf("%w: the top-level field %s is the outbox's own (its publication state)", daodriver.ErrInvalidDocument, MetadataField)
+	}
+	return c.Collection.Init(ctx, s)
 }
 
 func (c keyedCollection) Insert(ctx context.Context, id daodriver.Value, doc any) error {
