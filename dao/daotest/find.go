@@ -1,6 +1,7 @@
 package daotest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -110,6 +111,16 @@ func (s *suite) testInvalidFilter(t *testing.T) {
 		_, err = d.FindOne(ctx, f)
 		isErr(t, rule+" (FindOne)", err, dao.ErrInvalidFilter)
 	}
+	// The filter is refused before anything else, a done context included.
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	bad := pName.Eq("a\xffb")
+	_, err := dao.Collect(d.Find(done, bad))
+	isErr(t, "an invalid filter with a canceled context (Find)", err, dao.ErrInvalidFilter)
+	_, err = d.Count(done, bad)
+	isErr(t, "an invalid filter with a canceled context (Count)", err, dao.ErrInvalidFilter)
+	_, err = d.FindOne(done, bad)
+	isErr(t, "an invalid filter with a canceled context (FindOne)", err, dao.ErrInvalidFilter)
 	opts := [][]dao.FindOption[Person]{
 		{dao.OrderBy(dao.Field[Person, int]{}.Asc())},
 		{dao.OrderBy(pAddress.Asc())},
