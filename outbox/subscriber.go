@@ -46,12 +46,28 @@ func (c changedCodec[T]) Encode(e changed[T]) ([]byte, error) { return c.json.En
 func (c changedCodec[T]) Decode(b []byte) (changed[T], error) {
 	doc, err := c.json.Decode(b)
 	if err != nil {
-		// As documented on HandleChanges: a payload that is not a T is an
-		// invalid message (besides the router's ErrMalformedPayload).
-		return changed[T]{}, fmt.Errorf("%w: %w", events.ErrInvalidMessage, err)
+		return changed[T]{}, payloadError(err)
 	}
 	return changed[T]{doc: doc}, nil
 }
+
+// deletedCodec decodes a deletion event's payload, a JSON object whose
+// content is ignored.
+type deletedCodec struct{ json events.Codec[deleted] }
+
+func (c deletedCodec) Encode(e deleted) ([]byte, error) { return c.json.Encode(e) }
+func (c deletedCodec) Decode(b []byte) (deleted, error) {
+	e, err := c.json.Decode(b)
+	if err != nil {
+		return deleted{}, payloadError(err)
+	}
+	return e, nil
+}
+
+// payloadError marks a payload that does not parse as an invalid message,
+// as documented on HandleChanges (besides the router's
+// ErrMalformedPayload).
+func payloadError(err error) error { return fmt.Errorf("%w: %w", events.ErrInvalidMessage, err) }
 
 // HandleChanges registers h on r for the [ChangeEventType] and
 // [DeleteEventType] events of topic, which an outbox DAO (of this library
@@ -86,7 +102,7 @@ func HandleChanges[T any, ID comparable](r *events.Router, topic string, h Chang
 			return keyError(d.Key, err)
 		}
 		return h.Deleted(ctx, id)
-	})
+	}, events.WithCodec[deleted](deletedCodec{json: events.JSONCodec[deleted]()}))
 }
 
 func keyError(key string, err error) error {

@@ -195,6 +195,12 @@ func testHandleBadPayload(e *env) {
 			e.t.Errorf("upserted event with payload %q: %v, want events.ErrInvalidMessage", payload, err)
 		}
 	}
+	for _, payload := range []string{"garbage", `[1]`, `"x"`, ""} {
+		err := r.HandleMessage(ctx, changeMessage(topic, outbox.DeleteEventType, "1", payload))
+		if !errors.Is(err, events.ErrInvalidMessage) || !errors.Is(err, events.ErrMalformedPayload) {
+			e.t.Errorf("deleted event with payload %q: %v, want events.ErrInvalidMessage and events.ErrMalformedPayload", payload, err)
+		}
+	}
 	if m.calls != 0 {
 		e.t.Errorf("the handler was called %d times for refused events, want never", m.calls)
 	}
