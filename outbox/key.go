@@ -112,7 +112,10 @@ func checkKey(id daodriver.Value) error {
 }
 
 // parseKey parses an event key into an id of type ID (a string, an integer
-// type or uuid.UUID, the id types a DAO accepts).
+// type or uuid.UUID, the id types a DAO accepts). A key must be in the
+// form keyOf writes, Python's str(): an integer in decimal as
+// strconv.FormatInt writes it (no '+', no leading zeros, no "-0"), a UUID
+// in its canonical form (lowercase, hyphenated, no braces or prefix).
 func parseKey[ID comparable](key string) (ID, error) {
 	var id ID
 	var err error
@@ -121,6 +124,9 @@ func parseKey[ID comparable](key string) (ID, error) {
 		*p = key
 	case *uuid.UUID:
 		*p, err = uuid.Parse(key)
+		if err == nil && p.String() != key {
+			err = fmt.Errorf("UUID %q is not in canonical form (%s)", key, p)
+		}
 	case *int:
 		*p, err = parseInt[int](key, strconv.IntSize)
 	case *int8:
@@ -147,15 +153,23 @@ func parseKey[ID comparable](key string) (ID, error) {
 	return id, nil
 }
 
-// parseInt parses a decimal key into a signed integer of bits bits.
+// parseInt parses a decimal key, as strconv.FormatInt writes it, into a
+// signed integer of bits bits.
 func parseInt[N int | int8 | int16 | int32 | int64](key string, bits int) (N, error) {
 	n, err := strconv.ParseInt(key, 10, bits)
+	if err == nil && strconv.FormatInt(n, 10) != key {
+		err = fmt.Errorf("integer %q is not in decimal as Python's str() writes it (%d)", key, n)
+	}
 	return N(n), err
 }
 
-// parseUint parses a decimal key into an unsigned integer of bits bits.
+// parseUint parses a decimal key, as strconv.FormatUint writes it, into an
+// unsigned integer of bits bits.
 func parseUint[N uint8 | uint16 | uint32](key string, bits int) (N, error) {
 	n, err := strconv.ParseUint(key, 10, bits)
+	if err == nil && strconv.FormatUint(n, 10) != key {
+		err = fmt.Errorf("integer %q is not in decimal as Python's str() writes it (%d)", key, n)
+	}
 	return N(n), err
 }
 

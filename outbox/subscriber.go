@@ -71,13 +71,15 @@ func payloadError(err error) error { return fmt.Errorf("%w: %w", events.ErrInval
 
 // HandleChanges registers h on r for the [ChangeEventType] and
 // [DeleteEventType] events of topic, which an outbox DAO (of this library
-// or of Python hexkit) publishes. The event key is parsed into an ID (a
-// string as it is, an integer in decimal, a UUID in canonical form) and a
-// change's payload decoded into T with the JSON codec. An event whose key
-// or payload does not parse is refused with an error wrapping
-// events.ErrInvalidMessage (a payload's also wraps events.ErrMalformedPayload),
-// so the subscriber's failure handling (a dead letter queue) gets it; it
-// never reaches h.
+// or of Python hexkit) publishes. The event key is parsed into an ID in
+// the form an outbox writes it, Python's str(): a string as it is, an
+// integer in decimal as strconv.FormatInt writes it (no '+', no leading
+// zeros, no "-0"), a UUID in canonical form (lowercase, hyphenated); a
+// key in another form does not parse. A change's payload is decoded into
+// T with the JSON codec. An event whose key or payload does not parse is
+// refused with an error wrapping events.ErrInvalidMessage (a payload's
+// also wraps events.ErrMalformedPayload), so the subscriber's failure
+// handling (a dead letter queue) gets it; it never reaches h.
 //
 // Like events.Handle it panics on a setup error: an invalid topic, a nil
 // router or handler, an ID type that cannot be parsed from a key, or
