@@ -72,7 +72,11 @@ func New[T any, ID comparable](ctx context.Context, c driver.Collection, opts ..
 	if err := checkUnique(s, o.unique, o.idField); err != nil {
 		return nil, err
 	}
-	if err := c.Init(ctx, driver.Schema{IDField: o.idField, VersionField: o.versionField, Unique: o.unique}); err != nil {
+	fields := make([]string, 0, len(s.Fields()))
+	for _, f := range s.Fields() {
+		fields = append(fields, f.Name)
+	}
+	if err := c.Init(ctx, driver.Schema{IDField: o.idField, VersionField: o.versionField, Unique: o.unique, Fields: fields}); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -336,11 +340,11 @@ func (d *store[T, ID]) Delete(ctx context.Context, id ID) error {
 
 func (d *store[T, ID]) FindOne(ctx context.Context, filter Filter[T]) (T, error) {
 	var zero T
-	if err := ctx.Err(); err != nil {
-		return zero, err
-	}
 	if filter.err != nil {
 		return zero, filter.err
+	}
+	if err := ctx.Err(); err != nil {
+		return zero, err
 	}
 	var docs [2]T
 	n := 0
@@ -452,11 +456,11 @@ func (d *store[T, ID]) read(ctx context.Context, q driver.Query) iter.Seq2[T, er
 }
 
 func (d *store[T, ID]) Count(ctx context.Context, filter Filter[T]) (int64, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
 	if filter.err != nil {
 		return 0, filter.err
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
 	}
 	n, err := d.c.Count(ctx, filter.f)
 	if err != nil {

@@ -80,7 +80,7 @@ func New(store kv.Store[string], group string, opts ...Option) (*Inbox, error) {
 	}
 	switch {
 	case group == "":
-		errs = append(errs, fmt.Errorf("%w: empty group", ErrInvalidOption))
+		errs = append(errs, fmt.Errorf("%w: empty group: %w: its keys would start with an empty segment", ErrInvalidOption, kv.ErrInvalidKey))
 	default:
 		if kerr := kv.CheckKey(group + "/" + events.NewEventID()); kerr != nil {
 			errs = append(errs, fmt.Errorf("%w: group %q makes invalid keys: %w", ErrInvalidOption, group, kerr))

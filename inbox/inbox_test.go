@@ -64,7 +64,7 @@ func TestNewValidation(t *testing.T) {
 		isKey bool
 	}{
 		{"nil store", nil, "svc", nil, false},
-		{"empty group", st, "", nil, false},
+		{"empty group", st, "", nil, true},
 		{"group with NUL", st, "a\x00", nil, true},
 		{"group with empty segment", st, "a//b", nil, true},
 		{"group with dot-dot", st, "..", nil, true},

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
+	"github.com/hexkit-go/hexkit/internal/jsoncheck"
 	"github.com/hexkit-go/hexkit/kv/driver"
 )
 
@@ -67,7 +68,7 @@ func (s *store[V]) encode(key string, v V) ([]byte, error) {
 	switch {
 	case err != nil:
 	case s.json:
-		err = checkJSON(b)
+		err = jsoncheck.Check(b)
 	case s.text && !utf8.Valid(b):
 		err = errors.New("a string codec's value is not valid UTF-8")
 	}

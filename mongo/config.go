@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,7 +20,9 @@ type Config struct {
 	// URI is the connection string, e.g. mongodb://user:pass@host:27017/.
 	// It may carry credentials, so it never prints. Required.
 	URI hexkit.Secret
-	// Database is the database the DAOs live in. Required.
+	// Database is the database the DAOs live in. Required: 1 to 63 ASCII
+	// letters, digits, '_' or '-', not starting with "_ferretdb_", the
+	// names that MongoDB and FerretDB both accept.
 	Database string
 	// Timeout bounds every call, including waiting for an unreachable
 	// server, even when the caller's context allows longer: a call fails
@@ -69,6 +72,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, fmt.Errorf("%w: Config.Database is required", ErrInvalidConfig)
 	case cfg.Timeout < 0:
 		return nil, fmt.Errorf("%w: Config.Timeout %v is negative", ErrInvalidConfig, cfg.Timeout)
+	}
+	if err := checkDatabaseName(cfg.Database); err != nil {
+		return nil, fmt.Errorf("%w: Config.Database: %w", ErrInvalidConfig, err)
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
@@ -121,11 +127,15 @@ func WithTimeout(d time.Duration) Option {
 
 // New wraps a database of a client the caller built and keeps owning (with
 // any options: the DAOs encode and decode with their own settings).
-// Close does not disconnect it. A nil database or an invalid option wraps
-// [ErrInvalidConfig].
+// Close does not disconnect it. A nil database, one whose name is not a
+// name that MongoDB and FerretDB both accept (see Config.Database), or an
+// invalid option wraps [ErrInvalidConfig].
 func New(db *mongo.Database, opts ...Option) (*DB, error) {
 	if db == nil {
 		return nil, fmt.Errorf("%w: nil *mongo.Database", ErrInvalidConfig)
+	}
+	if err := checkDatabaseName(db.Name()); err != nil {
+		return nil, fmt.Errorf("%w: the database name: %w", ErrInvalidConfig, err)
 	}
 	var o dbOptions
 	for _, opt := range opts {
@@ -163,6 +173,32 @@ func (d *DB) As(target any) bool {
 		}
 	}
 	return false
+}
+
+// maxDatabaseName is the longest database name (FerretDB's limit; MongoDB's
+// is 63 bytes too).
+const maxDatabaseName = 63
+
+// checkDatabaseName returns nil for a database name that MongoDB and
+// FerretDB both accept: 1 to 63 ASCII letters, digits, '_' or '-' (FerretDB
+// accepts no other byte; MongoDB refuses '.', ' ', '$' and others), not
+// starting with "_ferretdb_" (reserved by FerretDB).
+func checkDatabaseName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("empty database name")
+	case len(name) > maxDatabaseName:
+		return fmt.Errorf("database name of %d bytes, more than %d", len(name), maxDatabaseName)
+	case strings.HasPrefix(name, "_ferretdb_"):
+		return fmt.Errorf("database name %q starts with the reserved prefix _ferretdb_", name)
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return fmt.Errorf("database name %q holds %q: want ASCII letters, digits, '_' or '-'", name, c)
+		}
+	}
+	return nil
 }
 
 func noCancel() {}

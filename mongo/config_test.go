@@ -35,6 +35,11 @@ func TestOpenAndNewValidateConfig(t *testing.T) {
 		{URI: hexkit.NewSecret("mongodb://127.0.0.1:1/")},
 		{URI: hexkit.NewSecret("mongodb://127.0.0.1:1/"), Database: "db", Timeout: -1},
 		{URI: hexkit.NewSecret("http://user:hunter2@x/"), Database: "db"},
+		{URI: hexkit.NewSecret("mongodb://127.0.0.1:1/"), Database: "a.b"},
+		{URI: hexkit.NewSecret("mongodb://127.0.0.1:1/"), Database: "a b$"},
+		{URI: hexkit.NewSecret("mongodb://127.0.0.1:1/"), Database: "é"},
+		{URI: hexkit.NewSecret("mongodb://127.0.0.1:1/"), Database: strings.Repeat("d", 64)},
+		{URI: hexkit.NewSecret("mongodb://127.0.0.1:1/"), Database: "_ferretdb_x"},
 	} {
 		c, err := mongo.Open(t.Context(), cfg)
 		if err == nil {
@@ -60,6 +65,16 @@ func TestOpenAndNewValidateConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cl.Disconnect(context.Background())
+	for _, name := range []string{"a.b", "a b$", "x/y", strings.Repeat("d", 64), "_ferretdb_x"} {
+		if _, err := mongo.New(cl.Database(name)); !errors.Is(err, mongo.ErrInvalidConfig) {
+			t.Errorf("New(database %q) = %v, want ErrInvalidConfig: MongoDB or FerretDB refuses the name", name, err)
+		}
+	}
+	for _, name := range []string{"db", "Shop_2-b", strings.Repeat("d", 63)} {
+		if _, err := mongo.New(cl.Database(name)); err != nil {
+			t.Errorf("New(database %q) = %v, want nil", name, err)
+		}
+	}
 	for _, d := range []time.Duration{0, -time.Second} {
 		if _, err := mongo.New(cl.Database("db"), mongo.WithTimeout(d)); !errors.Is(err, mongo.ErrInvalidConfig) {
 			t.Errorf("New(db, WithTimeout(%v)) = %v, want ErrInvalidConfig", d, err)

@@ -110,7 +110,9 @@
 //   - A persistent event is {_id: compaction key, topic, payload (the JSON
 //     object as a BSON document: integers as int32 or int64, other numbers
 //     as doubles), key, type_, event_id, headers, correlation_id (binary
-//     UUIDs), created (a datetime), published, stamp}. Python hexkit names
+//     UUIDs), created (a datetime), published, stamp}. The relay sends the
+//     payload as it reads it back: the same JSON value in this package's
+//     own spelling, except that the number -0 comes back as 0. Python hexkit names
 //     its collection "<service name>PersistedEvents".
 //   - The relay lease is a document {_id: lease name, owner, until} in
 //     [LeaseCollection].
@@ -146,10 +148,11 @@
 // and the relay lease is best effort too (see [NewRelay]). On FerretDB,
 // run the writers and the relay of one outbox collection in one process
 // (several processes taking turns, as after a restart, are fine), or use
-// MongoDB. FerretDB stores no nested arrays and no keys that start with
-// '$' or hold a '.': a persistent event whose payload holds one fails with
-// events.ErrInvalidMessage and is not stored (MongoDB stores nested
-// arrays).
+// MongoDB. A persistent event whose payload MongoDB or FerretDB could not
+// store as it is (nested arrays, keys that start with '$' or hold '.' or
+// NUL, integers beyond int64) is refused by package outbox before it
+// reaches the server, with events.ErrInvalidMessage, as with every
+// provider (see outbox.PersistentPublisher).
 //
 // MongoDB: a unique index (dao.WithUnique) indexes a tombstone's missing
 // fields as null, so on MongoDB (not on FerretDB) a second tombstone in a

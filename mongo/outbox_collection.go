@@ -16,6 +16,7 @@ import (
 
 	"github.com/hexkit-go/hexkit"
 	"github.com/hexkit-go/hexkit/dao/driver"
+	"github.com/hexkit-go/hexkit/outbox"
 	outdriver "github.com/hexkit-go/hexkit/outbox/driver"
 )
 
@@ -23,7 +24,7 @@ import (
 // paths the queries use. "stamp" is this package's own key: Python hexkit
 // ignores it, and drops it when it rewrites a document.
 const (
-	metaKey         = "__metadata__"
+	metaKey         = outbox.MetadataField
 	metaDeleted     = metaKey + ".deleted"
 	metaPublished   = metaKey + ".published"
 	metaStamp       = metaKey + ".stamp"

@@ -818,3 +818,17 @@ func TestOutboxFullBatchOnFerretDB(t *testing.T) {
 		t.Fatalf("%d events published, want %d", got, n)
 	}
 }
+
+// TestOutboxDAOMetadataField: a document type with a top-level field named
+// __metadata__ is refused when the DAO is built (every write failed).
+func TestOutboxDAOMetadataField(t *testing.T) {
+	s := newOutboxSetup(t)
+	type withMetadata struct {
+		ID   string         `json:"id"`
+		Meta map[string]int `json:"__metadata__"`
+	}
+	d, err := mongo.NewOutboxDAO[withMetadata, string](t.Context(), s.db, testenv.UniqueName(t, "c"), s.relay, s.topic)
+	if !errors.Is(err, dao.ErrInvalidDocument) || d != nil {
+		t.Errorf("NewOutboxDAO of a type with a top-level field __metadata__ = %v, %v; want nil and an error wrapping dao.ErrInvalidDocument", d, err)
+	}
+}

@@ -1,6 +1,7 @@
 package outbox
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/hexkit-go/hexkit/dao"
 	daodriver "github.com/hexkit-go/hexkit/dao/driver"
 	"github.com/hexkit-go/hexkit/events"
+	evdriver "github.com/hexkit-go/hexkit/events/driver"
 	"github.com/hexkit-go/hexkit/outbox/driver"
 )
 
@@ -28,7 +30,14 @@ import (
 // printable ASCII, a write or Delete of a document whose id as a key is
 // not (a string id with other characters) fails, having written nothing,
 // with an error wrapping dao.ErrInvalidID and events.ErrInvalidMessage
-// (and dao.ErrInvalidDocument for a write).
+// (and dao.ErrInvalidDocument for a write). A write whose event would be
+// larger than the relay's size limit ([WithMaxMessageSize], 1 MiB by
+// default, as Kafka's; events/driver.RecordSize counts the event) fails,
+// having written nothing, with an error wrapping dao.ErrInvalidDocument
+// and events.ErrMessageTooLarge. A stored change the broker refuses for
+// good (events.ErrMessageTooLarge or events.ErrInvalidMessage, say from a
+// broker with a lower limit than the relay's) stays pending and makes
+// every pass report an error, but holds back no other change.
 type DAO[T any, ID comparable] interface {
 	dao.DAO[T, ID]
 	// PublishPending publishes every change of this DAO that is not
@@ -46,8 +55,10 @@ type DAO[T any, ID comparable] interface {
 // NewDAO returns the outbox DAO over a provider's collection, publishing to
 // topic through relay. It is for providers; services call a provider's
 // constructor (mongo.NewOutboxDAO, memoutbox.New), which returns the same
-// DAO. It checks T, ID and the options as [dao.New] does and fails with an
-// error wrapping [ErrInvalidOption] for a nil collection or relay or an id
+// DAO. It checks T, ID and the options as [dao.New] does, refuses a T with
+// a top-level field named [MetadataField] with an error wrapping
+// dao.ErrInvalidDocument, and fails with an error wrapping
+// [ErrInvalidOption] for a nil collection or relay or an id
 // type that cannot travel as an event key, with one wrapping
 // events.ErrInvalidMessage for an invalid topic, and with one wrapping
 // [ErrClosed] for a relay whose Run has returned.
@@ -61,11 +72,12 @@ func NewDAO[T any, ID comparable](ctx context.Context, c driver.Collection, rela
 	if err := checkIDType[ID](); err != nil {
 		return nil, err
 	}
-	inner, err := dao.New[T, ID](ctx, keyedCollection{c}, opts...)
+	d := &outboxDAO[T, ID]{c: c, relay: relay, topic: topic, codec: events.JSONCodec[T]()}
+	inner, err := dao.New[T, ID](ctx, keyedCollection{Collection: c, sized: d.sized}, opts...)
 	if err != nil {
 		return nil, err
 	}
-	d := &outboxDAO[T, ID]{DAO: inner, c: c, relay: relay, topic: topic, codec: events.JSONCodec[T]()}
+	d.DAO = inner
 	if err := relay.add(d); err != nil {
 		return nil, err
 	}
@@ -142,6 +154,7 @@ func (d *outboxDAO[T, ID]) describe() string { return "the outbox DAO of topic "
 func (d *outboxDAO[T, ID]) pass(ctx context.Context, r *Relay, stop <-chan struct{}) (int, error) {
 	var after *daodriver.Value
 	total := 0
+	var refused error // the first error of a change the broker refused for good
 	for {
 		deadline, err := r.sendDeadline(ctx)
 		if err != nil {
@@ -151,10 +164,10 @@ func (d *outboxDAO[T, ID]) pass(ctx context.Context, r *Relay, stop <-chan struc
 		if err != nil {
 			return total, err
 		}
-		sent, sendErr := r.send(ctx, deadline, msgs)
+		sendErrs, sendErr := r.send(ctx, deadline, msgs)
 		marks := make([]driver.Mark, 0, len(msgs))
-		for i, ok := range sent {
-			if ok {
+		for i, err := range sendErrs {
+			if err == nil {
 				marks = append(marks, driver.Mark{ID: stamps[i].ID, Stamp: stamps[i].Stamp, EventID: msgs[i].EventID})
 			}
 		}
@@ -166,10 +179,15 @@ func (d *outboxDAO[T, ID]) pass(ctx context.Context, r *Relay, stop <-chan struc
 		}
 		total += len(marks)
 		if sendErr != nil {
-			return total, sendErr
+			if !onlyRefusedForGood(sendErrs) {
+				return total, sendErr
+			}
+			// Changes the broker refused for good stay pending (and are
+			// reported) without holding back the batches after them.
+			refused = cmp.Or(refused, sendErr)
 		}
 		if n < r.o.batch || stopped(stop) {
-			return total, nil
+			return total, refused
 		}
 		after = &last
 	}
@@ -201,6 +219,28 @@ func (d *outboxDAO[T, ID]) batch(ctx context.Context, after *daodriver.Value, li
 		return nil, nil, last, 0, err
 	}
 	return msgs, changes, last, n, nil
+}
+
+// sized returns an error wrapping events.ErrMessageTooLarge when the
+// event of a write of doc (a *T) with the event key key would be larger
+// than the relay's size limit, or the error of encoding doc: the relay
+// could never publish it.
+func (d *outboxDAO[T, ID]) sized(ctx context.Context, key string, doc any) error {
+	payload, err := d.codec.Encode(*doc.(*T))
+	if err != nil {
+		return err
+	}
+	cid, _ := hexkit.CorrelationID(ctx)
+	if hexkit.ValidateCorrelationID(cid) != nil {
+		cid = hexkit.NewCorrelationID()
+	}
+	m := &evdriver.Message{Topic: d.topic, Key: key, Type: ChangeEventType, EventID: events.NewEventID(),
+		CorrelationID: cid, Payload: payload}
+	if n := evdriver.RecordSize(m); n > d.relay.o.maxSize {
+		return fmt.Errorf("%w: the document's event would be %d bytes, more than the relay's limit of %d (outbox.WithMaxMessageSize)",
+			events.ErrMessageTooLarge, n, d.relay.o.maxSize)
+	}
+	return nil
 }
 
 // message builds the event of one stored change.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/google/uuid"
@@ -38,22 +39,53 @@ func keyOf(id daodriver.Value) (string, error) {
 
 // keyedCollection is the collection that NewDAO hands to dao.New: it
 // refuses a write or delete of a document whose id cannot be the key of
-// its event (an event key is printable ASCII), which no relay could ever
-// publish, before the collection sees it.
-type keyedCollection struct{ driver.Collection }
+// its event (an event key is printable ASCII), and a write whose event
+// would be larger than the relay's size limit (checked by sized), which
+// no relay could ever publish, before the collection sees it.
+type keyedCollection struct {
+	driver.Collection
+	sized func(ctx context.Context, key string, doc any) error
+}
+
+// MetadataField is the top-level field in which an outbox collection keeps
+// a document's publication state, as Python hexkit names it. A document
+// type of an outbox DAO cannot have a field of this json name.
+const MetadataField = "__metadata__"
+
+// Init refuses a document type with a field named [MetadataField].
+func (c keyedCollection) Init(ctx context.Context, s daodriver.Schema) error {
+	if slices.Contains(s.Fields, MetadataField) {
+		return fmt.Errorf("%w: the top-level field %s is the outbox's own (its publication state)", daodriver.ErrInvalidDocument, MetadataField)
+	}
+	return c.Collection.Init(ctx, s)
+}
 
 func (c keyedCollection) Insert(ctx context.Context, id daodriver.Value, doc any) error {
-	if err := checkKey(id); err != nil {
-		return fmt.Errorf("%w: %w", daodriver.ErrInvalidDocument, err)
+	if err := c.check(ctx, id, doc); err != nil {
+		return err
 	}
 	return c.Collection.Insert(ctx, id, doc)
 }
 
 func (c keyedCollection) Replace(ctx context.Context, r daodriver.Replace) error {
-	if err := checkKey(r.ID); err != nil {
-		return fmt.Errorf("%w: %w", daodriver.ErrInvalidDocument, err)
+	if err := c.check(ctx, r.ID, r.Doc); err != nil {
+		return err
 	}
 	return c.Collection.Replace(ctx, r)
+}
+
+// check returns an error wrapping dao.ErrInvalidDocument when the document
+// doc with id cannot be written: its id is not an event key, or its event
+// is too large.
+func (c keyedCollection) check(ctx context.Context, id daodriver.Value, doc any) error {
+	if err := checkKey(id); err != nil {
+		return fmt.Errorf("%w: %w", daodriver.ErrInvalidDocument, err)
+	}
+	key, _ := keyOf(id)
+	if err := c.sized(ctx, key, doc); err != nil {
+		return fmt.Errorf("%w: %w", daodriver.ErrInvalidDocument, err)
+	}
+	return nil
 }
 
 func (c keyedCollection) Delete(ctx context.Context, id daodriver.Value) error {
@@ -80,7 +112,10 @@ func checkKey(id daodriver.Value) error {
 }
 
 // parseKey parses an event key into an id of type ID (a string, an integer
-// type or uuid.UUID, the id types a DAO accepts).
+// type or uuid.UUID, the id types a DAO accepts). A key must be in the
+// form keyOf writes, Python's str(): an integer in decimal as
+// strconv.FormatInt writes it (no '+', no leading zeros, no "-0"), a UUID
+// in its canonical form (lowercase, hyphenated, no braces or prefix).
 func parseKey[ID comparable](key string) (ID, error) {
 	var id ID
 	var err error
@@ -89,6 +124,9 @@ func parseKey[ID comparable](key string) (ID, error) {
 		*p = key
 	case *uuid.UUID:
 		*p, err = uuid.Parse(key)
+		if err == nil && p.String() != key {
+			err = fmt.Errorf("UUID %q is not in canonical form (%s)", key, p)
+		}
 	case *int:
 		*p, err = parseInt[int](key, strconv.IntSize)
 	case *int8:
@@ -115,15 +153,23 @@ func parseKey[ID comparable](key string) (ID, error) {
 	return id, nil
 }
 
-// parseInt parses a decimal key into a signed integer of bits bits.
+// parseInt parses a decimal key, as strconv.FormatInt writes it, into a
+// signed integer of bits bits.
 func parseInt[N int | int8 | int16 | int32 | int64](key string, bits int) (N, error) {
 	n, err := strconv.ParseInt(key, 10, bits)
+	if err == nil && strconv.FormatInt(n, 10) != key {
+		err = fmt.Errorf("integer %q is not in decimal as Python's str() writes it (%d)", key, n)
+	}
 	return N(n), err
 }
 
-// parseUint parses a decimal key into an unsigned integer of bits bits.
+// parseUint parses a decimal key, as strconv.FormatUint writes it, into an
+// unsigned integer of bits bits.
 func parseUint[N uint8 | uint16 | uint32](key string, bits int) (N, error) {
 	n, err := strconv.ParseUint(key, 10, bits)
+	if err == nil && strconv.FormatUint(n, 10) != key {
+		err = fmt.Errorf("integer %q is not in decimal as Python's str() writes it (%d)", key, n)
+	}
 	return N(n), err
 }
 

@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -32,5 +33,22 @@ func TestParseKey(t *testing.T) {
 	}
 	if _, err := parseKey[float64]("1"); !errors.Is(err, ErrInvalidOption) {
 		t.Errorf("parseKey[float64] = %v, want ErrInvalidOption", err)
+	}
+}
+
+func TestParseKeyCanonical(t *testing.T) {
+	for _, key := range []string{"+5", "007", "-0", " 5", "5 "} {
+		if id, err := parseKey[int64](key); err == nil {
+			t.Errorf("parseKey[int64](%q) = %d, want an error: not as strconv.FormatInt writes it", key, id)
+		}
+		if id, err := parseKey[uint8](key); err == nil {
+			t.Errorf("parseKey[uint8](%q) = %d, want an error", key, id)
+		}
+	}
+	u := "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+	for _, key := range []string{strings.ToUpper(u), "{" + u + "}", "urn:uuid:" + u, strings.ReplaceAll(u, "-", "")} {
+		if id, err := parseKey[uuid.UUID](key); err == nil {
+			t.Errorf("parseKey[uuid.UUID](%q) = %v, want an error: not in canonical form", key, id)
+		}
 	}
 }

@@ -1,6 +1,8 @@
 package outbox
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -11,6 +13,7 @@ import (
 	daodriver "github.com/hexkit-go/hexkit/dao/driver"
 	"github.com/hexkit-go/hexkit/events"
 	evdriver "github.com/hexkit-go/hexkit/events/driver"
+	"github.com/hexkit-go/hexkit/internal/jsoncheck"
 	"github.com/hexkit-go/hexkit/outbox/driver"
 )
 
@@ -20,8 +23,18 @@ import (
 // (mongo.NewPersistentPublisher, memoutbox.NewPersistentPublisher).
 //
 // Publish and PublishBatch validate and encode exactly like any
-// events.Publisher, then return once the events are stored (not once they
-// are sent): the relay sends them, in the order they were stored, and marks
+// events.Publisher, refuse an event larger than the relay's size limit
+// ([WithMaxMessageSize], 1 MiB by default, as Kafka's), which the relay
+// could never send, with an error wrapping events.ErrMessageTooLarge, and
+// an event whose payload an event store cannot keep as it is, with an
+// error wrapping events.ErrInvalidMessage: a payload that is not a JSON
+// object (that error also wraps events.ErrMalformedPayload), or one
+// holding an array directly inside an array, an object key that starts
+// with '$' or holds '.' or NUL, a key twice in one object, an integer
+// outside the int64 range or a number outside the float64 range (MongoDB
+// stores the payload as a document; FerretDB refuses some of these and
+// MongoDB changes others). A refused event is not stored. They return once the events are stored (not once they are sent): the
+// relay sends them, in the order they were stored, and marks
 // them published. On a compacted topic ([WithCompaction]) only the latest
 // event per key is kept (its stored id is "<topic>:<key>"), otherwise every
 // event (its stored id is the event id), as Python hexkit's persistent
@@ -29,7 +42,11 @@ import (
 // instance are sent in that order. When the broker takes some events of a
 // batch and refuses others, the events of a key that follow a refused one
 // stay pending and are sent again after it: a consumer may get a
-// duplicate, but the last copy of each event comes in order.
+// duplicate, but the last copy of each event comes in order. A stored
+// event the broker refuses for good (events.ErrMessageTooLarge or
+// events.ErrInvalidMessage, say from a broker with a lower limit than the
+// relay's) stays pending and makes every pass report an error, but holds
+// back no other event.
 type PersistentPublisher[E events.Event] interface {
 	events.Publisher[E]
 	// Republish marks every stored event of this publisher's topic as
@@ -133,6 +150,15 @@ func (s *storingSender) Send(ctx context.Context, msgs []*evdriver.Message, errs
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if err := checkPayload(m.Payload); err != nil {
+			errs[i] = err
+			continue
+		}
+		if n := evdriver.RecordSize(m); n > s.src.relay.o.maxSize {
+			errs[i] = fmt.Errorf("%w: %d bytes, more than the relay's limit of %d (outbox.WithMaxMessageSize); not stored",
+				evdriver.ErrMessageTooLarge, n, s.src.relay.o.maxSize)
+			continue
+		}
 		e := &driver.Event{
 			CompactionKey: m.EventID,
 			Topic:         m.Topic,
@@ -158,6 +184,21 @@ func (s *storingSender) Send(ctx context.Context, msgs []*evdriver.Message, errs
 	}
 	if stored {
 		s.src.relay.notify()
+	}
+	return nil
+}
+
+// checkPayload refuses, with an error wrapping events.ErrInvalidMessage,
+// a payload that an event store could not keep as it is: MongoDB stores
+// it as a document, so it must be a JSON object, and FerretDB refuses or
+// MongoDB changes what jsoncheck.Check refuses (nested arrays, keys with
+// '$', '.' or NUL, integers beyond int64).
+func checkPayload(p []byte) error {
+	if b := bytes.TrimLeft(p, " \t\r\n"); len(b) == 0 || b[0] != '{' {
+		return fmt.Errorf("%w: %w: a stored event's payload must be a JSON object", evdriver.ErrInvalidMessage, evdriver.ErrMalformedPayload)
+	}
+	if err := jsoncheck.Check(p); err != nil {
+		return fmt.Errorf("%w: the payload cannot be stored: %w", evdriver.ErrInvalidMessage, err)
 	}
 	return nil
 }
@@ -232,6 +273,7 @@ func (s *eventSource) describe() string { return "the persistent events" }
 func (s *eventSource) pass(ctx context.Context, r *Relay, stop <-chan struct{}) (int, error) {
 	var after *driver.EventPosition
 	total := 0
+	var refused error // the first error of an event the broker refused for good
 	for {
 		deadline, err := r.sendDeadline(ctx)
 		if err != nil {
@@ -257,12 +299,18 @@ func (s *eventSource) pass(ctx context.Context, r *Relay, stop <-chan struct{}) 
 			msgs = append(msgs, m)
 			kept = append(kept, e)
 		}
-		sent, sendErr := r.send(ctx, deadline, msgs)
+		sendErrs, sendErr := r.send(ctx, deadline, msgs)
 		marks := make([]driver.Mark, 0, len(msgs))
 		var failed map[string]bool // topic+key of the events whose send failed
-		for i, ok := range sent {
+		for i, err := range sendErrs {
 			k := kept[i].Topic + "\x00" + kept[i].Key
-			if !ok {
+			if err != nil {
+				if refusedForGood(err) {
+					// It can never be sent: it stays pending (and is
+					// reported), without holding back the later events
+					// of its key.
+					continue
+				}
 				if failed == nil {
 					failed = map[string]bool{}
 				}
@@ -284,10 +332,13 @@ func (s *eventSource) pass(ctx context.Context, r *Relay, stop <-chan struct{}) 
 		}
 		total += len(marks)
 		if sendErr != nil {
-			return total, sendErr
+			if !onlyRefusedForGood(sendErrs) {
+				return total, sendErr
+			}
+			refused = cmp.Or(refused, sendErr)
 		}
 		if len(evs) < r.o.batch || stopped(stop) {
-			return total, nil
+			return total, refused
 		}
 		last := evs[len(evs)-1]
 		after = &driver.EventPosition{Created: last.Created, CompactionKey: last.CompactionKey}

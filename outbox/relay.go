@@ -18,6 +18,9 @@ const (
 	DefaultLeaseTTL     = 10 * time.Second
 	DefaultBatchSize    = 500
 	DefaultLeaseName    = "outbox"
+	// DefaultMaxMessageSize is the default of [WithMaxMessageSize]: 1 MiB,
+	// the default of kafka.Config.MaxMessageSize and of memevents.
+	DefaultMaxMessageSize = 1 << 20
 )
 
 // Relay publishes the pending changes of outbox DAOs and the pending events
@@ -48,7 +51,10 @@ const (
 // polling, every [WithPollInterval] (DefaultPollInterval, 500ms): expect a
 // delay of up to the poll interval plus one batch. A standby relay is not
 // woken by writes: it asks for the lease once per poll interval. A change whose
-// publication failed is retried at the next poll. On MongoDB a poll is one
+// publication failed is retried at the next poll; one the broker refuses
+// for good (events.ErrMessageTooLarge, events.ErrInvalidMessage) is too,
+// and makes each pass report an error, but the changes and batches after
+// it are published all the same. On MongoDB a poll is one
 // query per collection on an index of the publication state, whatever the
 // collection's size; FerretDB v1 reads the whole collection for it (see
 // package mongo), so raise the poll interval for large collections there.
@@ -87,6 +93,7 @@ type relayOptions struct {
 	poll    time.Duration
 	ttl     time.Duration
 	batch   int
+	maxSize int
 	logger  *slog.Logger
 	onError func(ctx context.Context, err error)
 	errs    []error
@@ -141,6 +148,23 @@ func WithBatchSize(n int) RelayOption {
 	}
 }
 
+// WithMaxMessageSize sets the size limit of the relay's broker, counted as
+// events/driver.RecordSize counts a message (as Kafka's producer and
+// memevents do), so that no write stores an event the relay could never
+// send: a persistent publisher refuses a larger event, and an outbox DAO a
+// write whose event would be larger, with an error wrapping
+// events.ErrMessageTooLarge. Set it to the limit of the relay's sender
+// (kafka.Config.MaxMessageSize, memevents.WithMaxMessageSize).
+// Default: [DefaultMaxMessageSize]; it needs n >= 512.
+func WithMaxMessageSize(n int) RelayOption {
+	return func(o *relayOptions) {
+		if n < 512 {
+			o.errs = append(o.errs, fmt.Errorf("%w: WithMaxMessageSize(%d): want at least 512", ErrInvalidOption, n))
+		}
+		o.maxSize = n
+	}
+}
+
 // WithRelayLogger sets the logger of the relay's warnings and errors
 // (slog.Default when not given).
 func WithRelayLogger(l *slog.Logger) RelayOption {
@@ -168,7 +192,7 @@ func NewRelay(sender events.Sender, lease driver.Lease, opts ...RelayOption) (*R
 	if sender == nil || lease == nil {
 		return nil, fmt.Errorf("%w: NewRelay: nil sender or lease", ErrInvalidOption)
 	}
-	o := relayOptions{name: DefaultLeaseName, poll: DefaultPollInterval, ttl: DefaultLeaseTTL, batch: DefaultBatchSize}
+	o := relayOptions{name: DefaultLeaseName, poll: DefaultPollInterval, ttl: DefaultLeaseTTL, batch: DefaultBatchSize, maxSize: DefaultMaxMessageSize}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&o)
@@ -386,31 +410,50 @@ func (r *Relay) release() {
 }
 
 // send sends msgs with the pass's deadline and returns, for each message,
-// whether it was sent, plus the first error.
-func (r *Relay) send(ctx context.Context, deadline time.Time, msgs []*events.Message) ([]bool, error) {
-	ok := make([]bool, len(msgs))
+// the error of its send (nil when it was sent), plus the first error.
+func (r *Relay) send(ctx context.Context, deadline time.Time, msgs []*events.Message) ([]error, error) {
+	errs := make([]error, len(msgs))
 	if len(msgs) == 0 {
-		return ok, nil
+		return errs, nil
 	}
 	sctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	err := r.sender.Send(sctx, msgs...)
 	if err == nil {
-		for i := range ok {
-			ok[i] = true
-		}
-		return ok, nil
+		return errs, nil
 	}
 	var be *events.BatchError
 	if errors.As(err, &be) {
 		var first error
 		for i, e := range be.Errs {
-			ok[i] = e == nil
+			errs[i] = e
 			if e != nil && first == nil {
 				first = e
 			}
 		}
-		return ok, first
+		return errs, first
 	}
-	return ok, err
+	for i := range errs {
+		errs[i] = err
+	}
+	return errs, err
+}
+
+// refusedForGood reports whether the broker refused a message for a reason
+// that sending it again cannot change: it is too large or invalid. Such a
+// message stays pending, but holds back neither the later messages of its
+// key nor the batches after its own.
+func refusedForGood(err error) bool {
+	return errors.Is(err, events.ErrMessageTooLarge) || errors.Is(err, events.ErrInvalidMessage)
+}
+
+// onlyRefusedForGood reports whether every error of errs is nil or
+// refusedForGood: the pass may go on to the next batch.
+func onlyRefusedForGood(errs []error) bool {
+	for _, err := range errs {
+		if err != nil && !refusedForGood(err) {
+			return false
+		}
+	}
+	return true
 }

@@ -46,22 +46,40 @@ func (c changedCodec[T]) Encode(e changed[T]) ([]byte, error) { return c.json.En
 func (c changedCodec[T]) Decode(b []byte) (changed[T], error) {
 	doc, err := c.json.Decode(b)
 	if err != nil {
-		// As documented on HandleChanges: a payload that is not a T is an
-		// invalid message (besides the router's ErrMalformedPayload).
-		return changed[T]{}, fmt.Errorf("%w: %w", events.ErrInvalidMessage, err)
+		return changed[T]{}, payloadError(err)
 	}
 	return changed[T]{doc: doc}, nil
 }
 
+// deletedCodec decodes a deletion event's payload, a JSON object whose
+// content is ignored.
+type deletedCodec struct{ json events.Codec[deleted] }
+
+func (c deletedCodec) Encode(e deleted) ([]byte, error) { return c.json.Encode(e) }
+func (c deletedCodec) Decode(b []byte) (deleted, error) {
+	e, err := c.json.Decode(b)
+	if err != nil {
+		return deleted{}, payloadError(err)
+	}
+	return e, nil
+}
+
+// payloadError marks a payload that does not parse as an invalid message,
+// as documented on HandleChanges (besides the router's
+// ErrMalformedPayload).
+func payloadError(err error) error { return fmt.Errorf("%w: %w", events.ErrInvalidMessage, err) }
+
 // HandleChanges registers h on r for the [ChangeEventType] and
 // [DeleteEventType] events of topic, which an outbox DAO (of this library
-// or of Python hexkit) publishes. The event key is parsed into an ID (a
-// string as it is, an integer in decimal, a UUID in canonical form) and a
-// change's payload decoded into T with the JSON codec. An event whose key
-// or payload does not parse is refused with an error wrapping
-// events.ErrInvalidMessage (a payload's also wraps events.ErrMalformedPayload),
-// so the subscriber's failure handling (a dead letter queue) gets it; it
-// never reaches h.
+// or of Python hexkit) publishes. The event key is parsed into an ID in
+// the form an outbox writes it, Python's str(): a string as it is, an
+// integer in decimal as strconv.FormatInt writes it (no '+', no leading
+// zeros, no "-0"), a UUID in canonical form (lowercase, hyphenated); a
+// key in another form does not parse. A change's payload is decoded into
+// T with the JSON codec. An event whose key or payload does not parse is
+// refused with an error wrapping events.ErrInvalidMessage (a payload's
+// also wraps events.ErrMalformedPayload), so the subscriber's failure
+// handling (a dead letter queue) gets it; it never reaches h.
 //
 // Like events.Handle it panics on a setup error: an invalid topic, a nil
 // router or handler, an ID type that cannot be parsed from a key, or
@@ -86,7 +104,7 @@ func HandleChanges[T any, ID comparable](r *events.Router, topic string, h Chang
 			return keyError(d.Key, err)
 		}
 		return h.Deleted(ctx, id)
-	})
+	}, events.WithCodec[deleted](deletedCodec{json: events.JSONCodec[deleted]()}))
 }
 
 func keyError(key string, err error) error {

@@ -1,6 +1,7 @@
 package daotest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -110,6 +111,16 @@ func (s *suite) testInvalidFilter(t *testing.T) {
 		_, err = d.FindOne(ctx, f)
 		isErr(t, rule+" (FindOne)", err, dao.ErrInvalidFilter)
 	}
+	// The filter is refused before anything else, a done context included.
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	bad := pName.Eq("a\xffb")
+	_, err := dao.Collect(d.Find(done, bad))
+	isErr(t, "an invalid filter with a canceled context (Find)", err, dao.ErrInvalidFilter)
+	_, err = d.Count(done, bad)
+	isErr(t, "an invalid filter with a canceled context (Count)", err, dao.ErrInvalidFilter)
+	_, err = d.FindOne(done, bad)
+	isErr(t, "an invalid filter with a canceled context (FindOne)", err, dao.ErrInvalidFilter)
 	opts := [][]dao.FindOption[Person]{
 		{dao.OrderBy(dao.Field[Person, int]{}.Asc())},
 		{dao.OrderBy(pAddress.Asc())},
@@ -169,6 +180,8 @@ func (s *suite) testSkipLimitCount(t *testing.T) {
 		{dao.All[Person](), []dao.FindOption[Person]{by, dao.Limit[Person](0)}, []string{"e", "b", "c", "a", "d"}},
 		{dao.All[Person](), []dao.FindOption[Person]{dao.Limit[Person](1)}, []string{"a"}},
 		{pAge.Gte(25), []dao.FindOption[Person]{dao.OrderBy(pScore.Desc()), dao.Skip[Person](1), dao.Limit[Person](10)}, []string{"c", "b", "d"}},
+		{dao.All[Person](), []dao.FindOption[Person]{by, dao.Skip[Person](1), dao.Limit[Person](math.MaxInt64)}, []string{"b", "c", "a", "d"}},
+		{dao.All[Person](), []dao.FindOption[Person]{by, dao.Skip[Person](math.MaxInt64), dao.Limit[Person](math.MaxInt64)}, nil},
 	}
 	for i, tt := range tests {
 		rule := fmt.Sprintf("skip/limit case #%d", i)

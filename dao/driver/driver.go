@@ -18,6 +18,10 @@ type Schema struct {
 	// Unique lists the unique indexes in declaration order, each as the
 	// dotted json paths of its fields.
 	Unique [][]string
+	// Fields lists the json names of the document's top-level fields, in
+	// the order of its type, for drivers that keep fields of their own
+	// beside the document's (an outbox collection's metadata).
+	Fields []string
 }
 
 // Sort is one key of a [Query].

@@ -196,8 +196,8 @@ func (c *collection[T]) Find(_ context.Context, q driver.Query) (driver.Cursor, 
 	})
 	from := min(q.Skip, int64(len(hits)))
 	to := int64(len(hits))
-	if q.Limit > 0 {
-		to = min(to, from+q.Limit)
+	if q.Limit > 0 && q.Limit < to-from {
+		to = from + q.Limit
 	}
 	return &cursor[T]{c: c, docs: slices.Clone(hits[from:to]), at: -1}, nil
 }

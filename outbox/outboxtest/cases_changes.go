@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"strings"
 	"sync"
 
 	"github.com/google/uuid"
@@ -160,7 +161,7 @@ func testHandleBadKey(e *env) {
 	ri, rt := events.NewRouter(), events.NewRouter()
 	outbox.HandleChanges[Item, int64](ri, topic, items)
 	outbox.HandleChanges[Ticket, uuid.UUID](rt, topic, tickets)
-	for _, key := range []string{"abc", "", "1.5", "99999999999999999999", " 1"} {
+	for _, key := range []string{"abc", "", "1.5", "99999999999999999999", " 1", "+5", "007", "-0", "0x1"} {
 		for _, typ := range []string{outbox.ChangeEventType, outbox.DeleteEventType} {
 			payload := `{"id":1,"label":"x"}`
 			if typ == outbox.DeleteEventType {
@@ -171,7 +172,8 @@ func testHandleBadKey(e *env) {
 			}
 		}
 	}
-	for _, key := range []string{"abc", "", "42"} {
+	u := "6ba7b810-9dad-11d1-80b4-00c04fd430c8" // keys must be in canonical form, as Python's str() writes them
+	for _, key := range []string{"abc", "", "42", strings.ToUpper(u), "{" + u + "}", "urn:uuid:" + u, strings.ReplaceAll(u, "-", "")} {
 		if err := rt.HandleMessage(ctx, changeMessage(topic, outbox.DeleteEventType, key, "{}")); !errors.Is(err, events.ErrInvalidMessage) {
 			e.t.Errorf("deleted event with key %q for uuid ids: %v, want events.ErrInvalidMessage", key, err)
 		}
@@ -193,6 +195,12 @@ func testHandleBadPayload(e *env) {
 	for _, payload := range []string{"not json", `{"id":"one"}`, `[1]`, `{"label":5}`, ""} {
 		if err := r.HandleMessage(ctx, changeMessage(topic, outbox.ChangeEventType, "1", payload)); !errors.Is(err, events.ErrInvalidMessage) {
 			e.t.Errorf("upserted event with payload %q: %v, want events.ErrInvalidMessage", payload, err)
+		}
+	}
+	for _, payload := range []string{"garbage", `[1]`, `"x"`, ""} {
+		err := r.HandleMessage(ctx, changeMessage(topic, outbox.DeleteEventType, "1", payload))
+		if !errors.Is(err, events.ErrInvalidMessage) || !errors.Is(err, events.ErrMalformedPayload) {
+			e.t.Errorf("deleted event with payload %q: %v, want events.ErrInvalidMessage and events.ErrMalformedPayload", payload, err)
 		}
 	}
 	if m.calls != 0 {

@@ -106,6 +106,7 @@ func testInvalidRelayOptions(e *env) {
 		"WithLeaseTTL(11m)":        {outbox.WithLeaseTTL(11 * time.Minute)},
 		"WithBatchSize(0)":         {outbox.WithBatchSize(0)},
 		"WithBatchSize(10001)":     {outbox.WithBatchSize(10001)},
+		"WithMaxMessageSize(511)":  {outbox.WithMaxMessageSize(511)},
 		"WithLeaseName(\"\")":      {outbox.WithLeaseName("")},
 		"WithRelayLogger(nil)":     {outbox.WithRelayLogger(nil)},
 		"a valid and two invalid":  {outbox.WithBatchSize(5), outbox.WithBatchSize(-1), outbox.WithLeaseTTL(0)},
@@ -121,7 +122,7 @@ func testInvalidRelayOptions(e *env) {
 	}
 	good := [][]outbox.RelayOption{
 		nil,
-		{outbox.WithPollInterval(10 * time.Millisecond), outbox.WithLeaseTTL(time.Second), outbox.WithBatchSize(1)},
+		{outbox.WithPollInterval(10 * time.Millisecond), outbox.WithLeaseTTL(time.Second), outbox.WithBatchSize(1), outbox.WithMaxMessageSize(512)},
 		{outbox.WithPollInterval(time.Minute), outbox.WithLeaseTTL(10 * time.Minute), outbox.WithBatchSize(10000)},
 		{outbox.WithLeaseName("other"), outbox.WithRelayLogger(slog.New(slog.DiscardHandler)), outbox.WithRelayErrorHook(nil)},
 	}

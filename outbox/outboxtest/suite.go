@@ -66,6 +66,10 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"RelayLogsFailures", testRelayLogsFailures},
 		{"PersistentStrictCorrelationID", testStrictPublisher},
 		{"HandleChangesSetup", testHandleChangesSetup},
+		{"PersistentTooLarge", testPersistentTooLarge},
+		{"PersistentPayloads", testPersistentPayloads},
+		{"DAOTooLarge", testDAOTooLarge},
+		{"RefusedForGood", testRefusedForGood},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

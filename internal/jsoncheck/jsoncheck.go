@@ -1,4 +1,8 @@
-package kv
+// Package jsoncheck holds the one rule on JSON values that hexkit stores
+// as MongoDB documents (key-value entries of kv.FormatJSON, the payloads of
+// an outbox's persistent events), so that every provider refuses what
+// MongoDB or FerretDB would refuse or change.
+package jsoncheck
 
 import (
 	"bytes"
@@ -9,14 +13,14 @@ import (
 	"unicode/utf8"
 )
 
-// checkJSON refuses a JSON value that a document database would refuse,
+// Check refuses a JSON value that a document database would refuse,
 // so that every provider refuses it (MongoDB stores JSON values as
 // documents, in the layout other hexkit services read): text that is not
 // valid JSON or not valid UTF-8, an object key that starts with '$' or
 // holds '.' or NUL, a key twice in one object, an integer outside the
 // int64 range, a number outside the float64 range, an array directly
 // inside an array (FerretDB stores no nested arrays).
-func checkJSON(b []byte) error {
+func Check(b []byte) error {
 	if !utf8.Valid(b) || !json.Valid(b) {
 		return errors.New("not valid JSON")
 	}

@@ -1,8 +1,8 @@
-package kv
+package jsoncheck
 
 import "testing"
 
-func TestCheckJSON(t *testing.T) {
+func TestCheck(t *testing.T) {
 	for in, ok := range map[string]bool{
 		`{"a":1,"b":[1,2.5,-3e4,{"c":"x.y$"}],"d":null}`: true,
 		`"$dollar.dot"`:                         true,
@@ -27,8 +27,8 @@ func TestCheckJSON(t *testing.T) {
 		`1e-400`:                                true,
 		"\"\xff\"":                              false,
 	} {
-		if err := checkJSON([]byte(in)); (err == nil) != ok {
-			t.Errorf("checkJSON(%s) = %v, want ok=%v", in, err, ok)
+		if err := Check([]byte(in)); (err == nil) != ok {
+			t.Errorf("Check(%s) = %v, want ok=%v", in, err, ok)
 		}
 	}
 }
