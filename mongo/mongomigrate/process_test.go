@@ -126,6 +126,18 @@ func history(t *testing.T, db *mongo.DB, coll string) string {
 	for _, r := range h {
 		s = append(s, fmt.Sprintf("%d(%v)", r.Version, r.Duration.Round(100*time.Millisecond)))
 	}
+	// Versions 1 to 3, once each; steps 2 and 3 sleep 300ms, so their
+	// records say at least that (a loaded machine adds to it).
+	ok := len(h) == 3
+	for i, r := range h {
+		if !ok {
+			break
+		}
+		ok = r.Version == i+1 && (r.Version == 1 || r.Duration >= 290*time.Millisecond && r.Duration < 3*time.Second)
+	}
+	if !ok {
+		t.Errorf("history %v, want versions 1, 2 and 3, the steps of 300ms to 3s each", s)
+	}
 	return fmt.Sprint(s)
 }
 
@@ -156,9 +168,6 @@ func TestProcessesStartedAtOnceMigrateOnce(t *testing.T) {
 		t.Errorf("steps ran %v times (step: count), want each once", got)
 	}
 	h := history(t, db, coll)
-	if want := "[1(0s) 2(300ms) 3(300ms)]"; h != want {
-		t.Errorf("history %s, want %s", h, want)
-	}
 	t.Logf("3 processes done in %v; history %s", time.Since(start).Round(time.Millisecond), h)
 }
 
@@ -193,9 +202,6 @@ func TestKilledMigratorLeaseExpires(t *testing.T) {
 		t.Errorf("steps ran %v times (step: count), want step 2 once and step 3 twice (killed, then again)", got)
 	}
 	h := history(t, db, coll)
-	if want := "[1(0s) 2(300ms) 3(300ms)]"; h != want {
-		t.Errorf("history %s, want %s", h, want)
-	}
 	// The lease was renewed at most lease/4 before the kill, so it expired
 	// at most `lease` after it; the second process then needs one poll
 	// (100ms) and step 3 (300ms).
