@@ -68,12 +68,10 @@ func (bytesCodec) Decode(b []byte) ([]byte, error) {
 type stringCodec struct{}
 
 func (stringCodec) Format() Format { return FormatString }
-func (stringCodec) Encode(v string) ([]byte, error) {
-	if !utf8.ValidString(v) {
-		return nil, fmt.Errorf("string is not valid UTF-8")
-	}
-	return []byte(v), nil
-}
+
+// Encode leaves the UTF-8 check to the store, which applies it to the text
+// of every FormatString codec.
+func (stringCodec) Encode(v string) ([]byte, error) { return []byte(v), nil }
 func (stringCodec) Decode(b []byte) (string, error) { return string(b), nil }
 
 type intCodec struct{}

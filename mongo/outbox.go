@@ -90,32 +90,23 @@ func checkOutboxArgs(fn string, db *DB, collection string) error {
 // of one key or id of the collection name, shared by every DAO and
 // key-value store built on d for it, so that two of them on one collection
 // do not lose each other's updates on FerretDB (see the type stripes).
-func (d *DB) writeStripes(name string) *stripes {
-	d.outboxMu.Lock()
-	defer d.outboxMu.Unlock()
-	s, ok := d.writeLocks[name]
-	if !ok {
-		if d.writeLocks == nil {
-			d.writeLocks = map[string]*stripes{}
-		}
-		s = new(stripes)
-		d.writeLocks[name] = s
-	}
-	return s
-}
+func (d *DB) writeStripes(name string) *stripes { return d.stripesOf(&d.writeLocks, name) }
 
 // outboxStripes returns the write stripes of the outbox collection name,
 // shared by every outbox DAO of db on it.
-func (d *DB) outboxStripes(name string) *stripes {
+func (d *DB) outboxStripes(name string) *stripes { return d.stripesOf(&d.outboxLocks, name) }
+
+// stripesOf returns the stripes of name in *m, made on first use.
+func (d *DB) stripesOf(m *map[string]*stripes, name string) *stripes {
 	d.outboxMu.Lock()
 	defer d.outboxMu.Unlock()
-	s, ok := d.outboxLocks[name]
+	if *m == nil {
+		*m = map[string]*stripes{}
+	}
+	s, ok := (*m)[name]
 	if !ok {
-		if d.outboxLocks == nil {
-			d.outboxLocks = map[string]*stripes{}
-		}
 		s = new(stripes)
-		d.outboxLocks[name] = s
+		(*m)[name] = s
 	}
 	return s
 }
